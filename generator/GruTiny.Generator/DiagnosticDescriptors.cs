@@ -1,0 +1,73 @@
+using GruTiny.Model;
+using Microsoft.CodeAnalysis;
+
+namespace GruTiny.Generator;
+
+/// <summary>Every diagnostic the generator reports. IDs are stable: see docs/diagnostics.md.</summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "GruTiny";
+
+    public static readonly DiagnosticDescriptor ModelFileNotFound = Error(ModelDiagnosticIds.ModelFileNotFound,
+        "Model file is not an AdditionalFiles item",
+        "Model file '{0}' (resolved to '{1}') {2}; add it to the project as <AdditionalFiles Include=\"{0}\" />");
+
+    public static readonly DiagnosticDescriptor InvalidJson = ModelError(ModelDiagnosticIds.InvalidJson, "Model file is not valid JSON");
+    public static readonly DiagnosticDescriptor UnknownFormat = ModelError(ModelDiagnosticIds.UnknownFormat, "Unknown model format");
+    public static readonly DiagnosticDescriptor MissingKey = ModelError(ModelDiagnosticIds.MissingKey, "Missing required key");
+    public static readonly DiagnosticDescriptor UnknownKey = ModelError(ModelDiagnosticIds.UnknownKey, "Unknown key");
+    public static readonly DiagnosticDescriptor DuplicateKey = ModelError(ModelDiagnosticIds.DuplicateKey, "Duplicate key");
+    public static readonly DiagnosticDescriptor TensorShape = ModelError(ModelDiagnosticIds.TensorShape, "Tensor has the wrong shape");
+    public static readonly DiagnosticDescriptor NonFiniteWeight = ModelError(ModelDiagnosticIds.NonFiniteWeight, "Weight is not finite");
+    public static readonly DiagnosticDescriptor UnknownLayerType = ModelError(ModelDiagnosticIds.UnknownLayerType, "Unknown layer type");
+    public static readonly DiagnosticDescriptor UnknownActivation = ModelError(ModelDiagnosticIds.UnknownActivation, "Unknown activation");
+    public static readonly DiagnosticDescriptor WrongValueType = ModelError(ModelDiagnosticIds.WrongValueType, "Value has the wrong JSON type");
+    public static readonly DiagnosticDescriptor InvalidSize = ModelError(ModelDiagnosticIds.InvalidSize, "Invalid size");
+    public static readonly DiagnosticDescriptor InvalidLayerSequence = ModelError(ModelDiagnosticIds.InvalidLayerSequence, "Invalid layer sequence");
+    public static readonly DiagnosticDescriptor UnsupportedFeature = ModelError(ModelDiagnosticIds.UnsupportedFeature, "Model feature not supported by this version");
+    public static readonly DiagnosticDescriptor ModelTooLarge = ModelError(ModelDiagnosticIds.ModelTooLarge, "Model too large");
+
+    public static readonly DiagnosticDescriptor TargetNotPartial = Error(ModelDiagnosticIds.TargetNotPartial,
+        "GruModel type must be partial", "'{0}' must be declared partial so that GruTiny can generate its members");
+    public static readonly DiagnosticDescriptor TargetGeneric = Error(ModelDiagnosticIds.TargetGeneric,
+        "GruModel type must not be generic", "'{0}' is generic or nested in a generic type; a compiled model has fixed sizes and cannot be generic");
+    public static readonly DiagnosticDescriptor TargetRefOrReadOnlyStruct = Error(ModelDiagnosticIds.TargetRefOrReadOnlyStruct,
+        "GruModel struct must not be readonly or ref", "'{0}' is a {1}; a model's state changes on every step, so it must be a plain (non-readonly, non-ref) struct or a class");
+    public static readonly DiagnosticDescriptor TargetStaticOrAbstract = Error(ModelDiagnosticIds.TargetStaticOrAbstract,
+        "GruModel class must not be static or abstract", "'{0}' is {1}; a model is instantiated, so it must be a non-static, non-abstract class");
+    public static readonly DiagnosticDescriptor ContainingTypeNotPartial = Error(ModelDiagnosticIds.ContainingTypeNotPartial,
+        "Type containing a GruModel type must be partial", "'{0}' contains the GruModel type '{1}' and must also be declared partial");
+    public static readonly DiagnosticDescriptor InvalidModelPath = Error(ModelDiagnosticIds.InvalidModelPath,
+        "GruModel path is empty", "The model path of '{0}' is empty; give the model file's path relative to the project directory");
+
+    public static readonly DiagnosticDescriptor InternalError = Error(ModelDiagnosticIds.InternalError,
+        "GruTiny generator failed", "GruTiny could not compile the model for '{0}': {1}. Please report this with the model file.");
+
+    /// <summary>The descriptor for an ID that the shared model reader reports.</summary>
+    public static DiagnosticDescriptor ForModelError(string id) => id switch
+    {
+        ModelDiagnosticIds.InvalidJson => InvalidJson,
+        ModelDiagnosticIds.UnknownFormat => UnknownFormat,
+        ModelDiagnosticIds.MissingKey => MissingKey,
+        ModelDiagnosticIds.UnknownKey => UnknownKey,
+        ModelDiagnosticIds.DuplicateKey => DuplicateKey,
+        ModelDiagnosticIds.TensorShape => TensorShape,
+        ModelDiagnosticIds.NonFiniteWeight => NonFiniteWeight,
+        ModelDiagnosticIds.UnknownLayerType => UnknownLayerType,
+        ModelDiagnosticIds.UnknownActivation => UnknownActivation,
+        ModelDiagnosticIds.WrongValueType => WrongValueType,
+        ModelDiagnosticIds.InvalidSize => InvalidSize,
+        ModelDiagnosticIds.InvalidLayerSequence => InvalidLayerSequence,
+        ModelDiagnosticIds.UnsupportedFeature => UnsupportedFeature,
+        ModelDiagnosticIds.ModelTooLarge => ModelTooLarge,
+        _ => InternalError,
+    };
+
+    // Model errors carry the whole text (file, position, layer, tensor, expectation) in one argument:
+    // the shared reader builds it, so the run-time interpreter reports the same words.
+    private static DiagnosticDescriptor ModelError(string id, string title) => Error(id, title, "{0}");
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+            helpLinkUri: "https://github.com/grutiny/grutiny/blob/main/docs/diagnostics.md#" + id.ToLowerInvariant());
+}

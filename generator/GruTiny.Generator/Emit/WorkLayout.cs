@@ -1,0 +1,73 @@
+using System;
+using System.Linq;
+using GruTiny.Model;
+
+namespace GruTiny.Generator.Emit;
+
+/// <summary>
+/// The stack working memory of generated <c>Step</c>/<c>Run</c>: how it is cut into buffers and how many steps
+/// <c>Run</c> processes per chunk, so that a call never uses more than <see cref="MaxStackFloats"/> floats of
+/// stack whatever T is.
+/// </summary>
+/// <remarks>
+/// Per step of a chunk: the gate rows of the widest GRU layer (3·HS), one or two rows of hidden states
+/// (layer k writes, layer k+1 reads), one or two rows of intermediate dense outputs, and a row of outputs
+/// for <c>RunFinal</c>. Fixed: the scratch of <c>linear_before_reset=false</c> layers (2·HS).
+/// </remarks>
+internal sealed class WorkLayout
+{
+    /// <summary>Budget for a chunk's buffers: 24 KiB, leaving room under the 32 KiB promise for the frames.</summary>
+    public const int ChunkBudgetFloats = 6 * 1024;
+
+    /// <summary>The most stack one step's buffers may take: 32 KiB.</summary>
+    public const int MaxStackFloats = 8 * 1024;
+
+    /// <summary>More steps per chunk stop paying off: the input weights are already streamed once per 64 steps.</summary>
+    public const int MaxChunkSteps = 64;
+
+    public WorkLayout(ModelDescription model)
+    {
+        var grus = model.Layers.OfType<GruLayerDescription>().ToArray();
+        var denses = model.Layers.OfType<DenseLayerDescription>().ToArray();
+        HiddenStride = grus.Max(g => KernelLayout.Padded(g.HiddenSize));
+        HiddenBuffers = Math.Min(2, grus.Length);
+        DenseStride = denses.Length >= 2 ? denses.Take(denses.Length - 1).Max(d => KernelLayout.Padded(d.OutputSize)) : 0;
+        DenseBuffers = Math.Min(2, Math.Max(0, denses.Length - 1));
+        ScratchLength = grus.Any(g => !g.LinearBeforeReset) ? 2 * HiddenStride : 0;
+        OutputSize = model.OutputSize;
+        long perStep = PerStepFloats;
+        StepFloats = perStep + ScratchLength;
+        ChunkSteps = (int)Math.Max(1, Math.Min(MaxChunkSteps, (ChunkBudgetFloats - ScratchLength) / perStep));
+    }
+
+    /// <summary>Widest padded hidden state.</summary>
+    public int HiddenStride { get; }
+
+    /// <summary>Rows of hidden states kept per step (1 or 2).</summary>
+    public int HiddenBuffers { get; }
+
+    /// <summary>Widest padded intermediate dense output (0 if no dense layer feeds another).</summary>
+    public int DenseStride { get; }
+
+    /// <summary>Rows of intermediate dense outputs per step (0, 1 or 2).</summary>
+    public int DenseBuffers { get; }
+
+    /// <summary>Fixed scratch for <c>linear_before_reset=false</c>.</summary>
+    public int ScratchLength { get; }
+
+    /// <summary>Outputs per step (the <c>RunFinal</c> row).</summary>
+    public int OutputSize { get; }
+
+    /// <summary>Floats one step needs, scratch included.</summary>
+    public long StepFloats { get; }
+
+    /// <summary>Steps per chunk of <c>Run</c>.</summary>
+    public int ChunkSteps { get; }
+
+    /// <summary>Whether one step fits in <see cref="MaxStackFloats"/>.</summary>
+    public bool FitsOnStack => StepFloats <= MaxStackFloats;
+
+    /// <summary>Floats per step of a chunk, scratch excluded.</summary>
+    public long PerStepFloats =>
+        3L * HiddenStride + (long)HiddenBuffers * HiddenStride + (long)DenseBuffers * DenseStride + OutputSize;
+}

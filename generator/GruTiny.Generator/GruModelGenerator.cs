@@ -1,0 +1,179 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using GruTiny.Generator.Emit;
+using GruTiny.Generator.Parsing;
+using GruTiny.Generator.Specs;
+using GruTiny.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+
+namespace GruTiny.Generator;
+
+/// <summary>
+/// Compiles each type marked with <c>[GruModel("path")]</c> from its model file (an AdditionalFiles item)
+/// into fixed-size, allocation-free inference code.
+/// </summary>
+/// <remarks>
+/// Pipeline: the attributed types become <see cref="TargetSpec"/>s; their paths are resolved against the
+/// project directory; only the AdditionalFiles items some target refers to are read (each one once, cached
+/// until its text changes); every target is joined with its model into a <see cref="GenerationSpec"/>,
+/// from which the source or the diagnostics are produced. No pipeline value holds a symbol, a syntax node
+/// or a compilation, so an edit elsewhere leaves every step cached.
+/// </remarks>
+[Generator(LanguageNames.CSharp)]
+public sealed class GruModelGenerator : IIncrementalGenerator
+{
+    /// <summary>Names of the tracked pipeline steps (for incrementality tests).</summary>
+    public static class TrackingNames
+    {
+        /// <summary>Attributed types.</summary>
+        public const string Targets = nameof(Targets);
+
+        /// <summary>Targets with their resolved model paths.</summary>
+        public const string Requests = nameof(Requests);
+
+        /// <summary>AdditionalFiles items, read when requested.</summary>
+        public const string ModelFiles = nameof(ModelFiles);
+
+        /// <summary>Targets joined with their models.</summary>
+        public const string Generation = nameof(Generation);
+    }
+
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        IncrementalValuesProvider<TargetSpec> targets = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                TargetParser.AttributeMetadataName,
+                static (node, _) => node is TypeDeclarationSyntax,
+                static (ctx, ct) => ParseTarget(ctx, ct))
+            .WithTrackingName(TrackingNames.Targets);
+
+        IncrementalValueProvider<string?> projectDirectory = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) =>
+                options.GlobalOptions.TryGetValue("build_property.ProjectDir", out string? dir) && !string.IsNullOrWhiteSpace(dir) ? dir : null);
+
+        IncrementalValuesProvider<(TargetSpec Target, string ResolvedPath)> requests = targets
+            .Combine(projectDirectory)
+            .Select(static (pair, _) => (pair.Left, ModelPathResolver.Resolve(pair.Left.ModelPath, pair.Right)))
+            .WithTrackingName(TrackingNames.Requests);
+
+        IncrementalValueProvider<EquatableArray<string>> requestedPaths = requests
+            .Collect()
+            .Select(static (all, _) => all.Where(r => r.Target.Error is null).Select(r => r.ResolvedPath).Distinct(StringComparer.Ordinal).OrderBy(p => p, StringComparer.Ordinal).ToEquatableArray());
+
+        IncrementalValueProvider<EquatableArray<ModelFileSpec>> modelFiles = context.AdditionalTextsProvider
+            .Combine(requestedPaths)
+            .Select(static (pair, ct) => ReadModelFile(pair.Left, pair.Right, ct))
+            .WithTrackingName(TrackingNames.ModelFiles)
+            .Collect()
+            .Select(static (all, _) => all.ToEquatableArray());
+
+        IncrementalValuesProvider<GenerationSpec> generation = requests
+            .Combine(modelFiles)
+            .Select(static (pair, _) => Join(pair.Left.Target, pair.Left.ResolvedPath, pair.Right))
+            .WithTrackingName(TrackingNames.Generation);
+
+        context.RegisterSourceOutput(generation, static (spc, spec) => Produce(spc, spec));
+    }
+
+    private static TargetSpec ParseTarget(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return TargetParser.Parse(context, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            string name = context.TargetSymbol.Name;
+            return new TargetSpec(null, default, "class", name, name, false, "",
+                LocationInfo.From(context.TargetNode.GetLocation()),
+                DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, LocationInfo.From(context.TargetNode.GetLocation()), name, e.GetType().Name + ": " + e.Message));
+        }
+    }
+
+    // Reads an additional file only when a target refers to it: other AdditionalFiles (settings, other
+    // generators' inputs) are never parsed.
+    private static ModelFileSpec ReadModelFile(AdditionalText file, EquatableArray<string> requested, CancellationToken cancellationToken)
+    {
+        string path = ModelPathResolver.Normalize(file.Path);
+        if (!requested.Contains(path)) return new ModelFileSpec(path, null, null);
+        try
+        {
+            SourceText? text = file.GetText(cancellationToken);
+            if (text is null)
+                return new ModelFileSpec(path, null, new ModelFormatError(ModelDiagnosticIds.InvalidJson, "The file could not be read.", 0, 0));
+            ModelDescription? model = ModelDescriptionReader.TryRead(text.ToString(), ModelDescriptionReader.DefaultMaxParameters, out ModelFormatError? error);
+            return new ModelFileSpec(path, model, error);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new ModelFileSpec(path, null, new ModelFormatError(ModelDiagnosticIds.InternalError, e.GetType().Name + ": " + e.Message, 0, 0));
+        }
+    }
+
+    private static GenerationSpec Join(TargetSpec target, string resolvedPath, EquatableArray<ModelFileSpec> files)
+    {
+        if (target.Error is not null)
+            return new GenerationSpec(target, resolvedPath, null, new[] { target.Error }.ToEquatableArray());
+
+        var matches = files.Where(f => string.Equals(f.Path, resolvedPath, StringComparison.Ordinal)).ToList();
+        if (matches.Count != 1)
+        {
+            string problem;
+            if (matches.Count > 1)
+            {
+                problem = $"matches {matches.Count} AdditionalFiles items; it must match exactly one";
+            }
+            else
+            {
+                ModelFileSpec? caseOnly = files.FirstOrDefault(f => string.Equals(f.Path, resolvedPath, StringComparison.OrdinalIgnoreCase));
+                problem = caseOnly is null
+                    ? "is not among the project's AdditionalFiles"
+                    : $"is not among the project's AdditionalFiles (an item differs only in letter case: '{caseOnly.Path}')";
+            }
+
+            return Fail(target, resolvedPath, DiagnosticInfo.Create(DiagnosticDescriptors.ModelFileNotFound, target.AttributeLocation, target.ModelPath, resolvedPath, problem));
+        }
+
+        ModelFileSpec file = matches[0];
+        if (file.Error is { } error)
+        {
+            string position = error.Line > 0 ? $"({error.Line},{error.Column})" : "";
+            return Fail(target, resolvedPath, DiagnosticInfo.Create(
+                DiagnosticDescriptors.ForModelError(error.Id), target.AttributeLocation, $"{target.ModelPath}{position}: {error.Message}"));
+        }
+
+        var layout = new WorkLayout(file.Model!);
+        if (!layout.FitsOnStack)
+        {
+            return Fail(target, resolvedPath, DiagnosticInfo.Create(DiagnosticDescriptors.ModelTooLarge, target.AttributeLocation,
+                $"{target.ModelPath}: one step needs {layout.StepFloats * 4 / 1024} KiB of working memory; generated code keeps it on the stack and allows at most {WorkLayout.MaxStackFloats * 4 / 1024} KiB (reduce the widest layer)."));
+        }
+
+        return new GenerationSpec(target, resolvedPath, file.Model, default);
+    }
+
+    private static GenerationSpec Fail(TargetSpec target, string resolvedPath, DiagnosticInfo diagnostic) =>
+        new(target, resolvedPath, null, new[] { diagnostic }.ToEquatableArray());
+
+    private static void Produce(SourceProductionContext context, GenerationSpec spec)
+    {
+        foreach (DiagnosticInfo diagnostic in spec.Diagnostics) context.ReportDiagnostic(diagnostic.ToDiagnostic());
+        if (spec.Model is null) return;
+        try
+        {
+            string source = ModelEmitter.Emit(spec.Target, spec.ModelPath, spec.Model);
+            context.AddSource(ModelEmitter.HintName(spec.Target), SourceText.From(source, System.Text.Encoding.UTF8));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, spec.Target.AttributeLocation?.ToLocation(),
+                spec.Target.Name, e.GetType().Name + ": " + e.Message));
+        }
+    }
+}

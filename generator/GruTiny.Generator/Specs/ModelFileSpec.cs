@@ -1,0 +1,16 @@
+using GruTiny.Model;
+
+namespace GruTiny.Generator.Specs;
+
+/// <summary>
+/// One AdditionalFiles item: its normalised full path and, when some [GruModel] refers to it, the model
+/// read from it or why it could not be read.
+/// </summary>
+internal sealed record ModelFileSpec(string Path, ModelDescription? Model, ModelFormatError? Error);
+
+/// <summary>A target with its model: what one generated file is made from, or the diagnostics instead.</summary>
+internal sealed record GenerationSpec(
+    TargetSpec Target,
+    string ModelPath,
+    ModelDescription? Model,
+    EquatableArray<DiagnosticInfo> Diagnostics);

@@ -1,0 +1,29 @@
+namespace GruTiny.Generator.Specs;
+
+/// <summary>A type declaration that contains the target type: how to reopen it.</summary>
+/// <param name="Keyword">"class", "struct", "record", "record struct", "interface".</param>
+/// <param name="Name">The identifier as written (keeps a leading @).</param>
+internal sealed record ContainingTypeSpec(string Keyword, string Name);
+
+/// <summary>
+/// Everything the generator needs to know about a type marked with [GruModel], as plain values.
+/// </summary>
+/// <param name="Namespace">The namespace, or null for the global namespace.</param>
+/// <param name="ContainingTypes">Outermost first.</param>
+/// <param name="Keyword">"class", "struct", "record" or "record struct".</param>
+/// <param name="Name">The identifier as written.</param>
+/// <param name="MetadataName">Namespace.Outer+Inner: unique per type, used for the hint name.</param>
+/// <param name="IsValueType">Struct or record struct.</param>
+/// <param name="ModelPath">The attribute's path argument, as written.</param>
+/// <param name="AttributeLocation">Where diagnostics about the model are reported.</param>
+/// <param name="Error">Why the type cannot be a model, when it cannot.</param>
+internal sealed record TargetSpec(
+    string? Namespace,
+    EquatableArray<ContainingTypeSpec> ContainingTypes,
+    string Keyword,
+    string Name,
+    string MetadataName,
+    bool IsValueType,
+    string ModelPath,
+    LocationInfo? AttributeLocation,
+    DiagnosticInfo? Error);

@@ -1,0 +1,29 @@
+using System;
+
+namespace GruTiny;
+
+/// <summary>
+/// Marks a <c>partial</c> class, struct, record class or record struct as a GRU model compiled at build time
+/// from a model description (<c>grutiny/1</c> JSON). The GruTiny source generator fills in the type with
+/// fixed-size, allocation-free inference code that implements <see cref="IGruModel"/>.
+/// </summary>
+/// <remarks>
+/// The file must also be listed as an <c>AdditionalFiles</c> item of the project. The path is resolved
+/// against the project directory.
+/// </remarks>
+/// <example>
+/// <code>
+/// [GruModel("models/forecaster.gru.json")]
+/// public partial struct Forecaster;
+/// </code>
+/// </example>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, AllowMultiple = false, Inherited = false)]
+public sealed class GruModelAttribute : Attribute
+{
+    /// <summary>Creates the attribute for the model description at <paramref name="path"/>.</summary>
+    /// <param name="path">The model file, relative to the project directory (or absolute).</param>
+    public GruModelAttribute(string path) => Path = path;
+
+    /// <summary>The model file, relative to the project directory (or absolute).</summary>
+    public string Path { get; }
+}

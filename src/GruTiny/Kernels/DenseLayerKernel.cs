@@ -1,0 +1,157 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using GruTiny.Model;
+
+namespace GruTiny.Kernels;
+
+/// <summary>
+/// A dense layer y = act(W x + b) over its packed weights, for a number of rows. Called by generated code
+/// with a layer type whose sizes are constants.
+/// </summary>
+public static class DenseLayerKernel
+{
+    private const int Lanes = KernelLayout.Lanes;
+
+    /// <summary>Applies the layer to <paramref name="steps"/> rows.</summary>
+    /// <param name="inputs">Input rows, <paramref name="inputStride"/> apart; the first InputSize values of each are read.</param>
+    /// <param name="inputStride">Distance between input rows, at least InputSize.</param>
+    /// <param name="outputs">Output rows, <paramref name="outputStride"/> apart; exactly OutputSize values of each are written.</param>
+    /// <param name="outputStride">Distance between output rows, at least OutputSize.</param>
+    /// <param name="steps">Number of rows.</param>
+    public static void Forward<TLayer>(
+        ReadOnlySpan<float> inputs, int inputStride, Span<float> outputs, int outputStride, int steps)
+        where TLayer : IDenseLayer
+    {
+        int inputSize = TLayer.InputSize, outputSize = TLayer.OutputSize;
+        if (steps <= 0) return;
+        if (inputStride < inputSize || inputs.Length < (long)(steps - 1) * inputStride + inputSize) ThrowTooShort(nameof(inputs));
+        if (outputStride < outputSize || outputs.Length < (long)(steps - 1) * outputStride + outputSize) ThrowTooShort(nameof(outputs));
+
+        ref float x = ref MemoryMarshal.GetReference(inputs);
+        ref float y = ref MemoryMarshal.GetReference(outputs);
+        for (int s = 0; s < steps; s++)
+        {
+            ref float xs = ref Unsafe.Add(ref x, s * inputStride);
+            ref float ys = ref Unsafe.Add(ref y, s * outputStride);
+            if (Vector128.IsHardwareAccelerated)
+                ForwardVector<TLayer>(ref xs, ref ys);
+            else
+                ForwardScalar<TLayer>(ref xs, ref ys);
+
+            if (TLayer.Activation == DenseActivation.Softmax)
+                Softmax(MemoryMarshal.CreateSpan(ref ys, outputSize));
+        }
+    }
+
+    private static void ForwardVector<TLayer>(ref float x, ref float y) where TLayer : IDenseLayer
+    {
+        int inputSize = TLayer.InputSize, outputSize = TLayer.OutputSize;
+        int blocks = KernelLayout.Padded(outputSize) / Lanes;
+        int blockLength = Lanes * (inputSize + 1);
+        int b = 0;
+        for (; b + 2 <= blocks; b += 2)
+        {
+            ref float w0 = ref WeightBlocks.Dense<TLayer>(blockLength, b);
+            ref float w1 = ref WeightBlocks.Dense<TLayer>(blockLength, b + 1);
+            Vector128<float> a0 = Vector128.LoadUnsafe(ref w0), a1 = Vector128.LoadUnsafe(ref w1);
+            for (int k = 0; k < inputSize; k++)
+            {
+                Vector128<float> xk = Vector128.Create(Unsafe.Add(ref x, k));
+                nuint o = (nuint)(Lanes * (k + 1));
+                a0 = VectorMath.MultiplyAdd(Vector128.LoadUnsafe(ref w0, o), xk, a0);
+                a1 = VectorMath.MultiplyAdd(Vector128.LoadUnsafe(ref w1, o), xk, a1);
+            }
+
+            StoreBlock(Activate<TLayer>(a0), ref y, b * Lanes, outputSize);
+            StoreBlock(Activate<TLayer>(a1), ref y, (b + 1) * Lanes, outputSize);
+        }
+
+        if (b < blocks)
+        {
+            ref float w0 = ref WeightBlocks.Dense<TLayer>(blockLength, b);
+            Vector128<float> a0 = Vector128.LoadUnsafe(ref w0);
+            for (int k = 0; k < inputSize; k++)
+                a0 = VectorMath.MultiplyAdd(Vector128.LoadUnsafe(ref w0, (nuint)(Lanes * (k + 1))), Vector128.Create(Unsafe.Add(ref x, k)), a0);
+            StoreBlock(Activate<TLayer>(a0), ref y, b * Lanes, outputSize);
+        }
+    }
+
+    private static void ForwardScalar<TLayer>(ref float x, ref float y) where TLayer : IDenseLayer
+    {
+        int inputSize = TLayer.InputSize, outputSize = TLayer.OutputSize;
+        int blockLength = Lanes * (inputSize + 1);
+        for (int row = 0; row < outputSize; row++)
+        {
+            ref float wb = ref WeightBlocks.Dense<TLayer>(blockLength, row / Lanes);
+            int lane = row % Lanes;
+            float acc = Unsafe.Add(ref wb, lane);
+            for (int k = 0; k < inputSize; k++)
+                acc += Unsafe.Add(ref wb, Lanes * (k + 1) + lane) * Unsafe.Add(ref x, k);
+
+            Unsafe.Add(ref y, row) = TLayer.Activation switch
+            {
+                DenseActivation.Relu => acc > 0f || float.IsNaN(acc) ? acc : 0f,
+                DenseActivation.Sigmoid => VectorMath.Sigmoid(acc),
+                DenseActivation.Tanh => VectorMath.Tanh(acc),
+                _ => acc,
+            };
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Activate<TLayer>(Vector128<float> v) where TLayer : IDenseLayer => TLayer.Activation switch
+    {
+        DenseActivation.Relu => Vector128.Max(v, Vector128<float>.Zero),
+        DenseActivation.Sigmoid => VectorMath.Sigmoid(v),
+        DenseActivation.Tanh => VectorMath.Tanh(v),
+        _ => v,
+    };
+
+    // Writes the lanes of a block that are real outputs: the whole vector where it fits, lane by lane at the end.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreBlock(Vector128<float> value, ref float destination, int offset, int outputSize)
+    {
+        if (offset + Lanes <= outputSize)
+        {
+            value.StoreUnsafe(ref destination, (nuint)offset);
+            return;
+        }
+
+        for (int lane = 0; offset + lane < outputSize; lane++)
+            Unsafe.Add(ref destination, offset + lane) = value.GetElement(lane);
+    }
+
+    // Softmax over one row, shifted by its maximum so that exp never overflows. NaN anywhere gives NaN everywhere.
+    private static void Softmax(Span<float> row)
+    {
+        float max = float.NegativeInfinity;
+        bool nan = false;
+        foreach (float v in row)
+        {
+            if (v > max) max = v;
+            nan |= float.IsNaN(v);
+        }
+
+        if (nan)
+        {
+            row.Fill(float.NaN);
+            return;
+        }
+
+        float sum = 0f;
+        for (int i = 0; i < row.Length; i++)
+        {
+            float e = MathF.Exp(row[i] - max);
+            row[i] = e;
+            sum += e;
+        }
+
+        for (int i = 0; i < row.Length; i++)
+            row[i] /= sum;
+    }
+
+    private static void ThrowTooShort(string paramName) =>
+        throw new ArgumentException("The span is shorter than the layer shape requires.", paramName);
+}

@@ -1,0 +1,19 @@
+using System;
+
+namespace GruTiny.Kernels;
+
+/// <summary>One dense layer as a type: sizes, activation and packed weights; see <see cref="IGruLayer"/>.</summary>
+public interface IDenseLayer
+{
+    /// <summary>Input features of the layer.</summary>
+    static abstract int InputSize { get; }
+
+    /// <summary>Outputs of the layer.</summary>
+    static abstract int OutputSize { get; }
+
+    /// <summary>The activation applied to W x + b.</summary>
+    static abstract DenseActivation Activation { get; }
+
+    /// <summary>Chunk <paramref name="index"/> of the packed weights (blocks of 4 outputs, as for <see cref="IGruLayer.Weights"/>).</summary>
+    static abstract ReadOnlySpan<float> Weights(int index);
+}

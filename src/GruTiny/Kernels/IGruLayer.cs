@@ -1,0 +1,30 @@
+using System;
+
+namespace GruTiny.Kernels;
+
+/// <summary>
+/// One GRU layer as a type: its sizes and its packed weights. Generated code declares one struct per layer
+/// implementing this interface with constant sizes and weights embedded in the assembly; kernels are generic
+/// over it, so the JIT compiles a copy of each kernel per layer in which every size is a constant (loops
+/// specialise, bounds fold), much like a C++ template.
+/// </summary>
+public interface IGruLayer
+{
+    /// <summary>Input features of the layer.</summary>
+    static abstract int InputSize { get; }
+
+    /// <summary>Hidden units of the layer.</summary>
+    static abstract int HiddenSize { get; }
+
+    /// <summary>
+    /// <see langword="true"/>: n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)) (PyTorch, cuDNN, Keras <c>reset_after=True</c>);
+    /// <see langword="false"/>: n = tanh(W_in x + b_in + W_hn (r ⊙ h) + b_hn) (Cho et al. 2014, ONNX <c>linear_before_reset=0</c>).
+    /// </summary>
+    static abstract bool LinearBeforeReset { get; }
+
+    /// <summary>
+    /// Chunk <paramref name="index"/> of the packed weights (docs/design.md: blocks of 4 hidden units, cut into
+    /// chunks of whole blocks of at most 64,000 bytes so that each stays on the runtime's frozen heap).
+    /// </summary>
+    static abstract ReadOnlySpan<float> Weights(int index);
+}

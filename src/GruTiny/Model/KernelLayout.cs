@@ -1,0 +1,214 @@
+using System;
+
+namespace GruTiny.Model;
+
+/// <summary>
+/// The order in which weights are laid out for the kernels. Shared source: the generator packs weights with
+/// it at build time, the kernels read that layout, and the tests pack random weights with it at run time.
+/// </summary>
+/// <remarks>
+/// <para>Hidden units are processed in blocks of <see cref="Lanes"/> (one <c>Vector128&lt;float&gt;</c>). Every
+/// hidden size is padded to a multiple of <see cref="Lanes"/> with zero weights, so kernels never need scalar
+/// tails; padded state lanes stay exactly zero.</para>
+/// <para>Within a block, weights are stored column by column ("panel" order): for each input k the block's
+/// rows of the r, z and n gates follow each other. A matrix-vector product is then a sum of weight columns
+/// scaled by broadcast inputs, which needs no horizontal sums, and the three gates of a block share one pass
+/// over the input.</para>
+/// <para>Gru layer = input projection section, then recurrence section.
+/// Input projection, per block b: bias [r z n] (12 floats) then for each input k: W_i[r z n] (12 floats).
+/// The r and z biases are b_i + b_h (both variants add them outside the reset), n gets b_in only.
+/// Recurrence, <c>linear_before_reset</c> true, per block: b_hn (4) then for each hidden k: W_h[r z n] (12).
+/// Recurrence, <c>linear_before_reset</c> false: first, per block, for each hidden k: W_h[r z] (8); then, per
+/// block, b_hn (4) and for each hidden k: W_hn (4), because W_hn multiplies r ⊙ h, which needs every r first.</para>
+/// <para>Dense layer, per block of 4 outputs: bias (4) then for each input k: W (4).</para>
+/// </remarks>
+internal static class KernelLayout
+{
+    /// <summary>Floats per <c>Vector128&lt;float&gt;</c>: the block width of every layout.</summary>
+    public const int Lanes = 4;
+
+    /// <summary>Floats of the per-step gate buffer per block: r, z and the input part of n.</summary>
+    public const int GateBlock = 3 * Lanes;
+
+    /// <summary><paramref name="size"/> rounded up to a whole number of blocks.</summary>
+    public static int Padded(int size) => (size + Lanes - 1) / Lanes * Lanes;
+
+    /// <summary>Floats of a GRU layer's input projection section.</summary>
+    public static int GruProjectionLength(int inputSize, int hiddenSize) =>
+        Padded(hiddenSize) / Lanes * GateBlock * (inputSize + 1);
+
+    /// <summary>Floats of a GRU layer's recurrence section.</summary>
+    public static int GruRecurrenceLength(int hiddenSize, bool linearBeforeReset)
+    {
+        int blocks = Padded(hiddenSize) / Lanes;
+        return linearBeforeReset
+            ? blocks * (Lanes + GateBlock * hiddenSize)
+            : blocks * 2 * Lanes * hiddenSize + blocks * (Lanes + Lanes * hiddenSize);
+    }
+
+    /// <summary>Floats of the first part of the <c>linear_before_reset=false</c> recurrence (the r and z panels).</summary>
+    public static int GruResetGateLength(int hiddenSize) => Padded(hiddenSize) / Lanes * 2 * Lanes * hiddenSize;
+
+    /// <summary>Floats of a packed GRU layer.</summary>
+    public static int GruLength(int inputSize, int hiddenSize, bool linearBeforeReset) =>
+        GruProjectionLength(inputSize, hiddenSize) + GruRecurrenceLength(hiddenSize, linearBeforeReset);
+
+    /// <summary>Floats of a packed dense layer.</summary>
+    public static int DenseLength(int inputSize, int outputSize) => Padded(outputSize) / Lanes * Lanes * (inputSize + 1);
+
+    /// <summary>
+    /// The most floats in one chunk of embedded weights: 64,000 bytes. The runtime puts a string literal of
+    /// at most 64 KB on its frozen (never collected, never counted) heap; a larger one is allocated on the GC
+    /// heap at first use, which would break the promise that nothing is allocated from the very first call.
+    /// </summary>
+    public const int MaxChunkFloats = 16_000;
+
+    /// <summary>Whole blocks per chunk for blocks of <paramref name="blockLength"/> floats (at least one).</summary>
+    public static int BlocksPerChunk(int blockLength) => Math.Max(1, MaxChunkFloats / blockLength);
+
+    /// <summary>Chunks that <paramref name="blocks"/> blocks of <paramref name="blockLength"/> floats take.</summary>
+    public static int ChunkCount(int blocks, int blockLength)
+    {
+        int perChunk = BlocksPerChunk(blockLength);
+        return (blocks + perChunk - 1) / perChunk;
+    }
+
+    /// <summary>
+    /// The block lengths of a GRU layer's sections, in order: the input projection, then the recurrence
+    /// (one section for <c>linear_before_reset</c>, two — r/z panels and n panels — otherwise). Every section
+    /// has one block per 4 hidden units.
+    /// </summary>
+    public static int[] GruSectionBlockLengths(int inputSize, int hiddenSize, bool linearBeforeReset) =>
+        linearBeforeReset
+            ? new[] { GateBlock * (inputSize + 1), Lanes + GateBlock * hiddenSize }
+            : new[] { GateBlock * (inputSize + 1), 2 * Lanes * hiddenSize, Lanes + Lanes * hiddenSize };
+
+    /// <summary>The block length of a dense layer's one section (one block per 4 outputs).</summary>
+    public static int DenseBlockLength(int inputSize) => Lanes * (inputSize + 1);
+
+    /// <summary>
+    /// Cuts a packed layer (sections of <paramref name="blocks"/> blocks each, back to back) into chunks of
+    /// whole blocks, no chunk spanning two sections, each at most <see cref="MaxChunkFloats"/> floats unless a
+    /// single block is larger. Kernels find block b of a section in chunk
+    /// firstChunk(section) + b / BlocksPerChunk, at offset (b % BlocksPerChunk) · blockLength.
+    /// </summary>
+    public static float[][] Chunk(float[] packed, int blocks, int[] sectionBlockLengths)
+    {
+        var chunks = new System.Collections.Generic.List<float[]>();
+        int at = 0;
+        foreach (int blockLength in sectionBlockLengths)
+        {
+            int perChunk = BlocksPerChunk(blockLength);
+            for (int first = 0; first < blocks; first += perChunk)
+            {
+                int length = Math.Min(perChunk, blocks - first) * blockLength;
+                var chunk = new float[length];
+                Array.Copy(packed, at, chunk, 0, length);
+                chunks.Add(chunk);
+                at += length;
+            }
+        }
+
+        if (at != packed.Length) throw new InvalidOperationException("Chunking length mismatch.");
+        return chunks.ToArray();
+    }
+
+    /// <summary>Packs a GRU layer given in PyTorch's layout (row-major [3H][in] and [3H][H], gates r, z, n).</summary>
+    public static float[] PackGru(
+        int inputSize, int hiddenSize, bool linearBeforeReset,
+        float[] weightIh, float[] weightHh, float[]? biasIh, float[]? biasHh)
+    {
+        int h = hiddenSize, blocks = Padded(h) / Lanes;
+        var packed = new float[GruLength(inputSize, h, linearBeforeReset)];
+        int at = 0;
+
+        float Bi(int row) => biasIh is null ? 0f : biasIh[row];
+        float Bh(int row) => biasHh is null ? 0f : biasHh[row];
+
+        // Input projection.
+        for (int b = 0; b < blocks; b++)
+        {
+            for (int gate = 0; gate < 3; gate++)
+            {
+                for (int lane = 0; lane < Lanes; lane++)
+                {
+                    int unit = b * Lanes + lane;
+                    if (unit >= h) { at++; continue; }
+                    int row = gate * h + unit;
+                    packed[at++] = gate == 2 ? Bi(row) : Bi(row) + Bh(row);
+                }
+            }
+
+            for (int k = 0; k < inputSize; k++)
+            {
+                for (int gate = 0; gate < 3; gate++)
+                {
+                    for (int lane = 0; lane < Lanes; lane++)
+                    {
+                        int unit = b * Lanes + lane;
+                        packed[at++] = unit < h ? weightIh[(gate * h + unit) * inputSize + k] : 0f;
+                    }
+                }
+            }
+        }
+
+        float Wh(int gate, int unit, int k) => unit < h ? weightHh[(gate * h + unit) * h + k] : 0f;
+        float Bhn(int unit) => unit < h ? Bh(2 * h + unit) : 0f;
+
+        if (linearBeforeReset)
+        {
+            for (int b = 0; b < blocks; b++)
+            {
+                for (int lane = 0; lane < Lanes; lane++) packed[at++] = Bhn(b * Lanes + lane);
+                for (int k = 0; k < h; k++)
+                    for (int gate = 0; gate < 3; gate++)
+                        for (int lane = 0; lane < Lanes; lane++) packed[at++] = Wh(gate, b * Lanes + lane, k);
+            }
+        }
+        else
+        {
+            for (int b = 0; b < blocks; b++)
+                for (int k = 0; k < h; k++)
+                    for (int gate = 0; gate < 2; gate++)
+                        for (int lane = 0; lane < Lanes; lane++) packed[at++] = Wh(gate, b * Lanes + lane, k);
+
+            for (int b = 0; b < blocks; b++)
+            {
+                for (int lane = 0; lane < Lanes; lane++) packed[at++] = Bhn(b * Lanes + lane);
+                for (int k = 0; k < h; k++)
+                    for (int lane = 0; lane < Lanes; lane++) packed[at++] = Wh(2, b * Lanes + lane, k);
+            }
+        }
+
+        if (at != packed.Length) throw new InvalidOperationException("GRU packing length mismatch.");
+        return packed;
+    }
+
+    /// <summary>Packs a dense layer given in PyTorch's layout (row-major [out][in]).</summary>
+    public static float[] PackDense(int inputSize, int outputSize, float[] weight, float[]? bias)
+    {
+        int blocks = Padded(outputSize) / Lanes;
+        var packed = new float[DenseLength(inputSize, outputSize)];
+        int at = 0;
+        for (int b = 0; b < blocks; b++)
+        {
+            for (int lane = 0; lane < Lanes; lane++)
+            {
+                int row = b * Lanes + lane;
+                packed[at++] = row < outputSize && bias is not null ? bias[row] : 0f;
+            }
+
+            for (int k = 0; k < inputSize; k++)
+            {
+                for (int lane = 0; lane < Lanes; lane++)
+                {
+                    int row = b * Lanes + lane;
+                    packed[at++] = row < outputSize ? weight[row * inputSize + k] : 0f;
+                }
+            }
+        }
+
+        if (at != packed.Length) throw new InvalidOperationException("Dense packing length mismatch.");
+        return packed;
+    }
+}

@@ -1,0 +1,203 @@
+using System;
+using System.Runtime.InteropServices;
+
+namespace GruTiny.Model;
+
+/// <summary>The activation of a dense layer, as the model format names it.</summary>
+internal enum ActivationKind
+{
+    Linear = 0,
+    Relu = 1,
+    Sigmoid = 2,
+    Tanh = 3,
+    Softmax = 4,
+}
+
+/// <summary>
+/// A validated model: the input size and the layers with their tensors in PyTorch's layout (row-major,
+/// gates r, z, n). Immutable and compared by value, bit for bit, so that the generator's incremental pipeline
+/// can cache on it.
+/// </summary>
+internal sealed class ModelDescription : IEquatable<ModelDescription>
+{
+    private readonly int _hash;
+
+    public ModelDescription(int inputSize, LayerDescription[] layers)
+    {
+        InputSize = inputSize;
+        Layers = layers;
+        int hash = inputSize;
+        foreach (LayerDescription layer in layers) hash = hash * 31 + layer.GetHashCode();
+        _hash = hash;
+    }
+
+    public int InputSize { get; }
+
+    public LayerDescription[] Layers { get; }
+
+    /// <summary>Outputs per step: the last layer's width.</summary>
+    public int OutputSize => Layers[Layers.Length - 1].OutputSize;
+
+    /// <summary>Floats of recurrent state: every GRU layer's hidden size, added up.</summary>
+    public int StateSize
+    {
+        get
+        {
+            int size = 0;
+            foreach (LayerDescription layer in Layers)
+                if (layer is GruLayerDescription gru) size += gru.HiddenSize;
+            return size;
+        }
+    }
+
+    /// <summary>Number of weights and biases present in the file.</summary>
+    public long ParameterCount
+    {
+        get
+        {
+            long count = 0;
+            foreach (LayerDescription layer in Layers) count += layer.ParameterCount;
+            return count;
+        }
+    }
+
+    public bool Equals(ModelDescription? other)
+    {
+        if (other is null) return false;
+        if (ReferenceEquals(this, other)) return true;
+        if (_hash != other._hash || InputSize != other.InputSize || Layers.Length != other.Layers.Length) return false;
+        for (int i = 0; i < Layers.Length; i++)
+            if (!Layers[i].Equals(other.Layers[i])) return false;
+        return true;
+    }
+
+    public override bool Equals(object? obj) => Equals(obj as ModelDescription);
+
+    public override int GetHashCode() => _hash;
+}
+
+/// <summary>A layer of a <see cref="ModelDescription"/>.</summary>
+internal abstract class LayerDescription : IEquatable<LayerDescription>
+{
+    protected LayerDescription(int inputSize, int outputSize)
+    {
+        InputSize = inputSize;
+        OutputSize = outputSize;
+    }
+
+    public int InputSize { get; }
+
+    public int OutputSize { get; }
+
+    public abstract long ParameterCount { get; }
+
+    public abstract bool Equals(LayerDescription? other);
+
+    public override bool Equals(object? obj) => Equals(obj as LayerDescription);
+
+    public override abstract int GetHashCode();
+
+    /// <summary>Bitwise equality of two optional tensors (so that −0 and 0, or two NaN payloads, differ).</summary>
+    protected static bool SameBits(float[]? a, float[]? b)
+    {
+        if (ReferenceEquals(a, b)) return true;
+        if (a is null || b is null || a.Length != b.Length) return false;
+        for (int i = 0; i < a.Length; i++)
+            if (Bits(a[i]) != Bits(b[i])) return false;
+        return true;
+    }
+
+    protected static int HashBits(float[]? a)
+    {
+        if (a is null) return 0;
+        int hash = a.Length;
+        for (int i = 0; i < a.Length; i++) hash = hash * 16777619 ^ Bits(a[i]);
+        return hash;
+    }
+
+    private static int Bits(float value) => new FloatBits { Float = value }.Int;
+
+    [StructLayout(LayoutKind.Explicit)]
+    private struct FloatBits
+    {
+        [FieldOffset(0)] public float Float;
+        [FieldOffset(0)] public int Int;
+    }
+}
+
+/// <summary>A GRU layer: tensors exactly as PyTorch's <c>nn.GRU</c> holds them (gates r, z, n).</summary>
+internal sealed class GruLayerDescription : LayerDescription
+{
+    private readonly int _hash;
+
+    public GruLayerDescription(
+        int inputSize, int hiddenSize, bool linearBeforeReset,
+        float[] weightIh, float[] weightHh, float[]? biasIh, float[]? biasHh)
+        : base(inputSize, hiddenSize)
+    {
+        LinearBeforeReset = linearBeforeReset;
+        WeightIh = weightIh;
+        WeightHh = weightHh;
+        BiasIh = biasIh;
+        BiasHh = biasHh;
+        _hash = ((((inputSize * 31 + hiddenSize) * 2 + (linearBeforeReset ? 1 : 0)) * 31 + HashBits(weightIh)) * 31
+            + HashBits(weightHh)) * 31 + HashBits(biasIh) * 7 + HashBits(biasHh);
+    }
+
+    public int HiddenSize => OutputSize;
+
+    public bool LinearBeforeReset { get; }
+
+    /// <summary>[3H × in], row-major.</summary>
+    public float[] WeightIh { get; }
+
+    /// <summary>[3H × H], row-major.</summary>
+    public float[] WeightHh { get; }
+
+    /// <summary>[3H], or null when the file has none (zero).</summary>
+    public float[]? BiasIh { get; }
+
+    /// <summary>[3H], or null when the file has none (zero).</summary>
+    public float[]? BiasHh { get; }
+
+    public override long ParameterCount =>
+        (long)WeightIh.Length + WeightHh.Length + (BiasIh?.Length ?? 0) + (BiasHh?.Length ?? 0);
+
+    public override bool Equals(LayerDescription? other) =>
+        other is GruLayerDescription o && _hash == o._hash && InputSize == o.InputSize && HiddenSize == o.HiddenSize
+        && LinearBeforeReset == o.LinearBeforeReset && SameBits(WeightIh, o.WeightIh) && SameBits(WeightHh, o.WeightHh)
+        && SameBits(BiasIh, o.BiasIh) && SameBits(BiasHh, o.BiasHh);
+
+    public override int GetHashCode() => _hash;
+}
+
+/// <summary>A dense layer y = act(W x + b): <c>weight</c> [out × in] as <c>nn.Linear</c> holds it.</summary>
+internal sealed class DenseLayerDescription : LayerDescription
+{
+    private readonly int _hash;
+
+    public DenseLayerDescription(int inputSize, int outputSize, ActivationKind activation, float[] weight, float[]? bias)
+        : base(inputSize, outputSize)
+    {
+        Activation = activation;
+        Weight = weight;
+        Bias = bias;
+        _hash = (((inputSize * 31 + outputSize) * 8 + (int)activation) * 31 + HashBits(weight)) * 31 + HashBits(bias);
+    }
+
+    public ActivationKind Activation { get; }
+
+    /// <summary>[out × in], row-major.</summary>
+    public float[] Weight { get; }
+
+    /// <summary>[out], or null when the file has none (zero).</summary>
+    public float[]? Bias { get; }
+
+    public override long ParameterCount => (long)Weight.Length + (Bias?.Length ?? 0);
+
+    public override bool Equals(LayerDescription? other) =>
+        other is DenseLayerDescription o && _hash == o._hash && InputSize == o.InputSize && OutputSize == o.OutputSize
+        && Activation == o.Activation && SameBits(Weight, o.Weight) && SameBits(Bias, o.Bias);
+
+    public override int GetHashCode() => _hash;
+}

@@ -1,0 +1,348 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using GruTiny.Model.Json;
+
+namespace GruTiny.Model;
+
+/// <summary>
+/// Reads and validates a <c>grutiny/1</c> model description (docs/model-format.md). Shared by the generator
+/// and the run-time interpreter, so both accept exactly the same files and reject the others with the same
+/// diagnostic ID and message.
+/// </summary>
+internal static class ModelDescriptionReader
+{
+    /// <summary>The format tag this reader understands.</summary>
+    public const string FormatTag = "grutiny/1";
+
+    /// <summary>Default limit on the number of parameters of one model.</summary>
+    public const long DefaultMaxParameters = 2_000_000;
+
+    private static readonly string[] TopLevelKeys = { "format", "input_size", "layers", "metadata", "input_normalization", "output_normalization", "self_check" };
+    private static readonly string[] GruKeys = { "type", "hidden_size", "linear_before_reset", "weight_ih", "weight_hh", "bias_ih", "bias_hh" };
+    private static readonly string[] DenseKeys = { "type", "activation", "weight", "bias" };
+    private static readonly string[] ReservedTopLevelKeys = { "input_normalization", "output_normalization", "self_check" };
+
+    /// <summary>Reads a model, or says why it cannot.</summary>
+    /// <param name="text">The whole file.</param>
+    /// <param name="maxParameters">The largest parameter count accepted.</param>
+    /// <param name="error">Why the text was rejected, when it was.</param>
+    /// <returns>The model, or null when <paramref name="error"/> is set.</returns>
+    public static ModelDescription? TryRead(string text, long maxParameters, out ModelFormatError? error)
+    {
+        try
+        {
+            error = null;
+            return Read(text, maxParameters);
+        }
+        catch (ModelFormatErrorException e)
+        {
+            error = e.Error;
+            return null;
+        }
+    }
+
+    private static ModelDescription Read(string text, long maxParameters)
+    {
+        JsonNode root;
+        try
+        {
+            root = JsonReader.Parse(text);
+        }
+        catch (JsonSyntaxException e)
+        {
+            throw Fail(ModelDiagnosticIds.InvalidJson, $"Invalid JSON: {e.Message}", e.Line, e.Column);
+        }
+
+        if (root.Kind != JsonKind.Object)
+            throw Fail(ModelDiagnosticIds.WrongValueType, $"The model must be a JSON object, but the file holds {root.Describe()}.", root);
+
+        Dictionary<string, JsonProperty> top = Properties(root, "the model", TopLevelKeys);
+        JsonProperty format = Required(top, "format", root, "the model");
+        if (format.Value.Kind != JsonKind.String)
+            throw Fail(ModelDiagnosticIds.WrongValueType, $"'format' must be the string \"{FormatTag}\", but it is {format.Value.Describe()}.", format.Value);
+        if (format.Value.String != FormatTag)
+            throw Fail(ModelDiagnosticIds.UnknownFormat, $"Unknown format \"{Escape(format.Value.String!)}\"; this version of GruTiny reads \"{FormatTag}\".", format.Value);
+
+        foreach (string reserved in ReservedTopLevelKeys)
+        {
+            if (top.TryGetValue(reserved, out JsonProperty? property))
+                throw Fail(ModelDiagnosticIds.UnsupportedFeature, $"'{reserved}' is reserved by the {FormatTag} format but not supported by this version of GruTiny.", property);
+        }
+
+        if (top.TryGetValue("metadata", out JsonProperty? metadata) && metadata.Value.Kind != JsonKind.Object)
+            throw Fail(ModelDiagnosticIds.WrongValueType, $"'metadata' must be an object, but it is {metadata.Value.Describe()}.", metadata.Value);
+
+        int inputSize = Size(Required(top, "input_size", root, "the model"), "the model");
+        JsonProperty layersProperty = Required(top, "layers", root, "the model");
+        if (layersProperty.Value.Kind != JsonKind.Array)
+            throw Fail(ModelDiagnosticIds.WrongValueType, $"'layers' must be an array of layers, but it is {layersProperty.Value.Describe()}.", layersProperty.Value);
+        List<JsonNode> layerNodes = layersProperty.Value.Items!;
+        if (layerNodes.Count == 0)
+            throw Fail(ModelDiagnosticIds.InvalidLayerSequence, "'layers' is empty; a model needs at least one gru layer.", layersProperty.Value);
+
+        // First pass: kinds, sizes and order, so that the parameter count is known (and capped) before any
+        // tensor is converted.
+        var plans = new List<LayerPlan>(layerNodes.Count);
+        int width = inputSize;
+        long parameters = 0;
+        bool seenDense = false;
+        for (int i = 0; i < layerNodes.Count; i++)
+        {
+            JsonNode node = layerNodes[i];
+            string where = $"layers[{i}]";
+            if (node.Kind != JsonKind.Object)
+                throw Fail(ModelDiagnosticIds.WrongValueType, $"{where} must be an object, but it is {node.Describe()}.", node);
+
+            JsonProperty type = TypeOf(node, where);
+            string kind = type.Value.String!;
+            if (kind == "gru")
+            {
+                Dictionary<string, JsonProperty> keys = Properties(node, $"{where} (gru)", GruKeys);
+                if (seenDense)
+                    throw Fail(ModelDiagnosticIds.InvalidLayerSequence, $"{where} is a gru layer after a dense layer; all gru layers must come first.", type.Value);
+                int hidden = Size(Required(keys, "hidden_size", node, $"{where} (gru)"), $"{where} (gru)");
+                JsonProperty lbr = Required(keys, "linear_before_reset", node, $"{where} (gru)");
+                if (lbr.Value.Kind != JsonKind.True && lbr.Value.Kind != JsonKind.False)
+                    throw Fail(ModelDiagnosticIds.WrongValueType, $"{where} (gru): 'linear_before_reset' must be true or false, but it is {lbr.Value.Describe()}.", lbr.Value);
+                long count = 3L * hidden * (width + hidden) + (keys.ContainsKey("bias_ih") ? 3L * hidden : 0) + (keys.ContainsKey("bias_hh") ? 3L * hidden : 0);
+                plans.Add(new LayerPlan(i, node, keys, isGru: true, width, hidden, lbr.Value.Kind == JsonKind.True, ActivationKind.Linear));
+                parameters += count;
+                width = hidden;
+            }
+            else if (kind == "dense")
+            {
+                Dictionary<string, JsonProperty> keys = Properties(node, $"{where} (dense)", DenseKeys);
+                if (i == 0)
+                    throw Fail(ModelDiagnosticIds.InvalidLayerSequence, $"{where} is a dense layer; the first layer must be a gru layer.", type.Value);
+                seenDense = true;
+                JsonProperty activation = Required(keys, "activation", node, $"{where} (dense)");
+                ActivationKind act = Activation(activation, where);
+                JsonProperty weight = Required(keys, "weight", node, $"{where} (dense)");
+                int outputs = weight.Value.Kind == JsonKind.Array ? weight.Value.Items!.Count : 0;
+                if (outputs == 0)
+                    throw Fail(ModelDiagnosticIds.TensorShape, $"{where} (dense): tensor 'weight' must be a non-empty array of rows [out][{width}], but it is {ShapeOf(weight.Value)}.", weight.Value);
+                plans.Add(new LayerPlan(i, node, keys, isGru: false, width, outputs, false, act));
+                parameters += (long)outputs * width + (keys.ContainsKey("bias") ? outputs : 0);
+                width = outputs;
+            }
+            else if (kind == "embedding")
+            {
+                throw Fail(ModelDiagnosticIds.UnsupportedFeature, $"{where}: the 'embedding' layer type is reserved by the {FormatTag} format but not supported by this version of GruTiny.", type.Value);
+            }
+            else
+            {
+                throw Fail(ModelDiagnosticIds.UnknownLayerType, $"{where}: unknown layer type \"{Escape(kind)}\"; expected \"gru\" or \"dense\".", type.Value);
+            }
+
+            if (parameters > maxParameters)
+                throw Fail(ModelDiagnosticIds.ModelTooLarge, $"The model has more than {maxParameters.ToString(CultureInfo.InvariantCulture)} parameters (counted up to {where}: {parameters.ToString(CultureInfo.InvariantCulture)}).", node);
+        }
+
+        // Second pass: the tensors.
+        var layers = new LayerDescription[plans.Count];
+        for (int p = 0; p < plans.Count; p++)
+        {
+            LayerPlan plan = plans[p];
+            string where = $"layers[{plan.Index}]";
+            if (plan.IsGru)
+            {
+                string owner = $"{where} (gru)";
+                int h = plan.Width;
+                float[] wih = Tensor(plan, "weight_ih", owner, 3 * h, plan.InputSize, $"3·hidden_size = {3 * h} rows of input size {plan.InputSize}");
+                float[] whh = Tensor(plan, "weight_hh", owner, 3 * h, h, $"3·hidden_size = {3 * h} rows of hidden_size {h}");
+                float[]? bih = OptionalVector(plan, "bias_ih", owner, 3 * h);
+                float[]? bhh = OptionalVector(plan, "bias_hh", owner, 3 * h);
+                layers[p] = new GruLayerDescription(plan.InputSize, h, plan.LinearBeforeReset, wih, whh, bih, bhh);
+            }
+            else
+            {
+                string owner = $"{where} (dense)";
+                float[] weight = Tensor(plan, "weight", owner, plan.Width, plan.InputSize, $"{plan.Width} output rows of the previous layer's width {plan.InputSize}");
+                float[]? bias = OptionalVector(plan, "bias", owner, plan.Width);
+                layers[p] = new DenseLayerDescription(plan.InputSize, plan.Width, plan.Activation, weight, bias);
+            }
+        }
+
+        return new ModelDescription(inputSize, layers);
+    }
+
+    private sealed class LayerPlan
+    {
+        public LayerPlan(int index, JsonNode node, Dictionary<string, JsonProperty> keys, bool isGru, int inputSize, int width, bool linearBeforeReset, ActivationKind activation)
+        {
+            Index = index;
+            Node = node;
+            Keys = keys;
+            IsGru = isGru;
+            InputSize = inputSize;
+            Width = width;
+            LinearBeforeReset = linearBeforeReset;
+            Activation = activation;
+        }
+
+        public int Index { get; }
+
+        public JsonNode Node { get; }
+
+        public Dictionary<string, JsonProperty> Keys { get; }
+
+        public bool IsGru { get; }
+
+        public int InputSize { get; }
+
+        public int Width { get; }
+
+        public bool LinearBeforeReset { get; }
+
+        public ActivationKind Activation { get; }
+    }
+
+    private static JsonProperty TypeOf(JsonNode layer, string where)
+    {
+        JsonProperty? type = null;
+        foreach (JsonProperty property in layer.Properties!)
+        {
+            if (property.Name != "type") continue;
+            if (type is not null)
+                throw Fail(ModelDiagnosticIds.DuplicateKey, $"{where}: duplicate key 'type'.", property);
+            type = property;
+        }
+
+        if (type is null)
+            throw Fail(ModelDiagnosticIds.MissingKey, $"{where}: missing required key 'type' (\"gru\" or \"dense\").", layer);
+        if (type.Value.Kind != JsonKind.String)
+            throw Fail(ModelDiagnosticIds.WrongValueType, $"{where}: 'type' must be a string (\"gru\" or \"dense\"), but it is {type.Value.Describe()}.", type.Value);
+        return type;
+    }
+
+    private static ActivationKind Activation(JsonProperty property, string where)
+    {
+        if (property.Value.Kind != JsonKind.String)
+            throw Fail(ModelDiagnosticIds.WrongValueType, $"{where} (dense): 'activation' must be a string, but it is {property.Value.Describe()}.", property.Value);
+        switch (property.Value.String)
+        {
+            case "linear": return ActivationKind.Linear;
+            case "relu": return ActivationKind.Relu;
+            case "sigmoid": return ActivationKind.Sigmoid;
+            case "tanh": return ActivationKind.Tanh;
+            case "softmax": return ActivationKind.Softmax;
+            default:
+                throw Fail(ModelDiagnosticIds.UnknownActivation, $"{where} (dense): unknown activation \"{Escape(property.Value.String!)}\"; expected linear, relu, sigmoid, tanh or softmax.", property.Value);
+        }
+    }
+
+    // Checks an object's keys (duplicates first, then unknown ones) and indexes them.
+    private static Dictionary<string, JsonProperty> Properties(JsonNode node, string owner, string[] allowed)
+    {
+        var result = new Dictionary<string, JsonProperty>(StringComparer.Ordinal);
+        foreach (JsonProperty property in node.Properties!)
+        {
+            if (result.ContainsKey(property.Name))
+                throw Fail(ModelDiagnosticIds.DuplicateKey, $"{owner}: duplicate key '{Escape(property.Name)}'.", property);
+            if (Array.IndexOf(allowed, property.Name) < 0)
+                throw Fail(ModelDiagnosticIds.UnknownKey, $"{owner}: unknown key '{Escape(property.Name)}'; expected one of {string.Join(", ", allowed)}.", property);
+            result.Add(property.Name, property);
+        }
+
+        return result;
+    }
+
+    private static JsonProperty Required(Dictionary<string, JsonProperty> keys, string name, JsonNode owner, string ownerName)
+    {
+        if (keys.TryGetValue(name, out JsonProperty? property)) return property;
+        throw Fail(ModelDiagnosticIds.MissingKey, $"{ownerName}: missing required key '{name}'.", owner);
+    }
+
+    private static int Size(JsonProperty property, string owner)
+    {
+        JsonNode value = property.Value;
+        if (value.Kind != JsonKind.Number || !value.IsInteger)
+            throw Fail(ModelDiagnosticIds.WrongValueType, $"{owner}: '{property.Name}' must be a JSON integer, but it is {(value.Kind == JsonKind.Number ? "a non-integer number" : value.Describe())}.", value);
+        if (value.Integer < 1 || value.Integer > int.MaxValue / 16)
+            throw Fail(ModelDiagnosticIds.InvalidSize, $"{owner}: '{property.Name}' is {value.Integer.ToString(CultureInfo.InvariantCulture)}; it must be at least 1 (and at most {(int.MaxValue / 16).ToString(CultureInfo.InvariantCulture)}).", value);
+        return (int)value.Integer;
+    }
+
+    private static float[] Tensor(LayerPlan plan, string name, string owner, int rows, int columns, string meaning)
+    {
+        JsonProperty property = Required(plan.Keys, name, plan.Node, owner);
+        JsonNode node = property.Value;
+        string expected = $"[{rows}][{columns}]";
+        if (node.Kind != JsonKind.Array || node.Items!.Count != rows)
+            throw Fail(ModelDiagnosticIds.TensorShape, $"{owner}: tensor '{name}' has shape {ShapeOf(node)}; expected {expected} ({meaning}).", node);
+
+        var values = new float[rows * columns];
+        for (int r = 0; r < rows; r++)
+        {
+            JsonNode row = node.Items[r];
+            if (row.Kind != JsonKind.Array || row.Items!.Count != columns)
+                throw Fail(ModelDiagnosticIds.TensorShape, $"{owner}: tensor '{name}' row {r} is {ShapeOf(row)}; expected {expected} ({meaning}).", row);
+            for (int c = 0; c < columns; c++)
+                values[r * columns + c] = Number(row.Items[c], owner, $"{name}[{r}][{c}]");
+        }
+
+        return values;
+    }
+
+    private static float[]? OptionalVector(LayerPlan plan, string name, string owner, int length)
+    {
+        if (!plan.Keys.TryGetValue(name, out JsonProperty? property)) return null;
+        JsonNode node = property.Value;
+        if (node.Kind != JsonKind.Array || node.Items!.Count != length)
+            throw Fail(ModelDiagnosticIds.TensorShape, $"{owner}: tensor '{name}' has shape {ShapeOf(node)}; expected [{length}].", node);
+        var values = new float[length];
+        for (int i = 0; i < length; i++) values[i] = Number(node.Items[i], owner, $"{name}[{i}]");
+        return values;
+    }
+
+    private static float Number(JsonNode node, string owner, string element)
+    {
+        if (node.Kind != JsonKind.Number)
+            throw Fail(ModelDiagnosticIds.WrongValueType, $"{owner}: {element} must be a number, but it is {node.Describe()}.", node);
+        float value = node.Number;
+        if (float.IsNaN(value) || float.IsInfinity(value))
+            throw Fail(ModelDiagnosticIds.NonFiniteWeight, $"{owner}: {element} is {(float.IsNaN(value) ? "NaN" : value > 0 ? "+Infinity" : "-Infinity")} (or out of float range); weights must be finite.", node);
+        return value;
+    }
+
+    // "[15][3]", "[4] of numbers", "a string", "[3][ragged]" — what a tensor node actually looks like.
+    private static string ShapeOf(JsonNode node)
+    {
+        if (node.Kind != JsonKind.Array) return node.Describe();
+        List<JsonNode> items = node.Items!;
+        if (items.Count == 0) return "[0]";
+        if (items[0].Kind != JsonKind.Array) return $"[{items.Count}]";
+        int columns = items[0].Items!.Count;
+        foreach (JsonNode item in items)
+            if (item.Kind != JsonKind.Array || item.Items!.Count != columns) return $"[{items.Count}][rows of different lengths]";
+        return $"[{items.Count}][{columns}]";
+    }
+
+    // Strings from the file only ever reach messages, never code; keep them short and printable.
+    private static string Escape(string value)
+    {
+        var chars = new System.Text.StringBuilder();
+        foreach (char c in value)
+        {
+            if (chars.Length >= 64)
+            {
+                chars.Append('…');
+                break;
+            }
+
+            chars.Append(c < ' ' || c == '\u007f' ? '?' : c);
+        }
+
+        return chars.ToString();
+    }
+
+    private static ModelFormatErrorException Fail(string id, string message, JsonNode node) =>
+        Fail(id, message, node.Line, node.Column);
+
+    private static ModelFormatErrorException Fail(string id, string message, JsonProperty property) =>
+        Fail(id, message, property.Line, property.Column);
+
+    private static ModelFormatErrorException Fail(string id, string message, int line, int column) =>
+        new ModelFormatErrorException(new ModelFormatError(id, message, line, column));
+}

@@ -1,0 +1,34 @@
+namespace GruTiny.Model;
+
+/// <summary>
+/// The stable IDs of every GruTiny diagnostic. Shared by the generator (which reports them as compiler
+/// diagnostics) and the run-time interpreter (which puts them in its exceptions), so a model is rejected
+/// with the same ID either way. Never renumber: users suppress and search by these.
+/// </summary>
+internal static class ModelDiagnosticIds
+{
+    public const string ModelFileNotFound = "GRUT001";
+    public const string InvalidJson = "GRUT002";
+    public const string UnknownFormat = "GRUT003";
+    public const string MissingKey = "GRUT004";
+    public const string UnknownKey = "GRUT005";
+    public const string DuplicateKey = "GRUT006";
+    public const string TensorShape = "GRUT007";
+    public const string NonFiniteWeight = "GRUT008";
+    public const string UnknownLayerType = "GRUT009";
+    public const string UnknownActivation = "GRUT010";
+    public const string WrongValueType = "GRUT011";
+    public const string InvalidSize = "GRUT012";
+    public const string InvalidLayerSequence = "GRUT013";
+    public const string UnsupportedFeature = "GRUT014";
+    public const string ModelTooLarge = "GRUT015";
+
+    public const string TargetNotPartial = "GRUT020";
+    public const string TargetGeneric = "GRUT021";
+    public const string TargetRefOrReadOnlyStruct = "GRUT022";
+    public const string TargetStaticOrAbstract = "GRUT023";
+    public const string ContainingTypeNotPartial = "GRUT024";
+    public const string InvalidModelPath = "GRUT025";
+
+    public const string InternalError = "GRUT099";
+}

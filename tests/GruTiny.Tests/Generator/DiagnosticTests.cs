@@ -1,0 +1,127 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Xunit;
+using static GruTiny.Tests.Generator.GeneratorHarness;
+
+namespace GruTiny.Tests.Generator;
+
+/// <summary>
+/// Every bad model and every unsupported target gets its GRUT diagnostic, at the attribute, naming the file,
+/// the position and what was expected; nothing is generated for it and no exception escapes.
+/// </summary>
+public sealed class DiagnosticTests
+{
+    private const string Target = """
+        /// <summary>Model.</summary>
+        [GruTiny.GruModel("models/m.gru.json")]
+        public partial struct M;
+        """;
+
+    private const string W3 = "[[0.1],[0.2],[0.3]]";
+
+    private static string Model(string gruLayer = $$"""{"type":"gru","hidden_size":1,"linear_before_reset":true,"weight_ih":{{W3}},"weight_hh":{{W3}}}""",
+        string extraLayers = "", string top = "") =>
+        $$"""{"format":"grutiny/1","input_size":1,{{top}}"layers":[{{gruLayer}}{{extraLayers}}]}""";
+
+    [Fact]
+    public void The_minimal_model_used_below_is_valid()
+    {
+        GeneratorResult result = Generate(Target, ModelFile("models/m.gru.json", Model()));
+        Assert.Empty(result.Diagnostics);
+        CompileAndLoad(result.Output);
+    }
+
+    public static TheoryData<string, string, string[]> BadModels => new()
+    {
+        { "GRUT002", """{"format":"grutiny/1", """, ["(1,24)", "Invalid JSON"] },
+        { "GRUT002", "{\n  \"format\": \"grutiny/1\",\n  \"input_size\": 1 2\n}", ["(3,19)", "',' or '}'"] },
+        { "GRUT002", """{"format":"grutiny/1","metadata":""" + new string('[', 100) + new string(']', 100) + "}", ["deeper than 64"] },
+        { "GRUT003", Model().Replace("grutiny/1", "grutiny/2"), ["Unknown format", "grutiny/2", "grutiny/1"] },
+        { "GRUT004", Model().Replace("\"linear_before_reset\":true,", ""), ["layers[0] (gru)", "missing required key 'linear_before_reset'"] },
+        { "GRUT004", """{"format":"grutiny/1","layers":[]}""", ["missing required key 'input_size'"] },
+        { "GRUT005", Model().Replace("\"hidden_size\"", "\"hiden_size\""), ["unknown key 'hiden_size'"] },
+        { "GRUT006", Model(top: "\"input_size\":1,"), ["duplicate key 'input_size'"] },
+        { "GRUT007", Model().Replace("\"weight_ih\":" + W3, "\"weight_ih\":[[0.1],[0.2]]"), ["layers[0] (gru)", "'weight_ih'", "[2][1]", "expected [3][1]"] },
+        { "GRUT007", Model(extraLayers: """,{"type":"dense","activation":"linear","weight":[[1,2]]}"""), ["layers[1] (dense)", "'weight'", "row 0", "expected [1][1]"] },
+        { "GRUT008", Model().Replace("\"weight_hh\":[[0.1]", "\"weight_hh\":[[NaN]"), ["weight_hh[0][0] is NaN", "finite"] },
+        { "GRUT008", Model().Replace("\"weight_hh\":[[0.1]", "\"weight_hh\":[[-Infinity]"), ["weight_hh[0][0] is -Infinity"] },
+        { "GRUT008", Model().Replace("\"weight_ih\":[[0.1]", "\"weight_ih\":[[1e39]"), ["weight_ih[0][0] is +Infinity"] },
+        { "GRUT009", Model(extraLayers: """,{"type":"lstm"}"""), ["layers[1]", "unknown layer type \"lstm\""] },
+        { "GRUT010", Model(extraLayers: """,{"type":"dense","activation":"gelu","weight":[[1]]}"""), ["unknown activation \"gelu\""] },
+        { "GRUT011", Model().Replace("\"weight_ih\":[[0.1]", "\"weight_ih\":[[\"0.1\"]"), ["weight_ih[0][0] must be a number, but it is a string"] },
+        { "GRUT011", Model().Replace("\"hidden_size\":1", "\"hidden_size\":1.0"), ["'hidden_size' must be a JSON integer"] },
+        { "GRUT011", Model().Replace("\"linear_before_reset\":true", "\"linear_before_reset\":1"), ["'linear_before_reset' must be true or false"] },
+        { "GRUT012", Model().Replace("\"hidden_size\":1", "\"hidden_size\":0"), ["'hidden_size' is 0", "at least 1"] },
+        { "GRUT012", Model().Replace("\"input_size\":1", "\"input_size\":-3"), ["'input_size' is -3"] },
+        { "GRUT013", """{"format":"grutiny/1","input_size":1,"layers":[{"type":"dense","activation":"linear","weight":[[1]]}]}""", ["first layer must be a gru layer"] },
+        { "GRUT013", Model(extraLayers: """,{"type":"dense","activation":"linear","weight":[[1]]},{"type":"gru"}"""), ["gru layer after a dense layer"] },
+        { "GRUT014", Model(top: "\"self_check\":{},"), ["'self_check' is reserved"] },
+        { "GRUT014", Model(gruLayer: """{"type":"embedding","weight":[[1]]}"""), ["'embedding' layer type is reserved"] },
+        { "GRUT015", Model().Replace("\"input_size\":1", "\"input_size\":1000").Replace("\"hidden_size\":1", "\"hidden_size\":1000"), ["more than 2000000 parameters"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadModels))]
+    public void Bad_model_gets_its_diagnostic(string id, string json, string[] fragments)
+    {
+        Diagnostic diagnostic = SingleDiagnostic(Target, json);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        string message = diagnostic.GetMessage();
+        Assert.StartsWith("models/m.gru.json(", message); // names the file and the line and column
+        foreach (string fragment in fragments) Assert.Contains(fragment, message);
+        Assert.Equal("/project/Program.cs", diagnostic.Location.GetLineSpan().Path);
+        Assert.Equal(1, diagnostic.Location.GetLineSpan().StartLinePosition.Line); // the attribute's line
+    }
+
+    [Fact]
+    public void Model_file_that_is_not_an_additional_file_gets_GRUT001_naming_the_resolved_path()
+    {
+        Diagnostic diagnostic = SingleDiagnostic(Target.Replace("models/m.gru.json", "models/../other/x.gru.json"), Model());
+        Assert.Equal("GRUT001", diagnostic.Id);
+        Assert.Contains("'/project/other/x.gru.json'", diagnostic.GetMessage());
+        Assert.Contains("AdditionalFiles", diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void Model_file_listed_twice_is_ambiguous()
+    {
+        GeneratorResult result = Generate(Target, ModelFile("models/m.gru.json", Model()), ModelFile("models/./m.gru.json", Model()));
+        Diagnostic diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal("GRUT001", diagnostic.Id);
+        Assert.Contains("matches 2 AdditionalFiles items", diagnostic.GetMessage());
+    }
+
+    public static TheoryData<string, string, string> BadTargets => new()
+    {
+        { "GRUT020", "public struct M;", "must be declared partial" },
+        { "GRUT021", "public partial struct M<T>;", "generic" },
+        { "GRUT022", "public readonly partial struct M;", "readonly struct" },
+        { "GRUT022", "public ref partial struct M;", "ref struct" },
+        { "GRUT023", "public static partial class M;", "static" },
+        { "GRUT023", "public abstract partial class M;", "abstract" },
+        { "GRUT024", "public class Outer { [GruTiny.GruModel(\"models/m.gru.json\")] public partial struct M; }", "'Outer' contains the GruModel type" },
+        { "GRUT021", "public partial class Outer<T> { [GruTiny.GruModel(\"models/m.gru.json\")] public partial struct M; }", "nested in a generic type" },
+        { "GRUT025", "[GruTiny.GruModel(\"\")] public partial struct M;", "model path" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadTargets))]
+    public void Unsupported_target_gets_its_diagnostic(string id, string declaration, string fragment)
+    {
+        string source = "/// <summary>Model.</summary>\n" +
+            (declaration.StartsWith('[') || declaration.Contains("Outer") ? declaration : "[GruTiny.GruModel(\"models/m.gru.json\")]\n" + declaration);
+        GeneratorResult result = Generate(source, ModelFile("models/m.gru.json", Model()));
+        Diagnostic diagnostic = result.Diagnostics.First(d => d.Id.StartsWith("GRUT"));
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Contains(fragment, diagnostic.GetMessage());
+        Assert.Empty(result.Run.Results.Single().GeneratedSources);
+    }
+
+    private static Diagnostic SingleDiagnostic(string source, string json)
+    {
+        GeneratorResult result = Generate(source, ModelFile("models/m.gru.json", json));
+        Assert.Empty(result.Run.Results.Single().GeneratedSources);
+        return Assert.Single(result.Diagnostics);
+    }
+}

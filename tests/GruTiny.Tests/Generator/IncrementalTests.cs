@@ -1,0 +1,94 @@
+using System.Collections.Generic;
+using System.Linq;
+using GruTiny.Generator;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+using static GruTiny.Tests.Generator.GeneratorHarness;
+
+namespace GruTiny.Tests.Generator;
+
+/// <summary>
+/// The generator runs on every keystroke: an edit that does not touch a model or an attributed type must
+/// leave every tracked step Cached or Unchanged, so nothing is re-parsed or re-emitted.
+/// </summary>
+public sealed class IncrementalTests
+{
+    private const string Source = """
+        namespace App
+        {
+            /// <summary>Model.</summary>
+            [GruTiny.GruModel("models/tiny.gru.json")]
+            public partial struct Forecaster;
+
+            /// <summary>Other code in the same file.</summary>
+            public static class Helpers
+            {
+                /// <summary>Doubles.</summary>
+                public static int Twice(int x) => 2 * x;
+            }
+        }
+        """;
+
+    private static readonly string[] Steps =
+    [
+        GruModelGenerator.TrackingNames.Targets,
+        GruModelGenerator.TrackingNames.Requests,
+        GruModelGenerator.TrackingNames.ModelFiles,
+        GruModelGenerator.TrackingNames.Generation,
+    ];
+
+    [Fact]
+    public void Adding_an_unrelated_file_leaves_every_step_cached()
+    {
+        CSharpCompilation compilation = CreateCompilation(Source);
+        GeneratorDriver driver = CreateDriver([ModelFile("models/tiny.gru.json", TinyModelJson), ModelFile("appsettings.json", "{}")]);
+        driver = driver.RunGenerators(compilation);
+
+        driver = driver.RunGenerators(compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("class Unrelated { }", Parse)));
+        AssertAllCachedOrUnchanged(driver.GetRunResult());
+    }
+
+    [Fact]
+    public void Editing_other_code_in_the_attributed_file_leaves_every_step_cached()
+    {
+        CSharpCompilation compilation = CreateCompilation(Source);
+        GeneratorDriver driver = CreateDriver([ModelFile("models/tiny.gru.json", TinyModelJson)]);
+        driver = driver.RunGenerators(compilation);
+
+        SyntaxTree old = compilation.SyntaxTrees.Single();
+        SyntaxTree edited = CSharpSyntaxTree.ParseText(Source.Replace("2 * x", "x + x"), Parse, path: old.FilePath);
+        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(old, edited));
+        AssertAllCachedOrUnchanged(driver.GetRunResult());
+    }
+
+    [Fact]
+    public void Changing_the_model_file_regenerates()
+    {
+        CSharpCompilation compilation = CreateCompilation(Source);
+        AdditionalText original = ModelFile("models/tiny.gru.json", TinyModelJson);
+        GeneratorDriver driver = CreateDriver([original]);
+        driver = driver.RunGenerators(compilation);
+        string before = driver.GetRunResult().Results.Single().GeneratedSources.Single().SourceText.ToString();
+
+        string edited = TinyModelJson.Replace("\"linear_before_reset\": true", "\"linear_before_reset\": false").Replace("\"linear_before_reset\":true", "\"linear_before_reset\":false");
+        Assert.NotEqual(TinyModelJson, edited);
+        AdditionalText changed = ModelFile("models/tiny.gru.json", edited);
+        driver = driver.ReplaceAdditionalText(original, changed).RunGenerators(compilation);
+        GeneratorRunResult result = driver.GetRunResult().Results.Single();
+        Assert.Contains(result.TrackedSteps[GruModelGenerator.TrackingNames.Generation].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.NotEqual(before, result.GeneratedSources.Single().SourceText.ToString());
+    }
+
+    private static void AssertAllCachedOrUnchanged(GeneratorDriverRunResult run)
+    {
+        IReadOnlyDictionary<string, System.Collections.Immutable.ImmutableArray<IncrementalGeneratorRunStep>> tracked = run.Results.Single().TrackedSteps;
+        foreach (string step in Steps)
+        {
+            Assert.True(tracked.ContainsKey(step), $"step {step} was not tracked");
+            foreach (IncrementalGeneratorRunStep run1 in tracked[step])
+                foreach ((object _, IncrementalStepRunReason reason) in run1.Outputs)
+                    Assert.True(reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{step}: {reason}");
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using System;
+using GruTiny.ReferenceModels;
+using Xunit;
+
+namespace GruTiny.Tests.Runtime;
+
+/// <summary>
+/// Zero allocation is a guarantee: bytes allocated by this thread do not change across thousands of calls,
+/// counted from the very first call of a fresh type (no warm-up: the first call JIT-compiles the kernels).
+/// The Debug-build case is in <see cref="Generator.DebugBuildTests"/>.
+/// </summary>
+public sealed class AllocationTests
+{
+    private const int Calls = 10_000;
+
+    [Fact]
+    public void Struct_model_allocates_nothing_from_the_first_call() =>
+        AssertNone(AllocatedBytes<Stacked3In3H13H32H5>());    // struct, three gru layers
+
+    [Fact]
+    public void Class_model_allocates_nothing_from_the_first_call() =>
+        AssertNone(AllocatedBytes<Stacked2In16H128H64Softmax10>());  // class, two gru layers, softmax
+
+    [Fact]
+    public void Cho_variant_allocates_nothing_from_the_first_call() =>
+        AssertNone(AllocatedBytes<ChoIn7H13Relu8Softmax3>());  // struct, linear_before_reset=false
+
+    [Fact]
+    public void Record_models_allocate_nothing_from_the_first_call()
+    {
+        AssertNone(AllocatedBytes<In3H13Softmax4>());          // record struct
+        AssertNone(AllocatedBytes<Stacked2In3H32x2Tanh5>());   // record class
+    }
+
+    private static void AssertNone(long bytes) => Assert.True(bytes == 0, $"{bytes} bytes allocated");
+
+    private static long AllocatedBytes<T>() where T : IGruModel, IRunFinal, new()
+    {
+        T model = new();
+        var random = new Random(7);
+        var input = new float[model.InputSize];
+        var output = new float[model.OutputSize];
+        const int steps = 100;
+        var inputs = new float[steps * model.InputSize];
+        var outputs = new float[steps * model.OutputSize];
+        var state = new float[model.StateSize];
+        for (int i = 0; i < inputs.Length; i++) inputs[i] = (float)random.NextDouble() * 2 - 1;
+        inputs.AsSpan(0, input.Length).CopyTo(input);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < Calls; i++) model.Step(input, output);
+        for (int i = 0; i < Calls; i++) model.Run(inputs, outputs);
+        for (int i = 0; i < 100; i++) model.RunFinal(inputs, output);
+        model.CopyStateTo(state);
+        model.SetState(state);
+        model.Reset();
+        long after = GC.GetAllocatedBytesForCurrentThread();
+        return after - before;
+    }
+}

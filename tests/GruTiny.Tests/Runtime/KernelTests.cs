@@ -1,0 +1,196 @@
+using System;
+using System.Runtime.Intrinsics;
+using GruTiny.Kernels;
+using GruTiny.Model;
+using Xunit;
+
+namespace GruTiny.Tests.Runtime;
+
+/// <summary>
+/// The kernels against the scalar float64 oracle (<see cref="ReferenceModel"/>), on random weights packed at
+/// run time, independently of the generator. Shapes cover sizes that are and are not multiples of the
+/// vector width, odd and even block counts, and both GRU variants.
+/// </summary>
+public sealed class KernelTests
+{
+    // Test layers read their weights from a static slot the test fills (generated layers embed them instead).
+    private static class Slot<TLayer>
+    {
+        public static float[][] Chunks = [];
+    }
+
+    private struct Gru1x5 : IGruLayer { public static int InputSize => 1; public static int HiddenSize => 5; public static bool LinearBeforeReset => true; public static ReadOnlySpan<float> Weights(int i) => Slot<Gru1x5>.Chunks[i]; }
+    private struct Gru3x13 : IGruLayer { public static int InputSize => 3; public static int HiddenSize => 13; public static bool LinearBeforeReset => true; public static ReadOnlySpan<float> Weights(int i) => Slot<Gru3x13>.Chunks[i]; }
+    private struct Gru16x128 : IGruLayer { public static int InputSize => 16; public static int HiddenSize => 128; public static bool LinearBeforeReset => true; public static ReadOnlySpan<float> Weights(int i) => Slot<Gru16x128>.Chunks[i]; }
+    private struct Cho7x13 : IGruLayer { public static int InputSize => 7; public static int HiddenSize => 13; public static bool LinearBeforeReset => false; public static ReadOnlySpan<float> Weights(int i) => Slot<Cho7x13>.Chunks[i]; }
+    private struct Cho2x8 : IGruLayer { public static int InputSize => 2; public static int HiddenSize => 8; public static bool LinearBeforeReset => false; public static ReadOnlySpan<float> Weights(int i) => Slot<Cho2x8>.Chunks[i]; }
+    private struct Cho4x96 : IGruLayer { public static int InputSize => 4; public static int HiddenSize => 96; public static bool LinearBeforeReset => false; public static ReadOnlySpan<float> Weights(int i) => Slot<Cho4x96>.Chunks[i]; }
+    private struct Dense13x3Softmax : IDenseLayer { public static int InputSize => 13; public static int OutputSize => 3; public static DenseActivation Activation => DenseActivation.Softmax; public static ReadOnlySpan<float> Weights(int i) => Slot<Dense13x3Softmax>.Chunks[i]; }
+    private struct Dense5x9Tanh : IDenseLayer { public static int InputSize => 5; public static int OutputSize => 9; public static DenseActivation Activation => DenseActivation.Tanh; public static ReadOnlySpan<float> Weights(int i) => Slot<Dense5x9Tanh>.Chunks[i]; }
+    private struct Dense8x4Relu : IDenseLayer { public static int InputSize => 8; public static int OutputSize => 4; public static DenseActivation Activation => DenseActivation.Relu; public static ReadOnlySpan<float> Weights(int i) => Slot<Dense8x4Relu>.Chunks[i]; }
+    private struct Dense3x1Sigmoid : IDenseLayer { public static int InputSize => 3; public static int OutputSize => 1; public static DenseActivation Activation => DenseActivation.Sigmoid; public static ReadOnlySpan<float> Weights(int i) => Slot<Dense3x1Sigmoid>.Chunks[i]; }
+    private struct Dense4000x40Linear : IDenseLayer { public static int InputSize => 4000; public static int OutputSize => 40; public static DenseActivation Activation => DenseActivation.Linear; public static ReadOnlySpan<float> Weights(int i) => Slot<Dense4000x40Linear>.Chunks[i]; }
+
+    [Fact] public void Gru_1x5_matches_the_oracle() => CheckGru<Gru1x5>(seed: 1, biases: true);
+    [Fact] public void Gru_3x13_matches_the_oracle() => CheckGru<Gru3x13>(seed: 2, biases: true);
+    [Fact] public void Gru_16x128_in_several_weight_chunks_matches_the_oracle() => CheckGru<Gru16x128>(seed: 3, biases: false, expectedChunks: 5);
+    [Fact] public void Cho_7x13_matches_the_oracle() => CheckGru<Cho7x13>(seed: 4, biases: true);
+    [Fact] public void Cho_2x8_matches_the_oracle() => CheckGru<Cho2x8>(seed: 5, biases: false);
+    [Fact] public void Cho_4x96_in_several_weight_chunks_matches_the_oracle() => CheckGru<Cho4x96>(seed: 10, biases: true, expectedChunks: 4);
+    [Fact] public void Dense_with_a_block_per_chunk_matches_the_oracle() => CheckDense<Dense4000x40Linear>(12, ActivationKind.Linear, expectedChunks: 10);
+    [Fact] public void Dense_softmax_matches_the_oracle() => CheckDense<Dense13x3Softmax>(6, ActivationKind.Softmax);
+    [Fact] public void Dense_tanh_matches_the_oracle() => CheckDense<Dense5x9Tanh>(7, ActivationKind.Tanh);
+    [Fact] public void Dense_relu_matches_the_oracle() => CheckDense<Dense8x4Relu>(8, ActivationKind.Relu);
+    [Fact] public void Dense_sigmoid_matches_the_oracle() => CheckDense<Dense3x1Sigmoid>(9, ActivationKind.Sigmoid);
+
+    [Fact]
+    public void Projecting_many_steps_at_once_is_bitwise_equal_to_one_at_a_time()
+    {
+        var random = new Random(11);
+        GruLayerDescription layer = RandomGru<Gru3x13>(random, biases: true);
+        Slot<Gru3x13>.Chunks = Chunks(layer);
+        int row = GruLayerKernel.GateRowLength<Gru3x13>();
+        for (int steps = 1; steps <= 9; steps++)
+        {
+            float[] inputs = RandomVector(random, steps * 3, 2);
+            var together = new float[steps * row];
+            GruLayerKernel.ProjectInputs<Gru3x13>(inputs, 3, together, steps);
+            var single = new float[steps * row];
+            for (int s = 0; s < steps; s++)
+                GruLayerKernel.ProjectInputs<Gru3x13>(inputs.AsSpan(s * 3), 3, single.AsSpan(s * row), 1);
+            Assert.Equal(single, together);
+        }
+    }
+
+    [Fact]
+    public void Exp_is_accurate_over_the_float_range()
+    {
+        double worst = 0;
+        for (double x = -87; x <= 88; x += 0.0137)
+        {
+            float y = VectorMath.Exp(Vector128.Create((float)x)).GetElement(0);
+            double exact = Math.Exp((float)x);
+            worst = Math.Max(worst, Math.Abs(y - exact) / exact);
+        }
+
+        Assert.True(worst < 4e-7, $"worst relative error {worst:E2}");
+    }
+
+    [Fact]
+    public void Sigmoid_and_tanh_are_accurate_and_saturate()
+    {
+        double worstSigmoid = 0, worstTanh = 0;
+        for (double x = -100; x <= 100; x += 0.00731)
+        {
+            float xf = (float)x;
+            worstSigmoid = Math.Max(worstSigmoid, Math.Abs(VectorMath.Sigmoid(Vector128.Create(xf)).GetElement(0) - 1 / (1 + Math.Exp(-(double)xf))));
+            worstTanh = Math.Max(worstTanh, Math.Abs(VectorMath.Tanh(Vector128.Create(xf)).GetElement(0) - Math.Tanh(xf)));
+        }
+
+        Assert.True(worstSigmoid < 2e-7, $"sigmoid worst absolute error {worstSigmoid:E2}");
+        Assert.True(worstTanh < 3e-7, $"tanh worst absolute error {worstTanh:E2}");
+        Assert.Equal(1f, VectorMath.Tanh(Vector128.Create(1000f)).GetElement(0));
+        Assert.Equal(-1f, VectorMath.Tanh(Vector128.Create(-1000f)).GetElement(0));
+        Assert.InRange(VectorMath.Sigmoid(Vector128.Create(-1000f)).GetElement(0), 0f, 1e-37f);
+        Assert.True(float.IsNaN(VectorMath.Tanh(Vector128.Create(float.NaN)).GetElement(0)));
+        Assert.True(float.IsNaN(VectorMath.Sigmoid(Vector128.Create(float.NaN)).GetElement(0)));
+    }
+
+    private static void CheckGru<TShape>(int seed, bool biases, int expectedChunks = 0) where TShape : IGruLayer
+    {
+        var random = new Random(seed);
+        GruLayerDescription layer = RandomGru<TShape>(random, biases);
+        Slot<TShape>.Chunks = Chunks(layer);
+        if (expectedChunks > 0) Assert.Equal(expectedChunks, Slot<TShape>.Chunks.Length);
+        Assert.All(Slot<TShape>.Chunks, c => Assert.True(c.Length <= KernelLayout.MaxChunkFloats));
+        var oracle = new ReferenceModel(new ModelDescription(TShape.InputSize, [layer]));
+
+        const int steps = 40;
+        float[] inputs = RandomVector(random, steps * TShape.InputSize, 1.5);
+        int padded = GruLayerKernel.StateLength<TShape>();
+        var gates = new float[steps * GruLayerKernel.GateRowLength<TShape>()];
+        var state = new float[padded];
+        var hidden = new float[steps * padded];
+        var scratch = new float[GruLayerKernel.ScratchLength<TShape>()];
+        GruLayerKernel.ProjectInputs<TShape>(inputs, TShape.InputSize, gates, steps);
+        GruLayerKernel.Recur<TShape>(gates, state, hidden, steps, scratch);
+
+        for (int s = 0; s < steps; s++)
+        {
+            double[] expected = oracle.Step(inputs.AsSpan(s * TShape.InputSize, TShape.InputSize).ToArray());
+            for (int j = 0; j < TShape.HiddenSize; j++)
+                Assert.True(Math.Abs(hidden[s * padded + j] - expected[j]) <= 1e-5, $"step {s} unit {j}: {hidden[s * padded + j]} vs {expected[j]}");
+            for (int j = TShape.HiddenSize; j < padded; j++)
+                Assert.Equal(0f, hidden[s * padded + j]); // padded lanes stay exactly zero
+        }
+
+        Assert.Equal(hidden.AsSpan((steps - 1) * padded, padded).ToArray(), state);
+    }
+
+    private static void CheckDense<TShape>(int seed, ActivationKind activation, int expectedChunks = 0) where TShape : IDenseLayer
+    {
+        var random = new Random(seed);
+        int k = TShape.InputSize, o = TShape.OutputSize;
+        double scale = 2 / Math.Sqrt(k); // the usual initialisation scale, so that outputs stay O(1)
+        var layer = new DenseLayerDescription(k, o, activation, RandomVector(random, o * k, scale), RandomVector(random, o, 1));
+        Slot<TShape>.Chunks = KernelLayout.Chunk(KernelLayout.PackDense(k, o, layer.Weight, layer.Bias), KernelLayout.Padded(o) / 4, [KernelLayout.DenseBlockLength(k)]);
+        if (expectedChunks > 0) Assert.Equal(expectedChunks, Slot<TShape>.Chunks.Length);
+        // Output rows are written with a stride one wider than the layer, to check that the gap stays untouched.
+        const int steps = 5;
+        float[] inputs = RandomVector(random, steps * k, 3);
+        var outputs = new float[steps * (o + 1)];
+        outputs.AsSpan().Fill(42f);
+        DenseLayerKernel.Forward<TShape>(inputs, k, outputs, o + 1, steps);
+        for (int s = 0; s < steps; s++)
+        {
+            // The dense equations in float64.
+            var z = new double[o];
+            for (int r = 0; r < o; r++)
+            {
+                double acc = layer.Bias![r];
+                for (int c = 0; c < k; c++) acc += layer.Weight[r * k + c] * (double)inputs[s * k + c];
+                z[r] = acc;
+            }
+
+            double max = double.NegativeInfinity, sum = 0;
+            foreach (double v in z) max = Math.Max(max, v);
+            foreach (double v in z) sum += Math.Exp(v - max);
+            for (int r = 0; r < o; r++)
+            {
+                double expected = activation switch
+                {
+                    ActivationKind.Relu => Math.Max(0, z[r]),
+                    ActivationKind.Sigmoid => 1 / (1 + Math.Exp(-z[r])),
+                    ActivationKind.Tanh => Math.Tanh(z[r]),
+                    ActivationKind.Softmax => Math.Exp(z[r] - max) / sum,
+                    _ => z[r],
+                };
+                Assert.True(Math.Abs(outputs[s * (o + 1) + r] - expected) <= 1e-5 * Math.Max(1, Math.Abs(expected)), $"step {s} output {r}");
+            }
+
+            Assert.Equal(42f, outputs[s * (o + 1) + o]); // the row stride's gap is never written
+        }
+    }
+
+    private static GruLayerDescription RandomGru<TShape>(Random random, bool biases) where TShape : IGruLayer
+    {
+        int i = TShape.InputSize, h = TShape.HiddenSize;
+        double scale = 1 / Math.Sqrt(h) * 2;
+        return new GruLayerDescription(i, h, TShape.LinearBeforeReset,
+            RandomVector(random, 3 * h * i, scale), RandomVector(random, 3 * h * h, scale),
+            biases ? RandomVector(random, 3 * h, scale) : null, biases ? RandomVector(random, 3 * h, scale) : null);
+    }
+
+    private static float[][] Chunks(GruLayerDescription g) =>
+        KernelLayout.Chunk(
+            KernelLayout.PackGru(g.InputSize, g.HiddenSize, g.LinearBeforeReset, g.WeightIh, g.WeightHh, g.BiasIh, g.BiasHh),
+            KernelLayout.Padded(g.HiddenSize) / 4,
+            KernelLayout.GruSectionBlockLengths(g.InputSize, g.HiddenSize, g.LinearBeforeReset));
+
+    private static float[] RandomVector(Random random, int length, double scale)
+    {
+        var values = new float[length];
+        for (int i = 0; i < length; i++) values[i] = (float)((random.NextDouble() * 2 - 1) * scale);
+        return values;
+    }
+}

@@ -1,0 +1,50 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+
+namespace GruTiny.Tests.Runtime;
+
+/// <summary>
+/// One reference case written by tools/make_reference.py: inputs and the outputs and final state that
+/// PyTorch (or, for linear_before_reset=false, the float64 equations) produced for them.
+/// </summary>
+public sealed class ReferenceCase
+{
+    public required string Name { get; init; }
+    public required int Steps { get; init; }
+    public required int InputSize { get; init; }
+    public required int OutputSize { get; init; }
+    public required float[] Inputs { get; init; }
+    public required double[] Outputs { get; init; }
+    public required double[] FinalState { get; init; }
+
+    public static string ModelsDirectory => Path.Combine(AppContext.BaseDirectory, "Models");
+
+    public static string[] Names()
+    {
+        using JsonDocument cases = JsonDocument.Parse(File.ReadAllText(Path.Combine(ModelsDirectory, "cases.json")));
+        return cases.RootElement.EnumerateArray().Select(c => c.GetProperty("name").GetString()!).ToArray();
+    }
+
+    public static ReferenceCase Load(string name)
+    {
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(ModelsDirectory, name + ".ref.json")));
+        JsonElement root = doc.RootElement;
+        float[][] inputs = root.GetProperty("inputs").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetSingle()).ToArray()).ToArray();
+        double[][] outputs = root.GetProperty("outputs").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
+        return new ReferenceCase
+        {
+            Name = name,
+            Steps = root.GetProperty("steps").GetInt32(),
+            InputSize = inputs[0].Length,
+            OutputSize = outputs[0].Length,
+            Inputs = inputs.SelectMany(r => r).ToArray(),
+            Outputs = outputs.SelectMany(r => r).ToArray(),
+            FinalState = root.GetProperty("final_state").EnumerateArray().Select(v => v.GetDouble()).ToArray(),
+        };
+    }
+
+    /// <summary>The parity rule: |y − ref| ≤ 1e-5 · max(1, |ref|).</summary>
+    public static double Tolerance(double reference) => 1e-5 * Math.Max(1, Math.Abs(reference));
+}

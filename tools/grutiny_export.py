@@ -1,0 +1,461 @@
+#!/usr/bin/env python3
+"""Export PyTorch GRU models to the GruTiny model format ``grutiny/1``.
+
+GruTiny is a Roslyn source generator that compiles a GRU model description
+(a JSON file, conventionally ``*.gru.json``) into plain C#.  This module
+writes such files from PyTorch modules.  The format itself is specified in
+``docs/model-format.md`` (JSON Schema: ``docs/model-format.schema.json``).
+
+Supported modules
+-----------------
+* ``nn.GRU`` -- any ``num_layers`` (each layer becomes one ``gru`` layer),
+  ``bias=True`` or ``False``, ``batch_first`` either way.  Bidirectional GRUs
+  and ``proj_size > 0`` are rejected.  PyTorch GRUs always use
+  ``linear_before_reset: true``.  Dropout between GRU layers is a training
+  feature and is ignored.
+* ``nn.Linear`` (``bias=True`` or ``False``), optionally followed by exactly
+  one activation module: ``nn.ReLU``, ``nn.Sigmoid``, ``nn.Tanh``,
+  ``nn.Softmax(dim=-1)`` (softmax over the features), or ``nn.Identity`` /
+  nothing (activation ``"linear"``).
+* ``nn.Dropout`` and ``nn.Identity`` anywhere else are inference no-ops and
+  are skipped.
+
+The order must be: one or more GRUs, then zero or more Linear (+ activation).
+
+Python API
+----------
+::
+
+    import torch.nn as nn
+    from grutiny_export import export
+
+    gru = nn.GRU(input_size=3, hidden_size=32, num_layers=2, batch_first=True)
+    head = nn.Linear(32, 4)
+    # ... train ...
+    export([gru, head, nn.Softmax(dim=-1)], path="Models/gesture.gru.json",
+           metadata={"trained_on": "2024-05-01", "classes": ["a", "b", "c", "d"]})
+
+``export(modules, input_size=None, path=None, metadata=None) -> dict``
+    ``modules`` is a list, tuple, ``nn.Sequential`` or ``nn.ModuleList``.
+    ``input_size`` defaults to the first GRU's ``input_size`` (if given it must
+    agree).  Returns the model as a dict and writes it to ``path`` if given.
+    Raises ``ValueError`` for anything the format cannot represent.
+
+Lower-level helpers (tensors or numpy arrays; a ``None`` bias omits the key,
+which the format reads as zero):
+
+``gru_layer(weight_ih, weight_hh, bias_ih, bias_hh, linear_before_reset)``
+    Shapes as PyTorch holds them: ``weight_ih`` [3H][in], ``weight_hh``
+    [3H][H], biases [3H]; gate blocks in PyTorch order r, z, n.
+``dense_layer(weight, bias, activation)``
+    ``weight`` [out][in], ``bias`` [out]; ``activation`` one of ``linear``,
+    ``relu``, ``sigmoid``, ``tanh``, ``softmax``.
+``model(input_size, layers, metadata=None)``
+    Assembles and validates a complete ``grutiny/1`` dict.
+``write(model_dict, path)``
+    Writes a model dict as compact JSON (UTF-8, one line per layer).
+
+Example with the helpers (e.g. weights from another framework; Keras kernels
+are [in][3H] with gate order z, r, h and must be transposed and reordered to
+r, z, n -- see ``docs/model-format.md``)::
+
+    from grutiny_export import gru_layer, dense_layer, model, write
+    m = model(3, [gru_layer(w_ih, w_hh, b_ih, b_hh, linear_before_reset=False),
+                  dense_layer(w_out, b_out, "sigmoid")])
+    write(m, "my.gru.json")
+
+Numbers are stored as float32: every value is rounded to float32 and written
+with 9 significant digits (``float('%.9g' % v)``), which reads back to exactly
+the same float32.  Non-finite weights raise ``ValueError``.
+
+Command line
+------------
+::
+
+    python3 tools/grutiny_export.py MODEL.pt OUT.gru.json [--input-size N]
+                                    [--metadata '{"k": "v"}']
+
+``MODEL.pt`` is a whole module saved with ``torch.save(module, ...)`` or
+``torch.jit.save(torch.jit.script(module), ...)``.  It must be an
+``nn.Sequential`` / ``nn.ModuleList`` of the supported modules, or a single
+``nn.GRU``; for any other container its child modules are taken in
+registration order, which must be the order in which ``forward`` uses them.
+A pickled (``torch.save``) custom module class must be importable: run the
+command from the training code's directory or set ``PYTHONPATH``.
+TorchScript files need no source.
+"""
+
+import argparse
+import json
+import sys
+import warnings
+
+import numpy as np
+
+FORMAT = "grutiny/1"
+ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "softmax")
+
+__all__ = ["FORMAT", "ACTIVATIONS", "export", "gru_layer", "dense_layer",
+           "model", "write", "dumps"]
+
+
+# --------------------------------------------------------------------------
+# Tensor / number helpers
+# --------------------------------------------------------------------------
+
+def _as_f32(value, name):
+    """Return ``value`` (torch tensor, numpy array or nested list) as a
+    float32 numpy array, checking that every element is finite."""
+    if hasattr(value, "detach"):  # torch.Tensor / nn.Parameter
+        value = value.detach().cpu().float().numpy()
+    arr = np.asarray(value, dtype=np.float32)
+    if not np.all(np.isfinite(arr)):
+        bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
+        raise ValueError(f"{name}: {bad} non-finite value(s) (NaN/Infinity) "
+                         "cannot be stored in grutiny/1")
+    return arr
+
+
+def _f32_number(v):
+    """Shortest-ish Python float that reads back to the same float32."""
+    return float("%.9g" % v)
+
+
+def _to_list(arr):
+    """float32 array -> nested lists of compact Python floats."""
+    if arr.ndim == 0:
+        return _f32_number(float(arr))
+    if arr.ndim == 1:
+        return [_f32_number(v) for v in arr.tolist()]
+    return [_to_list(row) for row in arr]
+
+
+def _check_shape(arr, shape, name):
+    if tuple(arr.shape) != tuple(shape):
+        want = "".join(f"[{d}]" for d in shape)
+        got = "".join(f"[{d}]" for d in arr.shape)
+        raise ValueError(f"{name}: expected shape {want}, got {got}")
+
+
+# --------------------------------------------------------------------------
+# Layer builders
+# --------------------------------------------------------------------------
+
+def gru_layer(weight_ih, weight_hh, bias_ih=None, bias_hh=None,
+              linear_before_reset=True):
+    """Build a ``gru`` layer dict.
+
+    ``weight_ih`` [3H][in], ``weight_hh`` [3H][H], ``bias_ih`` / ``bias_hh``
+    [3H] or ``None`` (key omitted = zero).  Gate blocks in PyTorch order
+    r, z, n.  ``linear_before_reset`` must be a bool (PyTorch: ``True``).
+    """
+    if not isinstance(linear_before_reset, (bool, np.bool_)):
+        raise ValueError("linear_before_reset must be True or False")
+    w_ih = _as_f32(weight_ih, "weight_ih")
+    w_hh = _as_f32(weight_hh, "weight_hh")
+    if w_hh.ndim != 2 or w_hh.shape[0] != 3 * w_hh.shape[1] or w_hh.shape[1] < 1:
+        raise ValueError(f"weight_hh: expected shape [3H][H], got {list(w_hh.shape)}")
+    hidden = int(w_hh.shape[1])
+    if w_ih.ndim != 2 or w_ih.shape[0] != 3 * hidden or w_ih.shape[1] < 1:
+        raise ValueError(f"weight_ih: expected shape [{3 * hidden}][in], got {list(w_ih.shape)}")
+    layer = {
+        "type": "gru",
+        "hidden_size": hidden,
+        "linear_before_reset": bool(linear_before_reset),
+        "weight_ih": _to_list(w_ih),
+        "weight_hh": _to_list(w_hh),
+    }
+    for key, value in (("bias_ih", bias_ih), ("bias_hh", bias_hh)):
+        if value is not None:
+            b = _as_f32(value, key)
+            _check_shape(b, (3 * hidden,), key)
+            layer[key] = _to_list(b)
+    return layer
+
+
+def dense_layer(weight, bias=None, activation="linear"):
+    """Build a ``dense`` layer dict: ``weight`` [out][in], ``bias`` [out] or
+    ``None``, ``activation`` in linear/relu/sigmoid/tanh/softmax."""
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {activation!r}")
+    w = _as_f32(weight, "weight")
+    if w.ndim != 2 or w.shape[0] < 1 or w.shape[1] < 1:
+        raise ValueError(f"weight: expected shape [out][in], got {list(w.shape)}")
+    layer = {"type": "dense", "activation": activation, "weight": _to_list(w)}
+    if bias is not None:
+        b = _as_f32(bias, "bias")
+        _check_shape(b, (w.shape[0],), "bias")
+        layer["bias"] = _to_list(b)
+    return layer
+
+
+def _layer_in_size(layer):
+    if layer["type"] == "gru":
+        return len(layer["weight_ih"][0])
+    return len(layer["weight"][0])
+
+
+def _layer_out_size(layer):
+    if layer["type"] == "gru":
+        return layer["hidden_size"]
+    return len(layer["weight"])
+
+
+def model(input_size, layers, metadata=None):
+    """Assemble a ``grutiny/1`` model dict and check the layer sequence:
+    one or more ``gru`` layers, then zero or more ``dense`` layers, each
+    layer's input size equal to the previous layer's output size."""
+    if isinstance(input_size, bool) or not isinstance(input_size, (int, np.integer)) or input_size < 1:
+        raise ValueError(f"input_size must be an integer >= 1; got {input_size!r}")
+    layers = list(layers)
+    if not layers:
+        raise ValueError("a model needs at least one layer")
+    if layers[0].get("type") != "gru":
+        raise ValueError("the first layer must be a gru layer")
+    seen_dense = False
+    size = int(input_size)
+    for i, layer in enumerate(layers):
+        kind = layer.get("type")
+        if kind == "gru":
+            if seen_dense:
+                raise ValueError(f"layer {i}: gru layers must come before all dense layers")
+        elif kind == "dense":
+            seen_dense = True
+        else:
+            raise ValueError(f"layer {i}: unknown layer type {kind!r}")
+        if _layer_in_size(layer) != size:
+            raise ValueError(f"layer {i} ({kind}): expects {_layer_in_size(layer)} inputs "
+                             f"but receives {size}")
+        size = _layer_out_size(layer)
+    if metadata is not None and not isinstance(metadata, dict):
+        raise ValueError("metadata must be a dict (JSON object)")
+    result = {"format": FORMAT, "input_size": int(input_size), "layers": layers}
+    if metadata is not None:
+        result["metadata"] = metadata
+    return result
+
+
+# --------------------------------------------------------------------------
+# Writing
+# --------------------------------------------------------------------------
+
+def _compact(obj):
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def dumps(model_dict):
+    """Serialize a model dict: compact JSON, one line per layer (git-friendly),
+    no whitespace inside number arrays.  Keys are written in dict order."""
+    lines = []
+    items = list(model_dict.items())
+    for idx, (key, value) in enumerate(items):
+        comma = "," if idx < len(items) - 1 else ""
+        if key == "layers":
+            lines.append(_compact(key) + ":[")
+            for j, layer in enumerate(value):
+                lines.append(_compact(layer) + ("," if j < len(value) - 1 else ""))
+            lines.append("]" + comma)
+        else:
+            lines.append(_compact(key) + ":" + _compact(value) + comma)
+    return "{\n" + "\n".join(lines) + "\n}\n"
+
+
+def write(model_dict, path):
+    """Write ``model_dict`` to ``path`` (UTF-8, compact JSON)."""
+    text = dumps(model_dict)
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+    return path
+
+
+# --------------------------------------------------------------------------
+# PyTorch module export
+# --------------------------------------------------------------------------
+
+_ACTIVATION_MODULES = {"ReLU": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh",
+                       "Softmax": "softmax", "Identity": "linear"}
+_NOOP_MODULES = ("Dropout", "Identity")
+
+
+def _kind(m):
+    """Class name of a module; for TorchScript modules the original name."""
+    try:
+        import torch
+        if isinstance(m, torch.jit.ScriptModule):
+            return getattr(m, "original_name", type(m).__name__)
+    except ImportError:  # pragma: no cover
+        pass
+    return type(m).__name__
+
+
+def _flatten(modules):
+    """Expand nested nn.Sequential / nn.ModuleList / lists into a flat list."""
+    out = []
+    for m in modules:
+        if isinstance(m, (list, tuple)) or _kind(m) in ("Sequential", "ModuleList"):
+            out.extend(_flatten(list(m.children()) if hasattr(m, "children") else m))
+        else:
+            out.append(m)
+    return out
+
+
+def _gru_layers(gru, index):
+    name = f"module {index} (GRU)"
+    if getattr(gru, "bidirectional", False):
+        raise ValueError(f"{name}: bidirectional GRUs are not supported (the model runs step by step)")
+    if getattr(gru, "proj_size", 0):
+        raise ValueError(f"{name}: proj_size > 0 is not supported")
+    if getattr(gru, "mode", "GRU") != "GRU":
+        raise ValueError(f"{name}: not a GRU (mode {gru.mode!r})")
+    layers = []
+    for k in range(int(gru.num_layers)):
+        w_ih = getattr(gru, f"weight_ih_l{k}")
+        w_hh = getattr(gru, f"weight_hh_l{k}")
+        b_ih = getattr(gru, f"bias_ih_l{k}", None) if gru.bias else None
+        b_hh = getattr(gru, f"bias_hh_l{k}", None) if gru.bias else None
+        try:
+            layers.append(gru_layer(w_ih, w_hh, b_ih, b_hh, linear_before_reset=True))
+        except ValueError as e:
+            raise ValueError(f"{name}, layer {k}: {e}") from None
+    return layers
+
+
+def _softmax_dim_ok(m, index):
+    dim = getattr(m, "dim", None)
+    if dim == -1:
+        return
+    if dim == 2:  # last dimension of a batched (N, T, F) / (T, N, F) tensor
+        return
+    if dim == 1:
+        warnings.warn(f"module {index}: Softmax(dim=1) is the feature dimension only for "
+                      "unbatched (T, F) input; exported as softmax over the features "
+                      "(prefer dim=-1)", stacklevel=3)
+        return
+    raise ValueError(f"module {index}: Softmax(dim={dim!r}) is not over the last "
+                     "dimension; use nn.Softmax(dim=-1)")
+
+
+def export(modules, input_size=None, path=None, metadata=None):
+    """Convert a sequence of PyTorch modules to a ``grutiny/1`` dict.
+
+    ``modules``: list / nn.Sequential of nn.GRU (one or more, first), then
+    nn.Linear each optionally followed by one of nn.ReLU, nn.Sigmoid,
+    nn.Tanh, nn.Softmax(dim=-1), nn.Identity.  nn.Dropout is skipped.
+    ``input_size`` defaults to the first GRU's input_size.  Writes the JSON
+    to ``path`` if given.  Returns the dict.  Raises ValueError otherwise.
+    """
+    if hasattr(modules, "children") and _kind(modules) not in ("Sequential", "ModuleList"):
+        modules = [modules]  # a single module, e.g. an nn.GRU
+    mods = _flatten(list(modules))
+    layers = []
+    first_gru = None
+    i = 0
+    while i < len(mods):
+        m = mods[i]
+        kind = _kind(m)
+        if kind == "GRU":
+            if layers and layers[-1]["type"] == "dense":
+                raise ValueError(f"module {i} (GRU): GRUs must come before all Linear layers")
+            if first_gru is None:
+                first_gru = m
+            layers.extend(_gru_layers(m, i))
+            i += 1
+        elif kind == "Linear":
+            if not layers:
+                raise ValueError(f"module {i} (Linear): the model must start with an nn.GRU")
+            activation = "linear"
+            j = i + 1
+            while j < len(mods) and _kind(mods[j]) == "Dropout":
+                j += 1
+            if j < len(mods) and _kind(mods[j]) in _ACTIVATION_MODULES:
+                if _kind(mods[j]) == "Softmax":
+                    _softmax_dim_ok(mods[j], j)
+                activation = _ACTIVATION_MODULES[_kind(mods[j])]
+                j += 1
+            bias = m.bias if getattr(m, "bias", None) is not None else None
+            try:
+                layers.append(dense_layer(m.weight, bias, activation))
+            except ValueError as e:
+                raise ValueError(f"module {i} (Linear): {e}") from None
+            i = j
+        elif kind in _NOOP_MODULES:
+            i += 1
+        elif kind in _ACTIVATION_MODULES:
+            raise ValueError(f"module {i} ({kind}): an activation must directly follow an "
+                             "nn.Linear (GRU outputs cannot take an activation)")
+        else:
+            raise ValueError(f"module {i} ({kind}): unsupported module type")
+    if first_gru is None:
+        raise ValueError("no nn.GRU found: a grutiny/1 model starts with a GRU")
+    if input_size is None:
+        input_size = int(first_gru.input_size)
+    elif int(input_size) != int(first_gru.input_size):
+        raise ValueError(f"input_size={input_size} but the first GRU has "
+                         f"input_size={first_gru.input_size}")
+    result = model(int(input_size), layers, metadata)
+    if path is not None:
+        write(result, path)
+    return result
+
+
+# --------------------------------------------------------------------------
+# Command line
+# --------------------------------------------------------------------------
+
+def _load_module(path):
+    import os
+    import torch
+    # A pickled module needs its class: look in the current directory too.
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    try:
+        return torch.jit.load(path, map_location="cpu")
+    except Exception:  # not a TorchScript archive: a pickled nn.Module
+        pass
+    obj = torch.load(path, map_location="cpu")
+    if isinstance(obj, dict):
+        raise SystemExit(f"{path}: contains a state_dict, not a module; "
+                         "use the Python API (export([...modules...]))")
+    return obj
+
+
+def _modules_of(obj):
+    kind = _kind(obj)
+    if kind in ("Sequential", "ModuleList", "GRU"):
+        return obj
+    children = list(obj.children())
+    if not children:
+        raise SystemExit(f"unsupported top-level module {kind}")
+    warnings.warn(f"{kind} is not an nn.Sequential: assuming its children run in "
+                  "registration order", stacklevel=2)
+    return children
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="grutiny_export.py",
+        description="Export a saved PyTorch GRU model to the GruTiny format grutiny/1.",
+        epilog=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("model", help="module saved with torch.save(module) or torch.jit.save")
+    parser.add_argument("output", help="output file, e.g. model.gru.json")
+    parser.add_argument("--input-size", type=int, default=None,
+                        help="model input size (default: the first GRU's input_size)")
+    parser.add_argument("--metadata", default=None,
+                        help="JSON object stored verbatim as the model's metadata")
+    args = parser.parse_args(argv)
+    metadata = json.loads(args.metadata) if args.metadata else None
+    module = _load_module(args.model)
+    try:
+        m = export(_modules_of(module), input_size=args.input_size,
+                   path=args.output, metadata=metadata)
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    sizes = [layer.get("hidden_size", len(layer.get("weight", []))) for layer in m["layers"]]
+    print(f"wrote {args.output}: input {m['input_size']}, layers "
+          + ", ".join(f"{l['type']}({s})" for l, s in zip(m["layers"], sizes)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
