@@ -135,6 +135,8 @@ public sealed class GruModelGenerator : IIncrementalGenerator
                 problem = caseOnly is null
                     ? "is not among the project's AdditionalFiles"
                     : $"is not among the project's AdditionalFiles (an item differs only in letter case: '{caseOnly.Path}')";
+                if (!System.IO.Path.IsPathRooted(resolvedPath))
+                    problem += " (the project directory is unknown: add <CompilerVisibleProperty Include=\"ProjectDir\" />, which the GruTiny package's build props do)";
             }
 
             return Fail(target, resolvedPath, DiagnosticInfo.Create(DiagnosticDescriptors.ModelFileNotFound, target.AttributeLocation, target.ModelPath, resolvedPath, problem));

@@ -84,6 +84,16 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void Unknown_project_directory_is_explained_in_GRUT001()
+    {
+        GeneratorDriver driver = CreateDriver([ModelFile("models/m.gru.json", Model())], globalOptions: []);
+        driver.RunGeneratorsAndUpdateCompilation(CreateCompilation(Target), out _, out var diagnostics);
+        Diagnostic diagnostic = Assert.Single(diagnostics);
+        Assert.Equal("GRUT001", diagnostic.Id);
+        Assert.Contains("CompilerVisibleProperty Include=\"ProjectDir\"", diagnostic.GetMessage());
+    }
+
+    [Fact]
     public void Model_file_listed_twice_is_ambiguous()
     {
         GeneratorResult result = Generate(Target, ModelFile("models/m.gru.json", Model()), ModelFile("models/./m.gru.json", Model()));
