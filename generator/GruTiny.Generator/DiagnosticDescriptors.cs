@@ -27,6 +27,10 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnsupportedFeature = ModelError(ModelDiagnosticIds.UnsupportedFeature, "Model feature not supported by this version");
     public static readonly DiagnosticDescriptor ModelTooLarge = ModelError(ModelDiagnosticIds.ModelTooLarge, "Model too large");
 
+    public static readonly DiagnosticDescriptor LargeWeightBlock = new(ModelDiagnosticIds.LargeWeightBlock,
+        "Weights allocated once at first use", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/grutiny/grutiny/blob/main/docs/diagnostics.md#grut016");
+
     public static readonly DiagnosticDescriptor TargetNotPartial = Error(ModelDiagnosticIds.TargetNotPartial,
         "GruModel type must be partial", "'{0}' must be declared partial so that GruTiny can generate its members");
     public static readonly DiagnosticDescriptor TargetGeneric = Error(ModelDiagnosticIds.TargetGeneric,
@@ -37,6 +41,8 @@ internal static class DiagnosticDescriptors
         "GruModel class must not be static or abstract", "'{0}' is {1}; a model is instantiated, so it must be a non-static, non-abstract class");
     public static readonly DiagnosticDescriptor ContainingTypeNotPartial = Error(ModelDiagnosticIds.ContainingTypeNotPartial,
         "Type containing a GruModel type must be partial", "'{0}' contains the GruModel type '{1}' and must also be declared partial");
+    public static readonly DiagnosticDescriptor TargetFileLocal = Error(ModelDiagnosticIds.TargetFileLocal,
+        "GruModel type must not be file-local", "'{0}' is a file-local type; the generated members live in another file, so the type must not be declared 'file'");
     public static readonly DiagnosticDescriptor InvalidModelPath = Error(ModelDiagnosticIds.InvalidModelPath,
         "GruModel path is empty", "The model path of '{0}' is empty; give the model file's path relative to the project directory");
 

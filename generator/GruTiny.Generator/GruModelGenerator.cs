@@ -41,6 +41,12 @@ public sealed class GruModelGenerator : IIncrementalGenerator
 
         /// <summary>Targets joined with their models.</summary>
         public const string Generation = nameof(Generation);
+
+        /// <summary>What the source of a model is emitted from: positions left out, so moving code re-emits nothing.</summary>
+        public const string Emit = nameof(Emit);
+
+        /// <summary>Diagnostics to report, with positions.</summary>
+        public const string Diagnostics = nameof(Diagnostics);
     }
 
     /// <inheritdoc/>
@@ -78,7 +84,20 @@ public sealed class GruModelGenerator : IIncrementalGenerator
             .Select(static (pair, _) => Join(pair.Left.Target, pair.Left.ResolvedPath, pair.Right))
             .WithTrackingName(TrackingNames.Generation);
 
-        context.RegisterSourceOutput(generation, static (spc, spec) => Produce(spc, spec));
+        IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = generation
+            .Select(static (spec, _) => spec.Diagnostics)
+            .WithTrackingName(TrackingNames.Diagnostics);
+
+        IncrementalValuesProvider<EmitSpec> emits = generation
+            .Where(static spec => spec.Model is not null)
+            .Select(static (spec, _) => new EmitSpec(spec.Target.WithoutLocations(), spec.Model!))
+            .WithTrackingName(TrackingNames.Emit);
+
+        context.RegisterSourceOutput(diagnostics, static (spc, list) =>
+        {
+            foreach (DiagnosticInfo diagnostic in list) spc.ReportDiagnostic(diagnostic.ToDiagnostic());
+        });
+        context.RegisterSourceOutput(emits, static (spc, spec) => Emit(spc, spec));
     }
 
     private static TargetSpec ParseTarget(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
@@ -90,7 +109,7 @@ public sealed class GruModelGenerator : IIncrementalGenerator
         catch (Exception e) when (e is not OperationCanceledException)
         {
             string name = context.TargetSymbol.Name;
-            return new TargetSpec(null, default, "class", name, name, false, "",
+            return new TargetSpec(null, default, "class", name, name, false, false, "",
                 LocationInfo.From(context.TargetNode.GetLocation()),
                 DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, LocationInfo.From(context.TargetNode.GetLocation()), name, e.GetType().Name + ": " + e.Message));
         }
@@ -135,7 +154,7 @@ public sealed class GruModelGenerator : IIncrementalGenerator
                 problem = caseOnly is null
                     ? "is not among the project's AdditionalFiles"
                     : $"is not among the project's AdditionalFiles (an item differs only in letter case: '{caseOnly.Path}')";
-                if (!System.IO.Path.IsPathRooted(resolvedPath))
+                if (!ModelPathResolver.IsRooted(resolvedPath))
                     problem += " (the project directory is unknown: add <CompilerVisibleProperty Include=\"ProjectDir\" />, which the GruTiny package's build props do)";
             }
 
@@ -145,6 +164,8 @@ public sealed class GruModelGenerator : IIncrementalGenerator
         ModelFileSpec file = matches[0];
         if (file.Error is { } error)
         {
+            if (error.Id == ModelDiagnosticIds.InternalError)
+                return Fail(target, resolvedPath, DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, target.AttributeLocation, target.Name, error.Message));
             string position = error.Line > 0 ? $"({error.Line},{error.Column})" : "";
             return Fail(target, resolvedPath, DiagnosticInfo.Create(
                 DiagnosticDescriptors.ForModelError(error.Id), target.AttributeLocation, $"{target.ModelPath}{position}: {error.Message}"));
@@ -157,25 +178,44 @@ public sealed class GruModelGenerator : IIncrementalGenerator
                 $"{target.ModelPath}: one step needs {layout.StepFloats * 4 / 1024} KiB of working memory; generated code keeps it on the stack and allows at most {WorkLayout.MaxStackFloats * 4 / 1024} KiB (reduce the widest layer)."));
         }
 
-        return new GenerationSpec(target, resolvedPath, file.Model, default);
+        return new GenerationSpec(target, resolvedPath, file.Model, LargeBlockWarnings(target, file.Model!).ToEquatableArray());
+    }
+
+    // A block of weights larger than one chunk gets a literal of its own over 64 KB, which the runtime
+    // allocates once, at first use, on the GC heap: the model still works, but not allocation-free from its
+    // very first call.
+    private static IEnumerable<DiagnosticInfo> LargeBlockWarnings(TargetSpec target, ModelDescription model)
+    {
+        for (int i = 0; i < model.Layers.Length; i++)
+        {
+            int[] blocks = model.Layers[i] switch
+            {
+                GruLayerDescription g => KernelLayout.GruSectionBlockLengths(g.InputSize, g.HiddenSize, g.LinearBeforeReset),
+                DenseLayerDescription d => new[] { KernelLayout.DenseBlockLength(d.InputSize) },
+                _ => Array.Empty<int>(),
+            };
+            int largest = blocks.Length == 0 ? 0 : blocks.Max();
+            if (largest > KernelLayout.MaxChunkFloats)
+            {
+                yield return DiagnosticInfo.Create(DiagnosticDescriptors.LargeWeightBlock, target.AttributeLocation,
+                    $"{target.ModelPath}: layers[{i}] has weight blocks of {largest} floats, more than the {KernelLayout.MaxChunkFloats} that fit one string literal the runtime keeps on its frozen heap; each such literal is allocated once, at the first call");
+            }
+        }
     }
 
     private static GenerationSpec Fail(TargetSpec target, string resolvedPath, DiagnosticInfo diagnostic) =>
         new(target, resolvedPath, null, new[] { diagnostic }.ToEquatableArray());
 
-    private static void Produce(SourceProductionContext context, GenerationSpec spec)
+    private static void Emit(SourceProductionContext context, EmitSpec spec)
     {
-        foreach (DiagnosticInfo diagnostic in spec.Diagnostics) context.ReportDiagnostic(diagnostic.ToDiagnostic());
-        if (spec.Model is null) return;
         try
         {
-            string source = ModelEmitter.Emit(spec.Target, spec.ModelPath, spec.Model);
+            string source = ModelEmitter.Emit(spec.Target, spec.Model);
             context.AddSource(ModelEmitter.HintName(spec.Target), SourceText.From(source, System.Text.Encoding.UTF8));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, spec.Target.AttributeLocation?.ToLocation(),
-                spec.Target.Name, e.GetType().Name + ": " + e.Message));
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, null, spec.Target.Name, e.GetType().Name + ": " + e.Message));
         }
     }
 }

@@ -20,10 +20,20 @@ internal static class ModelEmitter
     private const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
     private const string Throw = "global::GruTiny.Kernels.GruThrowHelper";
 
-    /// <summary>The hint name: unique per fully qualified type.</summary>
-    public static string HintName(TargetSpec target) => target.MetadataName + ".GruModel.g.cs";
+    /// <summary>
+    /// The hint name: unique per fully qualified type. Roslyn compares hint names ignoring case, and C# type
+    /// names are case-sensitive, so a name with capitals also carries a hash of its exact spelling.
+    /// </summary>
+    public static string HintName(TargetSpec target)
+    {
+        string name = target.MetadataName;
+        if (name == name.ToLowerInvariant()) return name + ".GruModel.g.cs";
+        uint hash = 2166136261;
+        foreach (char c in name) hash = (hash ^ c) * 16777619;
+        return name + "." + hash.ToString("x8", CultureInfo.InvariantCulture) + ".GruModel.g.cs";
+    }
 
-    public static string Emit(TargetSpec target, string modelPath, ModelDescription model)
+    public static string Emit(TargetSpec target, ModelDescription model)
     {
         var w = new CodeWriter();
         var layout = new WorkLayout(model);
@@ -46,6 +56,13 @@ internal static class ModelEmitter
         {
             w.Line($"partial {outer.Keyword} {outer.Name}");
             w.Open();
+        }
+
+        if (target.NeedsAutoLayout)
+        {
+            // The state field joins any fields of the user's own part: without a layout attribute the compiler
+            // warns that partial structs with fields in several parts have no defined field order (CS0282).
+            w.Line("[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Auto)]");
         }
 
         w.Line($"partial {target.Keyword} {target.Name} : global::GruTiny.IGruModel");
@@ -300,10 +317,29 @@ internal static class ModelEmitter
         int stateLength = model.Layers.OfType<GruLayerDescription>().Sum(g => KernelLayout.Padded(g.HiddenSize));
         w.Line("// The hidden states of the GRU layers, each padded to whole Vector128 blocks; inline, so a struct");
         w.Line("// instance needs no heap and default(T) is a reset model.");
+        w.Line("// Equality by value: the runtime's built-in Equals and GetHashCode throw for inline arrays, and records,");
+        w.Line("// struct equality and hashing of the model type compare this field.");
         w.Line($"[global::System.Runtime.CompilerServices.InlineArray({stateLength})]");
-        w.Line("private struct __GruTiny_State");
+        w.Line("private struct __GruTiny_State : global::System.IEquatable<__GruTiny_State>");
         w.Open();
         w.Line("private float _element0;");
+        w.Line();
+        w.Line("public readonly bool Equals(__GruTiny_State other)");
+        w.Open();
+        w.Line($"{ReadOnlySpan} mine = this, theirs = other;");
+        w.Line("for (int i = 0; i < mine.Length; i++)");
+        w.Line("    if (!mine[i].Equals(theirs[i])) return false;");
+        w.Line("return true;");
+        w.Close();
+        w.Line();
+        w.Line("public override readonly bool Equals(object? obj) => obj is __GruTiny_State other && Equals(other);");
+        w.Line();
+        w.Line("public override readonly int GetHashCode()");
+        w.Open();
+        w.Line("global::System.HashCode hash = default;");
+        w.Line($"foreach (float value in ({ReadOnlySpan})this) hash.Add(value);");
+        w.Line("return hash.ToHashCode();");
+        w.Close();
         w.Close();
         w.Line();
     }

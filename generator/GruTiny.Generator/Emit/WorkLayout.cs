@@ -19,8 +19,8 @@ internal sealed class WorkLayout
     /// <summary>Budget for a chunk's buffers: 24 KiB, leaving room under the 32 KiB promise for the frames.</summary>
     public const int ChunkBudgetFloats = 6 * 1024;
 
-    /// <summary>The most stack one step's buffers may take: 32 KiB.</summary>
-    public const int MaxStackFloats = 8 * 1024;
+    /// <summary>The most stack one call's buffers may take: 28 KiB, so that with the kernels' frames a call stays under 32 KiB.</summary>
+    public const int MaxStackFloats = 7 * 1024;
 
     /// <summary>More steps per chunk stop paying off: the input weights are already streamed once per 64 steps.</summary>
     public const int MaxChunkSteps = 64;

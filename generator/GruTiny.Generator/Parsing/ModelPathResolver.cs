@@ -10,11 +10,20 @@ namespace GruTiny.Generator.Parsing;
 internal static class ModelPathResolver
 {
     /// <summary>The full, normalised path of <paramref name="path"/>, relative to <paramref name="projectDirectory"/> unless rooted.</summary>
+    /// <remarks>Never throws: on .NET Framework hosts the path APIs throw for characters such as '|' or '&lt;'; such a path simply matches no file.</remarks>
     public static string Resolve(string path, string? projectDirectory)
     {
         string candidate = Separators(path);
-        if (!Path.IsPathRooted(candidate) && !string.IsNullOrEmpty(projectDirectory))
-            candidate = Path.Combine(Separators(projectDirectory!), candidate);
+        try
+        {
+            if (!Path.IsPathRooted(candidate) && !string.IsNullOrEmpty(projectDirectory))
+                candidate = Path.Combine(Separators(projectDirectory!), candidate);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return candidate;
+        }
+
         return Normalize(candidate);
     }
 
@@ -26,9 +35,22 @@ internal static class ModelPathResolver
         {
             return Path.IsPathRooted(separated) ? Path.GetFullPath(separated) : separated;
         }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException or System.Security.SecurityException)
         {
             return separated;
+        }
+    }
+
+    /// <summary><see cref="Path.IsPathRooted(string)"/> that never throws.</summary>
+    public static bool IsRooted(string path)
+    {
+        try
+        {
+            return Path.IsPathRooted(path);
+        }
+        catch (ArgumentException)
+        {
+            return false;
         }
     }
 

@@ -51,6 +51,15 @@ internal static class TargetParser
         else if (error is null && string.IsNullOrWhiteSpace(path))
             error = DiagnosticInfo.Create(DiagnosticDescriptors.InvalidModelPath, attributeLocation, display);
 
+        if (error is null && declaration.Modifiers.Any(SyntaxKind.FileKeyword))
+            error = DiagnosticInfo.Create(DiagnosticDescriptors.TargetFileLocal, typeLocation, display);
+
+        bool userLayout = symbol.DeclaringSyntaxReferences
+            .Select(r => r.GetSyntax(cancellationToken))
+            .OfType<TypeDeclarationSyntax>()
+            .SelectMany(d => d.AttributeLists.SelectMany(l => l.Attributes))
+            .Any(a => a.Name.ToString() is var n && (n.EndsWith("StructLayout", System.StringComparison.Ordinal) || n.EndsWith("StructLayoutAttribute", System.StringComparison.Ordinal)));
+
         string metadataName = string.Join("+", containing.Select(c => Unescape(c.Name)).Concat(new[] { declaration.Identifier.ValueText }));
         if (ns is not null) metadataName = ns + "." + metadataName;
 
@@ -61,6 +70,7 @@ internal static class TargetParser
             declaration.Identifier.Text,
             metadataName,
             symbol.IsValueType,
+            symbol.IsValueType && !userLayout,
             path,
             attributeLocation,
             error);

@@ -14,3 +14,6 @@ internal sealed record GenerationSpec(
     string ModelPath,
     ModelDescription? Model,
     EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>What a model's source is emitted from: the target without positions, and the model.</summary>
+internal sealed record EmitSpec(TargetSpec Target, ModelDescription Model);

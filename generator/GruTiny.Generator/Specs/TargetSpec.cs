@@ -14,6 +14,7 @@ internal sealed record ContainingTypeSpec(string Keyword, string Name);
 /// <param name="Name">The identifier as written.</param>
 /// <param name="MetadataName">Namespace.Outer+Inner: unique per type, used for the hint name.</param>
 /// <param name="IsValueType">Struct or record struct.</param>
+/// <param name="NeedsAutoLayout">A struct without a StructLayout attribute of the user's own.</param>
 /// <param name="ModelPath">The attribute's path argument, as written.</param>
 /// <param name="AttributeLocation">Where diagnostics about the model are reported.</param>
 /// <param name="Error">Why the type cannot be a model, when it cannot.</param>
@@ -24,6 +25,14 @@ internal sealed record TargetSpec(
     string Name,
     string MetadataName,
     bool IsValueType,
+    bool NeedsAutoLayout,
     string ModelPath,
     LocationInfo? AttributeLocation,
-    DiagnosticInfo? Error);
+    DiagnosticInfo? Error)
+{
+    /// <summary>
+    /// What emitting the source depends on: everything but positions, so that moving the declaration (typing
+    /// above it) does not re-emit a model's source, only re-checks its diagnostics.
+    /// </summary>
+    public TargetSpec WithoutLocations() => this with { AttributeLocation = null, Error = null };
+}

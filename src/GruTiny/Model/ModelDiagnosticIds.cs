@@ -22,6 +22,7 @@ internal static class ModelDiagnosticIds
     public const string InvalidLayerSequence = "GRUT013";
     public const string UnsupportedFeature = "GRUT014";
     public const string ModelTooLarge = "GRUT015";
+    public const string LargeWeightBlock = "GRUT016";
 
     public const string TargetNotPartial = "GRUT020";
     public const string TargetGeneric = "GRUT021";
@@ -29,6 +30,7 @@ internal static class ModelDiagnosticIds
     public const string TargetStaticOrAbstract = "GRUT023";
     public const string ContainingTypeNotPartial = "GRUT024";
     public const string InvalidModelPath = "GRUT025";
+    public const string TargetFileLocal = "GRUT026";
 
     public const string InternalError = "GRUT099";
 }

@@ -94,6 +94,27 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void Weight_blocks_over_one_chunk_get_a_warning_and_still_compile()
+    {
+        // 1,400 inputs: input projection blocks of 12·1401 floats, over the 16,000 of one frozen literal.
+        string row = "[" + string.Join(",", Enumerable.Repeat("0.001", 1400)) + "]";
+        string json = $$"""{"format":"grutiny/1","input_size":1400,"layers":[{"type":"gru","hidden_size":1,"linear_before_reset":true,"weight_ih":[{{row}},{{row}},{{row}}],"weight_hh":{{W3}}}]}""";
+        GeneratorResult result = Generate(Target, ModelFile("models/m.gru.json", json));
+        Diagnostic diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal("GRUT016", diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+        Assert.Contains("layers[0] has weight blocks of 16812 floats", diagnostic.GetMessage());
+        Assert.Single(result.Run.Results.Single().GeneratedSources);
+    }
+
+    [Fact]
+    public void Path_with_characters_invalid_on_some_hosts_is_a_diagnostic_not_a_crash()
+    {
+        Diagnostic diagnostic = SingleDiagnostic(Target.Replace("models/m.gru.json", "models/a|b<c>*?.json"), Model());
+        Assert.Equal("GRUT001", diagnostic.Id);
+    }
+
+    [Fact]
     public void Model_file_listed_twice_is_ambiguous()
     {
         GeneratorResult result = Generate(Target, ModelFile("models/m.gru.json", Model()), ModelFile("models/./m.gru.json", Model()));
@@ -113,6 +134,7 @@ public sealed class DiagnosticTests
         { "GRUT024", "public class Outer { [GruTiny.GruModel(\"models/m.gru.json\")] public partial struct M; }", "'Outer' contains the GruModel type" },
         { "GRUT021", "public partial class Outer<T> { [GruTiny.GruModel(\"models/m.gru.json\")] public partial struct M; }", "nested in a generic type" },
         { "GRUT025", "[GruTiny.GruModel(\"\")] public partial struct M;", "model path" },
+        { "GRUT026", "file partial struct M;", "file-local" },
     };
 
     [Theory]

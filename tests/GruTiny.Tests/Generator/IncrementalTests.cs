@@ -36,6 +36,8 @@ public sealed class IncrementalTests
         GruModelGenerator.TrackingNames.Requests,
         GruModelGenerator.TrackingNames.ModelFiles,
         GruModelGenerator.TrackingNames.Generation,
+        GruModelGenerator.TrackingNames.Emit,
+        GruModelGenerator.TrackingNames.Diagnostics,
     ];
 
     [Fact]
@@ -60,6 +62,22 @@ public sealed class IncrementalTests
         SyntaxTree edited = CSharpSyntaxTree.ParseText(Source.Replace("2 * x", "x + x"), Parse, path: old.FilePath);
         driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(old, edited));
         AssertAllCachedOrUnchanged(driver.GetRunResult());
+    }
+
+    [Fact]
+    public void Typing_above_the_attribute_moves_diagnostics_but_re_emits_nothing()
+    {
+        CSharpCompilation compilation = CreateCompilation(Source);
+        GeneratorDriver driver = CreateDriver([ModelFile("models/tiny.gru.json", TinyModelJson)]);
+        driver = driver.RunGenerators(compilation);
+
+        SyntaxTree old = compilation.SyntaxTrees.Single();
+        SyntaxTree edited = CSharpSyntaxTree.ParseText("// a new first line\nusing System;\n" + Source, Parse, path: old.FilePath);
+        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(old, edited));
+        GeneratorRunResult result = driver.GetRunResult().Results.Single();
+        foreach (IncrementalGeneratorRunStep step in result.TrackedSteps[GruModelGenerator.TrackingNames.Emit])
+            foreach ((object _, IncrementalStepRunReason reason) in step.Outputs)
+                Assert.True(reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"Emit: {reason}");
     }
 
     [Fact]
