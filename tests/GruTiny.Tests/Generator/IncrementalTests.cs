@@ -52,29 +52,13 @@ public sealed class IncrementalTests
     }
 
     [Fact]
-    public void Editing_other_code_in_the_attributed_file_leaves_every_step_cached()
-    {
-        CSharpCompilation compilation = CreateCompilation(Source);
-        GeneratorDriver driver = CreateDriver([ModelFile("models/tiny.gru.json", TinyModelJson)]);
-        driver = driver.RunGenerators(compilation);
-
-        SyntaxTree old = compilation.SyntaxTrees.Single();
-        SyntaxTree edited = CSharpSyntaxTree.ParseText(Source.Replace("2 * x", "x + x"), Parse, path: old.FilePath);
-        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(old, edited));
-        AssertAllCachedOrUnchanged(driver.GetRunResult());
-    }
+    public void Editing_other_code_in_the_attributed_file_leaves_every_step_cached() =>
+        AssertAllCachedOrUnchanged(RunAfterEditing(source => source.Replace("2 * x", "x + x")));
 
     [Fact]
     public void Typing_above_the_attribute_moves_diagnostics_but_re_emits_nothing()
     {
-        CSharpCompilation compilation = CreateCompilation(Source);
-        GeneratorDriver driver = CreateDriver([ModelFile("models/tiny.gru.json", TinyModelJson)]);
-        driver = driver.RunGenerators(compilation);
-
-        SyntaxTree old = compilation.SyntaxTrees.Single();
-        SyntaxTree edited = CSharpSyntaxTree.ParseText("// a new first line\nusing System;\n" + Source, Parse, path: old.FilePath);
-        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(old, edited));
-        GeneratorRunResult result = driver.GetRunResult().Results.Single();
+        GeneratorRunResult result = RunAfterEditing(source => "// a new first line\nusing System;\n" + source).Results.Single();
         foreach (IncrementalGeneratorRunStep step in result.TrackedSteps[GruModelGenerator.TrackingNames.Emit])
             foreach ((object _, IncrementalStepRunReason reason) in step.Outputs)
                 Assert.True(reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"Emit: {reason}");
@@ -96,6 +80,17 @@ public sealed class IncrementalTests
         GeneratorRunResult result = driver.GetRunResult().Results.Single();
         Assert.Contains(result.TrackedSteps[GruModelGenerator.TrackingNames.Generation].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
         Assert.NotEqual(before, result.GeneratedSources.Single().SourceText.ToString());
+    }
+
+    // Runs the generator on Source, then again after replacing the file with edit(Source).
+    private static GeneratorDriverRunResult RunAfterEditing(System.Func<string, string> edit)
+    {
+        CSharpCompilation compilation = CreateCompilation(Source);
+        GeneratorDriver driver = CreateDriver([ModelFile("models/tiny.gru.json", TinyModelJson)]);
+        driver = driver.RunGenerators(compilation);
+        SyntaxTree old = compilation.SyntaxTrees.Single();
+        SyntaxTree edited = CSharpSyntaxTree.ParseText(edit(Source), Parse, path: old.FilePath);
+        return driver.RunGenerators(compilation.ReplaceSyntaxTree(old, edited)).GetRunResult();
     }
 
     private static void AssertAllCachedOrUnchanged(GeneratorDriverRunResult run)
