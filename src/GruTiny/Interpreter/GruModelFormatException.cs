@@ -1,0 +1,42 @@
+using System;
+using GruTiny.Model;
+
+namespace GruTiny;
+
+/// <summary>
+/// A model description was rejected by <see cref="GruNetwork"/>: the same rule, ID and message the source
+/// generator reports at build time.
+/// </summary>
+public sealed class GruModelFormatException : FormatException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="diagnosticId">The GRUT diagnostic ID (docs/diagnostics.md).</param>
+    /// <param name="reason">What is wrong, naming the layer, tensor or key and what was expected.</param>
+    /// <param name="line">1-based line in the model file, 0 when there is none.</param>
+    /// <param name="column">1-based column in the model file, 0 when there is none.</param>
+    public GruModelFormatException(string diagnosticId, string reason, int line, int column)
+        : base(line > 0 ? $"{diagnosticId} ({line},{column}): {reason}" : $"{diagnosticId}: {reason}")
+    {
+        DiagnosticId = diagnosticId;
+        Reason = reason;
+        Line = line;
+        Column = column;
+    }
+
+    internal GruModelFormatException(ModelFormatError error)
+        : this(error.Id, error.Message, error.Line, error.Column)
+    {
+    }
+
+    /// <summary>The GRUT diagnostic ID, the same the generator reports for this model.</summary>
+    public string DiagnosticId { get; }
+
+    /// <summary>What is wrong, without the ID and position.</summary>
+    public string Reason { get; }
+
+    /// <summary>1-based line in the model file, 0 when there is none.</summary>
+    public int Line { get; }
+
+    /// <summary>1-based column in the model file, 0 when there is none.</summary>
+    public int Column { get; }
+}

@@ -1,0 +1,222 @@
+using System;
+using System.IO;
+using System.Numerics.Tensors;
+using System.Text;
+using GruTiny.Kernels;
+using GruTiny.Model;
+
+namespace GruTiny;
+
+/// <summary>
+/// A <c>grutiny/1</c> model loaded at run time: the same semantics as a type compiled with
+/// <see cref="GruModelAttribute"/>, for models chosen at run time, and as an independent oracle for the
+/// generated code (it keeps PyTorch's tensor layout and uses <see cref="TensorPrimitives"/>).
+/// </summary>
+/// <remarks>
+/// Loading validates the file with the generator's rules and messages and allocates every buffer;
+/// <see cref="Step"/>, <see cref="Run"/> and the state methods allocate nothing. An instance is not thread-safe:
+/// use one per stream.
+/// </remarks>
+public sealed class GruNetwork : IGruModel
+{
+    private readonly ModelDescription _model;
+    private readonly float[][] _hidden;     // per layer (null for dense): the hidden state
+    private readonly float[][] _outputs;    // per layer: this step's output (new hidden state for gru)
+    private readonly float[] _gi, _gh, _scratch;
+
+    private GruNetwork(ModelDescription model)
+    {
+        _model = model;
+        int layers = model.Layers.Length, widest = 0;
+        _hidden = new float[layers][];
+        _outputs = new float[layers][];
+        for (int i = 0; i < layers; i++)
+        {
+            LayerDescription layer = model.Layers[i];
+            _outputs[i] = new float[layer.OutputSize];
+            if (layer is GruLayerDescription gru)
+            {
+                _hidden[i] = new float[gru.HiddenSize];
+                widest = Math.Max(widest, gru.HiddenSize);
+            }
+        }
+
+        _gi = new float[3 * widest];
+        _gh = new float[3 * widest];
+        _scratch = new float[widest];
+    }
+
+    /// <summary>Loads a model description from its JSON text.</summary>
+    /// <exception cref="GruModelFormatException">The description is invalid; the exception carries the GRUT ID, message and position.</exception>
+    public static GruNetwork Load(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ModelDescription? model = ModelDescriptionReader.TryRead(json, ModelDescriptionReader.DefaultMaxParameters, out ModelFormatError? error);
+        if (model is null) throw new GruModelFormatException(error!);
+        return new GruNetwork(model);
+    }
+
+    /// <summary>Loads a model description from a UTF-8 stream.</summary>
+    /// <exception cref="GruModelFormatException">The description is invalid.</exception>
+    public static GruNetwork Load(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
+        return Load(reader.ReadToEnd());
+    }
+
+    /// <summary>Loads a model description from a file.</summary>
+    /// <exception cref="GruModelFormatException">The description is invalid.</exception>
+    public static GruNetwork LoadFile(string path) => Load(File.ReadAllText(path, Encoding.UTF8));
+
+    /// <inheritdoc/>
+    public int InputSize => _model.InputSize;
+
+    /// <inheritdoc/>
+    public int OutputSize => _model.OutputSize;
+
+    /// <inheritdoc/>
+    public int StateSize => _model.StateSize;
+
+    /// <summary>Weights and biases in the model.</summary>
+    public long ParameterCount => _model.ParameterCount;
+
+    /// <inheritdoc/>
+    public void Reset()
+    {
+        foreach (float[] h in _hidden) h?.AsSpan().Clear();
+    }
+
+    /// <inheritdoc/>
+    public void Step(ReadOnlySpan<float> input, Span<float> output)
+    {
+        if (input.Length != InputSize) GruThrowHelper.ThrowLengthMismatch(nameof(input), InputSize, input.Length);
+        if (output.Length != OutputSize) GruThrowHelper.ThrowLengthMismatch(nameof(output), OutputSize, output.Length);
+        Advance(input, output);
+    }
+
+    /// <inheritdoc/>
+    public void Run(ReadOnlySpan<float> inputs, Span<float> outputs)
+    {
+        int steps = inputs.Length / InputSize;
+        if (steps * InputSize != inputs.Length) GruThrowHelper.ThrowNotWholeRows(nameof(inputs), InputSize, inputs.Length);
+        if ((long)steps * OutputSize != outputs.Length) GruThrowHelper.ThrowStepsMismatch(nameof(outputs), (long)steps * OutputSize, steps, OutputSize, outputs.Length);
+        if (steps == 0) return;
+        if (inputs.Overlaps(outputs)) GruThrowHelper.ThrowOverlap(nameof(outputs));
+        for (int t = 0; t < steps; t++)
+            Advance(inputs.Slice(t * InputSize, InputSize), outputs.Slice(t * OutputSize, OutputSize));
+    }
+
+    /// <summary>Advances T ≥ 1 steps and writes only the last step's output.</summary>
+    /// <exception cref="ArgumentException">A span has the wrong length, or there are no steps.</exception>
+    public void RunFinal(ReadOnlySpan<float> inputs, Span<float> output)
+    {
+        int steps = inputs.Length / InputSize;
+        if (steps * InputSize != inputs.Length) GruThrowHelper.ThrowNotWholeRows(nameof(inputs), InputSize, inputs.Length);
+        if (steps == 0) GruThrowHelper.ThrowEmptySequence(nameof(inputs), InputSize);
+        if (output.Length != OutputSize) GruThrowHelper.ThrowLengthMismatch(nameof(output), OutputSize, output.Length);
+        for (int t = 0; t < steps; t++) Advance(inputs.Slice(t * InputSize, InputSize), default);
+        _outputs[^1].CopyTo(output);
+    }
+
+    /// <inheritdoc/>
+    public void CopyStateTo(Span<float> state)
+    {
+        if (state.Length != StateSize) GruThrowHelper.ThrowLengthMismatch(nameof(state), StateSize, state.Length);
+        int at = 0;
+        foreach (float[] h in _hidden)
+        {
+            if (h is null) continue;
+            h.CopyTo(state.Slice(at));
+            at += h.Length;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void SetState(ReadOnlySpan<float> state)
+    {
+        if (state.Length != StateSize) GruThrowHelper.ThrowLengthMismatch(nameof(state), StateSize, state.Length);
+        int at = 0;
+        foreach (float[] h in _hidden)
+        {
+            if (h is null) continue;
+            state.Slice(at, h.Length).CopyTo(h);
+            at += h.Length;
+        }
+    }
+
+    // One step. The input is read completely (by the first layer) before the output is written, so they may
+    // share memory; an empty output (RunFinal) leaves the result in the last layer's buffer.
+    private void Advance(ReadOnlySpan<float> input, Span<float> output)
+    {
+        ReadOnlySpan<float> x = input;
+        for (int i = 0; i < _model.Layers.Length; i++)
+        {
+            switch (_model.Layers[i])
+            {
+                case GruLayerDescription gru:
+                    GruStep(gru, x, _hidden[i], _outputs[i]);
+                    _outputs[i].AsSpan().CopyTo(_hidden[i]);
+                    break;
+                case DenseLayerDescription dense:
+                    DenseStep(dense, x, _outputs[i]);
+                    break;
+            }
+
+            x = _outputs[i];
+        }
+
+        if (!output.IsEmpty) x.CopyTo(output);
+    }
+
+    private void GruStep(GruLayerDescription layer, ReadOnlySpan<float> x, ReadOnlySpan<float> h, Span<float> next)
+    {
+        int n = layer.HiddenSize;
+        Span<float> gi = _gi.AsSpan(0, 3 * n), gh = _gh.AsSpan(0, 3 * n), tmp = _scratch.AsSpan(0, n);
+        MatVec(layer.WeightIh, layer.BiasIh, x, gi);
+
+        // r and z: σ(W_i x + b_i + W_h h + b_h).
+        MatVec(layer.WeightHh.AsSpan(0, 2 * n * n), layer.BiasHh is null ? null : layer.BiasHh.AsSpan(0, 2 * n), h, gh.Slice(0, 2 * n));
+        TensorPrimitives.Add(gi.Slice(0, 2 * n), gh.Slice(0, 2 * n), gi.Slice(0, 2 * n));
+        TensorPrimitives.Sigmoid(gi.Slice(0, 2 * n), gi.Slice(0, 2 * n));
+        Span<float> r = gi.Slice(0, n), z = gi.Slice(n, n), inX = gi.Slice(2 * n, n), hn = gh.Slice(2 * n, n);
+
+        ReadOnlySpan<float> whn = layer.WeightHh.AsSpan(2 * n * n, n * n);
+        ReadOnlySpan<float> bhn = layer.BiasHh is null ? default : layer.BiasHh.AsSpan(2 * n, n);
+        if (layer.LinearBeforeReset)
+        {
+            MatVec(whn, bhn, h, hn);                          // W_hn h + b_hn
+            TensorPrimitives.Multiply(r, hn, hn);             // r ⊙ (W_hn h + b_hn)
+        }
+        else
+        {
+            TensorPrimitives.Multiply(r, h, tmp);             // r ⊙ h
+            MatVec(whn, bhn, tmp, hn);                        // W_hn (r ⊙ h) + b_hn
+        }
+
+        TensorPrimitives.Add(inX, hn, tmp);
+        TensorPrimitives.Tanh(tmp, tmp);                      // n
+        TensorPrimitives.Subtract(h, tmp, next);              // h − n
+        TensorPrimitives.MultiplyAdd(next, z, tmp, next);     // n + z (h − n) = (1 − z) n + z h
+    }
+
+    private static void DenseStep(DenseLayerDescription layer, ReadOnlySpan<float> x, Span<float> y)
+    {
+        MatVec(layer.Weight, layer.Bias, x, y);
+        switch (layer.Activation)
+        {
+            case ActivationKind.Relu: TensorPrimitives.Max(y, 0f, y); break;
+            case ActivationKind.Sigmoid: TensorPrimitives.Sigmoid(y, y); break;
+            case ActivationKind.Tanh: TensorPrimitives.Tanh(y, y); break;
+            case ActivationKind.Softmax: TensorPrimitives.SoftMax(y, y); break;
+        }
+    }
+
+    // y = W x + b with W row-major [y.Length × x.Length]: one dot product per row.
+    private static void MatVec(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, Span<float> y)
+    {
+        int columns = x.Length;
+        for (int row = 0; row < y.Length; row++)
+            y[row] = TensorPrimitives.Dot(weight.Slice(row * columns, columns), x) + (bias.IsEmpty ? 0f : bias[row]);
+    }
+}

@@ -1,0 +1,133 @@
+using System;
+using System.IO;
+using System.Linq;
+using GruTiny.ReferenceModels;
+using GruTiny.Tests.Generator;
+using Xunit;
+
+namespace GruTiny.Tests.Runtime;
+
+/// <summary>
+/// The run-time interpreter: the same reference parity as generated code, agreement with generated code,
+/// zero allocation after loading, and the generator's diagnostics as exceptions.
+/// </summary>
+public sealed class InterpreterTests
+{
+    public static TheoryData<string> Cases => new(ReferenceCase.Names());
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Interpreter_matches_the_reference_through_Step_and_Run(string name)
+    {
+        ReferenceCase reference = ReferenceCase.Load(name);
+        GruNetwork network = GruNetwork.LoadFile(Path.Combine(ReferenceCase.ModelsDirectory, name + ".gru.json"));
+        int inSize = reference.InputSize, outSize = reference.OutputSize;
+        var stepped = new float[reference.Steps * outSize];
+        for (int t = 0; t < reference.Steps; t++)
+            network.Step(reference.Inputs.AsSpan(t * inSize, inSize), stepped.AsSpan(t * outSize, outSize));
+        AssertWithinTolerance(reference.Outputs, stepped, name + " Step");
+        var state = new float[network.StateSize];
+        network.CopyStateTo(state);
+        AssertWithinTolerance(reference.FinalState, state, name + " final state");
+
+        network.Reset();
+        var ran = new float[stepped.Length];
+        network.Run(reference.Inputs, ran);
+        Assert.Equal(stepped, ran); // same code path: bitwise equal
+
+        network.Reset();
+        var last = new float[outSize];
+        network.RunFinal(reference.Inputs, last);
+        Assert.Equal(stepped.AsSpan(stepped.Length - outSize).ToArray(), last);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Interpreter_agrees_with_the_generated_code_on_random_inputs(string name) =>
+        ReferenceModelCatalog.Visit(name, new AgreementCheck());
+
+    private sealed class AgreementCheck : IModelVisitor
+    {
+        public void Visit<T>(string name) where T : IGruModel, IRunFinal, new()
+        {
+            GruNetwork network = GruNetwork.LoadFile(Path.Combine(ReferenceCase.ModelsDirectory, name + ".gru.json"));
+            T generated = new();
+            var random = new Random(name.Length * 31 + 7);
+            const int steps = 200;
+            var inputs = new float[steps * network.InputSize];
+            for (int i = 0; i < inputs.Length; i++) inputs[i] = (float)(random.NextDouble() * 6 - 3);
+            var a = new float[steps * network.OutputSize];
+            var b = new float[a.Length];
+            network.Run(inputs, a);
+            generated.Run(inputs, b);
+            AssertWithinTolerance(a.Select(v => (double)v).ToArray(), b, name + " generated vs interpreter");
+        }
+    }
+
+    [Fact]
+    public void Step_and_Run_allocate_nothing_after_loading()
+    {
+        GruNetwork network = GruNetwork.LoadFile(Path.Combine(ReferenceCase.ModelsDirectory, "cho_stacked2_in1_h13_h5_sigmoid1.gru.json"));
+        GruNetwork softmax = GruNetwork.LoadFile(Path.Combine(ReferenceCase.ModelsDirectory, "stacked2_in16_h128_h64_softmax10.gru.json"));
+        var input = new float[1];
+        var output = new float[1];
+        var inputs = new float[2];
+        var outputs = new float[2];
+        var input16 = new float[16];
+        var output10 = new float[10];
+        var state = new float[network.StateSize];
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10_000; i++) network.Step(input, output);
+        for (int i = 0; i < 10_000; i++) network.Run(inputs, outputs);
+        for (int i = 0; i < 1_000; i++) softmax.Step(input16, output10);
+        network.RunFinal(inputs, output);
+        network.CopyStateTo(state);
+        network.SetState(state);
+        network.Reset();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Theory]
+    [MemberData(nameof(DiagnosticTests.BadModels), MemberType = typeof(DiagnosticTests))]
+    public void Every_model_the_generator_rejects_the_interpreter_rejects_with_the_same_ID(string id, string json, string[] fragments)
+    {
+        var e = Assert.Throws<GruModelFormatException>(() => GruNetwork.Load(json));
+        Assert.Equal(id, e.DiagnosticId);
+        Assert.StartsWith(id, e.Message);
+        foreach (string fragment in fragments.Where(f => !f.StartsWith('('))) Assert.Contains(fragment, e.Message);
+    }
+
+    [Fact]
+    public void Exceptions_carry_the_position()
+    {
+        var e = Assert.Throws<GruModelFormatException>(() => GruNetwork.Load("{\n  \"format\": \"grutiny/1\",\n  \"input_size\": 1 2\n}"));
+        Assert.Equal("GRUT002", e.DiagnosticId);
+        Assert.Equal(3, e.Line);
+        Assert.Equal(19, e.Column);
+        Assert.Throws<GruModelFormatException>(() => GruNetwork.Load(new MemoryStream([0x7B, 0x00, 0x00, 0xFF])));
+    }
+
+    [Fact]
+    public void Arguments_are_checked_like_generated_code()
+    {
+        GruNetwork network = GruNetwork.LoadFile(Path.Combine(ReferenceCase.ModelsDirectory, "tiny.gru.json"));
+        var e = Assert.Throws<ArgumentException>(() => network.Step(new float[3], new float[2]));
+        Assert.Contains("length 2", e.Message);
+        var buffer = new float[8];
+        Assert.Throws<ArgumentException>(() => network.Run(buffer.AsSpan(0, 4), buffer.AsSpan(2, 4)));
+        Assert.Throws<ArgumentException>(() => network.RunFinal([], new float[2]));
+        float[] shared = [0.3f, -0.7f];
+        var separate = new float[2];
+        GruNetwork other = GruNetwork.LoadFile(Path.Combine(ReferenceCase.ModelsDirectory, "tiny.gru.json"));
+        other.Step(shared, separate);
+        network.Step(shared, shared);
+        Assert.Equal(separate, shared);
+    }
+
+    private static void AssertWithinTolerance(double[] expected, float[] actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(actual[i] - expected[i]) <= ReferenceCase.Tolerance(expected[i]), $"{what} at {i}: {actual[i]:R} vs {expected[i]:R}");
+    }
+}
