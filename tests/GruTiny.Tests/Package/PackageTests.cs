@@ -1,0 +1,173 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using GruTiny.Model;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace GruTiny.Tests.Package;
+
+/// <summary>
+/// The user's path, for real: pack the GruTiny package with a unique version into a temporary feed, create a
+/// separate consumer project (one PackageReference, an AdditionalFiles item, the attribute), restore, build
+/// and run it, and check what it computes. Packing happens on a copy of the sources, and the consumer lives
+/// outside the repository, so nothing is written into the solution's obj/ or bin/.
+/// </summary>
+public sealed class PackageTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Budget = TimeSpan.FromMinutes(5);
+
+    [Fact]
+    public void Packed_package_compiles_and_runs_a_model_in_a_consumer_project()
+    {
+        var clock = Stopwatch.StartNew();
+        string repository = RepositoryRoot();
+        string work = Directory.CreateTempSubdirectory("grutiny-package-").FullName;
+        try
+        {
+            string sources = Path.Combine(work, "sources"), feed = Path.Combine(work, "feed"), consumer = Path.Combine(work, "consumer");
+            foreach (string file in new[] { "Directory.Build.props", "global.json", "README.md" })
+                CopyFile(Path.Combine(repository, file), Path.Combine(sources, file));
+            CopyTree(Path.Combine(repository, "src", "GruTiny"), Path.Combine(sources, "src", "GruTiny"));
+            CopyTree(Path.Combine(repository, "generator", "GruTiny.Generator"), Path.Combine(sources, "generator", "GruTiny.Generator"));
+
+            string version = "0.0.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "." + Guid.NewGuid().ToString("N")[..8];
+            Dotnet(sources, clock, "pack", "src/GruTiny/GruTiny.csproj", "-c", "Release", "-o", feed, $"-p:Version={version}", "--disable-build-servers", "-nodeReuse:false");
+            Assert.True(File.Exists(Path.Combine(feed, $"GruTiny.{version}.nupkg")));
+
+            Directory.CreateDirectory(Path.Combine(consumer, "models"));
+            File.Copy(Path.Combine(AppContext.BaseDirectory, "Models", "tiny.gru.json"), Path.Combine(consumer, "models", "tiny.gru.json"));
+            File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
+                <?xml version="1.0" encoding="utf-8"?>
+                <configuration>
+                  <packageSources>
+                    <add key="grutiny-test-feed" value="{feed}" />
+                  </packageSources>
+                </configuration>
+                """);
+            File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), $"""
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup>
+                    <OutputType>Exe</OutputType>
+                    <TargetFramework>net10.0</TargetFramework>
+                    <Nullable>enable</Nullable>
+                    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                    <GenerateDocumentationFile>true</GenerateDocumentationFile>
+                    <NoWarn>$(NoWarn);CS1591</NoWarn>
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <PackageReference Include="GruTiny" Version="{version}" />
+                    <AdditionalFiles Include="models/tiny.gru.json" />
+                  </ItemGroup>
+                </Project>
+                """);
+            File.WriteAllText(Path.Combine(consumer, "Program.cs"), """
+                using System;
+                using System.Globalization;
+                using GruTiny;
+
+                var compiled = new Tiny();
+                var loaded = GruNetwork.LoadFile("models/tiny.gru.json");
+                Span<float> a = stackalloc float[Tiny.OutputSize];
+                var b = new float[loaded.OutputSize];
+                for (int t = 0; t < 20; t++)
+                {
+                    float[] input = [MathF.Sin(t * 0.3f), MathF.Cos(t * 0.7f)];
+                    compiled.Step(input, a);
+                    loaded.Step(input, b);
+                    Console.WriteLine(string.Join(" ", a[0].ToString("R", CultureInfo.InvariantCulture), a[1].ToString("R", CultureInfo.InvariantCulture),
+                        b[0].ToString("R", CultureInfo.InvariantCulture), b[1].ToString("R", CultureInfo.InvariantCulture)));
+                }
+
+                [GruModel("models/tiny.gru.json")]
+                public partial struct Tiny;
+                """);
+
+            Dotnet(consumer, clock, "build", "-c", "Release", "--disable-build-servers", "-nodeReuse:false");
+            string printed = Dotnet(consumer, clock, Path.Combine(consumer, "bin", "Release", "net10.0", "Consumer.dll"));
+
+            ModelDescription model = ModelDescriptionReader.TryRead(File.ReadAllText(Path.Combine(consumer, "models", "tiny.gru.json")), ModelDescriptionReader.DefaultMaxParameters, out _)!;
+            var oracle = new ReferenceModel(model);
+            string[] lines = printed.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            Assert.Equal(20, lines.Length);
+            for (int t = 0; t < 20; t++)
+            {
+                double[] expected = oracle.Step([MathF.Sin(t * 0.3f), MathF.Cos(t * 0.7f)]);
+                float[] values = lines[t].Split(' ').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+                for (int j = 0; j < 4; j++)
+                    Assert.True(Math.Abs(values[j] - expected[j % 2]) <= 1e-5, $"step {t} value {j}: {values[j]} vs {expected[j % 2]}");
+            }
+
+            output.WriteLine($"packed {version}, built and ran the consumer in {clock.Elapsed.TotalSeconds:F0} s");
+        }
+        finally
+        {
+            try { Directory.Delete(work, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    // Runs dotnet with the environment a user's shell would have: no MSBuild variables inherited from the
+    // test host's own build, no build servers left behind.
+    private string Dotnet(string directory, Stopwatch clock, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string argument in arguments) start.ArgumentList.Add(argument);
+        foreach (string key in start.Environment.Keys.ToList())
+        {
+            if (key.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase) || key.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)
+                || key.Equals("DOTNET_HOST_PATH", StringComparison.OrdinalIgnoreCase))
+                start.Environment.Remove(key);
+        }
+
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        using Process process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        TimeSpan left = Budget - clock.Elapsed;
+        if (left <= TimeSpan.Zero || !process.WaitForExit(left))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"dotnet {string.Join(' ', arguments)} did not finish within the {Budget.TotalMinutes} minute budget");
+        }
+
+        string text = stdout.Result;
+        if (process.ExitCode != 0)
+        {
+            output.WriteLine(text);
+            output.WriteLine(stderr.Result);
+            Assert.Fail($"dotnet {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{Tail(text)}\n{Tail(stderr.Result)}");
+        }
+
+        return text;
+    }
+
+    private static string Tail(string text) => string.Join('\n', text.Split('\n').TakeLast(30));
+
+    private static string RepositoryRoot()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "GruTiny.sln"))) return dir.FullName;
+        throw new InvalidOperationException("GruTiny.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    private static void CopyTree(string from, string to)
+    {
+        foreach (string file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            string relative = Path.GetRelativePath(from, file);
+            string first = relative.Split(Path.DirectorySeparatorChar)[0];
+            if (first is "bin" or "obj") continue;
+            CopyFile(file, Path.Combine(to, relative));
+        }
+    }
+
+    private static void CopyFile(string from, string to)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+        File.Copy(from, to);
+    }
+}
