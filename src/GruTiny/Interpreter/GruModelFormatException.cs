@@ -23,6 +23,17 @@ public sealed class GruModelFormatException : FormatException
         Column = column;
     }
 
+    /// <summary>Creates the exception for a failure with an underlying cause.</summary>
+    /// <param name="diagnosticId">The GRUT diagnostic ID.</param>
+    /// <param name="reason">What went wrong.</param>
+    /// <param name="innerException">The cause.</param>
+    public GruModelFormatException(string diagnosticId, string reason, Exception innerException)
+        : base($"{diagnosticId}: {reason}", innerException)
+    {
+        DiagnosticId = diagnosticId;
+        Reason = reason;
+    }
+
     internal GruModelFormatException(ModelFormatError error)
         : this(error.Id, error.Message, error.Line, error.Column)
     {

@@ -51,13 +51,26 @@ public sealed class GruNetwork : IGruModel
     public static GruNetwork Load(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        ModelDescription? model = ModelDescriptionReader.TryRead(json, ModelDescriptionReader.DefaultMaxParameters, out ModelFormatError? error);
+        ModelDescription? model;
+        ModelFormatError? error;
+        try
+        {
+            model = ModelDescriptionReader.TryRead(json, ModelDescriptionReader.DefaultMaxParameters, out error);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The reader turns every problem with the input into a ModelFormatError; anything else is a bug in
+            // it, still reported as the one exception type callers handle (the generator reports GRUT099).
+            throw new GruModelFormatException(ModelDiagnosticIds.InternalError, "The model could not be read: " + e.Message, e);
+        }
+
         if (model is null) throw new GruModelFormatException(error!);
         return new GruNetwork(model);
     }
 
     /// <summary>Loads a model description from a UTF-8 stream.</summary>
     /// <exception cref="GruModelFormatException">The description is invalid.</exception>
+    /// <exception cref="IOException">The stream cannot be read.</exception>
     public static GruNetwork Load(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -67,6 +80,7 @@ public sealed class GruNetwork : IGruModel
 
     /// <summary>Loads a model description from a file.</summary>
     /// <exception cref="GruModelFormatException">The description is invalid.</exception>
+    /// <exception cref="IOException">The file cannot be read (<see cref="FileNotFoundException"/> when it does not exist); <see cref="File.ReadAllText(string)"/> documents the rest.</exception>
     public static GruNetwork LoadFile(string path) => Load(File.ReadAllText(path, Encoding.UTF8));
 
     /// <inheritdoc/>
@@ -208,7 +222,12 @@ public sealed class GruNetwork : IGruModel
             case ActivationKind.Relu: TensorPrimitives.Max(y, 0f, y); break;
             case ActivationKind.Sigmoid: TensorPrimitives.Sigmoid(y, y); break;
             case ActivationKind.Tanh: TensorPrimitives.Tanh(y, y); break;
-            case ActivationKind.Softmax: TensorPrimitives.SoftMax(y, y); break;
+            case ActivationKind.Softmax:
+                // Shift by the maximum first: TensorPrimitives.SoftMax computes e^x / Σ e^x as it is, which
+                // overflows to ∞/∞ = NaN above x ≈ 88 (the generated kernel shifts too).
+                TensorPrimitives.Subtract(y, TensorPrimitives.Max(y), y);
+                TensorPrimitives.SoftMax(y, y);
+                break;
         }
     }
 

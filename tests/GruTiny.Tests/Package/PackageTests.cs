@@ -36,7 +36,8 @@ public sealed class PackageTests(ITestOutputHelper output)
 
             string version = "0.0.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "." + Guid.NewGuid().ToString("N")[..8];
             Dotnet(sources, clock, "pack", "src/GruTiny/GruTiny.csproj", "-c", "Release", "-o", feed, $"-p:Version={version}", "--disable-build-servers", "-nodeReuse:false");
-            Assert.True(File.Exists(Path.Combine(feed, $"GruTiny.{version}.nupkg")));
+            AssertPackageContents(Path.Combine(feed, $"GruTiny.{version}.nupkg"));
+            Assert.True(File.Exists(Path.Combine(feed, $"GruTiny.{version}.snupkg")), "symbols package");
 
             Directory.CreateDirectory(Path.Combine(consumer, "models"));
             File.Copy(Path.Combine(AppContext.BaseDirectory, "Models", "tiny.gru.json"), Path.Combine(consumer, "models", "tiny.gru.json"));
@@ -52,7 +53,7 @@ public sealed class PackageTests(ITestOutputHelper output)
                 <Project Sdk="Microsoft.NET.Sdk">
                   <PropertyGroup>
                     <OutputType>Exe</OutputType>
-                    <TargetFramework>net10.0</TargetFramework>
+                    <TargetFrameworks>net10.0;net9.0</TargetFrameworks>
                     <Nullable>enable</Nullable>
                     <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
                     <GenerateDocumentationFile>true</GenerateDocumentationFile>
@@ -87,6 +88,7 @@ public sealed class PackageTests(ITestOutputHelper output)
                 """);
 
             Dotnet(consumer, clock, "build", "-c", "Release", "--disable-build-servers", "-nodeReuse:false");
+            Assert.True(File.Exists(Path.Combine(consumer, "bin", "Release", "net9.0", "Consumer.dll")), "the net9.0 build of the consumer");
             string printed = Dotnet(consumer, clock, Path.Combine(consumer, "bin", "Release", "net10.0", "Consumer.dll"));
 
             ModelDescription model = ModelDescriptionReader.TryRead(File.ReadAllText(Path.Combine(consumer, "models", "tiny.gru.json")), ModelDescriptionReader.DefaultMaxParameters, out _)!;
@@ -109,6 +111,25 @@ public sealed class PackageTests(ITestOutputHelper output)
         }
     }
 
+    private static void AssertPackageContents(string package)
+    {
+        using var zip = System.IO.Compression.ZipFile.OpenRead(package);
+        string[] entries = zip.Entries.Select(e => e.FullName).ToArray();
+        foreach (string expected in new[]
+        {
+            "lib/net9.0/GruTiny.dll", "lib/net10.0/GruTiny.dll", "lib/net10.0/GruTiny.xml",
+            "analyzers/dotnet/cs/GruTiny.Generator.dll", "build/GruTiny.props", "buildTransitive/GruTiny.props", "README.md",
+        })
+        {
+            Assert.Contains(expected, entries);
+        }
+
+        using var nuspec = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+        string metadata = nuspec.ReadToEnd();
+        foreach (string element in new[] { "<description>", "<license type=\"expression\">MIT</license>", "<readme>README.md</readme>", "<repository ", "<tags>", "<releaseNotes>", "System.Numerics.Tensors" })
+            Assert.Contains(element, metadata);
+    }
+
     // Runs dotnet with the environment a user's shell would have: no MSBuild variables inherited from the
     // test host's own build, no build servers left behind.
     private string Dotnet(string directory, Stopwatch clock, params string[] arguments)
@@ -122,6 +143,7 @@ public sealed class PackageTests(ITestOutputHelper output)
                 start.Environment.Remove(key);
         }
 
+        start.Environment["NUGET_PACKAGES"] = Path.Combine(Path.GetDirectoryName(directory)!, "packages"); // nothing left in the user's cache
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         using Process process = Process.Start(start)!;

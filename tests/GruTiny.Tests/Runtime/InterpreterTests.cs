@@ -39,6 +39,31 @@ public sealed class InterpreterTests
         var last = new float[outSize];
         network.RunFinal(reference.Inputs, last);
         Assert.Equal(stepped.AsSpan(stepped.Length - outSize).ToArray(), last);
+
+        // Continuing from a copied state continues the sequence.
+        int half = reference.Steps / 2;
+        network.Reset();
+        network.Run(reference.Inputs.AsSpan(0, half * inSize), new float[half * outSize]);
+        var middle = new float[network.StateSize];
+        network.CopyStateTo(middle);
+        GruNetwork second = GruNetwork.LoadFile(Path.Combine(ReferenceCase.ModelsDirectory, name + ".gru.json"));
+        second.SetState(middle);
+        var tail = new float[(reference.Steps - half) * outSize];
+        second.Run(reference.Inputs.AsSpan(half * inSize), tail);
+        Assert.Equal(stepped.AsSpan(half * outSize).ToArray(), tail);
+    }
+
+    [Fact]
+    public void Softmax_of_large_logits_stays_finite_as_in_generated_code()
+    {
+        // Logits around ±500: e^x alone would overflow. Both the interpreter and the kernel shift by the maximum.
+        const string json = """{"format":"grutiny/1","input_size":1,"layers":[{"type":"gru","hidden_size":1,"linear_before_reset":true,"weight_ih":[[0],[0],[10]],"weight_hh":[[0],[0],[0]]},{"type":"dense","activation":"softmax","weight":[[500],[-500],[499]]}]}""";
+        GruNetwork network = GruNetwork.Load(json);
+        var output = new float[3];
+        network.Step([1f], output);
+        Assert.All(output, v => Assert.True(float.IsFinite(v)));
+        Assert.Equal(1f, output.Sum(), 5);
+        Assert.True(output[0] > output[2] && output[2] > output[1]);
     }
 
     [Theory]
@@ -52,15 +77,28 @@ public sealed class InterpreterTests
         {
             GruNetwork network = GruNetwork.LoadFile(Path.Combine(ReferenceCase.ModelsDirectory, name + ".gru.json"));
             T generated = new();
-            var random = new Random(name.Length * 31 + 7);
+            var random = new Random(name.Aggregate(17, (h, c) => h * 31 + c));
             const int steps = 200;
             var inputs = new float[steps * network.InputSize];
-            for (int i = 0; i < inputs.Length; i++) inputs[i] = (float)(random.NextDouble() * 6 - 3);
+            for (int i = 0; i < inputs.Length; i++)
+                inputs[i] = (float)(random.NextDouble() * 2 - 1) * (i % 7 == 0 ? 30 : 3); // some large inputs saturate the gates
             var a = new float[steps * network.OutputSize];
             var b = new float[a.Length];
             network.Run(inputs, a);
             generated.Run(inputs, b);
             AssertWithinTolerance(a.Select(v => (double)v).ToArray(), b, name + " generated vs interpreter");
+
+            var sa = new float[network.StateSize];
+            var sb = new float[network.StateSize];
+            network.CopyStateTo(sa);
+            generated.CopyStateTo(sb);
+            AssertWithinTolerance(sa.Select(v => (double)v).ToArray(), sb, name + " state");
+
+            var fa = new float[network.OutputSize];
+            var fb = new float[network.OutputSize];
+            network.RunFinal(inputs, fa);
+            generated.RunFinal(inputs, fb);
+            AssertWithinTolerance(fa.Select(v => (double)v).ToArray(), fb, name + " RunFinal");
         }
     }
 
