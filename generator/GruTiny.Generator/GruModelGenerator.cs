@@ -138,7 +138,7 @@ public sealed class GruModelGenerator : IIncrementalGenerator
     private static GenerationSpec Join(TargetSpec target, string resolvedPath, EquatableArray<ModelFileSpec> files)
     {
         if (target.Error is not null)
-            return new GenerationSpec(target, resolvedPath, null, new[] { target.Error }.ToEquatableArray());
+            return new GenerationSpec(target, null, new[] { target.Error }.ToEquatableArray());
 
         var matches = files.Where(f => string.Equals(f.Path, resolvedPath, StringComparison.Ordinal)).ToList();
         if (matches.Count != 1)
@@ -158,27 +158,27 @@ public sealed class GruModelGenerator : IIncrementalGenerator
                     problem += " (the project directory is unknown: add <CompilerVisibleProperty Include=\"ProjectDir\" />, which the GruTiny package's build props do)";
             }
 
-            return Fail(target, resolvedPath, DiagnosticInfo.Create(DiagnosticDescriptors.ModelFileNotFound, target.AttributeLocation, target.ModelPath, resolvedPath, problem));
+            return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.ModelFileNotFound, target.AttributeLocation, target.ModelPath, resolvedPath, problem));
         }
 
         ModelFileSpec file = matches[0];
         if (file.Error is { } error)
         {
             if (error.Id == ModelDiagnosticIds.InternalError)
-                return Fail(target, resolvedPath, DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, target.AttributeLocation, target.Name, error.Message));
+                return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, target.AttributeLocation, target.Name, error.Message));
             string position = error.Line > 0 ? $"({error.Line},{error.Column})" : "";
-            return Fail(target, resolvedPath, DiagnosticInfo.Create(
+            return Fail(target, DiagnosticInfo.Create(
                 DiagnosticDescriptors.ForModelError(error.Id), target.AttributeLocation, $"{target.ModelPath}{position}: {error.Message}"));
         }
 
         var layout = new WorkLayout(file.Model!);
         if (!layout.FitsOnStack)
         {
-            return Fail(target, resolvedPath, DiagnosticInfo.Create(DiagnosticDescriptors.ModelTooLarge, target.AttributeLocation,
+            return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.ModelTooLarge, target.AttributeLocation,
                 $"{target.ModelPath}: one step needs {layout.StepFloats * 4 / 1024} KiB of working memory; generated code keeps it on the stack and allows at most {WorkLayout.MaxStackFloats * 4 / 1024} KiB (reduce the widest layer)."));
         }
 
-        return new GenerationSpec(target, resolvedPath, file.Model, LargeBlockWarnings(target, file.Model!).ToEquatableArray());
+        return new GenerationSpec(target, file.Model, LargeBlockWarnings(target, file.Model!).ToEquatableArray());
     }
 
     // A block of weights larger than one chunk gets a literal of its own over 64 KB, which the runtime
@@ -203,8 +203,8 @@ public sealed class GruModelGenerator : IIncrementalGenerator
         }
     }
 
-    private static GenerationSpec Fail(TargetSpec target, string resolvedPath, DiagnosticInfo diagnostic) =>
-        new(target, resolvedPath, null, new[] { diagnostic }.ToEquatableArray());
+    private static GenerationSpec Fail(TargetSpec target, DiagnosticInfo diagnostic) =>
+        new(target, null, new[] { diagnostic }.ToEquatableArray());
 
     private static void Emit(SourceProductionContext context, EmitSpec spec)
     {

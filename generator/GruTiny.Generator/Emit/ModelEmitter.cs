@@ -68,7 +68,7 @@ internal static class ModelEmitter
         w.Line($"partial {target.Keyword} {target.Name} : global::GruTiny.IGruModel");
         w.Open();
         EmitConstants(w, model, layout);
-        EmitInterfaceMembers(w, target, model);
+        EmitInterfaceMembers(w, target);
         EmitStep(w);
         EmitRun(w);
         EmitRunFinal(w);
@@ -118,13 +118,13 @@ internal static class ModelEmitter
         w.Line($"private const int __GruTiny_HiddenStride = {layout.HiddenStride};");
         w.Line($"private const int __GruTiny_DenseStride = {layout.DenseStride};");
         w.Line($"private const int __GruTiny_ScratchLength = {layout.ScratchLength};");
-        w.Line($"private const int __GruTiny_StepWork = {3 * layout.HiddenStride + layout.HiddenBuffers * layout.HiddenStride + layout.DenseBuffers * layout.DenseStride};");
+        w.Line($"private const int __GruTiny_StepWork = {layout.StepWork};");
         w.Line();
         w.Line("private __GruTiny_State __gruTinyState;");
         w.Line();
     }
 
-    private static void EmitInterfaceMembers(CodeWriter w, TargetSpec target, ModelDescription model)
+    private static void EmitInterfaceMembers(CodeWriter w, TargetSpec target)
     {
         w.Line("int global::GruTiny.IGruModel.InputSize => InputSize;");
         w.Line();

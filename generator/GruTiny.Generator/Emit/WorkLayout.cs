@@ -67,7 +67,9 @@ internal sealed class WorkLayout
     /// <summary>Whether one step fits in <see cref="MaxStackFloats"/>.</summary>
     public bool FitsOnStack => StepFloats <= MaxStackFloats;
 
-    /// <summary>Floats per step of a chunk, scratch excluded.</summary>
-    public long PerStepFloats =>
-        3L * HiddenStride + (long)HiddenBuffers * HiddenStride + (long)DenseBuffers * DenseStride + OutputSize;
+    /// <summary>Floats per step of the buffers every call uses: gate rows, hidden rows, intermediate dense rows.</summary>
+    public int StepWork => 3 * HiddenStride + HiddenBuffers * HiddenStride + DenseBuffers * DenseStride;
+
+    /// <summary>Floats per step of a chunk, scratch excluded: <see cref="StepWork"/> and RunFinal's output row.</summary>
+    public long PerStepFloats => (long)StepWork + OutputSize;
 }

@@ -11,7 +11,6 @@ internal sealed record ModelFileSpec(string Path, ModelDescription? Model, Model
 /// <summary>A target with its model: what one generated file is made from, or the diagnostics instead.</summary>
 internal sealed record GenerationSpec(
     TargetSpec Target,
-    string ModelPath,
     ModelDescription? Model,
     EquatableArray<DiagnosticInfo> Diagnostics);
 

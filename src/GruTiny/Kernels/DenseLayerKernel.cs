@@ -49,7 +49,7 @@ public static class DenseLayerKernel
     {
         int inputSize = TLayer.InputSize, outputSize = TLayer.OutputSize;
         int blocks = KernelLayout.Padded(outputSize) / Lanes;
-        int blockLength = Lanes * (inputSize + 1);
+        int blockLength = KernelLayout.DenseBlockLength(inputSize);
         int b = 0;
         for (; b + 2 <= blocks; b += 2)
         {
@@ -81,7 +81,7 @@ public static class DenseLayerKernel
     private static void ForwardScalar<TLayer>(ref float x, ref float y) where TLayer : IDenseLayer
     {
         int inputSize = TLayer.InputSize, outputSize = TLayer.OutputSize;
-        int blockLength = Lanes * (inputSize + 1);
+        int blockLength = KernelLayout.DenseBlockLength(inputSize);
         for (int row = 0; row < outputSize; row++)
         {
             ref float wb = ref WeightBlocks.Dense<TLayer>(blockLength, row / Lanes);

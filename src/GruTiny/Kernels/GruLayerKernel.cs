@@ -47,7 +47,7 @@ public static class GruLayerKernel
         int inputSize = TLayer.InputSize;
         int blocks = KernelLayout.Padded(TLayer.HiddenSize) / Lanes;
         int gateRow = blocks * GateBlock;
-        int blockLength = GateBlock * (inputSize + 1);
+        int blockLength = WeightBlocks.SectionLength<TLayer>(0);
         if (steps <= 0) return;
         if (inputStride < inputSize || inputs.Length < (long)(steps - 1) * inputStride + inputSize) ThrowTooShort(nameof(inputs));
         if (gates.Length < (long)steps * gateRow) ThrowTooShort(nameof(gates));
@@ -213,7 +213,7 @@ public static class GruLayerKernel
         int blocks = KernelLayout.Padded(TLayer.HiddenSize) / Lanes;
         for (int b = 0; b < blocks; b++)
         {
-            ref float wb = ref WeightBlocks.Gru<TLayer>(0, GateBlock * (inputSize + 1), b);
+            ref float wb = ref WeightBlocks.Gru<TLayer>(0, WeightBlocks.SectionLength<TLayer>(0), b);
             ref float gb = ref Unsafe.Add(ref g, b * GateBlock);
             for (int i = 0; i < GateBlock; i++)
             {
@@ -233,7 +233,7 @@ public static class GruLayerKernel
     {
         int hiddenSize = TLayer.HiddenSize;
         int blocks = KernelLayout.Padded(hiddenSize) / Lanes;
-        int blockLength = Lanes + GateBlock * hiddenSize;
+        int blockLength = WeightBlocks.SectionLength<TLayer>(1);
         int firstChunk = WeightBlocks.FirstChunk<TLayer>(1);
         int b = 0;
         for (; b + 2 <= blocks; b += 2)
@@ -295,7 +295,7 @@ public static class GruLayerKernel
         int hiddenSize = TLayer.HiddenSize;
         int padded = KernelLayout.Padded(hiddenSize);
         int blocks = padded / Lanes;
-        int rzLength = 2 * Lanes * hiddenSize;
+        int rzLength = WeightBlocks.SectionLength<TLayer>(1);
         int rzChunk = WeightBlocks.FirstChunk<TLayer>(1);
         ref float zs = ref scratch;                          // z per unit
         ref float rh = ref Unsafe.Add(ref scratch, padded);  // r ⊙ h per unit
@@ -341,7 +341,7 @@ public static class GruLayerKernel
             Store(VectorMath.Sigmoid(r0) * Load(ref previous, b * Lanes), ref rh, b * Lanes);
         }
 
-        int nLength = Lanes + Lanes * hiddenSize;
+        int nLength = WeightBlocks.SectionLength<TLayer>(2);
         int nChunk = WeightBlocks.FirstChunk<TLayer>(2);
         b = 0;
         for (; b + 2 <= blocks; b += 2)
@@ -392,7 +392,7 @@ public static class GruLayerKernel
         int blocks = padded / Lanes;
         if (TLayer.LinearBeforeReset)
         {
-            int blockLength = Lanes + GateBlock * hiddenSize;
+            int blockLength = WeightBlocks.SectionLength<TLayer>(1);
             int firstChunk = WeightBlocks.FirstChunk<TLayer>(1);
             for (int b = 0; b < blocks; b++)
             {
@@ -420,7 +420,7 @@ public static class GruLayerKernel
             return;
         }
 
-        int rzLength = 2 * Lanes * hiddenSize;
+        int rzLength = WeightBlocks.SectionLength<TLayer>(1);
         int rzChunk = WeightBlocks.FirstChunk<TLayer>(1);
         ref float zs = ref scratch;
         ref float rh = ref Unsafe.Add(ref scratch, padded);
@@ -444,7 +444,7 @@ public static class GruLayerKernel
             }
         }
 
-        int nLength = Lanes + Lanes * hiddenSize;
+        int nLength = WeightBlocks.SectionLength<TLayer>(2);
         int nChunk = WeightBlocks.FirstChunk<TLayer>(2);
         for (int b = 0; b < blocks; b++)
         {

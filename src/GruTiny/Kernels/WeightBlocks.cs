@@ -45,18 +45,10 @@ internal static class WeightBlocks
         return first;
     }
 
-    /// <summary>Block length of section <paramref name="section"/> of a GRU layer.</summary>
+    /// <summary>Block length of section <paramref name="section"/> of a GRU layer (<see cref="KernelLayout.GruSectionBlockLength"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int SectionLength<TLayer>(int section) where TLayer : IGruLayer
-    {
-        int input = TLayer.InputSize, hidden = TLayer.HiddenSize;
-        return section switch
-        {
-            0 => KernelLayout.GateBlock * (input + 1),
-            1 => TLayer.LinearBeforeReset ? KernelLayout.Lanes + KernelLayout.GateBlock * hidden : 2 * KernelLayout.Lanes * hidden,
-            _ => KernelLayout.Lanes + KernelLayout.Lanes * hidden,
-        };
-    }
+    public static int SectionLength<TLayer>(int section) where TLayer : IGruLayer =>
+        KernelLayout.GruSectionBlockLength(section, TLayer.InputSize, TLayer.HiddenSize, TLayer.LinearBeforeReset);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowMissing() =>

@@ -33,28 +33,17 @@ internal static class KernelLayout
     /// <summary><paramref name="size"/> rounded up to a whole number of blocks.</summary>
     public static int Padded(int size) => (size + Lanes - 1) / Lanes * Lanes;
 
-    /// <summary>Floats of a GRU layer's input projection section.</summary>
-    public static int GruProjectionLength(int inputSize, int hiddenSize) =>
-        Padded(hiddenSize) / Lanes * GateBlock * (inputSize + 1);
-
-    /// <summary>Floats of a GRU layer's recurrence section.</summary>
-    public static int GruRecurrenceLength(int hiddenSize, bool linearBeforeReset)
+    /// <summary>Floats of a packed GRU layer: every section has one block per 4 hidden units.</summary>
+    public static int GruLength(int inputSize, int hiddenSize, bool linearBeforeReset)
     {
-        int blocks = Padded(hiddenSize) / Lanes;
-        return linearBeforeReset
-            ? blocks * (Lanes + GateBlock * hiddenSize)
-            : blocks * 2 * Lanes * hiddenSize + blocks * (Lanes + Lanes * hiddenSize);
+        int sectionsLength = 0;
+        for (int section = 0; section < GruSectionCount(linearBeforeReset); section++)
+            sectionsLength += GruSectionBlockLength(section, inputSize, hiddenSize, linearBeforeReset);
+        return Padded(hiddenSize) / Lanes * sectionsLength;
     }
 
-    /// <summary>Floats of the first part of the <c>linear_before_reset=false</c> recurrence (the r and z panels).</summary>
-    public static int GruResetGateLength(int hiddenSize) => Padded(hiddenSize) / Lanes * 2 * Lanes * hiddenSize;
-
-    /// <summary>Floats of a packed GRU layer.</summary>
-    public static int GruLength(int inputSize, int hiddenSize, bool linearBeforeReset) =>
-        GruProjectionLength(inputSize, hiddenSize) + GruRecurrenceLength(hiddenSize, linearBeforeReset);
-
-    /// <summary>Floats of a packed dense layer.</summary>
-    public static int DenseLength(int inputSize, int outputSize) => Padded(outputSize) / Lanes * Lanes * (inputSize + 1);
+    /// <summary>Floats of a packed dense layer: one block per 4 outputs.</summary>
+    public static int DenseLength(int inputSize, int outputSize) => Padded(outputSize) / Lanes * DenseBlockLength(inputSize);
 
     /// <summary>
     /// The most floats in one chunk of embedded weights: 64,000 bytes. The runtime puts a string literal of
@@ -73,15 +62,31 @@ internal static class KernelLayout
         return (blocks + perChunk - 1) / perChunk;
     }
 
+    /// <summary>Sections of a GRU layer: the input projection, then the recurrence (two parts when <c>linear_before_reset</c> is false).</summary>
+    public static int GruSectionCount(bool linearBeforeReset) => linearBeforeReset ? 2 : 3;
+
     /// <summary>
-    /// The block lengths of a GRU layer's sections, in order: the input projection, then the recurrence
-    /// (one section for <c>linear_before_reset</c>, two — r/z panels and n panels — otherwise). Every section
-    /// has one block per 4 hidden units.
+    /// The one definition of a GRU section's block length (the kernels read it, the packer writes it):
+    /// 0, the input projection: bias [r z n] and W_i[r z n] per input; 1, the recurrence: b_hn and W_h[r z n]
+    /// per hidden unit (<c>linear_before_reset</c>), or only W_h[r z] per hidden unit; 2, b_hn and W_hn per
+    /// hidden unit (<c>linear_before_reset</c> false only).
     /// </summary>
-    public static int[] GruSectionBlockLengths(int inputSize, int hiddenSize, bool linearBeforeReset) =>
-        linearBeforeReset
-            ? new[] { GateBlock * (inputSize + 1), Lanes + GateBlock * hiddenSize }
-            : new[] { GateBlock * (inputSize + 1), 2 * Lanes * hiddenSize, Lanes + Lanes * hiddenSize };
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static int GruSectionBlockLength(int section, int inputSize, int hiddenSize, bool linearBeforeReset) => section switch
+    {
+        0 => GateBlock * (inputSize + 1),
+        1 => linearBeforeReset ? Lanes + GateBlock * hiddenSize : 2 * Lanes * hiddenSize,
+        _ => Lanes + Lanes * hiddenSize,
+    };
+
+    /// <summary>The block lengths of a GRU layer's sections, in order (for <see cref="Chunk"/>).</summary>
+    public static int[] GruSectionBlockLengths(int inputSize, int hiddenSize, bool linearBeforeReset)
+    {
+        var lengths = new int[GruSectionCount(linearBeforeReset)];
+        for (int section = 0; section < lengths.Length; section++)
+            lengths[section] = GruSectionBlockLength(section, inputSize, hiddenSize, linearBeforeReset);
+        return lengths;
+    }
 
     /// <summary>The block length of a dense layer's one section (one block per 4 outputs).</summary>
     public static int DenseBlockLength(int inputSize) => Lanes * (inputSize + 1);
