@@ -15,6 +15,8 @@ Writes into ``tests/GruTiny.ReferenceModels/Models/`` (or ``--out``), for every 
   final hidden state (layer order);
 * ``cases.json`` -- list of ``{"name", "description", "input_size",
   "output_size", "hidden_sizes", "linear_before_reset", "params"}``.
+* ``onnx/`` -- the ONNX reference models, their ``.ref.json`` files and
+  ``onnx_cases.json`` (see ``tools/onnx_cases.py``).
 
 Reference outputs:
 
@@ -440,9 +442,15 @@ def main(argv=None):
     print(line(head))
     for r in summary:
         print(line(r))
-    total = sum(os.path.getsize(os.path.join(out_dir, f)) for f in os.listdir(out_dir))
+    total = sum(os.path.getsize(os.path.join(out_dir, f)) for f in os.listdir(out_dir)
+                if os.path.isfile(os.path.join(out_dir, f)))
     print(f"{len(summary)} cases, {sum(r[5] for r in summary)} parameters, "
           f"{total / 1e6:.2f} MB in {out_dir}")
+
+    # ONNX reference models (tools/onnx_cases.py) into <out>/onnx/
+    import onnx_cases
+    print()
+    onnx_cases.write_onnx_cases(out_dir, write_reference)
     return 0
 
 

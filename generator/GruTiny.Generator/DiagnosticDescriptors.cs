@@ -27,6 +27,13 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnsupportedFeature = ModelError(ModelDiagnosticIds.UnsupportedFeature, "Model feature not supported by this version");
     public static readonly DiagnosticDescriptor ModelTooLarge = ModelError(ModelDiagnosticIds.ModelTooLarge, "Model too large");
 
+    public static readonly DiagnosticDescriptor OnnxMalformed = ModelError(ModelDiagnosticIds.OnnxMalformed, "ONNX file is malformed");
+    public static readonly DiagnosticDescriptor OnnxOperator = ModelError(ModelDiagnosticIds.OnnxOperator, "ONNX operator not supported");
+    public static readonly DiagnosticDescriptor OnnxAttribute = ModelError(ModelDiagnosticIds.OnnxAttribute, "ONNX attribute not supported");
+    public static readonly DiagnosticDescriptor OnnxInput = ModelError(ModelDiagnosticIds.OnnxInput, "ONNX node input not supported");
+    public static readonly DiagnosticDescriptor OnnxGraph = ModelError(ModelDiagnosticIds.OnnxGraph, "ONNX graph not recognised");
+    public static readonly DiagnosticDescriptor OnnxTensor = ModelError(ModelDiagnosticIds.OnnxTensor, "ONNX tensor not supported");
+
     public static readonly DiagnosticDescriptor LargeWeightBlock = new(ModelDiagnosticIds.LargeWeightBlock,
         "Weights allocated once at first use", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
         helpLinkUri: "https://github.com/grutiny/grutiny/blob/main/docs/diagnostics.md#grut016");
@@ -66,6 +73,12 @@ internal static class DiagnosticDescriptors
         ModelDiagnosticIds.InvalidLayerSequence => InvalidLayerSequence,
         ModelDiagnosticIds.UnsupportedFeature => UnsupportedFeature,
         ModelDiagnosticIds.ModelTooLarge => ModelTooLarge,
+        ModelDiagnosticIds.OnnxMalformed => OnnxMalformed,
+        ModelDiagnosticIds.OnnxOperator => OnnxOperator,
+        ModelDiagnosticIds.OnnxAttribute => OnnxAttribute,
+        ModelDiagnosticIds.OnnxInput => OnnxInput,
+        ModelDiagnosticIds.OnnxGraph => OnnxGraph,
+        ModelDiagnosticIds.OnnxTensor => OnnxTensor,
         _ => InternalError,
     };
 

@@ -7,6 +7,7 @@ using GruTiny.Generator.Emit;
 using GruTiny.Generator.Parsing;
 using GruTiny.Generator.Specs;
 using GruTiny.Model;
+using GruTiny.Model.Onnx;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
@@ -123,10 +124,23 @@ public sealed class GruModelGenerator : IIncrementalGenerator
         if (!requested.Contains(path)) return new ModelFileSpec(path, null, null);
         try
         {
-            SourceText? text = file.GetText(cancellationToken);
-            if (text is null)
-                return new ModelFileSpec(path, null, new ModelFormatError(ModelDiagnosticIds.InvalidJson, "The file could not be read.", 0, 0));
-            ModelDescription? model = ModelDescriptionReader.TryRead(text.ToString(), ModelDescriptionReader.DefaultMaxParameters, out ModelFormatError? error);
+            ModelDescription? model;
+            ModelFormatError? error;
+            if (OnnxModelReader.IsOnnxPath(path))
+            {
+                // Never GetText() on an .onnx file: the compiler decodes AdditionalFiles as text, fails the build
+                // with CS2015 on a 00 00 byte pair and alters other bytes (docs/design.md, "Reading ONNX files").
+                byte[]? bytes = OnnxFile.ReadBytes(file.Path, ModelDescriptionReader.DefaultMaxParameters, out error);
+                model = bytes is null ? null : OnnxModelReader.TryRead(bytes, ModelDescriptionReader.DefaultMaxParameters, out error);
+            }
+            else
+            {
+                SourceText? text = file.GetText(cancellationToken);
+                if (text is null)
+                    return new ModelFileSpec(path, null, new ModelFormatError(ModelDiagnosticIds.InvalidJson, "The file could not be read.", 0, 0));
+                model = ModelDescriptionReader.TryRead(text.ToString(), ModelDescriptionReader.DefaultMaxParameters, out error);
+            }
+
             return new ModelFileSpec(path, model, error);
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -7,7 +7,7 @@ public interface IModelVisitor
     void Visit<T>(string name) where T : IGruModel, IRunFinal, new();
 }
 
-/// <summary>The compiled reference models by case name (tools/make_reference.py writes the cases).</summary>
+/// <summary>The compiled reference models by case name (tools/make_reference.py writes the cases: grutiny/1 descriptions and ONNX files).</summary>
 public static class ReferenceModelCatalog
 {
     /// <summary>Every case name that has a compiled type.</summary>
@@ -33,6 +33,27 @@ public static class ReferenceModelCatalog
         "cho_stacked2_in1_h13_h5_sigmoid1",
         "cho_in16_h64_tanh4",
         "cho_bias_hh_only_in3_h13_linear2",
+        "onnx_gru_only",
+        "onnx_bf_stacked2_linear3",
+        "onnx_stacked3_softmax4",
+        "onnx_bf_stacked4_sigmoid2",
+        "onnx_nobias_tanh3",
+        "onnx_bf_nobias_gru_relu4",
+        "onnx_in16_h64_sigmoid1",
+        "onnx_static_stacked2_h32",
+        "onnx_classifier_h13",
+        "onnx_stacked3_softmax4_nofold",
+        "onnx_base",
+        "onnx_node_cho_h5",
+        "onnx_node_layout1_nob_h6",
+        "onnx_node_layout1_h0_h3",
+        "onnx_node_stacked_float_data",
+        "onnx_v_expand",
+        "onnx_v_gemm",
+        "onnx_v_reshape",
+        "onnx_v_constants",
+        "onnx_v_identity",
+        "onnx_v_float_data",
     ];
 
     /// <summary>Calls <paramref name="visitor"/> with the type compiled from case <paramref name="name"/>.</summary>
@@ -60,6 +81,27 @@ public static class ReferenceModelCatalog
             case "cho_stacked2_in1_h13_h5_sigmoid1": visitor.Visit<ChoStacked2In1H13H5Sigmoid1>(name); break;
             case "cho_in16_h64_tanh4": visitor.Visit<ChoIn16H64Tanh4>(name); break;
             case "cho_bias_hh_only_in3_h13_linear2": visitor.Visit<ChoBiasHhOnlyIn3H13Linear2>(name); break;
+            case "onnx_gru_only": visitor.Visit<OnnxGruOnly>(name); break;
+            case "onnx_bf_stacked2_linear3": visitor.Visit<OnnxBfStacked2Linear3>(name); break;
+            case "onnx_stacked3_softmax4": visitor.Visit<OnnxStacked3Softmax4>(name); break;
+            case "onnx_bf_stacked4_sigmoid2": visitor.Visit<OnnxBfStacked4Sigmoid2>(name); break;
+            case "onnx_nobias_tanh3": visitor.Visit<OnnxNobiasTanh3>(name); break;
+            case "onnx_bf_nobias_gru_relu4": visitor.Visit<OnnxBfNobiasGruRelu4>(name); break;
+            case "onnx_in16_h64_sigmoid1": visitor.Visit<OnnxIn16H64Sigmoid1>(name); break;
+            case "onnx_static_stacked2_h32": visitor.Visit<OnnxStaticStacked2H32>(name); break;
+            case "onnx_classifier_h13": visitor.Visit<OnnxClassifierH13>(name); break;
+            case "onnx_stacked3_softmax4_nofold": visitor.Visit<OnnxStacked3Softmax4Nofold>(name); break;
+            case "onnx_base": visitor.Visit<OnnxBase>(name); break;
+            case "onnx_node_cho_h5": visitor.Visit<OnnxNodeChoH5>(name); break;
+            case "onnx_node_layout1_nob_h6": visitor.Visit<OnnxNodeLayout1NobH6>(name); break;
+            case "onnx_node_layout1_h0_h3": visitor.Visit<OnnxNodeLayout1H0H3>(name); break;
+            case "onnx_node_stacked_float_data": visitor.Visit<OnnxNodeStackedFloatData>(name); break;
+            case "onnx_v_expand": visitor.Visit<OnnxVExpand>(name); break;
+            case "onnx_v_gemm": visitor.Visit<OnnxVGemm>(name); break;
+            case "onnx_v_reshape": visitor.Visit<OnnxVReshape>(name); break;
+            case "onnx_v_constants": visitor.Visit<OnnxVConstants>(name); break;
+            case "onnx_v_identity": visitor.Visit<OnnxVIdentity>(name); break;
+            case "onnx_v_float_data": visitor.Visit<OnnxVFloatData>(name); break;
             default: throw new System.ArgumentException($"No compiled reference model is named '{name}'.", nameof(name));
         }
     }

@@ -4,11 +4,12 @@ using System.Numerics.Tensors;
 using System.Text;
 using GruTiny.Kernels;
 using GruTiny.Model;
+using GruTiny.Model.Onnx;
 
 namespace GruTiny;
 
 /// <summary>
-/// A <c>grutiny/1</c> model loaded at run time: the same semantics as a type compiled with
+/// A <c>grutiny/1</c> or ONNX model loaded at run time: the same semantics as a type compiled with
 /// <see cref="GruModelAttribute"/>, for models chosen at run time, and as an independent oracle for the
 /// generated code (it keeps PyTorch's tensor layout and uses <see cref="TensorPrimitives"/>).
 /// </summary>
@@ -51,21 +52,7 @@ public sealed class GruNetwork : IGruModel
     public static GruNetwork Load(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        ModelDescription? model;
-        ModelFormatError? error;
-        try
-        {
-            model = ModelDescriptionReader.TryRead(json, ModelDescriptionReader.DefaultMaxParameters, out error);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // The reader turns every problem with the input into a ModelFormatError; anything else is a bug in
-            // it, still reported as the one exception type callers handle (the generator reports GRUT099).
-            throw new GruModelFormatException(ModelDiagnosticIds.InternalError, "The model could not be read: " + e.Message, e);
-        }
-
-        if (model is null) throw new GruModelFormatException(error!);
-        return new GruNetwork(model);
+        return Create(json, static (text, max) => (ModelDescriptionReader.TryRead(text, max, out ModelFormatError? e), e));
     }
 
     /// <summary>Loads a model description from a UTF-8 stream.</summary>
@@ -78,10 +65,49 @@ public sealed class GruNetwork : IGruModel
         return Load(reader.ReadToEnd());
     }
 
-    /// <summary>Loads a model description from a file.</summary>
-    /// <exception cref="GruModelFormatException">The description is invalid.</exception>
-    /// <exception cref="IOException">The file cannot be read (<see cref="FileNotFoundException"/> when it does not exist); <see cref="File.ReadAllText(string)"/> documents the rest.</exception>
-    public static GruNetwork LoadFile(string path) => Load(File.ReadAllText(path, Encoding.UTF8));
+    /// <summary>Loads an ONNX model (a GRU exported from PyTorch, or built with the ONNX GRU operator).</summary>
+    /// <param name="onnx">The bytes of the .onnx file.</param>
+    /// <exception cref="GruModelFormatException">The file is not an ONNX model GruTiny compiles; the exception carries the GRUT ID and a message naming the node, operator and attribute or input at fault.</exception>
+    public static GruNetwork LoadOnnx(ReadOnlySpan<byte> onnx) =>
+        Create(onnx.ToArray(), static (bytes, max) => (OnnxModelReader.TryRead(bytes, max, out ModelFormatError? e), e));
+
+    /// <summary>Loads an ONNX model from a stream.</summary>
+    /// <exception cref="GruModelFormatException">The file is not an ONNX model GruTiny compiles.</exception>
+    /// <exception cref="IOException">The stream cannot be read.</exception>
+    public static GruNetwork LoadOnnx(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return LoadOnnx(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+    }
+
+    /// <summary>Loads a model file: ONNX when its name ends in <c>.onnx</c>, a <c>grutiny/1</c> description otherwise (as the generator decides).</summary>
+    /// <exception cref="GruModelFormatException">The model is invalid.</exception>
+    /// <exception cref="IOException">The file cannot be read (<see cref="FileNotFoundException"/> when it does not exist); <see cref="File.ReadAllBytes(string)"/> documents the rest.</exception>
+    public static GruNetwork LoadFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return OnnxModelReader.IsOnnxPath(path) ? LoadOnnx(File.ReadAllBytes(path)) : Load(File.ReadAllText(path, Encoding.UTF8));
+    }
+
+    private static GruNetwork Create<T>(T input, Func<T, long, (ModelDescription? Model, ModelFormatError? Error)> read)
+    {
+        (ModelDescription? Model, ModelFormatError? Error) result;
+        try
+        {
+            result = read(input, ModelDescriptionReader.DefaultMaxParameters);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The readers turn every problem with the input into a ModelFormatError; anything else is a bug in
+            // them, still reported as the one exception type callers handle (the generator reports GRUT099).
+            throw new GruModelFormatException(ModelDiagnosticIds.InternalError, "The model could not be read: " + e.Message, e);
+        }
+
+        if (result.Model is null) throw new GruModelFormatException(result.Error!);
+        return new GruNetwork(result.Model);
+    }
 
     /// <inheritdoc/>
     public int InputSize => _model.InputSize;

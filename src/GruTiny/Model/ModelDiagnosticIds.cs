@@ -24,6 +24,13 @@ internal static class ModelDiagnosticIds
     public const string ModelTooLarge = "GRUT015";
     public const string LargeWeightBlock = "GRUT016";
 
+    public const string OnnxMalformed = "GRUT030";
+    public const string OnnxOperator = "GRUT031";
+    public const string OnnxAttribute = "GRUT032";
+    public const string OnnxInput = "GRUT033";
+    public const string OnnxGraph = "GRUT034";
+    public const string OnnxTensor = "GRUT035";
+
     public const string TargetNotPartial = "GRUT020";
     public const string TargetGeneric = "GRUT021";
     public const string TargetRefOrReadOnlyStruct = "GRUT022";

@@ -20,7 +20,7 @@ public sealed class InterpreterTests
     public void Interpreter_matches_the_reference_through_Step_and_Run(string name)
     {
         ReferenceCase reference = ReferenceCase.Load(name);
-        GruNetwork network = GruNetwork.LoadFile(Path.Combine(ReferenceCase.ModelsDirectory, name + ".gru.json"));
+        GruNetwork network = GruNetwork.LoadFile(ReferenceCase.ModelPath(name));
         int inSize = reference.InputSize, outSize = reference.OutputSize;
         var stepped = new float[reference.Steps * outSize];
         for (int t = 0; t < reference.Steps; t++)
@@ -46,7 +46,7 @@ public sealed class InterpreterTests
         network.Run(reference.Inputs.AsSpan(0, half * inSize), new float[half * outSize]);
         var middle = new float[network.StateSize];
         network.CopyStateTo(middle);
-        GruNetwork second = GruNetwork.LoadFile(Path.Combine(ReferenceCase.ModelsDirectory, name + ".gru.json"));
+        GruNetwork second = GruNetwork.LoadFile(ReferenceCase.ModelPath(name));
         second.SetState(middle);
         var tail = new float[(reference.Steps - half) * outSize];
         second.Run(reference.Inputs.AsSpan(half * inSize), tail);
@@ -75,7 +75,7 @@ public sealed class InterpreterTests
     {
         public void Visit<T>(string name) where T : IGruModel, IRunFinal, new()
         {
-            GruNetwork network = GruNetwork.LoadFile(Path.Combine(ReferenceCase.ModelsDirectory, name + ".gru.json"));
+            GruNetwork network = GruNetwork.LoadFile(ReferenceCase.ModelPath(name));
             T generated = new();
             var random = new Random(name.Aggregate(17, (h, c) => h * 31 + c));
             const int steps = 200;

@@ -21,15 +21,40 @@ public sealed class ReferenceCase
 
     public static string ModelsDirectory => Path.Combine(AppContext.BaseDirectory, "Models");
 
-    public static string[] Names()
+    public static string OnnxDirectory => Path.Combine(ModelsDirectory, "onnx");
+
+    /// <summary>Every case: the grutiny/1 descriptions, then the ONNX files.</summary>
+    public static string[] Names() => CaseNames(Path.Combine(ModelsDirectory, "cases.json")).Concat(OnnxNames()).ToArray();
+
+    public static string[] OnnxNames() => CaseNames(Path.Combine(OnnxDirectory, "onnx_cases.json"));
+
+    /// <summary>The ONNX cases that are hand-built variants, with the case each must compile the same as.</summary>
+    public static (string Name, string SameAs)[] OnnxVariants()
     {
-        using JsonDocument cases = JsonDocument.Parse(File.ReadAllText(Path.Combine(ModelsDirectory, "cases.json")));
+        using JsonDocument cases = JsonDocument.Parse(File.ReadAllText(Path.Combine(OnnxDirectory, "onnx_cases.json")));
+        return cases.RootElement.EnumerateArray()
+            .Where(c => c.GetProperty("same_as").ValueKind == JsonValueKind.String)
+            .Select(c => (c.GetProperty("name").GetString()!, c.GetProperty("same_as").GetString()!))
+            .ToArray();
+    }
+
+    /// <summary>The model file of a case: its .gru.json description or its .onnx file.</summary>
+    public static string ModelPath(string name)
+    {
+        string json = Path.Combine(ModelsDirectory, name + ".gru.json");
+        return File.Exists(json) ? json : Path.Combine(OnnxDirectory, name + ".onnx");
+    }
+
+    private static string[] CaseNames(string file)
+    {
+        using JsonDocument cases = JsonDocument.Parse(File.ReadAllText(file));
         return cases.RootElement.EnumerateArray().Select(c => c.GetProperty("name").GetString()!).ToArray();
     }
 
     public static ReferenceCase Load(string name)
     {
-        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(ModelsDirectory, name + ".ref.json")));
+        string directory = File.Exists(Path.Combine(ModelsDirectory, name + ".ref.json")) ? ModelsDirectory : OnnxDirectory;
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, name + ".ref.json")));
         JsonElement root = doc.RootElement;
         float[][] inputs = root.GetProperty("inputs").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetSingle()).ToArray()).ToArray();
         double[][] outputs = root.GetProperty("outputs").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();

@@ -1,0 +1,326 @@
+using System;
+using System.Linq;
+
+namespace GruTiny.Model.Onnx;
+
+// The operators that become layers: GRU, MatMul or Gemm (+ Add) as a dense layer, and the activations that
+// close a dense layer.
+internal sealed partial class OnnxGraphCompiler
+{
+    private OnnxValue?[] Gru(OnnxNode node, OnnxValue?[] inputs)
+    {
+        long layout = 0, linearBeforeReset = 0, hiddenAttribute = -1;
+        foreach (OnnxAttribute a in node.Attributes)
+        {
+            switch (a.Name)
+            {
+                case "direction":
+                    if (a.S != "forward")
+                        throw AttributeError(node, "direction", $"is \"{Printable(a.S)}\"; GruTiny compiles forward GRUs only (export with bidirectional=False, and without reversing the sequence)");
+                    break;
+                case "activations":
+                    if (a.Strings.Count != 2 || !string.Equals(a.Strings[0], "Sigmoid", StringComparison.OrdinalIgnoreCase)
+                        || !string.Equals(a.Strings[1], "Tanh", StringComparison.OrdinalIgnoreCase))
+                        throw AttributeError(node, "activations", $"is [{string.Join(", ", a.Strings.Select(Printable))}]; GruTiny computes the default activations [Sigmoid, Tanh] only");
+                    break;
+                case "activation_alpha":
+                case "activation_beta":
+                    throw AttributeError(node, a.Name, "is given; GruTiny computes the default activations, which take no parameters");
+                case "clip":
+                    throw AttributeError(node, "clip", $"is {a.F.ToString(System.Globalization.CultureInfo.InvariantCulture)}; GruTiny does not clip gate inputs (export without clip)");
+                case "hidden_size":
+                    hiddenAttribute = IntAttribute(node, "hidden_size", -1);
+                    if (hiddenAttribute < 1) throw AttributeError(node, "hidden_size", $"is {hiddenAttribute}; it must be at least 1");
+                    break;
+                case "layout":
+                    layout = IntAttribute(node, "layout", 0);
+                    if (layout is not (0 or 1)) throw AttributeError(node, "layout", $"is {layout}; it must be 0 or 1");
+                    break;
+                case "linear_before_reset":
+                    linearBeforeReset = IntAttribute(node, "linear_before_reset", 0);
+                    if (linearBeforeReset is not (0 or 1)) throw AttributeError(node, "linear_before_reset", $"is {linearBeforeReset}; it must be 0 or 1");
+                    break;
+                default:
+                    throw AttributeError(node, a.Name, "is not an attribute of GRU that GruTiny knows");
+            }
+        }
+
+        OnnxValue x = Required(node, inputs, 0, "X");
+        ConstTensor w = Weight(node, inputs, 1, "W");
+        ConstTensor r = Weight(node, inputs, 2, "R");
+        ConstTensor? b = inputs.Length > 3 && inputs[3] is not null ? Weight(node, inputs, 3, "B") : null;
+        if (node.Input(4).Length > 0)
+            throw InputError(node, "sequence_lens", "is given; GruTiny runs every sequence to its end (export without sequence lengths, or pack sequences yourself)");
+        if (inputs.Length > 5 && inputs[5] is { } initial && !IsZero(initial))
+            throw InputError(node, "initial_h", $"must be absent or all zeros, but it is {initial.Describe()}; a compiled model starts from a zero state (use SetState to start elsewhere)");
+
+        if (r.Rank != 3 || r.Dims[0] != 1 || r.Dims[1] != 3 * r.Dims[2])
+            throw ShapeError(node, "R", r, "[1, 3·hidden_size, hidden_size] (one direction)");
+        long hidden = r.Dims[2];
+        if (hiddenAttribute >= 0 && hiddenAttribute != hidden)
+            throw ShapeError(node, "R", r, $"[1, {3 * hiddenAttribute}, {hiddenAttribute}] as attribute hidden_size = {hiddenAttribute} says");
+        if (w.Rank != 3 || w.Dims[0] != 1 || w.Dims[1] != 3 * hidden || w.Dims[2] < 1)
+            throw ShapeError(node, "W", w, $"[1, {3 * hidden}, input_size] (one direction, 3·hidden_size rows)");
+        if (b is not null && (b.Rank != 2 || b.Dims[0] != 1 || b.Dims[1] != 6 * hidden))
+            throw ShapeError(node, "B", b, $"[1, {6 * hidden}] (Wb and Rb of one direction)");
+        long inputSize = w.Dims[2];
+        if (hidden > int.MaxValue / 16 || inputSize > int.MaxValue / 16)
+            throw ShapeError(node, "W", w, "sizes GruTiny can compile");
+
+        if (x is not SeqTensor seq)
+            throw InputError(node, "X", $"must be the input sequence, but it is {x.Describe()}");
+        if (seq.FinalOnly)
+            throw LayoutError(node, "runs a GRU over the final step of another layer only; GruTiny compiles GRUs over every step");
+        if (seq.Pending is not null || seq.Layers.Any(l => l is DenseLayerDescription))
+            throw Error(ModelDiagnosticIds.InvalidLayerSequence, $"{node.Display}: a GRU after a dense layer; GruTiny compiles all GRU layers first, then the dense layers");
+        if (seq.Rank != 3)
+            throw InputError(node, "X", $"has rank {seq.Rank}; a GRU reads [{(layout == 0 ? "seq_length, batch_size" : "batch_size, seq_length")}, input_size]");
+
+        Factor[] time = seq.Axes[layout == 0 ? 0 : 1], batch = seq.Axes[layout == 0 ? 1 : 0], features = seq.Axes[2];
+        Bind(node, time, AxisRole.Time);
+        Bind(node, batch, AxisRole.Batch);
+        long width = features.Length switch
+        {
+            0 => 1,
+            1 when features[0].IsFeature => seq.FeatureSize,
+            1 => features[0].Size,
+            _ => -2,
+        };
+        if (width == -2 || (width >= 0 && width != inputSize))
+            throw Error(ModelDiagnosticIds.TensorShape, $"{node.Display}: input 'W' has input size {inputSize} (shape [{string.Join(",", w.Dims)}]), but input 'X' has {(width < 0 ? "a feature axis that is not one axis" : width + " features")} per step");
+        if (features.Length == 1 && !features[0].IsFeature) Bind(node, features, AxisRole.InputFeature);
+
+        int h = (int)hidden;
+        float[] weightIh = Reorder(w.Floats!, h, (int)inputSize);
+        float[] weightHh = Reorder(r.Floats!, h, h);
+        float[]? biasIh = b is null ? null : Reorder(b.Floats!.Take(3 * h).ToArray(), h, 1);
+        float[]? biasHh = b is null ? null : Reorder(b.Floats!.Skip(3 * h).ToArray(), h, 1);
+        var layer = new GruLayerDescription((int)inputSize, h, linearBeforeReset == 1, weightIh, weightHh, biasIh, biasHh);
+        LayerDescription[] layers = seq.Layers.Concat(new[] { layer }).ToArray();
+        CheckParameters(layers, node);
+
+        Factor[] feature = h == 1 ? Array.Empty<Factor>() : new[] { new Factor(Factor.FeatureSymbol, h) };
+        Factor[] none = Array.Empty<Factor>();
+        var y = new SeqTensor(layout == 0 ? new[] { time, none, batch, feature } : new[] { batch, time, none, feature }, h, layers, null, false);
+        var yH = new SeqTensor(layout == 0 ? new[] { none, batch, feature } : new[] { batch, none, feature }, h, layers, null, true);
+        return new OnnxValue?[] { y, yH };
+    }
+
+    // ONNX orders the gates z, r, h; PyTorch and the grutiny/1 format r, z, n.
+    private static float[] Reorder(float[] zrh, int hidden, int columns)
+    {
+        int block = hidden * columns;
+        var rzn = new float[zrh.Length];
+        Array.Copy(zrh, block, rzn, 0, block);
+        Array.Copy(zrh, 0, rzn, block, block);
+        Array.Copy(zrh, 2 * block, rzn, 2 * block, block);
+        return rzn;
+    }
+
+    private void Bind(OnnxNode node, Factor[] axis, AxisRole role)
+    {
+        if (axis.Length == 0) return;
+        if (axis.Length > 1 || axis[0].IsFeature)
+            throw LayoutError(node, $"its {Describe(role)} axis is the {DescribeAxis(axis)} axis of the graph's data; GruTiny cannot follow that layout");
+        if (_roles.TryGetValue(axis[0].Symbol, out AxisRole bound) && bound != role)
+            throw LayoutError(node, $"reads the input's axis {axis[0].Symbol} as its {Describe(role)} axis, but an earlier GRU read it as the {Describe(bound)} axis");
+        _roles[axis[0].Symbol] = role;
+    }
+
+    private static string Describe(AxisRole role) => role switch
+    {
+        AxisRole.Time => "time",
+        AxisRole.Batch => "batch",
+        _ => "input feature",
+    };
+
+    private ConstTensor Weight(OnnxNode node, OnnxValue?[] inputs, int index, string name)
+    {
+        OnnxValue value = Required(node, inputs, index, name);
+        if (value is not ConstTensor c)
+            throw InputError(node, name, $"must be constant (an initializer or a Constant node), but it is {value.Describe()}");
+        if (!c.IsFloat)
+            throw Error(ModelDiagnosticIds.OnnxTensor, $"{node.Display}: input '{name}' (tensor '{c.Source}') has data type {OnnxTypes.Name(c.ElemType)}; weights must be FLOAT");
+        CheckFinite(node, name, c);
+        return c;
+    }
+
+    private OnnxValue Arithmetic(OnnxNode node, OnnxValue?[] inputs)
+    {
+        AllowAttributes(node);
+        OnnxValue a = Required(node, inputs, 0, "A"), b = Required(node, inputs, 1, "B");
+        if (a is ConstTensor ca && b is ConstTensor cb)
+            return ConstantFolding.Elementwise(node.OpType, ca, cb, _maxParameters, Output(node), FoldError(node));
+        if ((a is ShapeInts || a is ConstTensor { IsFloat: false }) && (b is ShapeInts || b is ConstTensor { IsFloat: false }))
+        {
+            int length = Math.Max(Length(a), Length(b));
+            return new ShapeInts(Math.Max(RankOf(a), RankOf(b)), length < 0 ? null : Enumerable.Repeat(DimTerm.Unknown, length).ToArray());
+        }
+
+        if (a is RuntimeInput || b is RuntimeInput)
+            throw GraphError($"{node.Display} combines the sequence with {(a is RuntimeInput ? a : b).Describe()}; GruTiny compiles graphs with one input, the sequence, and no other inputs");
+        if (node.OpType == "Mul" && (IsZero(a) || IsZero(b)) && a is not SeqTensor && b is not SeqTensor) return ZeroTensor.Instance;
+        if (node.OpType == "Add" && (a is SeqTensor || b is SeqTensor))
+            return Bias(node, a as SeqTensor ?? (SeqTensor)b, a is SeqTensor ? b : a);
+        throw OpError(node, $"operator '{node.OpType}' on {a.Describe()} and {b.Describe()} is not supported; GruTiny compiles Add only as the bias of a dense layer (MatMul + Add)");
+
+        static int Length(OnnxValue v) => v switch
+        {
+            ConstTensor c => c.Count,
+            ShapeInts { Rank: 0 } => 1,
+            ShapeInts s => s.Elements?.Length ?? -1,
+            _ => -1,
+        };
+
+        static int RankOf(OnnxValue v) => v is ConstTensor c ? c.Rank : ((ShapeInts)v).Rank;
+    }
+
+    private SeqTensor Bias(OnnxNode node, SeqTensor seq, OnnxValue other)
+    {
+        if (other is not ConstTensor bias || !bias.IsFloat)
+            throw OpError(node, $"adds {other.Describe()} to the sequence; GruTiny compiles Add only as the constant bias of a dense layer");
+        if (seq.Pending is null || seq.Pending.Bias is not null)
+            throw Error(ModelDiagnosticIds.InvalidLayerSequence, $"{node.Display}: adds a constant that is not the bias of a dense layer (it does not follow a MatMul, or the layer already has one); GruTiny compiles Add only as MatMul + Add");
+        if (bias.Rank > seq.Rank)
+            throw ShapeError(node, "B", bias, $"a bias broadcast along the {seq.FeatureSize} features");
+        for (int j = 0; j < bias.Rank; j++)
+        {
+            long d = bias.Dims[j];
+            Factor[] axis = seq.Axes[j + seq.Rank - bias.Rank];
+            if (d != 1 && !(d == seq.FeatureSize && axis.Length == 1 && axis[0].IsFeature))
+                throw ShapeError(node, "B", bias, $"a bias broadcast along the {seq.FeatureSize} features only");
+        }
+
+        CheckFinite(node, "B", bias);
+        float[] values = bias.Count == seq.FeatureSize ? (float[])bias.Floats!.Clone() : Enumerable.Repeat(bias.Floats![0], seq.FeatureSize).ToArray();
+        return new SeqTensor(seq.Axes, seq.FeatureSize, seq.Layers, seq.Pending.WithBias(values), seq.FinalOnly);
+    }
+
+    private OnnxValue MatMul(OnnxNode node, OnnxValue?[] inputs)
+    {
+        AllowAttributes(node);
+        OnnxValue a = Required(node, inputs, 0, "A"), b = Required(node, inputs, 1, "B");
+        if (a is ConstTensor && b is ConstTensor)
+            throw OpError(node, "multiplies two constants; fold it before export (do_constant_folding=True)");
+        if (a is not SeqTensor seq)
+            throw OpError(node, $"multiplies {a.Describe()} by {b.Describe()}; GruTiny compiles MatMul as sequence × constant weight");
+        ConstTensor weight = DenseWeight(node, b, "B");
+        if (weight.Rank != 2) throw ShapeError(node, "B", weight, "[in_features, out_features]");
+        return Dense(node, seq, weight, transposed: false, null);
+    }
+
+    private OnnxValue Gemm(OnnxNode node, OnnxValue?[] inputs)
+    {
+        AllowAttributes(node, "alpha", "beta", "transA", "transB");
+        foreach (string scale in new[] { "alpha", "beta" })
+        {
+            if (node.Attribute(scale) is { } s && s.F != 1f)
+                throw AttributeError(node, scale, $"is {s.F.ToString(System.Globalization.CultureInfo.InvariantCulture)}; GruTiny compiles Gemm with {scale} = 1 only");
+        }
+
+        if (IntAttribute(node, "transA", 0) != 0) throw AttributeError(node, "transA", "is 1; the sequence must be input A untransposed");
+        bool transB = IntAttribute(node, "transB", 0) != 0;
+        OnnxValue a = Required(node, inputs, 0, "A"), b = Required(node, inputs, 1, "B");
+        if (a is not SeqTensor seq)
+            throw OpError(node, $"multiplies {a.Describe()}; GruTiny compiles Gemm as sequence × constant weight");
+        if (seq.Rank != 2) throw InputError(node, "A", $"has rank {seq.Rank}; Gemm takes a matrix");
+        ConstTensor weight = DenseWeight(node, b, "B");
+        if (weight.Rank != 2) throw ShapeError(node, "B", weight, transB ? "[out_features, in_features]" : "[in_features, out_features]");
+        SeqTensor dense = Dense(node, seq, weight, transB, null);
+        return inputs.Length > 2 && inputs[2] is { } c ? Bias(node, dense, c) : dense;
+    }
+
+    private static ConstTensor DenseWeight(OnnxNode node, OnnxValue value, string name)
+    {
+        if (value is not ConstTensor weight)
+            throw InputError(node, name, $"must be a constant weight, but it is {value.Describe()}");
+        if (!weight.IsFloat)
+            throw Error(ModelDiagnosticIds.OnnxTensor, $"{node.Display}: input '{name}' (tensor '{weight.Source}') has data type {OnnxTypes.Name(weight.ElemType)}; weights must be FLOAT");
+        CheckFinite(node, name, weight);
+        return weight;
+    }
+
+    private SeqTensor Dense(OnnxNode node, SeqTensor seq, ConstTensor weight, bool transposed, float[]? bias)
+    {
+        if (seq.Layers.Length == 0)
+            throw Error(ModelDiagnosticIds.InvalidLayerSequence, $"{node.Display}: a dense layer before the first GRU; the first layer must be a GRU");
+        Factor[] last = seq.Axes[seq.Rank - 1];
+        if (!IsFeatureAxis(seq, last))
+            throw LayoutError(node, $"multiplies along the {DescribeAxis(last)} axis; a dense layer must multiply along the features");
+        long inFeatures = transposed ? weight.Dims[1] : weight.Dims[0];
+        long outFeatures = transposed ? weight.Dims[0] : weight.Dims[1];
+        if (inFeatures != seq.FeatureSize || outFeatures < 1 || outFeatures > int.MaxValue / 16)
+            throw ShapeError(node, "B", weight, transposed ? $"[out_features, {seq.FeatureSize}]" : $"[{seq.FeatureSize}, out_features]");
+
+        int rows = (int)outFeatures, columns = (int)inFeatures;
+        float[] w = weight.Floats!;
+        var rowMajor = new float[rows * columns];
+        for (int o = 0; o < rows; o++)
+            for (int i = 0; i < columns; i++)
+                rowMajor[o * columns + i] = transposed ? w[o * columns + i] : w[i * rows + o];
+
+        LayerDescription[] layers = seq.LayersWithPending();
+        var pending = new PendingDense(columns, rows, rowMajor, bias, node.Display);
+        CheckParameters(layers.Concat(new[] { pending.Finish(ActivationKind.Linear) }).ToArray(), node);
+        Factor[][] axes = SeqTensor.CopyAxes(seq.Axes);
+        axes[seq.Rank - 1] = rows == 1 ? Array.Empty<Factor>() : new[] { new Factor(Factor.FeatureSymbol, rows) };
+        return new SeqTensor(axes, rows, layers, pending, seq.FinalOnly);
+    }
+
+    private OnnxValue Activation(OnnxNode node, OnnxValue?[] inputs, ActivationKind kind)
+    {
+        OnnxValue x = Required(node, inputs, 0, "input");
+        if (x is not SeqTensor seq)
+            throw OpError(node, $"applies {node.OpType} to {x.Describe()}; GruTiny applies activations to dense layers only");
+        if (kind == ActivationKind.Softmax)
+        {
+            AllowAttributes(node, "axis");
+            long axisAttribute = IntAttribute(node, "axis", _opset >= 13 ? -1 : 1);
+            int axis = NormalizeAxis(node, "axis", axisAttribute, seq.Rank);
+            // Before opset 13 Softmax flattens everything from the axis on into one row.
+            Factor[] over = _opset >= 13 ? seq.Axes[axis] : seq.Axes.Skip(axis).SelectMany(a => a).ToArray();
+            if (!IsFeatureAxis(seq, over))
+                throw AttributeError(node, "axis", $"is {axisAttribute}, the {DescribeAxis(over)} axis; Softmax must normalise over the features");
+        }
+        else
+        {
+            AllowAttributes(node);
+        }
+
+        if (seq.Pending is null)
+            throw Error(ModelDiagnosticIds.InvalidLayerSequence, $"{node.Display}: {node.OpType} does not follow a dense layer (MatMul or Gemm); GruTiny applies activations to dense layers only");
+        LayerDescription[] layers = seq.Layers.Concat(new LayerDescription[] { seq.Pending.Finish(kind) }).ToArray();
+        return new SeqTensor(seq.Axes, seq.FeatureSize, layers, null, seq.FinalOnly);
+    }
+
+    private static bool IsFeatureAxis(SeqTensor seq, Factor[] axis) =>
+        (axis.Length == 1 && axis[0].IsFeature) || (axis.Length == 0 && seq.FeatureSize == 1);
+
+    private void CheckParameters(LayerDescription[] layers, OnnxNode node)
+    {
+        long count = layers.Sum(l => l.ParameterCount);
+        if (count > _maxParameters)
+            throw Error(ModelDiagnosticIds.ModelTooLarge, $"{node.Display}: the model has more than {_maxParameters.ToString(System.Globalization.CultureInfo.InvariantCulture)} parameters (counted up to this node: {count.ToString(System.Globalization.CultureInfo.InvariantCulture)})");
+    }
+
+    private static void CheckFinite(OnnxNode node, string name, ConstTensor tensor)
+    {
+        for (int i = 0; i < tensor.Floats!.Length; i++)
+        {
+            float v = tensor.Floats[i];
+            if (float.IsNaN(v) || float.IsInfinity(v))
+                throw Error(ModelDiagnosticIds.NonFiniteWeight, $"{node.Display}: input '{name}' (tensor '{tensor.Source}') holds {(float.IsNaN(v) ? "NaN" : v > 0 ? "+Infinity" : "-Infinity")} at index {i}; weights must be finite");
+        }
+    }
+
+    private static ModelFormatErrorException ShapeError(OnnxNode node, string input, ConstTensor tensor, string expected) =>
+        Error(ModelDiagnosticIds.TensorShape, $"{node.Display}: input '{input}' (tensor '{tensor.Source}') has shape [{string.Join(",", tensor.Dims)}]; expected {expected}");
+
+    // Strings from the file reach messages only as printable ASCII, cut short.
+    private static string Printable(string? s)
+    {
+        if (s is null) return "";
+        var chars = s.Take(40).Select(c => c >= ' ' && c < 127 && c != '"' ? c : '?').ToArray();
+        return new string(chars) + (s.Length > 40 ? "…" : "");
+    }
+}

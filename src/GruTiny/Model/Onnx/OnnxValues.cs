@@ -1,0 +1,264 @@
+using System;
+using System.Collections.Generic;
+
+namespace GruTiny.Model.Onnx;
+
+// The abstract values the importer computes for every tensor of a graph. A graph that GruTiny compiles
+// applies one per-step function to the input sequence; everything around it is either constant (weights,
+// shapes the exporter wrote out), provably zero (the initial state, whatever the batch size), integers
+// derived from the input's shape, or layout (transposes and reshapes that only move the time, batch and
+// feature axes around).
+
+/// <summary>One abstract tensor value.</summary>
+internal abstract class OnnxValue
+{
+    public abstract string Describe();
+}
+
+/// <summary>A tensor whose every element is known: an initializer, a Constant, or folded from those.</summary>
+internal sealed class ConstTensor : OnnxValue
+{
+    public ConstTensor(string source, int elemType, long[] dims, float[]? floats, long[]? ints)
+    {
+        Source = source;
+        ElemType = elemType;
+        Dims = dims;
+        Floats = floats;
+        Ints = ints;
+    }
+
+    /// <summary>The initializer or node output it came from, for messages.</summary>
+    public string Source { get; }
+
+    public int ElemType { get; }
+
+    public long[] Dims { get; }
+
+    public float[]? Floats { get; }
+
+    public long[]? Ints { get; }
+
+    public bool IsFloat => Floats is not null;
+
+    public int Count => Floats?.Length ?? Ints!.Length;
+
+    public int Rank => Dims.Length;
+
+    public bool AllZero
+    {
+        get
+        {
+            if (Floats is not null)
+            {
+                foreach (float f in Floats) if (f != 0) return false;
+                return true;
+            }
+
+            foreach (long i in Ints!) if (i != 0) return false;
+            return true;
+        }
+    }
+
+    public ConstTensor WithDims(long[] dims, string source) => new(source, ElemType, dims, Floats, Ints);
+
+    public override string Describe() => $"a constant {OnnxTypes.Name(ElemType)} tensor of shape [{string.Join(",", Dims)}]";
+}
+
+/// <summary>A tensor of zeros whose shape may depend on the input (ConstantOfShape, Expand of a zero).</summary>
+internal sealed class ZeroTensor : OnnxValue
+{
+    public static readonly ZeroTensor Instance = new();
+
+    public override string Describe() => "a tensor of zeros";
+}
+
+/// <summary>
+/// Integers computed from the input's shape (Shape, and what is gathered, sliced or concatenated from it).
+/// Each element is a known value, the dimension of one axis of the input (its factors), or unknown.
+/// </summary>
+internal sealed class ShapeInts : OnnxValue
+{
+    public ShapeInts(int rank, DimTerm[]? elements)
+    {
+        Rank = rank;
+        Elements = elements;
+    }
+
+    /// <summary>0 for a scalar, 1 for a vector.</summary>
+    public int Rank { get; }
+
+    /// <summary>Null when even the number of elements is unknown.</summary>
+    public DimTerm[]? Elements { get; }
+
+    public override string Describe() => "integers computed from the input's shape";
+}
+
+/// <summary>An element of <see cref="ShapeInts"/>.</summary>
+internal sealed class DimTerm
+{
+    public static readonly DimTerm Unknown = new(-1, null);
+
+    public DimTerm(long value, Factor[]? factors)
+    {
+        Value = value;
+        Factors = factors;
+    }
+
+    /// <summary>The value, or −1 when it is not a known constant.</summary>
+    public long Value { get; }
+
+    /// <summary>The factors of the input axis this is the size of, or null.</summary>
+    public Factor[]? Factors { get; }
+
+    public bool IsUnknown => Value < 0 && Factors is null;
+}
+
+/// <summary>
+/// A dimension of the input that is not known to be 1: a graph-input dimension (later bound to the role
+/// of time, batch or input features) or the current feature axis.
+/// </summary>
+internal sealed class Factor : IEquatable<Factor>
+{
+    public const int FeatureSymbol = -1;
+
+    public Factor(int symbol, long size)
+    {
+        Symbol = symbol;
+        Size = size;
+    }
+
+    /// <summary>The graph input's axis number, or <see cref="FeatureSymbol"/>.</summary>
+    public int Symbol { get; }
+
+    /// <summary>The size, or −1 when it is only known at run time.</summary>
+    public long Size { get; }
+
+    public bool IsFeature => Symbol == FeatureSymbol;
+
+    public bool Equals(Factor? other) => other is not null && other.Symbol == Symbol;
+
+    public override bool Equals(object? obj) => Equals(obj as Factor);
+
+    public override int GetHashCode() => Symbol;
+}
+
+/// <summary>A dense layer whose MatMul (and perhaps Add) has been seen but not yet its activation.</summary>
+internal sealed class PendingDense
+{
+    public PendingDense(int inputSize, int outputSize, float[] weight, float[]? bias, string source)
+    {
+        InputSize = inputSize;
+        OutputSize = outputSize;
+        Weight = weight;
+        Bias = bias;
+        Source = source;
+    }
+
+    public int InputSize { get; }
+
+    public int OutputSize { get; }
+
+    /// <summary>[out × in] row-major, as nn.Linear holds it.</summary>
+    public float[] Weight { get; }
+
+    public float[]? Bias { get; }
+
+    /// <summary>The node that started the layer, for messages.</summary>
+    public string Source { get; }
+
+    public PendingDense WithBias(float[] bias) => new(InputSize, OutputSize, Weight, bias, Source);
+
+    public DenseLayerDescription Finish(ActivationKind activation) => new(InputSize, OutputSize, activation, Weight, Bias);
+}
+
+/// <summary>
+/// The input sequence with the layers applied so far: its axes (each a product of factors; an axis of size
+/// 1 has none), the current feature size, the finished layers and a dense layer still open.
+/// </summary>
+internal sealed class SeqTensor : OnnxValue
+{
+    public SeqTensor(Factor[][] axes, int featureSize, LayerDescription[] layers, PendingDense? pending, bool finalOnly)
+    {
+        Axes = axes;
+        FeatureSize = featureSize;
+        Layers = layers;
+        Pending = pending;
+        FinalOnly = finalOnly;
+    }
+
+    public Factor[][] Axes { get; }
+
+    public int Rank => Axes.Length;
+
+    /// <summary>The width of the per-step vector, or −1 for the graph input while its width is not yet known.</summary>
+    public int FeatureSize { get; }
+
+    public LayerDescription[] Layers { get; }
+
+    public PendingDense? Pending { get; }
+
+    /// <summary>Only the last time step is present (Y_h, or a gather of the last step).</summary>
+    public bool FinalOnly { get; }
+
+    public SeqTensor WithAxes(Factor[][] axes) => new(axes, FeatureSize, Layers, Pending, FinalOnly);
+
+    public SeqTensor WithAxes(Factor[][] axes, bool finalOnly) => new(axes, FeatureSize, Layers, Pending, finalOnly);
+
+    /// <summary>The same value with an open dense layer closed as linear (no activation).</summary>
+    public LayerDescription[] LayersWithPending()
+    {
+        if (Pending is null) return Layers;
+        var all = new LayerDescription[Layers.Length + 1];
+        Array.Copy(Layers, all, Layers.Length);
+        all[Layers.Length] = Pending.Finish(ActivationKind.Linear);
+        return all;
+    }
+
+    public static Factor[][] CopyAxes(Factor[][] axes)
+    {
+        var copy = new Factor[axes.Length][];
+        Array.Copy(axes, copy, axes.Length);
+        return copy;
+    }
+
+    public override string Describe() => FinalOnly ? "the final step of the sequence" : "the sequence";
+}
+
+/// <summary>Final hidden states of several layers stacked together (PyTorch's h_n): fine as an extra output, nothing else.</summary>
+internal sealed class StateStack : OnnxValue
+{
+    public static readonly StateStack Instance = new();
+
+    public override string Describe() => "stacked final hidden states";
+}
+
+/// <summary>ONNX TensorProto data types by number.</summary>
+internal static class OnnxTypes
+{
+    public const int Float = 1;
+    public const int Uint8 = 2;
+    public const int Int8 = 3;
+    public const int Uint16 = 4;
+    public const int Int16 = 5;
+    public const int Int32 = 6;
+    public const int Int64 = 7;
+    public const int String = 8;
+    public const int Bool = 9;
+    public const int Float16 = 10;
+    public const int Double = 11;
+    public const int Uint32 = 12;
+    public const int Uint64 = 13;
+
+    private static readonly Dictionary<int, string> Names = new()
+    {
+        [0] = "UNDEFINED", [1] = "FLOAT", [2] = "UINT8", [3] = "INT8", [4] = "UINT16", [5] = "INT16", [6] = "INT32",
+        [7] = "INT64", [8] = "STRING", [9] = "BOOL", [10] = "FLOAT16", [11] = "DOUBLE", [12] = "UINT32",
+        [13] = "UINT64", [14] = "COMPLEX64", [15] = "COMPLEX128", [16] = "BFLOAT16",
+    };
+
+    public static string Name(int type) => Names.TryGetValue(type, out string? name) ? name : $"type {type}";
+
+    /// <summary>Integer types whose values fit a long and that the importer reads (shapes, indices, masks).</summary>
+    public static bool IsInteger(int type) =>
+        type is Int64 or Int32 or Int16 or Int8 or Uint8 or Uint16 or Uint32 or Bool or Uint64;
+}

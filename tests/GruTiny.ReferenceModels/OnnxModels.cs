@@ -1,0 +1,87 @@
+using GruTiny;
+
+namespace GruTiny.ReferenceModels;
+
+/// <summary>ONNX reference case <c>onnx_gru_only</c> (torch): Bare nn.GRU(3, 5) exported with both outputs (y, h_n); y = the hidden state.</summary>
+[GruModel("Models/onnx/onnx_gru_only.onnx")]
+public partial struct OnnxGruOnly : IRunFinal;
+
+/// <summary>ONNX reference case <c>onnx_bf_stacked2_linear3</c> (torch): batch_first, nn.GRU(4, 8, num_layers=2), Linear(8, 3), no activation.</summary>
+[GruModel("Models/onnx/onnx_bf_stacked2_linear3.onnx")]
+public partial class OnnxBfStacked2Linear3 : IRunFinal;
+
+/// <summary>ONNX reference case <c>onnx_stacked3_softmax4</c> (torch): nn.GRU(2, 6, num_layers=3), Linear(6, 4), Softmax(dim=-1).</summary>
+[GruModel("Models/onnx/onnx_stacked3_softmax4.onnx")]
+public partial record struct OnnxStacked3Softmax4 : IRunFinal;
+
+/// <summary>ONNX reference case <c>onnx_bf_stacked4_sigmoid2</c> (torch): batch_first, nn.GRU(3, 5, num_layers=4), Linear(5, 2), Sigmoid.</summary>
+[GruModel("Models/onnx/onnx_bf_stacked4_sigmoid2.onnx")]
+public partial record class OnnxBfStacked4Sigmoid2 : IRunFinal;
+
+/// <summary>ONNX reference case <c>onnx_nobias_tanh3</c> (torch): nn.GRU(5, 7, bias=False), Linear(7, 3, bias=False), Tanh.</summary>
+[GruModel("Models/onnx/onnx_nobias_tanh3.onnx")]
+public partial struct OnnxNobiasTanh3 : IRunFinal;
+
+/// <summary>ONNX reference case <c>onnx_bf_nobias_gru_relu4</c> (torch): batch_first, nn.GRU(3, 16, num_layers=2, bias=False), Linear(16, 4) with bias, ReLU.</summary>
+[GruModel("Models/onnx/onnx_bf_nobias_gru_relu4.onnx")]
+public partial class OnnxBfNobiasGruRelu4 : IRunFinal;
+
+/// <summary>ONNX reference case <c>onnx_in16_h64_sigmoid1</c> (torch): nn.GRU(16, 64), Linear(64, 1), Sigmoid.</summary>
+[GruModel("Models/onnx/onnx_in16_h64_sigmoid1.onnx")]
+public partial record struct OnnxIn16H64Sigmoid1 : IRunFinal;
+
+/// <summary>ONNX reference case <c>onnx_static_stacked2_h32</c> (torch): nn.GRU(1, 32, num_layers=2), Linear(32, 1); exported without dynamic_axes (static input shape [60, 1, 1]).</summary>
+[GruModel("Models/onnx/onnx_static_stacked2_h32.onnx")]
+public partial record class OnnxStaticStacked2H32 : IRunFinal;
+
+/// <summary>ONNX reference case <c>onnx_classifier_h13</c> (torch): Sequence classifier: batch_first nn.GRU(3, 13), output softmax(Linear(13, 4)(y[:, -1, :])) -- last step only; the reference holds softmax(fc(y_t)) for every step.</summary>
+[GruModel("Models/onnx/onnx_classifier_h13.onnx")]
+public partial struct OnnxClassifierH13 : IRunFinal;
+
+/// <summary>ONNX reference case <c>onnx_stacked3_softmax4_nofold</c> (torch): Same module as onnx_stacked3_softmax4, exported with do_constant_folding=False (GRU weights computed by Slice/Concat/Unsqueeze from the raw PyTorch parameters).</summary>
+[GruModel("Models/onnx/onnx_stacked3_softmax4_nofold.onnx")]
+public partial class OnnxStacked3Softmax4Nofold : IRunFinal;
+
+/// <summary>ONNX reference case <c>onnx_base</c> (torch): Base of the hand-built variants: nn.GRU(3, 8), Linear(8, 2), no activation.</summary>
+[GruModel("Models/onnx/onnx_base.onnx")]
+public partial record struct OnnxBase : IRunFinal;
+
+/// <summary>ONNX reference case <c>onnx_node_cho_h5</c> (onnx-node): onnx.helper graph: GRU (layout 0, linear_before_reset 0, with B; Y_h output name empty) -- Squeeze(axes [1]) -- y [T,1,5].</summary>
+[GruModel("Models/onnx/onnx_node_cho_h5.onnx")]
+public partial record class OnnxNodeChoH5 : IRunFinal;
+
+/// <summary>ONNX reference case <c>onnx_node_layout1_nob_h6</c> (onnx-node): onnx.helper graph: GRU (layout 1, linear_before_reset 0, B absent; Y_h named but unused), X [1,T,4] -- Squeeze(axes [2]) -- y [1,T,6].</summary>
+[GruModel("Models/onnx/onnx_node_layout1_nob_h6.onnx")]
+public partial struct OnnxNodeLayout1NobH6 : IRunFinal;
+
+/// <summary>ONNX reference case <c>onnx_node_layout1_h0_h3</c> (onnx-node): onnx.helper graph: GRU (layout 1, linear_before_reset 1, with B, initial_h = zeros [1,1,3] initializer) -- Squeeze(axes [2]) -- y [1,T,3].</summary>
+[GruModel("Models/onnx/onnx_node_layout1_h0_h3.onnx")]
+public partial class OnnxNodeLayout1H0H3 : IRunFinal;
+
+/// <summary>ONNX reference case <c>onnx_node_stacked_float_data</c> (onnx-node): onnx.helper graph, weights in float_data: GRU 7 -- Squeeze -- GRU 4 -- Squeeze -- MatMul [4,2] -- Add [2] -- Tanh (linear_before_reset 0).</summary>
+[GruModel("Models/onnx/onnx_node_stacked_float_data.onnx")]
+public partial record struct OnnxNodeStackedFloatData : IRunFinal;
+
+/// <summary>ONNX reference case <c>onnx_v_expand</c> (variant): onnx_base with the zero initial state made by Expand(Constant 0.0 [1], shape) instead of ConstantOfShape.</summary>
+[GruModel("Models/onnx/onnx_v_expand.onnx")]
+public partial record class OnnxVExpand : IRunFinal;
+
+/// <summary>ONNX reference case <c>onnx_v_gemm</c> (variant): onnx_base with MatMul + Add replaced by Reshape [-1,8] -- Gemm(transB=1, weight [2,8], bias) -- Reshape to Concat(Slice(Shape(x), 0, 2), [2]).</summary>
+[GruModel("Models/onnx/onnx_v_gemm.onnx")]
+public partial struct OnnxVGemm : IRunFinal;
+
+/// <summary>ONNX reference case <c>onnx_v_reshape</c> (variant): onnx_base with Squeeze of the direction axis replaced by Reshape(Y, [0,-1,8]).</summary>
+[GruModel("Models/onnx/onnx_v_reshape.onnx")]
+public partial class OnnxVReshape : IRunFinal;
+
+/// <summary>ONNX reference case <c>onnx_v_constants</c> (variant): onnx_base with every initializer replaced by a Constant node (graph.initializer empty).</summary>
+[GruModel("Models/onnx/onnx_v_constants.onnx")]
+public partial record struct OnnxVConstants : IRunFinal;
+
+/// <summary>ONNX reference case <c>onnx_v_identity</c> (variant): onnx_base with an Identity node after every node output that feeds another node.</summary>
+[GruModel("Models/onnx/onnx_v_identity.onnx")]
+public partial record class OnnxVIdentity : IRunFinal;
+
+/// <summary>ONNX reference case <c>onnx_v_float_data</c> (variant): onnx_base with every float initializer stored in float_data instead of raw_data.</summary>
+[GruModel("Models/onnx/onnx_v_float_data.onnx")]
+public partial struct OnnxVFloatData : IRunFinal;

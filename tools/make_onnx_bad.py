@@ -1,0 +1,348 @@
+#!/usr/bin/env python3
+"""Write the deliberately unsupported / invalid ONNX files for the GruTiny
+importer diagnostic tests.
+
+Usage::
+
+    /usr/bin/python3 tools/make_onnx_bad.py [--out DIR]
+
+Writes into ``tests/GruTiny.Tests/Onnx/Bad/`` (or ``--out``) one ``.onnx``
+file per case plus ``bad_cases.json``: a list of ``{"file", "id",
+"contains", "description"}`` -- ``id`` is the expected diagnostic and
+``contains`` the substrings its message must contain.  Convention in
+``contains``: node and tensor names in single quotes (``'gru'``,
+``'gru.W'``), op types, attribute names, ONNX input names and data type
+names unquoted.
+
+Every model starts from the same valid graph (input size 2, hidden 3)::
+
+    x [T,1,2] -> GRU 'gru' (layout 0, linear_before_reset 1, W 'gru.W',
+                 R 'gru.R', B 'gru.B') -> Squeeze 'squeeze' (axes [1]) -> y [T,1,3]
+
+and changes one thing.  ``onnx.checker.check_model`` is run on every file
+except those marked ``check=False`` (deliberately invalid files).
+
+Deterministic: re-running produces identical files.
+"""
+
+import argparse
+import json
+import os
+import sys
+import warnings
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+DEFAULT_OUT = os.path.join(ROOT, "tests", "GruTiny.Tests", "Onnx", "Bad")
+IN, H, OPSET = 2, 3, 14
+WN, RN, BN = "gru.W", "gru.R", "gru.B"
+
+
+def weights(seed=7, dirs=1, in_size=IN, hidden=H, gates=3):
+    rng = np.random.default_rng(seed)
+    W = (rng.standard_normal((dirs, gates * hidden, in_size)) * 0.5).astype(np.float32)
+    R = (rng.standard_normal((dirs, gates * hidden, hidden)) * 0.5).astype(np.float32)
+    B = (rng.standard_normal((dirs, 2 * gates * hidden)) * 0.5).astype(np.float32)
+    return W, R, B
+
+
+def vi(name, dims, elem=TensorProto.FLOAT):
+    return helper.make_tensor_value_info(name, elem, dims)
+
+
+def init(name, arr):
+    return numpy_helper.from_array(np.asarray(arr), name)
+
+
+class G:
+    """A mutable description of the valid base graph."""
+
+    def __init__(self):
+        W, R, B = weights()
+        self.inits = {WN: init(WN, W), RN: init(RN, R), BN: init(BN, B),
+                      "sq_axes": init("sq_axes", np.array([1], dtype=np.int64))}
+        self.gru_inputs = ["x", WN, RN, BN]
+        self.gru_attrs = dict(hidden_size=H, linear_before_reset=1)
+        self.gru_op, self.gru_domain, self.gru_name = "GRU", "", "gru"
+        self.inputs = [vi("x", ["T", 1, IN])]
+        self.outputs = [vi("y", ["T", 1, H])]
+        self.tail = None      # list of nodes after the GRU (default: Squeeze -> y)
+        self.opsets = [("", OPSET)]
+
+    def build(self, name):
+        gru = helper.make_node(self.gru_op, self.gru_inputs, ["Y", "Y_h"], name=self.gru_name,
+                               domain=self.gru_domain or None, **self.gru_attrs)
+        tail = self.tail if self.tail is not None else [
+            helper.make_node("Squeeze", ["Y", "sq_axes"], ["y"], name="squeeze")]
+        graph = helper.make_graph([gru] + tail, name, self.inputs, self.outputs,
+                                  list(self.inits.values()))
+        return helper.make_model(graph, producer_name="tools/make_onnx_bad.py",
+                                 opset_imports=[helper.make_opsetid(d, v) for d, v in self.opsets])
+
+
+def squeeze_to(out):
+    return helper.make_node("Squeeze", ["Y", "sq_axes"], [out], name="squeeze")
+
+
+CASES = []
+
+
+def case(file, id_, contains, description, check=True):
+    def deco(fn):
+        CASES.append(dict(file=file, id=id_, contains=contains, description=description,
+                          fn=fn, check=check))
+        return fn
+    return deco
+
+
+# ---- GRUT032 unsupported attribute value ---------------------------------
+
+@case("direction_bidirectional.onnx", "GRUT032", ["'gru'", "GRU", "direction"],
+      "GRU direction 'bidirectional' (W, R, B sized for 2 directions; Y [T,2,1,3] -> "
+      "Transpose -> Reshape [0,0,6] -> y [T,1,6]).")
+def _(g):
+    W, R, B = weights(dirs=2)
+    g.inits.update({WN: init(WN, W), RN: init(RN, R), BN: init(BN, B),
+                    "shape": init("shape", np.array([0, 0, 2 * H], dtype=np.int64))})
+    del g.inits["sq_axes"]
+    g.gru_attrs["direction"] = "bidirectional"
+    g.tail = [helper.make_node("Transpose", ["Y"], ["Yt"], name="transpose", perm=[0, 2, 1, 3]),
+              helper.make_node("Reshape", ["Yt", "shape"], ["y"], name="reshape")]
+    g.outputs = [vi("y", ["T", 1, 2 * H])]
+
+
+@case("direction_reverse.onnx", "GRUT032", ["'gru'", "GRU", "direction"],
+      "GRU direction 'reverse'.")
+def _(g):
+    g.gru_attrs["direction"] = "reverse"
+
+
+@case("clip.onnx", "GRUT032", ["'gru'", "GRU", "clip"], "GRU clip = 5.0.")
+def _(g):
+    g.gru_attrs["clip"] = 5.0
+
+
+@case("activations_relu.onnx", "GRUT032", ["'gru'", "GRU", "activations"],
+      "GRU activations ['Relu', 'Tanh'] (f = Relu instead of Sigmoid).")
+def _(g):
+    g.gru_attrs["activations"] = ["Relu", "Tanh"]
+
+
+@case("activation_alpha.onnx", "GRUT032", ["'gru'", "GRU", "activation_alpha"],
+      "GRU activation_alpha = [0.5] given (activations left at the default).")
+def _(g):
+    g.gru_attrs["activation_alpha"] = [0.5]
+
+
+@case("linear_before_reset_2.onnx", "GRUT032", ["'gru'", "GRU", "linear_before_reset"],
+      "GRU linear_before_reset = 2.")
+def _(g):
+    g.gru_attrs["linear_before_reset"] = 2
+
+
+@case("softmax_time_axis.onnx", "GRUT032", ["'softmax'", "Softmax", "axis"],
+      "Squeeze -> MatMul 'fc' [3,2] -> Softmax 'softmax' with axis 0 (over time on [T,B,O]).")
+def _(g):
+    rng = np.random.default_rng(11)
+    g.inits["fc.W"] = init("fc.W", (rng.standard_normal((H, 2)) * 0.5).astype(np.float32))
+    g.tail = [squeeze_to("Ys"),
+              helper.make_node("MatMul", ["Ys", "fc.W"], ["logits"], name="fc"),
+              helper.make_node("Softmax", ["logits"], ["y"], name="softmax", axis=0)]
+    g.outputs = [vi("y", ["T", 1, 2])]
+
+
+# ---- GRUT033 unsupported input ---------------------------------------------
+
+@case("sequence_lens.onnx", "GRUT033", ["'gru'", "GRU", "sequence_lens"],
+      "GRU sequence_lens given: int32 initializer 'seq_lens' = [60].")
+def _(g):
+    g.inits["seq_lens"] = init("seq_lens", np.array([60], dtype=np.int32))
+    g.gru_inputs = ["x", WN, RN, BN, "seq_lens"]
+
+
+@case("w_graph_input.onnx", "GRUT033", ["'gru'", "GRU", "W"],
+      "GRU W is a graph input (non-constant weights), not an initializer.")
+def _(g):
+    del g.inits[WN]
+    g.inputs.append(vi(WN, [1, 3 * H, IN]))
+
+
+@case("initial_h_nonzero.onnx", "GRUT033", ["'gru'", "GRU", "initial_h"],
+      "GRU initial_h is a nonzero initializer [1,1,3].")
+def _(g):
+    g.inits["h0"] = init("h0", np.array([[[0.25, -0.5, 1.0]]], dtype=np.float32))
+    g.gru_inputs = ["x", WN, RN, BN, "", "h0"]
+
+
+@case("initial_h_graph_input.onnx", "GRUT033", ["'gru'", "GRU", "initial_h"],
+      "GRU initial_h is a second graph input 'h0' [1,1,3].")
+def _(g):
+    g.inputs.append(vi("h0", [1, 1, H]))
+    g.gru_inputs = ["x", WN, RN, BN, "", "h0"]
+
+
+# ---- GRUT035 unsupported tensor --------------------------------------------
+
+@case("w_external_data.onnx", "GRUT035", ["'gru.W'", "external"],
+      "W stored as external data (data_location EXTERNAL, location 'w.bin'; the .bin file "
+      "does not exist).", check=False)
+def _(g):
+    t = TensorProto()
+    t.name = WN
+    t.data_type = TensorProto.FLOAT
+    t.dims.extend([1, 3 * H, IN])
+    t.data_location = TensorProto.EXTERNAL
+    for k, v in (("location", "w.bin"), ("offset", "0"), ("length", str(4 * 3 * H * IN))):
+        e = t.external_data.add()
+        e.key, e.value = k, v
+    g.inits[WN] = t
+
+
+@case("w_double.onnx", "GRUT035", ["'gru.W'", "DOUBLE"],
+      "W stored as a DOUBLE tensor (the rest float).")
+def _(g):
+    W, _, _ = weights()
+    g.inits[WN] = init(WN, W.astype(np.float64))
+
+
+# ---- GRUT031 unsupported operator ------------------------------------------
+
+@case("mul_after_gru.onnx", "GRUT031", ["'scale'", "Mul"],
+      "Squeeze -> Mul 'scale' by a constant 2.0 -> y.")
+def _(g):
+    g.inits["two"] = init("two", np.array(2.0, dtype=np.float32))
+    g.tail = [squeeze_to("Ys"), helper.make_node("Mul", ["Ys", "two"], ["y"], name="scale")]
+
+
+@case("lstm.onnx", "GRUT031", ["'lstm'", "LSTM"],
+      "An LSTM node 'lstm' (hidden 3) instead of the GRU.")
+def _(g):
+    W, R, B = weights(gates=4)
+    g.inits.update({"lstm.W": init("lstm.W", W), "lstm.R": init("lstm.R", R),
+                    "lstm.B": init("lstm.B", B)})
+    for k in (WN, RN, BN):
+        del g.inits[k]
+    g.gru_op, g.gru_name = "LSTM", "lstm"
+    g.gru_inputs = ["x", "lstm.W", "lstm.R", "lstm.B"]
+    g.gru_attrs = dict(hidden_size=H)
+
+
+@case("custom_domain.onnx", "GRUT031", ["MyGru", "com.example"],
+      "A node 'mygru' of op MyGru in the custom domain com.example instead of the GRU.")
+def _(g):
+    g.gru_op, g.gru_domain, g.gru_name = "MyGru", "com.example", "mygru"
+    g.opsets.append(("com.example", 1))
+
+
+# ---- GRUT008 non-finite weight ---------------------------------------------
+
+@case("w_nan.onnx", "GRUT008", ["'gru.W'"], "NaN in W (element [0, 4, 1]).")
+def _(g):
+    W, _, _ = weights()
+    W[0, 4, 1] = np.nan
+    g.inits[WN] = init(WN, W)
+
+
+@case("b_inf.onnx", "GRUT008", ["'gru.B'"], "+Inf in B (element [0, 10]).")
+def _(g):
+    _, _, B = weights()
+    B[0, 10] = np.inf
+    g.inits[BN] = init(BN, B)
+
+
+# ---- GRUT007 tensor shape --------------------------------------------------
+
+@case("w_shape_mismatch.onnx", "GRUT007", ["'gru'", "W"],
+      "W has shape [1,9,5] but the input size (x's last dimension) is 2.")
+def _(g):
+    W, _, _ = weights(in_size=5)
+    g.inits[WN] = init(WN, W)
+
+
+@case("hidden_size_mismatch.onnx", "GRUT007", ["'gru'", "hidden_size"],
+      "GRU hidden_size attribute 4 while R is [1,9,3] (and W [1,9,2], B [1,18]).")
+def _(g):
+    g.gru_attrs["hidden_size"] = 4
+
+
+# ---- GRUT034 graph not recognised ------------------------------------------
+
+@case("two_inputs.onnx", "GRUT034", ["inputs"],
+      "Two float graph inputs used by the graph: y = Squeeze(GRU(x)) + x2, x2 [T,1,3].")
+def _(g):
+    g.inputs.append(vi("x2", ["T", 1, H]))
+    g.tail = [squeeze_to("Ys"), helper.make_node("Add", ["Ys", "x2"], ["y"], name="add")]
+
+
+@case("constant_output.onnx", "GRUT034", ["'y'"],
+      "The graph output 'y' is a Constant (zeros [1,1,3]) that does not depend on the input; "
+      "the GRU and Squeeze are dead code.")
+def _(g):
+    g.tail = [squeeze_to("Ys"),
+              helper.make_node("Constant", [], ["y"], name="const_y",
+                               value=numpy_helper.from_array(np.zeros((1, 1, H), np.float32),
+                                                             "const_y"))]
+    g.outputs = [vi("y", [1, 1, H])]
+
+
+# ---- GRUT030 malformed file ------------------------------------------------
+
+RAW_CASES = [
+    dict(file="truncated.onnx", id="GRUT030", contains=[],
+         description="The valid base model truncated to its first 100 bytes (not a "
+                     "complete protobuf message)."),
+    dict(file="not_protobuf.onnx", id="GRUT030", contains=[],
+         description="Plain text, not an ONNX protobuf."),
+]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", default=DEFAULT_OUT)
+    args = parser.parse_args(argv)
+    os.makedirs(args.out, exist_ok=True)
+    index = []
+    for c in CASES:
+        g = G()
+        c["fn"](g)
+        m = g.build(os.path.splitext(c["file"])[0])
+        if c["check"]:
+            onnx.checker.check_model(m)
+        data = m.SerializeToString()
+        with open(os.path.join(args.out, c["file"]), "wb") as f:
+            f.write(data)
+        index.append({k: c[k] for k in ("file", "id", "contains", "description")})
+
+    base = G().build("base")
+    onnx.checker.check_model(base)
+    raw = {"truncated.onnx": base.SerializeToString()[:100],
+           "not_protobuf.onnx": b"this is not an ONNX model\n"}
+    for c in RAW_CASES:
+        try:  # make sure the parser really rejects it
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                onnx.load_from_string(raw[c["file"]])
+        except Exception:  # noqa: BLE001
+            pass
+        else:
+            raise AssertionError(f"{c['file']}: onnx parses it")
+        with open(os.path.join(args.out, c["file"]), "wb") as f:
+            f.write(raw[c["file"]])
+        index.append(dict(c))
+
+    with open(os.path.join(args.out, "bad_cases.json"), "w", encoding="utf-8",
+              newline="\n") as f:
+        f.write("[\n" + ",\n".join(json.dumps(c) for c in index) + "\n]\n")
+    for c in index:
+        print(f"{c['id']}  {c['file']:<30} {c['contains']}")
+    total = sum(os.path.getsize(os.path.join(args.out, f)) for f in os.listdir(args.out))
+    print(f"{len(index)} files, {total} bytes in {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
