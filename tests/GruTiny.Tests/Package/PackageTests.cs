@@ -41,6 +41,7 @@ public sealed class PackageTests(ITestOutputHelper output)
 
             Directory.CreateDirectory(Path.Combine(consumer, "models"));
             File.Copy(Path.Combine(AppContext.BaseDirectory, "Models", "tiny.gru.json"), Path.Combine(consumer, "models", "tiny.gru.json"));
+            File.Copy(Path.Combine(AppContext.BaseDirectory, "Models", "onnx", "onnx_base.onnx"), Path.Combine(consumer, "models", "m.onnx"));
             File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
                 <?xml version="1.0" encoding="utf-8"?>
                 <configuration>
@@ -62,6 +63,7 @@ public sealed class PackageTests(ITestOutputHelper output)
                   <ItemGroup>
                     <PackageReference Include="GruTiny" Version="{version}" />
                     <AdditionalFiles Include="models/tiny.gru.json" />
+                    <AdditionalFiles Include="models/m.onnx" />
                   </ItemGroup>
                 </Project>
                 """);
@@ -83,8 +85,23 @@ public sealed class PackageTests(ITestOutputHelper output)
                         b[0].ToString("R", CultureInfo.InvariantCulture), b[1].ToString("R", CultureInfo.InvariantCulture)));
                 }
 
+                var onnx = new FromOnnx();
+                Span<float> x = stackalloc float[FromOnnx.InputSize];
+                Span<float> y = stackalloc float[FromOnnx.OutputSize];
+                for (int t = 0; t < 10; t++)
+                {
+                    for (int i = 0; i < x.Length; i++) x[i] = MathF.Sin(t * 0.5f + i);
+                    onnx.Step(x, y);
+                    var text = new string[y.Length];
+                    for (int j = 0; j < y.Length; j++) text[j] = y[j].ToString("R", CultureInfo.InvariantCulture);
+                    Console.WriteLine("onnx " + string.Join(" ", text));
+                }
+
                 [GruModel("models/tiny.gru.json")]
                 public partial struct Tiny;
+
+                [GruModel("models/m.onnx")]
+                public partial class FromOnnx;
                 """);
 
             Dotnet(consumer, clock, "build", "-c", "Release", "--disable-build-servers", "-nodeReuse:false");
@@ -93,7 +110,7 @@ public sealed class PackageTests(ITestOutputHelper output)
 
             ModelDescription model = ModelDescriptionReader.TryRead(File.ReadAllText(Path.Combine(consumer, "models", "tiny.gru.json")), ModelDescriptionReader.DefaultMaxParameters, out _)!;
             var oracle = new ReferenceModel(model);
-            string[] lines = printed.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            string[] lines = printed.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => !l.StartsWith("onnx ", StringComparison.Ordinal)).ToArray();
             Assert.Equal(20, lines.Length);
             for (int t = 0; t < 20; t++)
             {
@@ -103,11 +120,40 @@ public sealed class PackageTests(ITestOutputHelper output)
                     Assert.True(Math.Abs(values[j] - expected[j % 2]) <= 1e-5, $"step {t} value {j}: {values[j]} vs {expected[j % 2]}");
             }
 
+            AssertOnnxOutputs(printed, Path.Combine(consumer, "models", "m.onnx"));
+
+            // Replacing the .onnx file is picked up by an incremental build (AdditionalFiles are inputs of
+            // CoreCompile; the generator reads the new bytes), here with a model of other sizes.
+            File.Copy(Path.Combine(AppContext.BaseDirectory, "Models", "onnx", "onnx_stacked3_softmax4.onnx"), Path.Combine(consumer, "models", "m.onnx"), overwrite: true);
+            File.SetLastWriteTimeUtc(Path.Combine(consumer, "models", "m.onnx"), DateTime.UtcNow); // as saving a new export does
+            Dotnet(consumer, clock, "build", "-c", "Release", "-f", "net10.0", "--disable-build-servers", "-nodeReuse:false");
+            string replaced = Dotnet(consumer, clock, Path.Combine(consumer, "bin", "Release", "net10.0", "Consumer.dll"));
+            AssertOnnxOutputs(replaced, Path.Combine(consumer, "models", "m.onnx"));
+
             output.WriteLine($"packed {version}, built and ran the consumer in {clock.Elapsed.TotalSeconds:F0} s");
         }
         finally
         {
             try { Directory.Delete(work, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    // The consumer's compiled ONNX model against the interpreter loading the same file in this process.
+    private static void AssertOnnxOutputs(string printed, string model)
+    {
+        GruNetwork oracle = GruNetwork.LoadFile(model);
+        string[] lines = printed.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => l.StartsWith("onnx ", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(10, lines.Length);
+        var x = new float[oracle.InputSize];
+        var y = new float[oracle.OutputSize];
+        for (int t = 0; t < 10; t++)
+        {
+            for (int i = 0; i < x.Length; i++) x[i] = MathF.Sin(t * 0.5f + i);
+            oracle.Step(x, y);
+            float[] values = lines[t]["onnx ".Length..].Split(' ').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            Assert.Equal(y.Length, values.Length);
+            for (int j = 0; j < y.Length; j++)
+                Assert.True(Math.Abs(values[j] - y[j]) <= 1e-5 * Math.Max(1, Math.Abs(y[j])), $"onnx step {t} output {j}: {values[j]} vs {y[j]}");
         }
     }
 

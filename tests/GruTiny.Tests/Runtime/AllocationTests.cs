@@ -32,6 +32,14 @@ public sealed class AllocationTests
         AssertNone(AllocatedBytes<Stacked2In3H32x2Tanh5>());   // record class
     }
 
+    [Fact]
+    public void Models_compiled_from_onnx_allocate_nothing_from_the_first_call()
+    {
+        AssertNone(AllocatedBytes<OnnxBfStacked4Sigmoid2>());    // four GRU nodes, batch_first export
+        AssertNone(AllocatedBytes<OnnxNodeStackedFloatData>());  // linear_before_reset 0, float_data weights
+        AssertNone(AllocatedBytes<OnnxClassifierH13>());         // last-step output, Gemm + Softmax
+    }
+
     private static void AssertNone(long bytes) => Assert.True(bytes == 0, $"{bytes} bytes allocated");
 
     private static long AllocatedBytes<T>() where T : IGruModel, IRunFinal, new()
