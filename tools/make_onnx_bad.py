@@ -72,13 +72,16 @@ class G:
         self.outputs = [vi("y", ["T", 1, H])]
         self.tail = None      # list of nodes after the GRU (default: Squeeze -> y)
         self.opsets = [("", OPSET)]
+        self.head = []        # nodes before the GRU
+        self.tail_first = False  # write the tail before the GRU (not topologically sorted)
 
     def build(self, name):
         gru = helper.make_node(self.gru_op, self.gru_inputs, ["Y", "Y_h"], name=self.gru_name,
                                domain=self.gru_domain or None, **self.gru_attrs)
         tail = self.tail if self.tail is not None else [
             helper.make_node("Squeeze", ["Y", "sq_axes"], ["y"], name="squeeze")]
-        graph = helper.make_graph([gru] + tail, name, self.inputs, self.outputs,
+        nodes = self.head + (tail + [gru] if self.tail_first else [gru] + tail)
+        graph = helper.make_graph(nodes, name, self.inputs, self.outputs,
                                   list(self.inits.values()))
         return helper.make_model(graph, producer_name="tools/make_onnx_bad.py",
                                  opset_imports=[helper.make_opsetid(d, v) for d, v in self.opsets])
@@ -287,6 +290,36 @@ def _(g):
                                value=numpy_helper.from_array(np.zeros((1, 1, H), np.float32),
                                                              "const_y"))]
     g.outputs = [vi("y", [1, 1, H])]
+
+
+# ---- GRUT013 layer sequence -------------------------------------------------
+
+@case("relu_after_gru.onnx", "GRUT013", ["'relu'", "Relu", "dense layer"],
+      "Squeeze -> Relu 'relu' -> y: an activation straight on the GRU output, not after a dense layer.")
+def _(g):
+    g.tail = [squeeze_to("Ys"), helper.make_node("Relu", ["Ys"], ["y"], name="relu")]
+
+
+@case("dense_before_gru.onnx", "GRUT013", ["'pre'", "MatMul", "first GRU"],
+      "x -> MatMul 'pre' [2,2] -> GRU: a dense layer before the first GRU.")
+def _(g):
+    g.inits["pre.W"] = init("pre.W", np.eye(IN, dtype=np.float32))
+    g.head = [helper.make_node("MatMul", ["x", "pre.W"], ["xp"], name="pre")]
+    g.gru_inputs = ["xp", WN, RN, BN]
+
+
+# ---- GRUT034 graph-level ----------------------------------------------------
+
+@case("opset_9.onnx", "GRUT034", ["opset 9"],
+      "The default-domain opset is 9 (GruTiny reads 11 to 21).", check=False)
+def _(g):
+    g.opsets = [("", 9)]
+
+
+@case("unsorted_nodes.onnx", "GRUT034", ["'squeeze'", "topological"],
+      "The Squeeze node is written before the GRU that produces its input.", check=False)
+def _(g):
+    g.tail_first = True
 
 
 # ---- GRUT030 malformed file ------------------------------------------------
