@@ -333,6 +333,78 @@ RAW_CASES = [
 ]
 
 
+# ---- Regressions: graphs a review showed were once compiled to something else -----------------
+# Each is a whole graph of its own (not a change to the base graph); all pass onnx.checker.
+
+def _gru_inits(rng, n_in, hidden):
+    return [numpy_helper.from_array((rng.standard_normal((1, 3 * hidden, n_in)) * 0.5).astype(np.float32), "W"),
+            numpy_helper.from_array((rng.standard_normal((1, 3 * hidden, hidden)) * 0.5).astype(np.float32), "R"),
+            numpy_helper.from_array((rng.standard_normal((1, 6 * hidden)) * 0.5).astype(np.float32), "B")]
+
+
+def _graph(name, nodes, inits, x_shape, outputs, opset=13):
+    g = helper.make_graph(nodes, name, [vi("X", x_shape)], [vi(o, r) for o, r in outputs], inits)
+    m = helper.make_model(g, producer_name="tools/make_onnx_bad.py", opset_imports=[helper.make_opsetid("", opset)])
+    onnx.checker.check_model(m, full_check=True)
+    return m
+
+
+def _i64(name, v):
+    return init(name, np.array(v, dtype=np.int64))
+
+
+def regression_models():
+    rng = np.random.default_rng(11)
+    n = helper.make_node
+    yield ("reshape_other_feature.onnx", "GRUT034", ["'reshape'", "Reshape"],
+           "Reshape of a dense output [T,B,3] to [-1, (feature size 6 of the GRU output, from Shape)]: "
+           "the softmax after it would mix time steps.",
+           _graph("reshape_other_feature", [
+               n("GRU", ["X", "W", "R", "B"], ["Y"], name="gru", hidden_size=6),
+               n("Squeeze", ["Y", "ax1"], ["Ys"], name="squeeze"),
+               n("Shape", ["Ys"], ["s"], name="shape"), n("Gather", ["s", "i2"], ["f"], name="gather"),
+               n("MatMul", ["Ys", "W2"], ["d"], name="fc"), n("Concat", ["m1", "f"], ["shp"], name="concat", axis=0),
+               n("Reshape", ["d", "shp"], ["r"], name="reshape"), n("Softmax", ["r"], ["out"], name="softmax", axis=-1)],
+               _gru_inits(rng, 4, 6) + [_i64("ax1", [1]), _i64("i2", [2]), _i64("m1", [-1]),
+                                        init("W2", (rng.standard_normal((6, 3)) * 0.5).astype(np.float32))],
+               ["T", "B", 4], [("out", ["N", 6])]))
+    yield ("cast_shape_to_bool.onnx", "GRUT032", ["'cast_bool'", "Cast", "to"],
+           "A sequence length cast to BOOL and back (becomes 1) used as Slice ends.",
+           _graph("cast_shape_to_bool", [
+               n("GRU", ["X", "W", "R", "B"], ["Y"], name="gru", hidden_size=3),
+               n("Shape", ["Y"], ["s"], name="shape"), n("Gather", ["s", "i0"], ["t"], name="gather"),
+               n("Cast", ["t"], ["tb"], name="cast_bool", to=TensorProto.BOOL),
+               n("Cast", ["tb"], ["te"], name="cast_back", to=TensorProto.INT64),
+               n("Slice", ["Y", "z", "te", "z"], ["ys"], name="slice"),
+               n("Gather", ["ys", "last"], ["out"], name="last_step", axis=0)],
+               _gru_inits(rng, 4, 3) + [_i64("i0", [0]), _i64("z", [0]), _i64("last", -1)],
+               [5, "B", 4], [("out", [1, "B", 3])]))
+    yield ("cast_narrows_slice_end.onnx", "GRUT034", ["'slice'", "Slice", "time"],
+           "Slice ends = Cast(2^32 + 1 -> INT32) = 1 on the time axis: the first step, not the whole axis.",
+           _graph("cast_narrows_slice_end", [
+               n("GRU", ["X", "W", "R", "B"], ["Y"], name="gru", hidden_size=3),
+               n("Cast", ["big"], ["e32"], name="cast", to=TensorProto.INT32),
+               n("Slice", ["Y", "z32", "e32", "z32"], ["ys"], name="slice"),
+               n("Gather", ["ys", "last"], ["out"], name="last_step", axis=0)],
+               _gru_inits(rng, 4, 3) + [_i64("big", [2 ** 32 + 1]), init("z32", np.array([0], dtype=np.int32)), _i64("last", -1)],
+               ["T", "B", 4], [("out", [1, "B", 3])]))
+    yield ("squeeze_without_axes.onnx", "GRUT033", ["'squeeze'", "Squeeze", "axes"],
+           "Squeeze without axes over a symbolic time axis: with T = 1 at run time it would squeeze time too.",
+           _graph("squeeze_without_axes", [
+               n("GRU", ["X", "W", "R", "B"], ["Y"], name="gru", hidden_size=3),
+               n("Squeeze", ["Y"], ["Ys"], name="squeeze"),
+               n("Gather", ["Ys", "last"], ["out"], name="last_step", axis=0)],
+               _gru_inits(rng, 4, 3) + [_i64("last", -1)], ["T", 1, 4], [("out", [3])]))
+    yield ("zero_times_inf_state.onnx", "GRUT031", ["'times_inf'", "Mul"],
+           "initial_h = ConstantOfShape(0) * inf: NaN at run time, not a zero state.",
+           _graph("zero_times_inf_state", [
+               n("ConstantOfShape", ["hs"], ["z0"], name="zeros", value=init("v", np.array([0], dtype=np.float32))),
+               n("Mul", ["z0", "inf"], ["h0"], name="times_inf"),
+               n("GRU", ["X", "W", "R", "B", "", "h0"], ["Y"], name="gru", hidden_size=3)],
+               _gru_inits(rng, 4, 3) + [_i64("hs", [1, 1, 3]), init("inf", np.array([np.inf], dtype=np.float32))],
+               ["T", 1, 4], [("Y", ["T", 1, 1, 3])]))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default=DEFAULT_OUT)
@@ -349,6 +421,11 @@ def main(argv=None):
         with open(os.path.join(args.out, c["file"]), "wb") as f:
             f.write(data)
         index.append({k: c[k] for k in ("file", "id", "contains", "description")})
+
+    for file, id_, contains, description, m in regression_models():
+        with open(os.path.join(args.out, file), "wb") as f:
+            f.write(m.SerializeToString())
+        index.append(dict(file=file, id=id_, contains=contains, description=description))
 
     base = G().build("base")
     onnx.checker.check_model(base)

@@ -129,7 +129,7 @@ public sealed class GruModelGenerator : IIncrementalGenerator
             if (OnnxModelReader.IsOnnxPath(path))
             {
                 // Never GetText() on an .onnx file: the compiler decodes AdditionalFiles as text, fails the build
-                // with CS2015 on a 00 00 byte pair and alters other bytes (docs/design.md, "Reading ONNX files").
+                // with CS2015 on a 00 00 byte pair and alters other bytes (docs/design.md, "ONNX import").
                 byte[]? bytes = OnnxFile.ReadBytes(file.Path, ModelDescriptionReader.DefaultMaxParameters, out error);
                 model = bytes is null ? null : OnnxModelReader.TryRead(bytes, ModelDescriptionReader.DefaultMaxParameters, out error);
             }

@@ -205,3 +205,42 @@ public sealed class OnnxImportTests
         into.Add((byte)value);
     }
 }
+
+/// <summary>Edge cases of constant folding that once overflowed or crashed (found in review).</summary>
+public sealed class ConstantFoldingTests
+{
+    [Theory]
+    [InlineData(0, 3, long.MaxValue, 3, 0, 1)]        // a huge step takes the first element only
+    [InlineData(2, -4, long.MinValue, 3, 2, 1)]       // and backwards
+    [InlineData(long.MinValue, long.MaxValue, 1, 5, 0, 5)]
+    [InlineData(-1, long.MaxValue, 1, 7, 6, 1)]       // the last element
+    [InlineData(-1, long.MinValue, -1, 4, 3, 4)]      // all, reversed
+    [InlineData(0, 1, 1, 0, 0, 0)]                    // an empty axis
+    [InlineData(-1, long.MinValue, -1, 0, 0, 0)]
+    public void Slice_ranges_never_overflow(long start, long end, long step, long size, long first, long count) =>
+        Assert.Equal((first, count), ConstantFolding.SliceRange(start, end, step, size));
+
+    [Fact]
+    public void A_reshape_whose_product_overflows_is_refused()
+    {
+        var data = new ConstTensor("d", OnnxTypes.Float, [6], new float[6], null);
+        Assert.Throws<InvalidOperationException>(() => ConstantFolding.Reshape(data, [9, 6148914691236517206], false, "r", m => new InvalidOperationException(m)));
+    }
+
+    [Fact]
+    public void Integer_casts_wrap_to_the_target_type()
+    {
+        var big = new ConstTensor("b", OnnxTypes.Int64, [3], null, [(1L << 32) + 1, 300, -1]);
+        Assert.Equal(new long[] { 1, 300, -1 }, ConstantFolding.Cast(big, OnnxTypes.Int32, "c", m => new InvalidOperationException(m)).Ints);
+        Assert.Equal(new long[] { 1, 44, -1 }, ConstantFolding.Cast(big, OnnxTypes.Int8, "c", m => new InvalidOperationException(m)).Ints);
+        Assert.Equal(new long[] { 1, 1, 1 }, ConstantFolding.Cast(big, OnnxTypes.Bool, "c", m => new InvalidOperationException(m)).Ints);
+    }
+
+    [Fact]
+    public void Integer_division_overflow_is_refused()
+    {
+        var a = new ConstTensor("a", OnnxTypes.Int64, [1], null, [long.MinValue]);
+        var b = new ConstTensor("b", OnnxTypes.Int64, [1], null, [-1]);
+        Assert.Throws<InvalidOperationException>(() => ConstantFolding.Elementwise("Div", a, b, 100, "q", m => new InvalidOperationException(m)));
+    }
+}

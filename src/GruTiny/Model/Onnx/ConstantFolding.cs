@@ -11,6 +11,9 @@ namespace GruTiny.Model.Onnx;
 /// </summary>
 internal static class ConstantFolding
 {
+    // Concat and Gather results are bounded like every tensor a file may hold: the default parameter cap.
+    private const long MaxFolded = ModelDescriptionReader.DefaultMaxParameters;
+
     /// <summary>The values of a TensorProto, checked against its dims and type.</summary>
     public static ConstTensor Decode(OnnxTensor tensor, long maxElements, string source)
     {
@@ -77,19 +80,20 @@ internal static class ConstantFolding
                     int p = tensor.RawStart + size * i;
                     ulong v = 0;
                     for (int b = size - 1; b >= 0; b--) v = v << 8 | f[p + b];
-                    ints[i] = type switch
-                    {
-                        OnnxTypes.Int32 => (int)(uint)v,
-                        OnnxTypes.Int16 => (short)(ushort)v,
-                        OnnxTypes.Int8 => (sbyte)(byte)v,
-                        _ => (long)v,
-                    };
+                    ints[i] = Narrow((long)v, type, name);
                 }
             }
             else
             {
                 CheckLength(name, tensor.IntData.Count, count, dims);
-                ints = tensor.IntData.ToArray();
+                // onnx.proto: int64_data holds INT64, uint64_data UINT32 and UINT64, int32_data every other
+                // integer type (int32 on the wire, so a 10-byte -1 is -1), narrowed to the tensor's type.
+                int field = type == OnnxTypes.Int64 ? 7 : type is OnnxTypes.Uint32 or OnnxTypes.Uint64 ? 11 : 5;
+                if (count > 0 && tensor.IntField != field)
+                    throw Error(ModelDiagnosticIds.OnnxTensor, $"{name} of type {OnnxTypes.Name(type)} keeps its values in the wrong field of TensorProto");
+                ints = new long[count];
+                for (int i = 0; i < ints.Length; i++)
+                    ints[i] = Narrow(field == 5 ? (int)tensor.IntData[i] : tensor.IntData[i], type, name);
             }
 
             return new ConstTensor(source, type, dims, null, ints);
@@ -121,6 +125,7 @@ internal static class ConstantFolding
 
             if (d < 0) throw fail($"shape entry {i} is {d}");
             dims[i] = d;
+            if (d != 0 && known > data.Count / d) throw fail($"shape [{string.Join(",", shape)}] holds more values than the data");
             known *= d;
         }
 
@@ -161,6 +166,8 @@ internal static class ConstantFolding
             dims[axis] += part.Dims[axis];
         }
 
+        CheckCount(dims, MaxFolded, fail);
+
         long outer = 1;
         for (int d = 0; d < axis; d++) outer *= dims[d];
         var floats = first.IsFloat ? new List<float>() : null;
@@ -199,6 +206,7 @@ internal static class ConstantFolding
         for (int d = 0; d < axis; d++) dims.Add(data.Dims[d]);
         dims.AddRange(indices.Dims);
         for (int d = axis + 1; d < data.Rank; d++) dims.Add(data.Dims[d]);
+        CheckCount(dims.ToArray(), MaxFolded, fail);
         long[] inStrides = Strides(data.Dims);
         long[] idxStrides = Strides(indices.Dims);
         int q = indices.Rank;
@@ -242,21 +250,26 @@ internal static class ConstantFolding
         });
     }
 
-    /// <summary>The first index and element count that ONNX's Slice selects on one axis.</summary>
+    /// <summary>The first index and element count that ONNX's Slice selects on one axis (step ≠ 0).</summary>
     public static (long First, long Count) SliceRange(long start, long end, long step, long size)
     {
+        if (size <= 0 || step == 0) return (0, 0);
+        // Clamp before adding the size, so that no sum overflows.
+        start = start < -size ? -size - 1 : start > size ? size : start;
+        end = end < -size ? -size - 1 : end > size ? size : end;
         if (start < 0) start += size;
         if (end < 0) end += size;
         if (step > 0)
         {
             start = Clamp(start, 0, size);
             end = Clamp(end, 0, size);
-            return (start, end > start ? (end - start + step - 1) / step : 0);
+            return (start, end > start ? (end - start - 1) / step + 1 : 0);
         }
 
         start = Clamp(start, 0, size - 1);
         end = Clamp(end, -1, size - 1);
-        return (start, start > end ? (start - end - step - 1) / -step : 0);
+        if (start <= end) return (start, 0);
+        return (start, step == long.MinValue ? 1 : (start - end - 1) / -step + 1);
     }
 
     public static ConstTensor Cast(ConstTensor data, int to, string source, Func<string, Exception> fail)
@@ -270,13 +283,21 @@ internal static class ConstantFolding
         }
 
         if (!OnnxTypes.IsInteger(to)) throw fail($"it casts to {OnnxTypes.Name(to)}");
-        if (!data.IsFloat) return new ConstTensor(source, to, data.Dims, null, to == OnnxTypes.Bool ? Array.ConvertAll(data.Ints!, v => v != 0 ? 1L : 0L) : data.Ints);
         var ints = new long[data.Count];
         for (int i = 0; i < ints.Length; i++)
         {
+            if (!data.IsFloat)
+            {
+                ints[i] = Narrow(data.Ints![i], to, source);
+                continue;
+            }
+
             float v = data.Floats![i];
-            if (float.IsNaN(v) || float.IsInfinity(v)) throw fail("it casts a non-finite float to an integer");
-            ints[i] = to == OnnxTypes.Bool ? (v != 0 ? 1 : 0) : (long)v;
+            if (to == OnnxTypes.Bool) { ints[i] = v != 0 ? 1 : 0; continue; }
+            if (float.IsNaN(v) || Math.Abs(v) >= 9.2e18f) throw fail("it casts a float outside the integer range");
+            long truncated = (long)v;
+            if (Narrow(truncated, to, source) != truncated) throw fail($"it casts {v} outside the range of {OnnxTypes.Name(to)}");
+            ints[i] = truncated;
         }
 
         return new ConstTensor(source, to, data.Dims, null, ints);
@@ -313,7 +334,7 @@ internal static class ConstantFolding
         for (int i = 0; i < n.Length; i++)
         {
             long p = x.Ints![i], q = y.Ints![i];
-            if (op == "Div" && q == 0) throw fail("it divides an integer by zero");
+            if (op == "Div" && (q == 0 || (q == -1 && p == long.MinValue))) throw fail("it divides an integer by zero (or overflows)");
             n[i] = op switch { "Add" => p + q, "Sub" => p - q, "Mul" => p * q, _ => p / q };
         }
 
@@ -323,6 +344,7 @@ internal static class ConstantFolding
     public static long[] BroadcastShape(long[] a, long[] b, Func<string, Exception> fail)
     {
         int rank = Math.Max(a.Length, b.Length);
+        if (rank > 64) throw fail("a shape has more than 64 dimensions");
         var dims = new long[rank];
         for (int i = 0; i < rank; i++)
         {
@@ -383,6 +405,20 @@ internal static class ConstantFolding
 
         return new ConstTensor(source, data.ElemType, dims, floats, ints);
     }
+
+    /// <summary>A value as a tensor of the integer type holds it (wrapping as C and numpy casts do).</summary>
+    public static long Narrow(long value, int type, string name) => type switch
+    {
+        OnnxTypes.Int32 => (int)value,
+        OnnxTypes.Int16 => (short)value,
+        OnnxTypes.Int8 => (sbyte)value,
+        OnnxTypes.Uint8 => (byte)value,
+        OnnxTypes.Uint16 => (ushort)value,
+        OnnxTypes.Uint32 => (uint)value,
+        OnnxTypes.Bool => value != 0 ? 1 : 0,
+        OnnxTypes.Uint64 when value < 0 => throw Error(ModelDiagnosticIds.OnnxTensor, $"{name} holds a UINT64 value above 2^63, which GruTiny does not read"),
+        _ => value,
+    };
 
     private static long[] Strides(long[] dims)
     {

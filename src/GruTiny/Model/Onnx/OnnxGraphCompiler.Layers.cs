@@ -57,6 +57,7 @@ internal sealed partial class OnnxGraphCompiler
         if (r.Rank != 3 || r.Dims[0] != 1 || r.Dims[1] != 3 * r.Dims[2])
             throw ShapeError(node, "R", r, "[1, 3·hidden_size, hidden_size] (one direction)");
         long hidden = r.Dims[2];
+        if (hidden < 1) throw ShapeError(node, "R", r, "a hidden size of at least 1");
         if (hiddenAttribute >= 0 && hiddenAttribute != hidden)
             throw ShapeError(node, "R", r, $"[1, {3 * hiddenAttribute}, {hiddenAttribute}] as attribute hidden_size = {hiddenAttribute} says");
         if (w.Rank != 3 || w.Dims[0] != 1 || w.Dims[1] != 3 * hidden || w.Dims[2] < 1)
@@ -82,7 +83,8 @@ internal sealed partial class OnnxGraphCompiler
         long width = features.Length switch
         {
             0 => 1,
-            1 when features[0].IsFeature => seq.FeatureSize,
+            1 when seq.Layers.Length > 0 => seq.IsFeatureAxis(features) ? seq.FeatureSize : -2,
+            1 when features[0].IsFeature => -2,
             1 => features[0].Size,
             _ => -2,
         };
@@ -99,10 +101,11 @@ internal sealed partial class OnnxGraphCompiler
         LayerDescription[] layers = seq.Layers.Concat(new[] { layer }).ToArray();
         CheckParameters(layers, node);
 
-        Factor[] feature = h == 1 ? Array.Empty<Factor>() : new[] { new Factor(Factor.FeatureSymbol, h) };
+        Factor? featureFactor = h == 1 ? null : NewFeature(h);
+        Factor[] feature = featureFactor is null ? Array.Empty<Factor>() : new[] { featureFactor };
         Factor[] none = Array.Empty<Factor>();
-        var y = new SeqTensor(layout == 0 ? new[] { time, none, batch, feature } : new[] { batch, time, none, feature }, h, layers, null, false);
-        var yH = new SeqTensor(layout == 0 ? new[] { none, batch, feature } : new[] { batch, none, feature }, h, layers, null, true);
+        var y = new SeqTensor(layout == 0 ? new[] { time, none, batch, feature } : new[] { batch, time, none, feature }, featureFactor, h, layers, null, false);
+        var yH = new SeqTensor(layout == 0 ? new[] { none, batch, feature } : new[] { batch, none, feature }, featureFactor, h, layers, null, true);
         return new OnnxValue?[] { y, yH };
     }
 
@@ -159,7 +162,7 @@ internal sealed partial class OnnxGraphCompiler
 
         if (a is RuntimeInput || b is RuntimeInput)
             throw GraphError($"{node.Display} combines the sequence with {(a is RuntimeInput ? a : b).Describe()}; GruTiny compiles graphs with one input, the sequence, and no other inputs");
-        if (node.OpType == "Mul" && (IsZero(a) || IsZero(b)) && a is not SeqTensor && b is not SeqTensor) return ZeroTensor.Instance;
+        if (node.OpType == "Mul" && ((IsZero(a) && IsFiniteOrInteger(b)) || (IsZero(b) && IsFiniteOrInteger(a)))) return ZeroTensor.Instance;
         if (node.OpType == "Add" && (a is SeqTensor || b is SeqTensor))
             return Bias(node, a as SeqTensor ?? (SeqTensor)b, a is SeqTensor ? b : a);
         throw OpError(node, $"operator '{node.OpType}' on {a.Describe()} and {b.Describe()} is not supported; GruTiny compiles Add only as the bias of a dense layer (MatMul + Add)");
@@ -187,13 +190,13 @@ internal sealed partial class OnnxGraphCompiler
         {
             long d = bias.Dims[j];
             Factor[] axis = seq.Axes[j + seq.Rank - bias.Rank];
-            if (d != 1 && !(d == seq.FeatureSize && axis.Length == 1 && axis[0].IsFeature))
+            if (d != 1 && !(d == seq.FeatureSize && seq.IsFeatureAxis(axis)))
                 throw ShapeError(node, "B", bias, $"a bias broadcast along the {seq.FeatureSize} features only");
         }
 
         CheckFinite(node, "B", bias);
         float[] values = bias.Count == seq.FeatureSize ? (float[])bias.Floats!.Clone() : Enumerable.Repeat(bias.Floats![0], seq.FeatureSize).ToArray();
-        return new SeqTensor(seq.Axes, seq.FeatureSize, seq.Layers, seq.Pending.WithBias(values), seq.FinalOnly);
+        return new SeqTensor(seq.Axes, seq.Feature, seq.FeatureSize, seq.Layers, seq.Pending.WithBias(values), seq.FinalOnly);
     }
 
     private OnnxValue MatMul(OnnxNode node, OnnxValue?[] inputs)
@@ -244,8 +247,9 @@ internal sealed partial class OnnxGraphCompiler
     {
         if (seq.Layers.Length == 0)
             throw Error(ModelDiagnosticIds.InvalidLayerSequence, $"{node.Display}: a dense layer before the first GRU; the first layer must be a GRU");
+        if (seq.Rank == 0) throw InputError(node, "A", "is a scalar; a dense layer multiplies the feature axis");
         Factor[] last = seq.Axes[seq.Rank - 1];
-        if (!IsFeatureAxis(seq, last))
+        if (!seq.IsFeatureAxis(last))
             throw LayoutError(node, $"multiplies along the {DescribeAxis(last)} axis; a dense layer must multiply along the features");
         long inFeatures = transposed ? weight.Dims[1] : weight.Dims[0];
         long outFeatures = transposed ? weight.Dims[0] : weight.Dims[1];
@@ -263,8 +267,9 @@ internal sealed partial class OnnxGraphCompiler
         var pending = new PendingDense(columns, rows, rowMajor, bias, node.Display);
         CheckParameters(layers.Concat(new[] { pending.Finish(ActivationKind.Linear) }).ToArray(), node);
         Factor[][] axes = SeqTensor.CopyAxes(seq.Axes);
-        axes[seq.Rank - 1] = rows == 1 ? Array.Empty<Factor>() : new[] { new Factor(Factor.FeatureSymbol, rows) };
-        return new SeqTensor(axes, rows, layers, pending, seq.FinalOnly);
+        Factor? feature = rows == 1 ? null : NewFeature(rows);
+        axes[seq.Rank - 1] = feature is null ? Array.Empty<Factor>() : new[] { feature };
+        return new SeqTensor(axes, feature, rows, layers, pending, seq.FinalOnly);
     }
 
     private OnnxValue Activation(OnnxNode node, OnnxValue?[] inputs, ActivationKind kind)
@@ -279,7 +284,7 @@ internal sealed partial class OnnxGraphCompiler
             int axis = NormalizeAxis(node, "axis", axisAttribute, seq.Rank);
             // Before opset 13 Softmax flattens everything from the axis on into one row.
             Factor[] over = _opset >= 13 ? seq.Axes[axis] : seq.Axes.Skip(axis).SelectMany(a => a).ToArray();
-            if (!IsFeatureAxis(seq, over))
+            if (!seq.IsFeatureAxis(over))
                 throw AttributeError(node, "axis", $"is {axisAttribute}, the {DescribeAxis(over)} axis; Softmax must normalise over the features");
         }
         else
@@ -290,11 +295,16 @@ internal sealed partial class OnnxGraphCompiler
         if (seq.Pending is null)
             throw Error(ModelDiagnosticIds.InvalidLayerSequence, $"{node.Display}: {node.OpType} does not follow a dense layer (MatMul or Gemm); GruTiny applies activations to dense layers only");
         LayerDescription[] layers = seq.Layers.Concat(new LayerDescription[] { seq.Pending.Finish(kind) }).ToArray();
-        return new SeqTensor(seq.Axes, seq.FeatureSize, layers, null, seq.FinalOnly);
+        return new SeqTensor(seq.Axes, seq.Feature, seq.FeatureSize, layers, null, seq.FinalOnly);
     }
 
-    private static bool IsFeatureAxis(SeqTensor seq, Factor[] axis) =>
-        (axis.Length == 1 && axis[0].IsFeature) || (axis.Length == 0 && seq.FeatureSize == 1);
+    private static bool IsFiniteOrInteger(OnnxValue value) => value switch
+    {
+        ShapeInts or ZeroTensor => true,
+        ConstTensor { IsFloat: false } => true,
+        ConstTensor c => c.Floats!.All(f => !float.IsNaN(f) && !float.IsInfinity(f)),
+        _ => false,
+    };
 
     private void CheckParameters(LayerDescription[] layers, OnnxNode node)
     {

@@ -79,6 +79,8 @@ internal sealed partial class OnnxGraphCompiler
         long[] steps = ConstInts(node, inputs, 4, "steps") ?? Enumerable.Repeat(1L, starts.Length).ToArray();
         if (ends.Length != starts.Length || steps.Length != starts.Length || (axesInput is not null && axesInput.Length != starts.Length))
             throw InputError(node, "ends", "differs in length from starts, axes or steps");
+        if (starts.Length == 0) throw InputError(node, "starts", "is empty");
+        if (steps.Contains(0)) throw InputError(node, "steps", "holds a step of 0");
 
         int rank = data switch
         {
@@ -174,7 +176,9 @@ internal sealed partial class OnnxGraphCompiler
         }
 
         if (parts.All(IsZero)) return ZeroTensor.Instance;
-        if (parts.All(p => p is StateStack || p is SeqTensor { FinalOnly: true })) return StateStack.Instance;
+        // PyTorch's h_n: the final hidden states of GRU layers, stacked. Nothing may be computed from it.
+        if (parts.All(p => p is StateStack || p is SeqTensor { FinalOnly: true, Pending: null } s && s.Layers.Length > 0 && s.Layers[s.Layers.Length - 1] is GruLayerDescription))
+            return StateStack.Instance;
         throw LayoutError(node, $"concatenates {string.Join(" and ", parts.Select(p => p.Describe()).Distinct())}; GruTiny compiles one sequence through the graph");
     }
 
@@ -231,6 +235,8 @@ internal sealed partial class OnnxGraphCompiler
                 return new ShapeInts(0, s.Elements ?? new[] { DimTerm.Unknown });
             case SeqTensor seq:
             {
+                if (axesList is null && seq.Axes.Any(a => KnownSize(a) < 0))
+                    throw InputError(node, "axes", "are not given, so the axes squeezed depend on sizes known only at run time; give the axes");
                 var remove = axesList?.Select(a => NormalizeAxis(node, "axes", a, seq.Rank)).ToArray()
                     ?? Enumerable.Range(0, seq.Rank).Where(i => seq.Axes[i].Length == 0).ToArray();
                 foreach (int a in remove)
@@ -253,11 +259,16 @@ internal sealed partial class OnnxGraphCompiler
         if (_opset < 13)
         {
             AllowAttributes(node, "axes");
-            return IntsAttribute(node, "axes");
+            long[]? listed = IntsAttribute(node, "axes");
+            if (listed is { Length: > 64 }) throw AttributeError(node, "axes", "lists more than 64 axes");
+            return listed;
         }
 
         AllowAttributes(node);
-        return ConstInts(node, inputs, 1, "axes");
+        long[]? axes = ConstInts(node, inputs, 1, "axes");
+        if (axes is { Length: 0 }) throw InputError(node, "axes", "is empty (which means every size-1 axis); give the axes");
+        if (axes is { Length: > 64 }) throw InputError(node, "axes", "lists more than 64 axes");
+        return axes;
     }
 
     private OnnxValue Reshape(OnnxNode node, OnnxValue?[] inputs)
@@ -272,6 +283,7 @@ internal sealed partial class OnnxGraphCompiler
             ShapeInts { Rank: 1, Elements: not null } s => s.Elements!,
             _ => throw InputError(node, "shape", $"must be a list of integers known before run time, but it is {shapeValue.Describe()}"),
         };
+        if (shape.Length > 64) throw InputError(node, "shape", "has more than 64 dimensions");
 
         switch (data)
         {
@@ -424,7 +436,7 @@ internal sealed partial class OnnxGraphCompiler
             case ZeroTensor:
             case StateStack:
                 return data;
-            case ShapeInts s when OnnxTypes.IsInteger(to): return s;
+            case ShapeInts s when to is OnnxTypes.Int64 or OnnxTypes.Int32: return s; // dimensions fit either
             case SeqTensor seq when to == OnnxTypes.Float: return seq;
             default: throw AttributeError(node, "to", $"casts {data.Describe()} to {OnnxTypes.Name(to)}");
         }
@@ -449,7 +461,7 @@ internal sealed partial class OnnxGraphCompiler
         if (node.Attribute("value") is { } attribute)
         {
             if (attribute.T is null) throw AttributeError(node, "value", "must be a tensor");
-            value = ConstantFolding.Decode(attribute.T, 1, Output(node));
+            value = ConstantFolding.Decode(attribute.T, 64, Output(node));
             if (value.Count != 1) throw AttributeError(node, "value", "must hold exactly one value");
         }
 

@@ -24,6 +24,8 @@ internal sealed partial class OnnxGraphCompiler
     private readonly Dictionary<string, OnnxTensor> _initializers = new(StringComparer.Ordinal);
     private readonly Dictionary<int, AxisRole> _roles = new();
     private readonly string _sequenceInput = "";
+    private int _nextFeatureSymbol = -1;
+    private long _folded;
 
     private enum AxisRole
     {
@@ -49,10 +51,12 @@ internal sealed partial class OnnxGraphCompiler
             // Since IR version 4 an input may also be an initializer: its default value. GruTiny compiles
             // the default, as every runtime does when the caller does not override it.
             if (_initializers.ContainsKey(input.Name)) continue;
-            if (_sequenceInput.Length == 0 && input.IsTensor && input.ElemType == OnnxTypes.Float)
+            if (_sequenceInput.Length == 0 && input.IsTensor)
             {
                 _sequenceInput = input.Name;
-                _values[input.Name] = SequenceInput(input);
+                _values[input.Name] = input.ElemType == OnnxTypes.Float
+                    ? SequenceInput(input)
+                    : new UnsupportedTensor(input.Name, $"is the graph's input with element type {OnnxTypes.Name(input.ElemType)}; GruTiny compiles float32 (FLOAT) models");
             }
             else
             {
@@ -86,6 +90,15 @@ internal sealed partial class OnnxGraphCompiler
             for (int i = 0; i < inputs.Length; i++)
                 inputs[i] = node.Inputs[i].Length == 0 ? null : Resolve(node.Inputs[i], node, producers);
             OnnxValue?[] outputs = Evaluate(node, inputs);
+            foreach (OnnxValue? value in outputs)
+            {
+                // Each folded constant is bounded; so is their sum, whatever the number of nodes.
+                if (value is ConstTensor folded && (_folded += folded.Count) > 4 * _maxParameters + 1_000_000)
+                    throw Error(ModelDiagnosticIds.ModelTooLarge, $"{node.Display}: the graph's constants hold more than {4 * _maxParameters + 1_000_000} values");
+                if (value is ConstTensor { Rank: > 64 } || value is SeqTensor { Rank: > 64 })
+                    throw LayoutError(node, "its result has more than 64 dimensions");
+            }
+
             for (int o = 0; o < node.Outputs.Count; o++)
             {
                 if (node.Outputs[o].Length == 0) continue;
@@ -153,7 +166,7 @@ internal sealed partial class OnnxGraphCompiler
             axes[i] = d == 1 ? Array.Empty<Factor>() : new[] { new Factor(i, d) };
         }
 
-        return new SeqTensor(axes, -1, Array.Empty<LayerDescription>(), null, false);
+        return new SeqTensor(axes, null, -1, Array.Empty<LayerDescription>(), null, false);
     }
 
     private ModelDescription ChooseOutput(Dictionary<string, OnnxNode> producers)
@@ -316,6 +329,9 @@ internal sealed partial class OnnxGraphCompiler
                 throw InputError(node, name, $"must be a constant list of integers, but it is {inputs[index]!.Describe()}");
         }
     }
+
+    /// <summary>A feature axis of its own for each layer's output, so that no shape taken from one matches another.</summary>
+    private Factor NewFeature(int size) => new(_nextFeatureSymbol--, size);
 
     private static int NormalizeAxis(OnnxNode node, string what, long axis, int rank)
     {

@@ -125,6 +125,9 @@ internal sealed class OnnxTensor
 
     public List<long> IntData { get; } = new();
 
+    /// <summary>Which integer field (5 int32_data, 7 int64_data, 11 uint64_data) holds IntData, 0 for none.</summary>
+    public int IntField { get; set; }
+
     public int DoubleCount { get; set; }
 
     public int StringCount { get; set; }

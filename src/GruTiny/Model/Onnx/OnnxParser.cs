@@ -29,6 +29,7 @@ internal static class OnnxParser
                     break;
                 case 7:
                     reader.Expect(ProtoReader.LengthDelimitedType, wire, "graph");
+                    if (sawGraph) throw reader.Malformed("field 'graph' occurs twice (GruTiny does not merge repeated messages)");
                     model.Graph = ParseGraph(reader.ReadMessage("GraphProto"), bytes, maxElements, 1);
                     sawGraph = true;
                     break;
@@ -128,6 +129,10 @@ internal static class OnnxParser
         }
 
         if (node.Domain == "ai.onnx") node.Domain = "";
+        for (int i = 0; i < node.Attributes.Count; i++)
+            for (int j = 0; j < i; j++)
+                if (node.Attributes[i].Name == node.Attributes[j].Name)
+                    throw reader.Malformed($"node '{node.Name}' has attribute '{node.Attributes[i].Name}' twice");
         return node;
     }
 
@@ -146,6 +151,7 @@ internal static class OnnxParser
                 case 4: reader.Expect(ProtoReader.LengthDelimitedType, wire, "s"); attribute.S = Lenient(reader.ReadBytes()); inferred = OnnxAttributeType.String; break;
                 case 5:
                     reader.Expect(ProtoReader.LengthDelimitedType, wire, "t");
+                    if (attribute.T is not null) throw reader.Malformed("field 't' occurs twice (GruTiny does not merge repeated messages)");
                     attribute.T = ParseTensor(reader.ReadMessage("TensorProto"), file, maxElements);
                     inferred = OnnxAttributeType.Tensor;
                     break;
@@ -158,7 +164,7 @@ internal static class OnnxParser
                 case 7: reader.ReadRepeatedFloat(wire, attribute.Floats, "floats", maxElements); inferred = OnnxAttributeType.Floats; break;
                 case 8: reader.ReadRepeatedInt64(wire, attribute.Ints, "ints", maxElements); inferred = OnnxAttributeType.Ints; break;
                 case 9: reader.Expect(ProtoReader.LengthDelimitedType, wire, "strings"); attribute.Strings.Add(Lenient(reader.ReadBytes())); inferred = OnnxAttributeType.Strings; break;
-                case 20: reader.Expect(ProtoReader.VarintType, wire, "type"); attribute.Type = (OnnxAttributeType)(int)(reader.ReadVarint() & 0xFF); break;
+                case 20: reader.Expect(ProtoReader.VarintType, wire, "type"); attribute.Type = (OnnxAttributeType)SmallInt(reader.ReadVarint()); break;
                 case 21: reader.Expect(ProtoReader.LengthDelimitedType, wire, "ref_attr_name"); attribute.RefAttributeName = reader.ReadString(); break;
                 default:
                     reader.Skip(wire);
@@ -180,12 +186,14 @@ internal static class OnnxParser
             switch (field)
             {
                 case 1: reader.ReadRepeatedInt64(wire, tensor.Dims, "dims", 64); break;
-                case 2: reader.Expect(ProtoReader.VarintType, wire, "data_type"); tensor.DataType = (int)(reader.ReadVarint() & 0xFFFF); break;
+                case 2: reader.Expect(ProtoReader.VarintType, wire, "data_type"); tensor.DataType = SmallInt(reader.ReadVarint()); break;
                 case 3: reader.Skip(wire); tensor.Segmented = true; break;
                 case 4: reader.ReadRepeatedFloat(wire, tensor.FloatData, "float_data", maxElements); break;
                 case 5:
                 case 7:
                 case 11:
+                    if (tensor.IntField != 0 && tensor.IntField != field) throw reader.Malformed($"tensor '{tensor.Name}' has values in two integer fields");
+                    tensor.IntField = field;
                     reader.ReadRepeatedInt64(wire, tensor.IntData, field == 5 ? "int32_data" : field == 7 ? "int64_data" : "uint64_data", maxElements);
                     break;
                 case 6: reader.Skip(wire); tensor.StringCount++; break;
@@ -242,12 +250,18 @@ internal static class OnnxParser
         {
             if (field != 1) { reader.Skip(wire); continue; }
             reader.Expect(ProtoReader.LengthDelimitedType, wire, "tensor_type");
+            if (info.IsTensor) throw reader.Malformed("field 'tensor_type' occurs twice (GruTiny does not merge repeated messages)");
             info.IsTensor = true;
             ProtoReader tensorType = reader.ReadMessage("TypeProto.Tensor");
             while (tensorType.TryReadField(out int f, out int w))
             {
-                if (f == 1) { tensorType.Expect(ProtoReader.VarintType, w, "elem_type"); info.ElemType = (int)(tensorType.ReadVarint() & 0xFFFF); }
-                else if (f == 2) { tensorType.Expect(ProtoReader.LengthDelimitedType, w, "shape"); info.Dims = ParseShape(tensorType.ReadMessage("TensorShapeProto")); }
+                if (f == 1) { tensorType.Expect(ProtoReader.VarintType, w, "elem_type"); info.ElemType = SmallInt(tensorType.ReadVarint()); }
+                else if (f == 2)
+                {
+                    tensorType.Expect(ProtoReader.LengthDelimitedType, w, "shape");
+                    if (info.Dims is not null) throw tensorType.Malformed("field 'shape' occurs twice (GruTiny does not merge repeated messages)");
+                    info.Dims = ParseShape(tensorType.ReadMessage("TensorShapeProto"));
+                }
                 else tensorType.Skip(w);
             }
         }
@@ -266,6 +280,7 @@ internal static class OnnxParser
             while (dim.TryReadField(out int f, out int w))
             {
                 if (f == 1) { dim.Expect(ProtoReader.VarintType, w, "dim_value"); value = dim.ReadInt64(); }
+                else if (f == 2) { dim.Skip(w); value = -1; } // dim_param: a oneof with dim_value, the last one wins
                 else dim.Skip(w);
             }
 
@@ -274,6 +289,9 @@ internal static class OnnxParser
 
         return dims;
     }
+
+    // Enum-like fields are int32 in onnx.proto: a value that does not fit is no known type.
+    private static int SmallInt(ulong value) => value <= int.MaxValue ? (int)value : -1;
 
     private static void CheckDepth(ProtoReader reader, int depth)
     {

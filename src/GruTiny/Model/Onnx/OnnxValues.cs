@@ -119,21 +119,19 @@ internal sealed class DimTerm
 /// </summary>
 internal sealed class Factor : IEquatable<Factor>
 {
-    public const int FeatureSymbol = -1;
-
     public Factor(int symbol, long size)
     {
         Symbol = symbol;
         Size = size;
     }
 
-    /// <summary>The graph input's axis number, or <see cref="FeatureSymbol"/>.</summary>
+    /// <summary>The graph input's axis number, or a negative number unique to one layer's feature axis.</summary>
     public int Symbol { get; }
 
     /// <summary>The size, or −1 when it is only known at run time.</summary>
     public long Size { get; }
 
-    public bool IsFeature => Symbol == FeatureSymbol;
+    public bool IsFeature => Symbol < 0;
 
     public bool Equals(Factor? other) => other is not null && other.Symbol == Symbol;
 
@@ -177,9 +175,10 @@ internal sealed class PendingDense
 /// </summary>
 internal sealed class SeqTensor : OnnxValue
 {
-    public SeqTensor(Factor[][] axes, int featureSize, LayerDescription[] layers, PendingDense? pending, bool finalOnly)
+    public SeqTensor(Factor[][] axes, Factor? feature, int featureSize, LayerDescription[] layers, PendingDense? pending, bool finalOnly)
     {
         Axes = axes;
+        Feature = feature;
         FeatureSize = featureSize;
         Layers = layers;
         Pending = pending;
@@ -189,6 +188,9 @@ internal sealed class SeqTensor : OnnxValue
     public Factor[][] Axes { get; }
 
     public int Rank => Axes.Length;
+
+    /// <summary>The factor of the current feature axis (null for the graph input, or when the width is 1).</summary>
+    public Factor? Feature { get; }
 
     /// <summary>The width of the per-step vector, or −1 for the graph input while its width is not yet known.</summary>
     public int FeatureSize { get; }
@@ -200,9 +202,13 @@ internal sealed class SeqTensor : OnnxValue
     /// <summary>Only the last time step is present (Y_h, or a gather of the last step).</summary>
     public bool FinalOnly { get; }
 
-    public SeqTensor WithAxes(Factor[][] axes) => new(axes, FeatureSize, Layers, Pending, FinalOnly);
+    public SeqTensor WithAxes(Factor[][] axes) => new(axes, Feature, FeatureSize, Layers, Pending, FinalOnly);
 
-    public SeqTensor WithAxes(Factor[][] axes, bool finalOnly) => new(axes, FeatureSize, Layers, Pending, finalOnly);
+    public SeqTensor WithAxes(Factor[][] axes, bool finalOnly) => new(axes, Feature, FeatureSize, Layers, Pending, finalOnly);
+
+    /// <summary>Whether an axis is exactly the current feature axis (any size-1 axis when the width is 1).</summary>
+    public bool IsFeatureAxis(Factor[] axis) =>
+        (axis.Length == 1 && Feature is not null && axis[0].Equals(Feature)) || (axis.Length == 0 && FeatureSize == 1);
 
     /// <summary>The same value with an open dense layer closed as linear (no activation).</summary>
     public LayerDescription[] LayersWithPending()
