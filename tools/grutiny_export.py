@@ -22,6 +22,29 @@ Supported modules
 
 The order must be: one or more GRUs, then zero or more Linear (+ activation).
 
+Self-check vectors
+------------------
+By default ``export`` also stores a ``self_check`` key: 2 sequences of 16
+standard-normal float32 input vectors (``numpy.random.default_rng(12345)``,
+the same inputs for every export) and the outputs the PyTorch modules
+themselves produced for them (batch 1, float32, ``torch.no_grad()``, modules
+temporarily in eval mode, every sequence from the zero state).  The GruTiny
+generator re-runs these sequences at build time and rejects the model if its
+own outputs disagree, which catches export mistakes such as a wrong
+``linear_before_reset`` or gate order.  Format::
+
+    "self_check": {"sequences": [{"inputs":  [[/* input_size */], ... T rows],
+                                  "outputs": [[/* output size */], ... T rows]},
+                                 ...]}
+
+1 to 16 sequences, T >= 1 rows each, ``inputs`` and ``outputs`` with the same
+number of rows, all numbers finite (written like the weights, as float32).
+Pass ``self_check=False`` to leave the key out.
+
+For ONNX files (which the generator also reads) ``add_onnx_self_check`` stores
+the same object, as compact JSON text, in the model metadata
+(``ModelProto.metadata_props``) under the key ``grutiny.self_check``.
+
 Python API
 ----------
 ::
@@ -35,11 +58,23 @@ Python API
     export([gru, head, nn.Softmax(dim=-1)], path="Models/gesture.gru.json",
            metadata={"trained_on": "2024-05-01", "classes": ["a", "b", "c", "d"]})
 
-``export(modules, input_size=None, path=None, metadata=None) -> dict``
+``export(modules, input_size=None, path=None, metadata=None, self_check=True) -> dict``
     ``modules`` is a list, tuple, ``nn.Sequential`` or ``nn.ModuleList``.
     ``input_size`` defaults to the first GRU's ``input_size`` (if given it must
-    agree).  Returns the model as a dict and writes it to ``path`` if given.
+    agree).  ``self_check``: ``True`` runs the modules on the standard
+    self-check inputs (see above) and stores the result; ``False`` / ``None``
+    stores nothing; a ``{"sequences": [...]}`` dict is validated and stored
+    as given.  Returns the model as a dict and writes it to ``path`` if given.
     Raises ``ValueError`` for anything the format cannot represent.
+
+``add_onnx_self_check(onnx_path, module, input_size, batch_first, sequences=2, steps=16, seed=12345) -> dict``
+    Runs ``module`` (an ``nn.Module`` whose ``forward`` maps x [T, 1, in]
+    -- [1, T, in] if ``batch_first`` -- to the per-step outputs [T, 1, out] /
+    [1, T, out]; for a tuple result the first element) on ``sequences``
+    sequences of ``steps`` standard-normal float32 inputs from
+    ``numpy.random.default_rng(seed)``, and sets (or replaces) the metadata
+    entry ``grutiny.self_check`` of the ``.onnx`` file in place.  Returns the
+    self-check dict.
 
 Lower-level helpers (tensors or numpy arrays; a ``None`` bias omits the key,
 which the format reads as zero):
@@ -50,8 +85,15 @@ which the format reads as zero):
 ``dense_layer(weight, bias, activation)``
     ``weight`` [out][in], ``bias`` [out]; ``activation`` one of ``linear``,
     ``relu``, ``sigmoid``, ``tanh``, ``softmax``.
-``model(input_size, layers, metadata=None)``
-    Assembles and validates a complete ``grutiny/1`` dict.
+``model(input_size, layers, metadata=None, self_check=None)``
+    Assembles and validates a complete ``grutiny/1`` dict; ``self_check``
+    (``{"sequences": [{"inputs": ..., "outputs": ...}, ...]}``, arrays or
+    nested lists) is validated against the model's sizes and stored.
+``make_self_check(pairs)``
+    Builds a ``self_check`` dict from ``(inputs [T][in], outputs [T][out])``
+    pairs (tensors, numpy arrays or nested lists).
+``self_check_inputs(input_size, sequences=2, steps=16, seed=12345)``
+    The standard self-check inputs: a list of float32 arrays [steps][input_size].
 ``write(model_dict, path)``
     Writes a model dict as compact JSON (UTF-8, one line per layer).
 
@@ -73,7 +115,7 @@ Command line
 ::
 
     python3 tools/grutiny_export.py MODEL.pt OUT.gru.json [--input-size N]
-                                    [--metadata '{"k": "v"}']
+                                    [--metadata '{"k": "v"}'] [--no-self-check]
 
 ``MODEL.pt`` is a whole module saved with ``torch.save(module, ...)`` or
 ``torch.jit.save(torch.jit.script(module), ...)``.  It must be an
@@ -96,7 +138,14 @@ FORMAT = "grutiny/1"
 ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "softmax")
 
 __all__ = ["FORMAT", "ACTIVATIONS", "export", "gru_layer", "dense_layer",
-           "model", "write", "dumps"]
+           "model", "write", "dumps", "make_self_check", "add_onnx_self_check",
+           "self_check_inputs", "ONNX_SELF_CHECK_KEY"]
+
+ONNX_SELF_CHECK_KEY = "grutiny.self_check"
+SELF_CHECK_MAX_SEQUENCES = 16
+SELF_CHECK_SEQUENCES = 2
+SELF_CHECK_STEPS = 16
+SELF_CHECK_SEED = 12345
 
 
 # --------------------------------------------------------------------------
@@ -201,10 +250,85 @@ def _layer_out_size(layer):
     return len(layer["weight"])
 
 
-def model(input_size, layers, metadata=None):
+def _matrix(value, name):
+    """A [rows][cols] float32 matrix (rows >= 1, cols >= 1), finite."""
+    if isinstance(value, (list, tuple)):
+        if not all(isinstance(r, (list, tuple, np.ndarray)) for r in value):
+            raise ValueError(f"{name}: expected a list of rows (lists of numbers)")
+        lengths = {len(r) for r in value}
+        if len(lengths) > 1:
+            raise ValueError(f"{name}: rows of different lengths {sorted(lengths)}")
+    arr = _as_f32(value, name)
+    if arr.ndim != 2 or arr.shape[0] < 1 or arr.shape[1] < 1:
+        raise ValueError(f"{name}: expected a non-empty [T][n] matrix, got shape "
+                         f"{list(arr.shape)}")
+    return arr
+
+
+def make_self_check(pairs):
+    """Build a ``self_check`` dict from ``(inputs, outputs)`` pairs, one per
+    sequence: ``inputs`` [T][input_size], ``outputs`` [T][output size]
+    (tensors, numpy arrays or nested lists; rounded to float32).  Checks the
+    structure (1..16 sequences, T >= 1, equal row counts, equal widths across
+    sequences, finite numbers) but not the sizes against a model; ``model``
+    does that."""
+    pairs = list(pairs)
+    if not 1 <= len(pairs) <= SELF_CHECK_MAX_SEQUENCES:
+        raise ValueError(f"self_check: 1 to {SELF_CHECK_MAX_SEQUENCES} sequences; "
+                         f"got {len(pairs)}")
+    sequences, widths = [], None
+    for i, pair in enumerate(pairs):
+        try:
+            inputs, outputs = pair
+        except (TypeError, ValueError):
+            raise ValueError(f"self_check sequence {i}: expected an (inputs, outputs) pair") from None
+        x = _matrix(inputs, f"self_check sequence {i} inputs")
+        y = _matrix(outputs, f"self_check sequence {i} outputs")
+        if x.shape[0] != y.shape[0]:
+            raise ValueError(f"self_check sequence {i}: {x.shape[0]} input rows but "
+                             f"{y.shape[0]} output rows")
+        if widths is None:
+            widths = (x.shape[1], y.shape[1])
+        elif (x.shape[1], y.shape[1]) != widths:
+            raise ValueError(f"self_check sequence {i}: rows of {x.shape[1]} inputs / "
+                             f"{y.shape[1]} outputs, sequence 0 has {widths[0]} / {widths[1]}")
+        sequences.append({"inputs": _to_list(x), "outputs": _to_list(y)})
+    return {"sequences": sequences}
+
+
+def _check_self_check(self_check, input_size, output_size):
+    """Validate a ``{"sequences": [...]}`` object for a model with these
+    sizes; returns it normalised (float32 numbers)."""
+    if not isinstance(self_check, dict):
+        raise ValueError("self_check must be a dict {\"sequences\": [...]}")
+    extra = sorted(set(self_check) - {"sequences"})
+    if extra:
+        raise ValueError(f"self_check: unknown key(s) {', '.join(extra)} (only 'sequences')")
+    if "sequences" not in self_check or not isinstance(self_check["sequences"], (list, tuple)):
+        raise ValueError("self_check: 'sequences' must be a list")
+    pairs = []
+    for i, seq in enumerate(self_check["sequences"]):
+        if not isinstance(seq, dict) or set(seq) != {"inputs", "outputs"}:
+            raise ValueError(f"self_check sequence {i}: must be an object with exactly "
+                             "the keys 'inputs' and 'outputs'")
+        pairs.append((seq["inputs"], seq["outputs"]))
+    result = make_self_check(pairs)
+    for i, seq in enumerate(result["sequences"]):
+        if len(seq["inputs"][0]) != input_size:
+            raise ValueError(f"self_check sequence {i}: input rows have {len(seq['inputs'][0])} "
+                             f"values, the model's input_size is {input_size}")
+        if len(seq["outputs"][0]) != output_size:
+            raise ValueError(f"self_check sequence {i}: output rows have "
+                             f"{len(seq['outputs'][0])} values, the model outputs {output_size}")
+    return result
+
+
+def model(input_size, layers, metadata=None, self_check=None):
     """Assemble a ``grutiny/1`` model dict and check the layer sequence:
     one or more ``gru`` layers, then zero or more ``dense`` layers, each
-    layer's input size equal to the previous layer's output size."""
+    layer's input size equal to the previous layer's output size.
+    ``self_check`` (optional): ``{"sequences": [{"inputs", "outputs"}, ...]}``,
+    checked against the model's input and output sizes and stored last."""
     if isinstance(input_size, bool) or not isinstance(input_size, (int, np.integer)) or input_size < 1:
         raise ValueError(f"input_size must be an integer >= 1; got {input_size!r}")
     layers = list(layers)
@@ -232,6 +356,8 @@ def model(input_size, layers, metadata=None):
     result = {"format": FORMAT, "input_size": int(input_size), "layers": layers}
     if metadata is not None:
         result["metadata"] = metadata
+    if self_check is not None:
+        result["self_check"] = _check_self_check(self_check, int(input_size), size)
     return result
 
 
@@ -244,8 +370,9 @@ def _compact(obj):
 
 
 def dumps(model_dict):
-    """Serialize a model dict: compact JSON, one line per layer (git-friendly),
-    no whitespace inside number arrays.  Keys are written in dict order."""
+    """Serialize a model dict: compact JSON, one line per layer and per
+    self-check sequence (git-friendly), no whitespace inside number arrays.
+    Keys are written in dict order."""
     lines = []
     items = list(model_dict.items())
     for idx, (key, value) in enumerate(items):
@@ -255,6 +382,13 @@ def dumps(model_dict):
             for j, layer in enumerate(value):
                 lines.append(_compact(layer) + ("," if j < len(value) - 1 else ""))
             lines.append("]" + comma)
+        elif (key == "self_check" and isinstance(value, dict) and list(value) == ["sequences"]
+              and isinstance(value["sequences"], list) and value["sequences"]):
+            seqs = value["sequences"]
+            lines.append(_compact(key) + ":{" + _compact("sequences") + ":[")
+            for j, seq in enumerate(seqs):
+                lines.append(_compact(seq) + ("," if j < len(seqs) - 1 else ""))
+            lines.append("]}" + comma)
         else:
             lines.append(_compact(key) + ":" + _compact(value) + comma)
     return "{\n" + "\n".join(lines) + "\n}\n"
@@ -335,14 +469,123 @@ def _softmax_dim_ok(m, index):
                      "dimension; use nn.Softmax(dim=-1)")
 
 
-def export(modules, input_size=None, path=None, metadata=None):
+def self_check_inputs(input_size, sequences=SELF_CHECK_SEQUENCES, steps=SELF_CHECK_STEPS,
+                      seed=SELF_CHECK_SEED):
+    """The standard self-check inputs: ``sequences`` float32 arrays
+    [steps][input_size] of standard-normal values from
+    ``numpy.random.default_rng(seed)``."""
+    if not 1 <= int(sequences) <= SELF_CHECK_MAX_SEQUENCES:
+        raise ValueError(f"sequences must be 1..{SELF_CHECK_MAX_SEQUENCES}; got {sequences}")
+    if int(steps) < 1:
+        raise ValueError(f"steps must be >= 1; got {steps}")
+    rng = np.random.default_rng(seed)
+    return [rng.standard_normal((int(steps), int(input_size)), dtype=np.float32)
+            for _ in range(int(sequences))]
+
+
+class _EvalMode:
+    """Put modules (and their submodules) in eval mode; restore on exit."""
+
+    def __init__(self, modules):
+        self.modules = [m for m in modules if hasattr(m, "training")]
+
+    def __enter__(self):
+        self.saved = []
+        for m in self.modules:
+            subs = list(m.modules()) if hasattr(m, "modules") else [m]
+            self.saved.extend((sub, sub.training) for sub in subs)
+            m.eval()
+        return self
+
+    def __exit__(self, *exc):
+        for sub, training in self.saved:  # pre-order: parents before children
+            sub.train(training)
+        return False
+
+
+def _module_device(modules):
+    for m in modules:
+        for p in (m.parameters() if hasattr(m, "parameters") else ()):
+            return p.device
+    return None
+
+
+def _as_float32_module(m):
+    """``m`` itself if its floating-point parameters are float32, otherwise a
+    float32 copy (the self-check runs in float32, like the stored weights)."""
+    import torch
+    params = list(m.parameters()) if hasattr(m, "parameters") else []
+    if all(p.dtype == torch.float32 for p in params if p.is_floating_point()):
+        return m
+    import copy
+    return copy.deepcopy(m).float()
+
+
+def _call_gru(g, x):
+    """``g(x)`` for an nn.GRU; a TorchScript GRU loaded from a file has no
+    ``forward``, only its overloads (``forward__0`` for a Tensor input)."""
+    if hasattr(g, "forward"):
+        return g(x)
+    names = g._c._method_names() if hasattr(g, "_c") else []
+    for name in names:
+        if name.startswith("forward__") and "Tensor input" in str(g._c._get_method(name).schema):
+            return getattr(g, name)(x)
+    raise ValueError("cannot run this TorchScript GRU (no forward method for a Tensor input)")
+
+
+def _run_modules(mods, x):
+    """Run the flattened ``export`` module list on one sequence x [T][in]
+    (float32 tensor): each GRU on a batch of one in its own layout and from
+    the zero state; Linear and activations on the [T][F] per-step rows
+    (a Softmax with dim=2 on [1][T][F]).  Dropout / Identity are skipped.
+    Returns a [T][out] tensor."""
+    for m in mods:
+        kind = _kind(m)
+        if kind == "GRU":
+            g = _as_float32_module(m)
+            if getattr(g, "batch_first", False):
+                y = _call_gru(g, x[None])
+                y = (y[0] if isinstance(y, (tuple, list)) else y)[0]
+            else:
+                y = _call_gru(g, x[:, None])
+                y = (y[0] if isinstance(y, (tuple, list)) else y)[:, 0]
+            x = y
+        elif kind in _NOOP_MODULES:
+            continue
+        elif kind == "Softmax" and getattr(m, "dim", None) == 2:
+            x = m(x[None])[0]
+        else:
+            x = _as_float32_module(m)(x)
+    return x
+
+
+def _torch_self_check(mods, input_size):
+    import torch
+    device = _module_device(mods)
+    pairs = []
+    with torch.no_grad(), _EvalMode(mods):
+        for inputs in self_check_inputs(input_size):
+            x = torch.from_numpy(inputs)
+            if device is not None:
+                x = x.to(device)
+            y = _run_modules(mods, x)
+            pairs.append((inputs, y.detach().cpu().float().numpy()))
+    return make_self_check(pairs)
+
+
+def export(modules, input_size=None, path=None, metadata=None, self_check=True):
     """Convert a sequence of PyTorch modules to a ``grutiny/1`` dict.
 
     ``modules``: list / nn.Sequential of nn.GRU (one or more, first), then
     nn.Linear each optionally followed by one of nn.ReLU, nn.Sigmoid,
     nn.Tanh, nn.Softmax(dim=-1), nn.Identity.  nn.Dropout is skipped.
-    ``input_size`` defaults to the first GRU's input_size.  Writes the JSON
-    to ``path`` if given.  Returns the dict.  Raises ValueError otherwise.
+    ``input_size`` defaults to the first GRU's input_size.
+    ``self_check``: ``True`` (default) runs the modules on 2 seeded sequences
+    of 16 standard-normal steps (batch 1, float32, no_grad, eval mode, zero
+    initial state) and stores inputs and outputs as ``self_check``;
+    ``False`` / ``None`` leaves the key out; a ``{"sequences": [...]}`` dict
+    is validated and stored as given.  Writes the JSON to ``path`` if given.
+    Returns the dict.  Raises ValueError otherwise.
     """
     if hasattr(modules, "children") and _kind(modules) not in ("Sequential", "ModuleList"):
         modules = [modules]  # a single module, e.g. an nn.GRU
@@ -393,9 +636,89 @@ def export(modules, input_size=None, path=None, metadata=None):
         raise ValueError(f"input_size={input_size} but the first GRU has "
                          f"input_size={first_gru.input_size}")
     result = model(int(input_size), layers, metadata)
+    if self_check is True:
+        try:
+            check = _torch_self_check(mods, int(input_size))
+        except ValueError as e:
+            raise ValueError(f"self_check: running the PyTorch modules: {e}") from None
+        result = model(int(input_size), layers, metadata, check)
+    elif isinstance(self_check, dict):
+        result = model(int(input_size), layers, metadata, self_check)
+    elif self_check not in (False, None):
+        raise ValueError("self_check must be True, False, None or a {\"sequences\": [...]} dict")
     if path is not None:
         write(result, path)
     return result
+
+
+# --------------------------------------------------------------------------
+# ONNX self-check metadata
+# --------------------------------------------------------------------------
+
+def _onnx_input_width(model_proto):
+    """The last dimension of the graph's (single non-initializer) input if it
+    is a fixed number, else None."""
+    inits = {t.name for t in model_proto.graph.initializer}
+    inputs = [i for i in model_proto.graph.input if i.name not in inits]
+    if len(inputs) != 1:
+        return None
+    dims = inputs[0].type.tensor_type.shape.dim
+    if not dims or not dims[-1].HasField("dim_value"):
+        return None
+    return int(dims[-1].dim_value)
+
+
+def add_onnx_self_check(onnx_path, module, input_size, batch_first, sequences=SELF_CHECK_SEQUENCES,
+                        steps=SELF_CHECK_STEPS, seed=SELF_CHECK_SEED):
+    """Run ``module`` on the self-check inputs and store the result in the
+    ONNX file ``onnx_path`` (in place) as the metadata entry
+    ``grutiny.self_check`` (compact JSON ``{"sequences": [...]}``), replacing
+    any previous entry.
+
+    ``module``: an nn.Module whose forward maps x [T, 1, input_size] (or
+    [1, T, input_size] if ``batch_first``) to per-step outputs [T, 1, out]
+    ([1, T, out]); a tuple / list result contributes its first element.  It
+    runs in float32 with torch.no_grad(), in eval mode, from the zero state
+    (no initial state argument).  Returns the self-check dict.
+    """
+    import onnx
+    import torch
+    if isinstance(input_size, bool) or int(input_size) < 1:
+        raise ValueError(f"input_size must be an integer >= 1; got {input_size!r}")
+    input_size = int(input_size)
+    proto = onnx.load(onnx_path)
+    width = _onnx_input_width(proto)
+    if width is not None and width != input_size:
+        raise ValueError(f"{onnx_path}: the graph input has {width} features, "
+                         f"input_size={input_size}")
+    device = _module_device([module])
+    pairs = []
+    with torch.no_grad(), _EvalMode([module]):
+        run = _as_float32_module(module)
+        for inputs in self_check_inputs(input_size, sequences, steps, seed):
+            x = torch.from_numpy(inputs)
+            x = x[None] if batch_first else x[:, None]
+            if device is not None:
+                x = x.to(device)
+            y = run(x)
+            if isinstance(y, (tuple, list)):
+                y = y[0]
+            want = (1, int(steps)) if batch_first else (int(steps), 1)
+            if y.dim() != 3 or tuple(y.shape[:2]) != want:
+                layout = "[1, T, out]" if batch_first else "[T, 1, out]"
+                raise ValueError(f"module output has shape {list(y.shape)}; expected per-step "
+                                 f"outputs {layout} with T={steps}")
+            y = y[0] if batch_first else y[:, 0]
+            pairs.append((inputs, y.detach().cpu().float().numpy()))
+    check = make_self_check(pairs)
+    text = _compact(check)
+    kept = [(p.key, p.value) for p in proto.metadata_props if p.key != ONNX_SELF_CHECK_KEY]
+    del proto.metadata_props[:]
+    for key, value in kept + [(ONNX_SELF_CHECK_KEY, text)]:
+        entry = proto.metadata_props.add()
+        entry.key, entry.value = key, value
+    onnx.save(proto, onnx_path)
+    return check
 
 
 # --------------------------------------------------------------------------
@@ -442,12 +765,16 @@ def main(argv=None):
                         help="model input size (default: the first GRU's input_size)")
     parser.add_argument("--metadata", default=None,
                         help="JSON object stored verbatim as the model's metadata")
+    parser.add_argument("--no-self-check", action="store_true",
+                        help="do not store self-check vectors (default: 2 sequences of 16 "
+                             "steps run through the PyTorch modules)")
     args = parser.parse_args(argv)
     metadata = json.loads(args.metadata) if args.metadata else None
     module = _load_module(args.model)
     try:
         m = export(_modules_of(module), input_size=args.input_size,
-                   path=args.output, metadata=metadata)
+                   path=args.output, metadata=metadata,
+                   self_check=not args.no_self_check)
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1

@@ -34,6 +34,16 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor OnnxGraph = ModelError(ModelDiagnosticIds.OnnxGraph, "ONNX graph not recognised");
     public static readonly DiagnosticDescriptor OnnxTensor = ModelError(ModelDiagnosticIds.OnnxTensor, "ONNX tensor not supported");
 
+    public static readonly DiagnosticDescriptor SelfCheckMalformed = ModelError(ModelDiagnosticIds.SelfCheckMalformed, "Self-check data is malformed");
+    public static readonly DiagnosticDescriptor SelfCheckFailed = ModelError(ModelDiagnosticIds.SelfCheckFailed, "Model fails its self-check");
+
+    public static readonly DiagnosticDescriptor SelfCheckPassed = new(ModelDiagnosticIds.SelfCheckPassed,
+        "Model passes its self-check", "{0}", Category, DiagnosticSeverity.Info, isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/grutiny/grutiny/blob/main/docs/diagnostics.md#grut042");
+
+    public static readonly DiagnosticDescriptor InvalidSelfCheckTolerance = Error(ModelDiagnosticIds.InvalidSelfCheckTolerance,
+        "Invalid GruTinySelfCheckTolerance", "The MSBuild property GruTinySelfCheckTolerance is '{0}'; it must be a positive number such as 1e-4 (invariant culture)");
+
     public static readonly DiagnosticDescriptor LargeWeightBlock = new(ModelDiagnosticIds.LargeWeightBlock,
         "Weights allocated once at first use", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
         helpLinkUri: "https://github.com/grutiny/grutiny/blob/main/docs/diagnostics.md#grut016");
@@ -79,6 +89,7 @@ internal static class DiagnosticDescriptors
         ModelDiagnosticIds.OnnxInput => OnnxInput,
         ModelDiagnosticIds.OnnxGraph => OnnxGraph,
         ModelDiagnosticIds.OnnxTensor => OnnxTensor,
+        ModelDiagnosticIds.SelfCheckMalformed => SelfCheckMalformed,
         _ => InternalError,
     };
 

@@ -80,9 +80,15 @@ public sealed class GruModelGenerator : IIncrementalGenerator
             .Collect()
             .Select(static (all, _) => all.ToEquatableArray());
 
+        // The tolerance is applied here, not where a file is read: changing it re-checks nothing.
+        IncrementalValueProvider<string?> tolerance = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) =>
+                options.GlobalOptions.TryGetValue("build_property.GruTinySelfCheckTolerance", out string? value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null);
+
         IncrementalValuesProvider<GenerationSpec> generation = requests
             .Combine(modelFiles)
-            .Select(static (pair, _) => Join(pair.Left.Target, pair.Left.ResolvedPath, pair.Right))
+            .Combine(tolerance)
+            .Select(static (pair, _) => Join(pair.Left.Left.Target, pair.Left.Left.ResolvedPath, pair.Left.Right, pair.Right))
             .WithTrackingName(TrackingNames.Generation);
 
         IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = generation
@@ -126,22 +132,25 @@ public sealed class GruModelGenerator : IIncrementalGenerator
         {
             ModelDescription? model;
             ModelFormatError? error;
+            SelfCheck? selfCheck = null;
             if (OnnxModelReader.IsOnnxPath(path))
             {
                 // Never GetText() on an .onnx file: the compiler decodes AdditionalFiles as text, fails the build
                 // with CS2015 on a 00 00 byte pair and alters other bytes (docs/design.md, "ONNX import").
                 byte[]? bytes = OnnxFile.ReadBytes(file.Path, ModelDescriptionReader.DefaultMaxParameters, out error);
-                model = bytes is null ? null : OnnxModelReader.TryRead(bytes, ModelDescriptionReader.DefaultMaxParameters, out error);
+                model = bytes is null ? null : OnnxModelReader.TryRead(bytes, ModelDescriptionReader.DefaultMaxParameters, out selfCheck, out error);
             }
             else
             {
                 SourceText? text = file.GetText(cancellationToken);
                 if (text is null)
                     return new ModelFileSpec(path, null, new ModelFormatError(ModelDiagnosticIds.InvalidJson, "The file could not be read.", 0, 0));
-                model = ModelDescriptionReader.TryRead(text.ToString(), ModelDescriptionReader.DefaultMaxParameters, out error);
+                model = ModelDescriptionReader.TryRead(text.ToString(), ModelDescriptionReader.DefaultMaxParameters, out selfCheck, out error);
             }
 
-            return new ModelFileSpec(path, model, error);
+            // Run once per file, here, so that the result is cached with the file (bounded by SelfCheck.MaxWork).
+            SelfCheckResult? result = model is not null && selfCheck is not null ? SelfCheckRunner.Run(model, selfCheck) : null;
+            return new ModelFileSpec(path, model, error, result);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -149,7 +158,7 @@ public sealed class GruModelGenerator : IIncrementalGenerator
         }
     }
 
-    private static GenerationSpec Join(TargetSpec target, string resolvedPath, EquatableArray<ModelFileSpec> files)
+    private static GenerationSpec Join(TargetSpec target, string resolvedPath, EquatableArray<ModelFileSpec> files, string? toleranceText)
     {
         if (target.Error is not null)
             return new GenerationSpec(target, null, new[] { target.Error }.ToEquatableArray());
@@ -192,7 +201,19 @@ public sealed class GruModelGenerator : IIncrementalGenerator
                 $"{target.ModelPath}: one step needs {layout.StepFloats * 4 / 1024} KiB of working memory; generated code keeps it on the stack and allows at most {WorkLayout.MaxStackFloats * 4 / 1024} KiB (reduce the widest layer)."));
         }
 
-        return new GenerationSpec(target, file.Model, LargeBlockWarnings(target, file.Model!).ToEquatableArray());
+        var diagnostics = LargeBlockWarnings(target, file.Model!).ToList();
+        if (file.SelfCheck is { } check)
+        {
+            double tolerance = SelfCheckRunner.DefaultTolerance;
+            if (toleranceText is not null
+                && (!double.TryParse(toleranceText, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out tolerance) || !(tolerance > 0) || double.IsInfinity(tolerance)))
+                return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.InvalidSelfCheckTolerance, target.AttributeLocation, toleranceText));
+            if (!check.Passes(tolerance))
+                return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.SelfCheckFailed, target.AttributeLocation, $"{target.ModelPath}: {check.FailureMessage(tolerance)}"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SelfCheckPassed, target.AttributeLocation, $"{target.ModelPath}: {check.PassMessage(tolerance)}"));
+        }
+
+        return new GenerationSpec(target, file.Model, diagnostics.ToEquatableArray());
     }
 
     // A block of weights larger than one chunk gets a literal of its own over 64 KB, which the runtime

@@ -4,9 +4,9 @@ namespace GruTiny.Generator.Specs;
 
 /// <summary>
 /// One AdditionalFiles item: its normalised full path and, when some [GruModel] refers to it, the model
-/// read from it or why it could not be read.
+/// read from it or why it could not be read, and the outcome of its self-check (null when it has none).
 /// </summary>
-internal sealed record ModelFileSpec(string Path, ModelDescription? Model, ModelFormatError? Error);
+internal sealed record ModelFileSpec(string Path, ModelDescription? Model, ModelFormatError? Error, SelfCheckResult? SelfCheck = null);
 
 /// <summary>A target with its model: what one generated file is made from, or the diagnostics instead.</summary>
 internal sealed record GenerationSpec(

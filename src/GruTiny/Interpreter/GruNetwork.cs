@@ -48,52 +48,64 @@ public sealed class GruNetwork : IGruModel
     }
 
     /// <summary>Loads a model description from its JSON text.</summary>
-    /// <exception cref="GruModelFormatException">The description is invalid; the exception carries the GRUT ID, message and position.</exception>
-    public static GruNetwork Load(string json)
+    /// <param name="json">The grutiny/1 description.</param>
+    /// <param name="options">Loading options (self-check); null for <see cref="GruNetworkLoadOptions.Default"/>.</param>
+    /// <exception cref="GruModelFormatException">The description is invalid, or fails its self-check; the exception carries the GRUT ID, message and position.</exception>
+    public static GruNetwork Load(string json, GruNetworkLoadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(json);
-        return Create(json, static (text, max) => (ModelDescriptionReader.TryRead(text, max, out ModelFormatError? e), e));
+        return Create(json, options, static (text, max) => (ModelDescriptionReader.TryRead(text, max, out SelfCheck? c, out ModelFormatError? e), c, e));
     }
 
     /// <summary>Loads a model description from a UTF-8 stream.</summary>
-    /// <exception cref="GruModelFormatException">The description is invalid.</exception>
+    /// <exception cref="GruModelFormatException">The description is invalid, or fails its self-check.</exception>
     /// <exception cref="IOException">The stream cannot be read.</exception>
-    public static GruNetwork Load(Stream stream)
+    public static GruNetwork Load(Stream stream, GruNetworkLoadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
-        return Load(reader.ReadToEnd());
+        return Load(reader.ReadToEnd(), options);
     }
 
     /// <summary>Loads an ONNX model (a GRU exported from PyTorch, or built with the ONNX GRU operator).</summary>
     /// <param name="onnx">The bytes of the .onnx file.</param>
     /// <exception cref="GruModelFormatException">The file is not an ONNX model GruTiny compiles; the exception carries the GRUT ID and a message naming the node, operator and attribute or input at fault.</exception>
-    public static GruNetwork LoadOnnx(ReadOnlySpan<byte> onnx) =>
-        Create(onnx.ToArray(), static (bytes, max) => (OnnxModelReader.TryRead(bytes, max, out ModelFormatError? e), e));
+    /// <param name="options">Loading options (self-check); null for <see cref="GruNetworkLoadOptions.Default"/>.</param>
+    public static GruNetwork LoadOnnx(ReadOnlySpan<byte> onnx, GruNetworkLoadOptions? options = null) =>
+        Create(onnx.ToArray(), options, static (bytes, max) => (OnnxModelReader.TryRead(bytes, max, out SelfCheck? c, out ModelFormatError? e), c, e));
 
     /// <summary>Loads an ONNX model from a stream.</summary>
     /// <exception cref="GruModelFormatException">The file is not an ONNX model GruTiny compiles.</exception>
     /// <exception cref="IOException">The stream cannot be read.</exception>
-    public static GruNetwork LoadOnnx(Stream stream)
+    public static GruNetwork LoadOnnx(Stream stream, GruNetworkLoadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         using var buffer = new MemoryStream();
         stream.CopyTo(buffer);
-        return LoadOnnx(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        return LoadOnnx(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), options);
     }
 
     /// <summary>Loads a model file: ONNX when its name ends in <c>.onnx</c>, a <c>grutiny/1</c> description otherwise (as the generator decides).</summary>
     /// <exception cref="GruModelFormatException">The model is invalid.</exception>
     /// <exception cref="IOException">The file cannot be read (<see cref="FileNotFoundException"/> when it does not exist); <see cref="File.ReadAllBytes(string)"/> documents the rest.</exception>
-    public static GruNetwork LoadFile(string path)
+    public static GruNetwork LoadFile(string path, GruNetworkLoadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return OnnxModelReader.IsOnnxPath(path) ? LoadOnnx(File.ReadAllBytes(path)) : Load(File.ReadAllText(path, Encoding.UTF8));
+        return OnnxModelReader.IsOnnxPath(path) ? LoadOnnx(File.ReadAllBytes(path), options) : Load(File.ReadAllText(path, Encoding.UTF8), options);
     }
 
-    private static GruNetwork Create<T>(T input, Func<T, long, (ModelDescription? Model, ModelFormatError? Error)> read)
+    /// <summary>
+    /// The worst self-check error found while loading, as a fraction of max(1, |expected|); null when the model
+    /// has no self-check data or the check was turned off.
+    /// </summary>
+    public double? SelfCheckWorstError { get; private init; }
+
+    private static GruNetwork Create<T>(T input, GruNetworkLoadOptions? options, Func<T, long, (ModelDescription? Model, SelfCheck? Check, ModelFormatError? Error)> read)
     {
-        (ModelDescription? Model, ModelFormatError? Error) result;
+        options ??= GruNetworkLoadOptions.Default;
+        if (!(options.SelfCheckTolerance > 0))
+            throw new ArgumentOutOfRangeException(nameof(options), options.SelfCheckTolerance, "SelfCheckTolerance must be positive.");
+        (ModelDescription? Model, SelfCheck? Check, ModelFormatError? Error) result;
         try
         {
             result = read(input, ModelDescriptionReader.DefaultMaxParameters);
@@ -106,7 +118,11 @@ public sealed class GruNetwork : IGruModel
         }
 
         if (result.Model is null) throw new GruModelFormatException(result.Error!);
-        return new GruNetwork(result.Model);
+        if (result.Check is null || !options.VerifySelfCheck) return new GruNetwork(result.Model);
+        SelfCheckResult check = SelfCheckRunner.Run(result.Model, result.Check);
+        if (!check.Passes(options.SelfCheckTolerance))
+            throw new GruModelFormatException(ModelDiagnosticIds.SelfCheckFailed, check.FailureMessage(options.SelfCheckTolerance), 0, 0);
+        return new GruNetwork(result.Model) { SelfCheckWorstError = check.WorstRatio };
     }
 
     /// <inheritdoc/>

@@ -21,38 +21,48 @@ internal static class ModelDescriptionReader
     private static readonly string[] TopLevelKeys = { "format", "input_size", "layers", "metadata", "input_normalization", "output_normalization", "self_check" };
     private static readonly string[] GruKeys = { "type", "hidden_size", "linear_before_reset", "weight_ih", "weight_hh", "bias_ih", "bias_hh" };
     private static readonly string[] DenseKeys = { "type", "activation", "weight", "bias" };
-    private static readonly string[] ReservedTopLevelKeys = { "input_normalization", "output_normalization", "self_check" };
+    private static readonly string[] ReservedTopLevelKeys = { "input_normalization", "output_normalization" };
 
     /// <summary>Reads a model, or says why it cannot.</summary>
     /// <param name="text">The whole file.</param>
     /// <param name="maxParameters">The largest parameter count accepted.</param>
     /// <param name="error">Why the text was rejected, when it was.</param>
     /// <returns>The model, or null when <paramref name="error"/> is set.</returns>
-    public static ModelDescription? TryRead(string text, long maxParameters, out ModelFormatError? error)
+    public static ModelDescription? TryRead(string text, long maxParameters, out ModelFormatError? error) =>
+        TryRead(text, maxParameters, out _, out error);
+
+    /// <summary>Reads a model and its <c>self_check</c> data (null when the file has none), or says why it cannot.</summary>
+    public static ModelDescription? TryRead(string text, long maxParameters, out SelfCheck? selfCheck, out ModelFormatError? error)
     {
         try
         {
             error = null;
-            return Read(text, maxParameters);
+            return Read(text, maxParameters, out selfCheck);
         }
         catch (ModelFormatErrorException e)
         {
             error = e.Error;
+            selfCheck = null;
             return null;
         }
     }
 
-    private static ModelDescription Read(string text, long maxParameters)
+    /// <summary>Parses JSON text, turning syntax errors into GRUT002 with their position.</summary>
+    public static JsonNode ParseJson(string text)
     {
-        JsonNode root;
         try
         {
-            root = JsonReader.Parse(text);
+            return JsonReader.Parse(text);
         }
         catch (JsonSyntaxException e)
         {
             throw Fail(ModelDiagnosticIds.InvalidJson, $"Invalid JSON: {e.Message}", e.Line, e.Column);
         }
+    }
+
+    private static ModelDescription Read(string text, long maxParameters, out SelfCheck? selfCheck)
+    {
+        JsonNode root = ParseJson(text);
 
         if (root.Kind != JsonKind.Object)
             throw Fail(ModelDiagnosticIds.WrongValueType, $"The model must be a JSON object, but the file holds {root.Describe()}.", root);
@@ -164,7 +174,11 @@ internal static class ModelDescriptionReader
             }
         }
 
-        return new ModelDescription(inputSize, layers);
+        var model = new ModelDescription(inputSize, layers);
+        selfCheck = top.TryGetValue("self_check", out JsonProperty? check)
+            ? SelfCheck.Read(check.Value, model.InputSize, model.OutputSize, model.ParameterCount)
+            : null;
+        return model;
     }
 
     private sealed class LayerPlan

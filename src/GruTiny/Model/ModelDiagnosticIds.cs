@@ -31,6 +31,11 @@ internal static class ModelDiagnosticIds
     public const string OnnxGraph = "GRUT034";
     public const string OnnxTensor = "GRUT035";
 
+    public const string SelfCheckMalformed = "GRUT040";
+    public const string SelfCheckFailed = "GRUT041";
+    public const string SelfCheckPassed = "GRUT042";
+    public const string InvalidSelfCheckTolerance = "GRUT043";
+
     public const string TargetNotPartial = "GRUT020";
     public const string TargetGeneric = "GRUT021";
     public const string TargetRefOrReadOnlyStruct = "GRUT022";

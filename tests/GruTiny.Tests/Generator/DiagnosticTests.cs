@@ -55,7 +55,10 @@ public sealed class DiagnosticTests
         { "GRUT012", Model().Replace("\"input_size\":1", "\"input_size\":-3"), ["'input_size' is -3"] },
         { "GRUT013", """{"format":"grutiny/1","input_size":1,"layers":[{"type":"dense","activation":"linear","weight":[[1]]}]}""", ["first layer must be a gru layer"] },
         { "GRUT013", Model(extraLayers: """,{"type":"dense","activation":"linear","weight":[[1]]},{"type":"gru"}"""), ["gru layer after a dense layer"] },
-        { "GRUT014", Model(top: "\"self_check\":{},"), ["'self_check' is reserved"] },
+        { "GRUT014", Model(top: "\"input_normalization\":{},"), ["'input_normalization' is reserved"] },
+        { "GRUT040", Model(top: "\"self_check\":{},"), ["self_check: missing key 'sequences'"] },
+        { "GRUT040", Model(top: "\"self_check\":{\"sequences\":[{\"inputs\":[[1]],\"outputs\":[[1],[2]]}]},"), ["self_check.sequences[0]: 1 input rows but 2 output rows"] },
+        { "GRUT040", Model(top: "\"self_check\":{\"sequences\":[{\"inputs\":[[1,2]],\"outputs\":[[1]]}]},"), ["self_check.sequences[0].inputs[0] must be a row of 1 numbers"] },
         { "GRUT014", Model(gruLayer: """{"type":"embedding","weight":[[1]]}"""), ["'embedding' layer type is reserved"] },
         { "GRUT015", Model().Replace("\"input_size\":1", "\"input_size\":1000").Replace("\"hidden_size\":1", "\"hidden_size\":1000"), ["more than 2000000 parameters"] },
     };

@@ -16,6 +16,9 @@ internal sealed class OnnxModel
     public OnnxGraph? Graph { get; set; }
 
     public int FunctionCount { get; set; }
+
+    /// <summary>metadata_props: key → value (a repeated key keeps its last value).</summary>
+    public Dictionary<string, string> Metadata { get; } = new();
 }
 
 /// <summary>GraphProto.</summary>

@@ -11,18 +11,42 @@ internal static class OnnxModelReader
     /// <param name="bytes">The whole .onnx file.</param>
     /// <param name="maxParameters">The largest parameter count accepted; also caps every tensor read.</param>
     /// <param name="error">Why the file was rejected, when it was.</param>
-    public static ModelDescription? TryRead(byte[] bytes, long maxParameters, out ModelFormatError? error)
+    public static ModelDescription? TryRead(byte[] bytes, long maxParameters, out ModelFormatError? error) =>
+        TryRead(bytes, maxParameters, out _, out error);
+
+    /// <summary>Reads a model and its self-check data (metadata entry <c>grutiny.self_check</c>; null when absent).</summary>
+    public static ModelDescription? TryRead(byte[] bytes, long maxParameters, out SelfCheck? selfCheck, out ModelFormatError? error)
     {
+        selfCheck = null;
         try
         {
             error = null;
-            OnnxModel model = OnnxParser.Parse(bytes, maxParameters);
-            return OnnxGraphCompiler.Compile(model, maxParameters);
+            OnnxModel onnx = OnnxParser.Parse(bytes, maxParameters);
+            ModelDescription model = OnnxGraphCompiler.Compile(onnx, maxParameters);
+            if (onnx.Metadata.TryGetValue(SelfCheck.OnnxMetadataKey, out string? json))
+                selfCheck = ReadSelfCheck(json, model);
+            return model;
         }
         catch (ModelFormatErrorException e)
         {
             error = e.Error;
+            selfCheck = null;
             return null;
+        }
+    }
+
+    // Positions inside the metadata text are not positions in the file: they go into the message.
+    private static SelfCheck ReadSelfCheck(string json, ModelDescription model)
+    {
+        try
+        {
+            return SelfCheck.Read(ModelDescriptionReader.ParseJson(json), model.InputSize, model.OutputSize, model.ParameterCount);
+        }
+        catch (ModelFormatErrorException e)
+        {
+            string id = e.Error.Id == ModelDiagnosticIds.InvalidJson ? ModelDiagnosticIds.SelfCheckMalformed : e.Error.Id;
+            throw new ModelFormatErrorException(new ModelFormatError(id,
+                $"metadata '{SelfCheck.OnnxMetadataKey}' (line {e.Error.Line}, column {e.Error.Column} of its JSON): {e.Error.Message}", 0, 0));
         }
     }
 

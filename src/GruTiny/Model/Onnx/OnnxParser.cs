@@ -37,6 +37,10 @@ internal static class OnnxParser
                     reader.Expect(ProtoReader.LengthDelimitedType, wire, "opset_import");
                     ParseOpset(reader.ReadMessage("OperatorSetIdProto"), model);
                     break;
+                case 14:
+                    reader.Expect(ProtoReader.LengthDelimitedType, wire, "metadata_props");
+                    ParseMetadata(reader.ReadMessage("StringStringEntryProto"), model);
+                    break;
                 case 25:
                     reader.Expect(ProtoReader.LengthDelimitedType, wire, "functions");
                     reader.Skip(ProtoReader.LengthDelimitedType);
@@ -66,6 +70,19 @@ internal static class OnnxParser
 
         if (domain == "ai.onnx") domain = "";
         model.Opsets[domain] = version;
+    }
+
+    private static void ParseMetadata(ProtoReader reader, OnnxModel model)
+    {
+        string key = "", value = "";
+        while (reader.TryReadField(out int field, out int wire))
+        {
+            if (field == 1) { reader.Expect(ProtoReader.LengthDelimitedType, wire, "key"); key = reader.ReadString(); }
+            else if (field == 2) { reader.Expect(ProtoReader.LengthDelimitedType, wire, "value"); value = reader.ReadString(); }
+            else reader.Skip(wire);
+        }
+
+        model.Metadata[key] = value;
     }
 
     private static OnnxGraph ParseGraph(ProtoReader reader, byte[] file, long maxElements, int depth)

@@ -1,0 +1,19 @@
+namespace GruTiny;
+
+/// <summary>How <see cref="GruNetwork"/> loads a model.</summary>
+public sealed class GruNetworkLoadOptions
+{
+    /// <summary>The defaults: verify the model's self-check data, when it has some, with tolerance 1e-4.</summary>
+    public static GruNetworkLoadOptions Default { get; } = new();
+
+    /// <summary>
+    /// Run the model on its self-check sequences (<c>self_check</c> in grutiny/1, metadata
+    /// <c>grutiny.self_check</c> in ONNX) and reject it (GRUT041) when an output differs from the expected one
+    /// by more than <see cref="SelfCheckTolerance"/> · max(1, |expected|), as the generator does at build time.
+    /// Default true.
+    /// </summary>
+    public bool VerifySelfCheck { get; init; } = true;
+
+    /// <summary>The relative tolerance of the self-check. Default 1e-4 (the generator's default).</summary>
+    public double SelfCheckTolerance { get; init; } = 1e-4;
+}
