@@ -41,6 +41,33 @@ own outputs disagree, which catches export mistakes such as a wrong
 number of rows, all numbers finite (written like the weights, as float32).
 Pass ``self_check=False`` to leave the key out.
 
+With normalization (see below) the self-check is in raw units: the stored
+inputs are ``mean + std * z`` for the standard-normal ``z`` above (float32
+arithmetic, so the modules see roughly standard-normal values), the modules
+run on ``(x - mean) / std`` (float32) and the stored outputs are the modules'
+outputs mapped back, ``y * std + mean`` (float32) -- exactly what the
+generated ``Step`` takes and returns.
+
+Input and output normalization
+------------------------------
+Models trained on standardised data can carry the scaling with them, so the
+generated code takes and returns raw units::
+
+    "input_normalization":  {"mean": [/* input_size */],  "std": [/* input_size, > 0 */]},
+    "output_normalization": {"mean": [/* output size */], "std": [/* output size, > 0 */]}
+
+Before layer 0: x' = (x - mean) / std, element-wise; after the last layer:
+y = y' * std + mean, element-wise (float32; the multiply and the add rounded
+separately).  Both keys are optional and independent; each holds exactly
+``mean`` and ``std``.  ``export`` / ``model`` take them as
+``input_normalization=(mean, std)`` / ``output_normalization=(mean, std)``
+(sequences, numpy arrays or tensors; a ``{"mean": ..., "std": ...}`` dict
+works too; a scalar is accepted for size 1).  They are checked (lengths equal
+to the model's input / output size, finite, std > 0 after rounding to
+float32), stored as float32 numbers like the weights, and written after
+``layers``.  The PyTorch modules themselves stay in normalised units: do not
+put the scaling into the module as well.
+
 For ONNX files (which the generator also reads) ``add_onnx_self_check`` stores
 the same object, as compact JSON text, in the model metadata
 (``ModelProto.metadata_props``) under the key ``grutiny.self_check``.
@@ -58,14 +85,16 @@ Python API
     export([gru, head, nn.Softmax(dim=-1)], path="Models/gesture.gru.json",
            metadata={"trained_on": "2024-05-01", "classes": ["a", "b", "c", "d"]})
 
-``export(modules, input_size=None, path=None, metadata=None, self_check=True) -> dict``
+``export(modules, input_size=None, path=None, metadata=None, self_check=True, input_normalization=None, output_normalization=None) -> dict``
     ``modules`` is a list, tuple, ``nn.Sequential`` or ``nn.ModuleList``.
     ``input_size`` defaults to the first GRU's ``input_size`` (if given it must
     agree).  ``self_check``: ``True`` runs the modules on the standard
     self-check inputs (see above) and stores the result; ``False`` / ``None``
-    stores nothing; a ``{"sequences": [...]}`` dict is validated and stored
-    as given.  Returns the model as a dict and writes it to ``path`` if given.
-    Raises ``ValueError`` for anything the format cannot represent.
+    stores nothing; a ``{"sequences": [...]}`` dict (raw units) is validated
+    and stored as given.  ``input_normalization`` / ``output_normalization``:
+    ``(mean, std)`` or ``None`` (see above).  Returns the model as a dict and
+    writes it to ``path`` if given.  Raises ``ValueError`` for anything the
+    format cannot represent.
 
 ``add_onnx_self_check(onnx_path, module, input_size, batch_first, sequences=2, steps=16, seed=12345) -> dict``
     Runs ``module`` (an ``nn.Module`` whose ``forward`` maps x [T, 1, in]
@@ -85,10 +114,11 @@ which the format reads as zero):
 ``dense_layer(weight, bias, activation)``
     ``weight`` [out][in], ``bias`` [out]; ``activation`` one of ``linear``,
     ``relu``, ``sigmoid``, ``tanh``, ``softmax``.
-``model(input_size, layers, metadata=None, self_check=None)``
+``model(input_size, layers, metadata=None, self_check=None, input_normalization=None, output_normalization=None)``
     Assembles and validates a complete ``grutiny/1`` dict; ``self_check``
     (``{"sequences": [{"inputs": ..., "outputs": ...}, ...]}``, arrays or
-    nested lists) is validated against the model's sizes and stored.
+    nested lists, raw units) is validated against the model's sizes and
+    stored; the normalizations (``(mean, std)``) are validated and stored.
 ``make_self_check(pairs)``
     Builds a ``self_check`` dict from ``(inputs [T][in], outputs [T][out])``
     pairs (tensors, numpy arrays or nested lists).
@@ -116,6 +146,8 @@ Command line
 
     python3 tools/grutiny_export.py MODEL.pt OUT.gru.json [--input-size N]
                                     [--metadata '{"k": "v"}'] [--no-self-check]
+                                    [--input-normalization '{"mean": [..], "std": [..]}']
+                                    [--output-normalization '{"mean": [..], "std": [..]}']
 
 ``MODEL.pt`` is a whole module saved with ``torch.save(module, ...)`` or
 ``torch.jit.save(torch.jit.script(module), ...)``.  It must be an
@@ -323,12 +355,67 @@ def _check_self_check(self_check, input_size, output_size):
     return result
 
 
-def model(input_size, layers, metadata=None, self_check=None):
+def _normalization(value, size, name):
+    """Validate ``(mean, std)`` (or ``{"mean": ..., "std": ...}``) for a
+    vector of ``size`` values; returns ``{"mean": [...], "std": [...]}`` with
+    float32 numbers.  A scalar is accepted when ``size`` is 1."""
+    if isinstance(value, dict):
+        keys = set(value)
+        if keys != {"mean", "std"}:
+            extra = sorted(keys - {"mean", "std"})
+            missing = sorted({"mean", "std"} - keys)
+            what = (f"unknown key(s) {', '.join(extra)}" if extra
+                    else f"missing key(s) {', '.join(missing)}")
+            raise ValueError(f"{name}: {what} (exactly 'mean' and 'std')")
+        mean, std = value["mean"], value["std"]
+    else:
+        try:
+            mean, std = value
+        except (TypeError, ValueError):
+            raise ValueError(f"{name}: expected a (mean, std) pair") from None
+    result = {}
+    for key, v in (("mean", mean), ("std", std)):
+        if isinstance(v, (str, bytes, dict)) or v is None:
+            raise ValueError(f"{name}.{key}: expected numbers, got {type(v).__name__}")
+        try:
+            with np.errstate(over="ignore"):
+                arr = _as_f32(v, f"{name}.{key}")
+        except (TypeError, ValueError) as e:
+            if "non-finite" in str(e):
+                raise ValueError(f"{e} (or beyond the float32 range)") from None
+            raise ValueError(f"{name}.{key}: expected numbers ({e})") from None
+        if arr.ndim == 0 and size == 1:
+            arr = arr.reshape(1)
+        if arr.ndim != 1 or arr.shape[0] != size:
+            raise ValueError(f"{name}.{key}: expected {size} value(s), got shape "
+                             f"{list(arr.shape)}")
+        if key == "std" and not np.all(arr > 0):
+            bad = [i for i, s in enumerate(arr.tolist()) if not s > 0]
+            raise ValueError(f"{name}.std: every value must be > 0 (as float32); "
+                             f"element(s) {bad[:8]} are not")
+        result[key] = _to_list(arr)
+    return result
+
+
+def _normalization_arrays(norm):
+    """``{"mean", "std"}`` dict -> (mean, std) float32 arrays, or None."""
+    if norm is None:
+        return None
+    return (np.asarray(norm["mean"], dtype=np.float32),
+            np.asarray(norm["std"], dtype=np.float32))
+
+
+def model(input_size, layers, metadata=None, self_check=None, input_normalization=None,
+          output_normalization=None):
     """Assemble a ``grutiny/1`` model dict and check the layer sequence:
     one or more ``gru`` layers, then zero or more ``dense`` layers, each
     layer's input size equal to the previous layer's output size.
-    ``self_check`` (optional): ``{"sequences": [{"inputs", "outputs"}, ...]}``,
-    checked against the model's input and output sizes and stored last."""
+    ``input_normalization`` / ``output_normalization`` (optional):
+    ``(mean, std)`` with input_size / output size values each, std > 0;
+    stored after ``layers``.
+    ``self_check`` (optional): ``{"sequences": [{"inputs", "outputs"}, ...]}``
+    in raw units, checked against the model's input and output sizes and
+    stored last."""
     if isinstance(input_size, bool) or not isinstance(input_size, (int, np.integer)) or input_size < 1:
         raise ValueError(f"input_size must be an integer >= 1; got {input_size!r}")
     layers = list(layers)
@@ -354,6 +441,12 @@ def model(input_size, layers, metadata=None, self_check=None):
     if metadata is not None and not isinstance(metadata, dict):
         raise ValueError("metadata must be a dict (JSON object)")
     result = {"format": FORMAT, "input_size": int(input_size), "layers": layers}
+    if input_normalization is not None:
+        result["input_normalization"] = _normalization(input_normalization, int(input_size),
+                                                       "input_normalization")
+    if output_normalization is not None:
+        result["output_normalization"] = _normalization(output_normalization, size,
+                                                        "output_normalization")
     if metadata is not None:
         result["metadata"] = metadata
     if self_check is not None:
@@ -559,21 +652,41 @@ def _run_modules(mods, x):
     return x
 
 
-def _torch_self_check(mods, input_size):
+def _torch_self_check(mods, input_size, input_norm=None, output_norm=None):
+    """Self-check pairs in raw units.  ``input_norm`` / ``output_norm``:
+    (mean, std) float32 arrays or None.  Raw inputs are mean + std * z for
+    the standard inputs z; the modules see (x - mean) / std; their outputs
+    are mapped back with y * std + mean (all float32)."""
     import torch
     device = _module_device(mods)
     pairs = []
     with torch.no_grad(), _EvalMode(mods):
         for inputs in self_check_inputs(input_size):
-            x = torch.from_numpy(inputs)
+            if input_norm is not None:
+                mean, std = input_norm
+                inputs = (mean + std * inputs).astype(np.float32)
+                if not np.all(np.isfinite(inputs)):
+                    raise ValueError("the raw self-check inputs mean + std * z overflow float32")
+                normalized = ((inputs - mean) / std).astype(np.float32)
+            else:
+                normalized = inputs
+            x = torch.from_numpy(np.ascontiguousarray(normalized))
             if device is not None:
                 x = x.to(device)
-            y = _run_modules(mods, x)
-            pairs.append((inputs, y.detach().cpu().float().numpy()))
+            y = _run_modules(mods, x).detach().cpu().float().numpy()
+            if output_norm is not None:
+                mean, std = output_norm
+                if y.shape[-1] != mean.shape[0]:
+                    raise ValueError(f"the modules output {y.shape[-1]} values per step, "
+                                     f"output_normalization has {mean.shape[0]}")
+                y = (y * std).astype(np.float32) + mean
+                y = y.astype(np.float32)
+            pairs.append((inputs, y))
     return make_self_check(pairs)
 
 
-def export(modules, input_size=None, path=None, metadata=None, self_check=True):
+def export(modules, input_size=None, path=None, metadata=None, self_check=True,
+           input_normalization=None, output_normalization=None):
     """Convert a sequence of PyTorch modules to a ``grutiny/1`` dict.
 
     ``modules``: list / nn.Sequential of nn.GRU (one or more, first), then
@@ -585,6 +698,10 @@ def export(modules, input_size=None, path=None, metadata=None, self_check=True):
     initial state) and stores inputs and outputs as ``self_check``;
     ``False`` / ``None`` leaves the key out; a ``{"sequences": [...]}`` dict
     is validated and stored as given.  Writes the JSON to ``path`` if given.
+    ``input_normalization`` / ``output_normalization``: ``(mean, std)`` or
+    None; stored in the file, and the self-check is then in raw units (raw
+    inputs mean + std * z, modules run on (x - mean) / std, outputs
+    y * std + mean, float32).  The modules themselves work in normalised units.
     Returns the dict.  Raises ValueError otherwise.
     """
     if hasattr(modules, "children") and _kind(modules) not in ("Sequential", "ModuleList"):
@@ -635,15 +752,20 @@ def export(modules, input_size=None, path=None, metadata=None, self_check=True):
     elif int(input_size) != int(first_gru.input_size):
         raise ValueError(f"input_size={input_size} but the first GRU has "
                          f"input_size={first_gru.input_size}")
-    result = model(int(input_size), layers, metadata)
+    norms = dict(input_normalization=input_normalization,
+                 output_normalization=output_normalization)
+    result = model(int(input_size), layers, metadata, **norms)
     if self_check is True:
         try:
-            check = _torch_self_check(mods, int(input_size))
+            check = _torch_self_check(
+                mods, int(input_size),
+                _normalization_arrays(result.get("input_normalization")),
+                _normalization_arrays(result.get("output_normalization")))
         except ValueError as e:
             raise ValueError(f"self_check: running the PyTorch modules: {e}") from None
-        result = model(int(input_size), layers, metadata, check)
+        result = model(int(input_size), layers, metadata, check, **norms)
     elif isinstance(self_check, dict):
-        result = model(int(input_size), layers, metadata, self_check)
+        result = model(int(input_size), layers, metadata, self_check, **norms)
     elif self_check not in (False, None):
         raise ValueError("self_check must be True, False, None or a {\"sequences\": [...]} dict")
     if path is not None:
@@ -768,13 +890,20 @@ def main(argv=None):
     parser.add_argument("--no-self-check", action="store_true",
                         help="do not store self-check vectors (default: 2 sequences of 16 "
                              "steps run through the PyTorch modules)")
+    parser.add_argument("--input-normalization", default=None, metavar="JSON",
+                        help='{"mean": [...], "std": [...]} with input_size values each')
+    parser.add_argument("--output-normalization", default=None, metavar="JSON",
+                        help='{"mean": [...], "std": [...]} with output-size values each')
     args = parser.parse_args(argv)
     metadata = json.loads(args.metadata) if args.metadata else None
+    in_norm = json.loads(args.input_normalization) if args.input_normalization else None
+    out_norm = json.loads(args.output_normalization) if args.output_normalization else None
     module = _load_module(args.model)
     try:
         m = export(_modules_of(module), input_size=args.input_size,
                    path=args.output, metadata=metadata,
-                   self_check=not args.no_self_check)
+                   self_check=not args.no_self_check,
+                   input_normalization=in_norm, output_normalization=out_norm)
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1

@@ -17,6 +17,17 @@ Writes into ``tests/GruTiny.ReferenceModels/Models/`` (or ``--out``), for every 
   "output_size", "hidden_sizes", "linear_before_reset", "params"}``.
 * ``onnx/`` -- the ONNX reference models, their ``.ref.json`` files and
   ``onnx_cases.json`` (see ``tools/onnx_cases.py``).
+* ``normalized/`` -- models with ``input_normalization`` and / or
+  ``output_normalization`` (``NORMALIZED_CASES``): ``<name>.gru.json``,
+  ``<name>.ref.json`` (same format; ``inputs`` and ``outputs`` in raw units,
+  ``final_state`` the gru states as usual) and ``normalized_cases.json``
+  (same fields as ``cases.json``).  Raw inputs are ``mean + std * z``
+  (float32) for standard-normal ``z`` where there is an input
+  normalization.  Reference outputs: the PyTorch modules run on the float32
+  normalised inputs ``(x - mean) / std``, their outputs mapped back with
+  ``y * std + mean`` in float32, written with 9 significant digits; checked
+  against the float64 numpy implementation (which normalises in float64)
+  within 1e-5 relative.
 
 Reference outputs:
 
@@ -134,6 +145,29 @@ CASES = [
          description="linear_before_reset false, gru 13 with bias_hh only, dense 2 linear."),
 ]
 
+# Normalized cases (written into <out>/normalized/).  Same keys as CASES plus
+#   input_norm / output_norm: (mean, std) lists stored in the model file
+NORMALIZED_DIR = "normalized"
+NORMALIZED_CASES = [
+    dict(name="norm_in_out_in2_h8_linear1", seed=21, input_size=2, grus=[(8, 1, True)],
+         dense=[(1, True, "linear")],
+         input_norm=([350.25, -3.1], [19.6, 0.47]), output_norm=([380.0], [15.0]),
+         description="input_normalization (mean ~[350, -3], std ~[20, 0.5]; raw inputs drawn "
+                     "around those values) and output_normalization (mean 380, std 15); "
+                     "gru 8, dense 1 linear (regression in raw units)."),
+    dict(name="norm_in_only_in3_h5_softmax3", seed=22, input_size=3, grus=[(5, 1, True)],
+         dense=[(3, True, "softmax")],
+         input_norm=([12.5, -0.75, 1013.25], [4.2, 0.125, 7.3]),
+         description="input_normalization only (mean [12.5, -0.75, 1013.25], std [4.2, 0.125, "
+                     "7.3]); gru 5, dense 3 softmax."),
+    dict(name="norm_out_only_in1_h13_h5_tanh2", seed=23, input_size=1,
+         grus=[(13, 1, True), (5, 1, True)], dense=[(2, True, "tanh")],
+         output_norm=([5.5, -120.0], [2.3, 31.7]),
+         description="output_normalization only (mean [5.5, -120], std [2.3, 31.7]); "
+                     "gru 13 -> gru 5, dense 2 tanh; standard-normal inputs."),
+]
+NORMALIZED_TOL = 1e-5  # relative, PyTorch float32 vs numpy float64
+
 _ACT_MODULE = {"relu": nn.ReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh,
                "softmax": lambda: nn.Softmax(dim=-1), "identity": nn.Identity}
 
@@ -168,9 +202,13 @@ def _f64(values):
 
 
 def numpy_run(model_dict, inputs):
-    """Run a grutiny/1 model dict in float64.  Returns (outputs [T][out],
+    """Run a grutiny/1 model dict in float64 (including input_normalization
+    and output_normalization, if present).  Returns (outputs [T][out],
     final_state [sum H])."""
     xs = np.asarray(inputs, dtype=np.float64)
+    if "input_normalization" in model_dict:
+        norm = model_dict["input_normalization"]
+        xs = (xs - _f64(norm["mean"])) / _f64(norm["std"])
     finals = []
     for layer in model_dict["layers"]:
         if layer["type"] == "gru":
@@ -197,6 +235,9 @@ def numpy_run(model_dict, inputs):
             w = _f64(layer["weight"])
             b = _f64(layer["bias"]) if "bias" in layer else np.zeros(w.shape[0])
             xs = np.stack([_activation(layer["activation"], w @ x + b) for x in xs])
+    if "output_normalization" in model_dict:
+        norm = model_dict["output_normalization"]
+        xs = xs * _f64(norm["std"]) + _f64(norm["mean"])
     return xs, np.concatenate(finals)
 
 
@@ -355,6 +396,81 @@ def write_reference(path, model_file, inputs, outputs, final_state, outputs_f32)
         f.write(text)
 
 
+def write_normalized_cases(out_dir, validator):
+    """The NORMALIZED_CASES into <out_dir>/normalized/ (see the module
+    docstring)."""
+    norm_dir = os.path.join(out_dir, NORMALIZED_DIR)
+    os.makedirs(norm_dir, exist_ok=True)
+    index, summary = [], []
+    for case in NORMALIZED_CASES:
+        name = case["name"]
+        grus, dense = build_modules(case)
+        modules = list(grus)
+        for lin, act in dense:
+            modules.append(lin)
+            if act is not None:
+                modules.append(act)
+        metadata = {"generator": "tools/make_reference.py", "case": name,
+                    "seed": case["seed"], "description": case["description"]}
+        model_file = f"{name}.gru.json"
+        model_path = os.path.join(norm_dir, model_file)
+        # self_check=False: the tests check these models against their .ref.json files.
+        ge.export(nn.Sequential(*modules), path=model_path, metadata=metadata, self_check=False,
+                  input_normalization=case.get("input_norm"),
+                  output_normalization=case.get("output_norm"))
+        with open(model_path, encoding="utf-8") as f:
+            m = json.load(f)
+        check_roundtrip(grus, dense, m, case)
+        for key, want in (("input_normalization", case.get("input_norm")),
+                          ("output_normalization", case.get("output_norm"))):
+            if want is None:
+                assert key not in m, f"{name}: unexpected {key}"
+                continue
+            for part, values in zip(("mean", "std"), want):
+                got = np.asarray(m[key][part], dtype=np.float32)
+                assert np.array_equal(got, np.asarray(values, dtype=np.float32)), \
+                    f"{name}: {key}.{part} round trip"
+        if validator is not None:
+            errors = sorted(validator.iter_errors(m), key=lambda e: list(e.path))
+            assert not errors, f"{name}: schema: {errors[0].message}"
+        params = count_params(m)
+
+        rng = np.random.default_rng(1000 + case["seed"])
+        z = rng.standard_normal((STEPS, case["input_size"]), dtype=np.float32)
+        if "input_normalization" in m:
+            in_mean = np.asarray(m["input_normalization"]["mean"], dtype=np.float32)
+            in_std = np.asarray(m["input_normalization"]["std"], dtype=np.float32)
+            inputs = (in_mean + in_std * z).astype(np.float32)          # raw units
+            normalized = ((inputs - in_mean) / in_std).astype(np.float32)
+        else:
+            inputs = normalized = z
+        outputs, final_state = torch_run(grus, dense, normalized)
+        if "output_normalization" in m:
+            out_mean = np.asarray(m["output_normalization"]["mean"], dtype=np.float32)
+            out_std = np.asarray(m["output_normalization"]["std"], dtype=np.float32)
+            outputs = ((outputs * out_std).astype(np.float32) + out_mean).astype(np.float32)
+        np_out, np_final = numpy_run(m, inputs)
+        rel = max(float(np.max(np.abs(outputs - np_out) / np.maximum(np.abs(np_out), 1.0))),
+                  float(np.max(np.abs(final_state - np_final) / np.maximum(np.abs(np_final), 1.0))))
+        assert rel < NORMALIZED_TOL, f"{name}: numpy vs PyTorch differ by {rel} (relative)"
+        write_reference(os.path.join(norm_dir, f"{name}.ref.json"), model_file,
+                        inputs, outputs, final_state, outputs_f32=True)
+
+        hidden = [l["hidden_size"] for l in m["layers"] if l["type"] == "gru"]
+        index.append({"name": name, "description": case["description"],
+                      "input_size": case["input_size"], "output_size": int(outputs.shape[1]),
+                      "hidden_sizes": hidden, "linear_before_reset": True, "params": params})
+        summary.append((name, "in" if "input_normalization" in m else "-",
+                        "out" if "output_normalization" in m else "-", params,
+                        f"rel|torch-np64|={rel:.1e}"))
+    with open(os.path.join(norm_dir, "normalized_cases.json"), "w", encoding="utf-8",
+              newline="\n") as f:
+        f.write("[\n" + ",\n".join(json.dumps(c) for c in index) + "\n]\n")
+    for r in summary:
+        print("  ".join(str(v) for v in r))
+    print(f"{len(summary)} normalized cases in {norm_dir}")
+
+
 def load_validator():
     try:
         import jsonschema
@@ -449,6 +565,10 @@ def main(argv=None):
                 if os.path.isfile(os.path.join(out_dir, f)))
     print(f"{len(summary)} cases, {sum(r[5] for r in summary)} parameters, "
           f"{total / 1e6:.2f} MB in {out_dir}")
+
+    # Models with input / output normalization into <out>/normalized/
+    print()
+    write_normalized_cases(out_dir, validator)
 
     # ONNX reference models (tools/onnx_cases.py) into <out>/onnx/
     import onnx_cases

@@ -33,6 +33,9 @@ public static class ReferenceModelCatalog
         "cho_stacked2_in1_h13_h5_sigmoid1",
         "cho_in16_h64_tanh4",
         "cho_bias_hh_only_in3_h13_linear2",
+        "norm_in_out_in2_h8_linear1",
+        "norm_in_only_in3_h5_softmax3",
+        "norm_out_only_in1_h13_h5_tanh2",
         "onnx_gru_only",
         "onnx_bf_stacked2_linear3",
         "onnx_stacked3_softmax4",
@@ -102,6 +105,9 @@ public static class ReferenceModelCatalog
             case "onnx_v_constants": visitor.Visit<OnnxVConstants>(name); break;
             case "onnx_v_identity": visitor.Visit<OnnxVIdentity>(name); break;
             case "onnx_v_float_data": visitor.Visit<OnnxVFloatData>(name); break;
+            case "norm_in_out_in2_h8_linear1": visitor.Visit<NormInOutIn2H8Linear1>(name); break;
+            case "norm_in_only_in3_h5_softmax3": visitor.Visit<NormInOnlyIn3H5Softmax3>(name); break;
+            case "norm_out_only_in1_h13_h5_tanh2": visitor.Visit<NormOutOnlyIn1H13H5Tanh2>(name); break;
             default: throw new System.ArgumentException($"No compiled reference model is named '{name}'.", nameof(name));
         }
     }

@@ -244,6 +244,18 @@ internal static class ModelEmitter
         w.Line();
     }
 
+    // Small constant vectors: a ReadOnlySpan over a constant array is static data, never allocated.
+    private static void EmitNormalization(CodeWriter w, string which, Normalization? normalization)
+    {
+        if (normalization is null) return;
+        w.Line($"private static {ReadOnlySpan} __GruTiny_{which}Mean => new float[] {{ {FloatList(normalization.Mean)} }};");
+        w.Line($"private static {ReadOnlySpan} __GruTiny_{which}Std => new float[] {{ {FloatList(normalization.Std)} }};");
+        w.Line();
+    }
+
+    private static string FloatList(float[] values) =>
+        string.Join(", ", values.Select(v => v.ToString("G9", CultureInfo.InvariantCulture) + "f"));
+
     private static void EmitAdvance(CodeWriter w, ModelDescription model, WorkLayout layout)
     {
         w.Line("// Advances n steps: each GRU layer projects the inputs of all n steps at once, then recurs step by step;");
@@ -273,6 +285,13 @@ internal static class ModelEmitter
 
         LayerDescription[] layers = model.Layers;
         string source = "inputs", sourceStride = "InputSize";
+        if (model.InputNormalization is not null)
+        {
+            w.Line("// input_normalization: x' = (x − mean) / std, into a buffer of its own (the caller's input is read-only).");
+            w.Line($"{Span} normalized = work.Slice(n * ({at} * __GruTiny_HiddenStride + {layout.DenseBuffers} * __GruTiny_DenseStride), n * InputSize);");
+            w.Line($"{Kernels}.NormalizationKernel.Normalize(inputs, __GruTiny_InputMean, __GruTiny_InputStd, normalized, n);");
+            source = "normalized";
+        }
         int stateOffset = 0, gruIndex = 0, denseIndex = 0;
         for (int i = 0; i < layers.Length; i++)
         {
@@ -311,8 +330,16 @@ internal static class ModelEmitter
             }
         }
 
+        if (model.OutputNormalization is not null)
+        {
+            w.Line("// output_normalization: y = y' · std + mean, in place on the rows just written.");
+            w.Line($"{Kernels}.NormalizationKernel.Denormalize(outputs.Slice(0, n * OutputSize), __GruTiny_OutputMean, __GruTiny_OutputStd, n);");
+        }
+
         w.Close();
         w.Line();
+        EmitNormalization(w, "Input", model.InputNormalization);
+        EmitNormalization(w, "Output", model.OutputNormalization);
 
         int stateLength = model.Layers.OfType<GruLayerDescription>().Sum(g => KernelLayout.Padded(g.HiddenSize));
         w.Line("// The hidden states of the GRU layers, each padded to whole Vector128 blocks; inline, so a struct");

@@ -34,6 +34,7 @@ internal sealed class WorkLayout
         DenseStride = denses.Length >= 2 ? denses.Take(denses.Length - 1).Max(d => KernelLayout.Padded(d.OutputSize)) : 0;
         DenseBuffers = Math.Min(2, Math.Max(0, denses.Length - 1));
         ScratchLength = grus.Any(g => !g.LinearBeforeReset) ? 2 * HiddenStride : 0;
+        NormalizedInputLength = model.InputNormalization is null ? 0 : model.InputSize;
         OutputSize = model.OutputSize;
         long perStep = PerStepFloats;
         StepFloats = perStep + ScratchLength;
@@ -55,6 +56,9 @@ internal sealed class WorkLayout
     /// <summary>Fixed scratch for <c>linear_before_reset=false</c>.</summary>
     public int ScratchLength { get; }
 
+    /// <summary>Floats per step of normalised input (input_normalization), else 0.</summary>
+    public int NormalizedInputLength { get; }
+
     /// <summary>Outputs per step (the <c>RunFinal</c> row).</summary>
     public int OutputSize { get; }
 
@@ -67,8 +71,8 @@ internal sealed class WorkLayout
     /// <summary>Whether one step fits in <see cref="MaxStackFloats"/>.</summary>
     public bool FitsOnStack => StepFloats <= MaxStackFloats;
 
-    /// <summary>Floats per step of the buffers every call uses: gate rows, hidden rows, intermediate dense rows.</summary>
-    public int StepWork => 3 * HiddenStride + HiddenBuffers * HiddenStride + DenseBuffers * DenseStride;
+    /// <summary>Floats per step of the buffers every call uses: gate rows, hidden rows, intermediate dense rows, the normalised input.</summary>
+    public int StepWork => 3 * HiddenStride + HiddenBuffers * HiddenStride + DenseBuffers * DenseStride + NormalizedInputLength;
 
     /// <summary>Floats per step of a chunk, scratch excluded: <see cref="StepWork"/> and RunFinal's output row.</summary>
     public long PerStepFloats => (long)StepWork + OutputSize;

@@ -24,6 +24,7 @@ public sealed class GruNetwork : IGruModel
     private readonly float[][] _hidden;     // per layer (null for dense): the hidden state
     private readonly float[][] _outputs;    // per layer: this step's output (new hidden state for gru)
     private readonly float[] _gi, _gh, _scratch;
+    private readonly float[] _normalizedInput;   // input_normalization: this step's normalised input
 
     private GruNetwork(ModelDescription model)
     {
@@ -45,6 +46,7 @@ public sealed class GruNetwork : IGruModel
         _gi = new float[3 * widest];
         _gh = new float[3 * widest];
         _scratch = new float[widest];
+        _normalizedInput = new float[model.InputNormalization is null ? 0 : model.InputSize];
     }
 
     /// <summary>Loads a model description from its JSON text.</summary>
@@ -206,6 +208,12 @@ public sealed class GruNetwork : IGruModel
     private void Advance(ReadOnlySpan<float> input, Span<float> output)
     {
         ReadOnlySpan<float> x = input;
+        if (_model.InputNormalization is { } inNorm)
+        {
+            for (int j = 0; j < _normalizedInput.Length; j++) _normalizedInput[j] = (input[j] - inNorm.Mean[j]) / inNorm.Std[j];
+            x = _normalizedInput;
+        }
+
         for (int i = 0; i < _model.Layers.Length; i++)
         {
             switch (_model.Layers[i])
@@ -220,6 +228,13 @@ public sealed class GruNetwork : IGruModel
             }
 
             x = _outputs[i];
+        }
+
+        if (_model.OutputNormalization is { } outNorm)
+        {
+            // In place: a GRU's hidden state was copied out above, and RunFinal reads this buffer.
+            float[] y = _outputs[^1];
+            for (int j = 0; j < y.Length; j++) y[j] = y[j] * outNorm.Std[j] + outNorm.Mean[j];
         }
 
         if (!output.IsEmpty) x.CopyTo(output);

@@ -22,14 +22,22 @@ internal sealed class ModelDescription : IEquatable<ModelDescription>
 {
     private readonly int _hash;
 
-    public ModelDescription(int inputSize, LayerDescription[] layers)
+    public ModelDescription(int inputSize, LayerDescription[] layers, Normalization? inputNormalization = null, Normalization? outputNormalization = null)
     {
         InputSize = inputSize;
         Layers = layers;
+        InputNormalization = inputNormalization;
+        OutputNormalization = outputNormalization;
         int hash = inputSize;
         foreach (LayerDescription layer in layers) hash = hash * 31 + layer.GetHashCode();
-        _hash = hash;
+        _hash = (hash * 31 + (inputNormalization?.GetHashCode() ?? 0)) * 31 + (outputNormalization?.GetHashCode() ?? 0);
     }
+
+    /// <summary>x' = (x − mean) / std before layer 0, or null.</summary>
+    public Normalization? InputNormalization { get; }
+
+    /// <summary>y = y' · std + mean after the last layer, or null.</summary>
+    public Normalization? OutputNormalization { get; }
 
     public int InputSize { get; }
 
@@ -66,6 +74,7 @@ internal sealed class ModelDescription : IEquatable<ModelDescription>
         if (other is null) return false;
         if (ReferenceEquals(this, other)) return true;
         if (_hash != other._hash || InputSize != other.InputSize || Layers.Length != other.Layers.Length) return false;
+        if (!Equals(InputNormalization, other.InputNormalization) || !Equals(OutputNormalization, other.OutputNormalization)) return false;
         for (int i = 0; i < Layers.Length; i++)
             if (!Layers[i].Equals(other.Layers[i])) return false;
         return true;
@@ -200,4 +209,39 @@ internal sealed class DenseLayerDescription : LayerDescription
         && Activation == o.Activation && SameBits(Weight, o.Weight) && SameBits(Bias, o.Bias);
 
     public override int GetHashCode() => _hash;
+}
+
+/// <summary>An element-wise affine map in raw units: mean and standard deviation per feature (std &gt; 0).</summary>
+internal sealed class Normalization : IEquatable<Normalization>
+{
+    public Normalization(float[] mean, float[] std)
+    {
+        Mean = mean;
+        Std = std;
+    }
+
+    public float[] Mean { get; }
+
+    public float[] Std { get; }
+
+    public bool Equals(Normalization? other) =>
+        other is not null && Same(Mean, other.Mean) && Same(Std, other.Std);
+
+    public override bool Equals(object? obj) => Equals(obj as Normalization);
+
+    public override int GetHashCode()
+    {
+        int hash = Mean.Length;
+        foreach (float v in Mean) hash = hash * 31 + v.GetHashCode();
+        foreach (float v in Std) hash = hash * 31 + v.GetHashCode();
+        return hash;
+    }
+
+    private static bool Same(float[] a, float[] b)
+    {
+        if (a.Length != b.Length) return false;
+        for (int i = 0; i < a.Length; i++)
+            if (BitConverter.DoubleToInt64Bits(a[i]) != BitConverter.DoubleToInt64Bits(b[i])) return false;
+        return true;
+    }
 }

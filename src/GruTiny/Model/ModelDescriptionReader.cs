@@ -21,7 +21,6 @@ internal static class ModelDescriptionReader
     private static readonly string[] TopLevelKeys = { "format", "input_size", "layers", "metadata", "input_normalization", "output_normalization", "self_check" };
     private static readonly string[] GruKeys = { "type", "hidden_size", "linear_before_reset", "weight_ih", "weight_hh", "bias_ih", "bias_hh" };
     private static readonly string[] DenseKeys = { "type", "activation", "weight", "bias" };
-    private static readonly string[] ReservedTopLevelKeys = { "input_normalization", "output_normalization" };
 
     /// <summary>Reads a model, or says why it cannot.</summary>
     /// <param name="text">The whole file.</param>
@@ -73,12 +72,6 @@ internal static class ModelDescriptionReader
             throw Fail(ModelDiagnosticIds.WrongValueType, $"'format' must be the string \"{FormatTag}\", but it is {format.Value.Describe()}.", format.Value);
         if (format.Value.String != FormatTag)
             throw Fail(ModelDiagnosticIds.UnknownFormat, $"Unknown format \"{Escape(format.Value.String!)}\"; this version of GruTiny reads \"{FormatTag}\".", format.Value);
-
-        foreach (string reserved in ReservedTopLevelKeys)
-        {
-            if (top.TryGetValue(reserved, out JsonProperty? property))
-                throw Fail(ModelDiagnosticIds.UnsupportedFeature, $"'{reserved}' is reserved by the {FormatTag} format but not supported by this version of GruTiny.", property);
-        }
 
         if (top.TryGetValue("metadata", out JsonProperty? metadata) && metadata.Value.Kind != JsonKind.Object)
             throw Fail(ModelDiagnosticIds.WrongValueType, $"'metadata' must be an object, but it is {metadata.Value.Describe()}.", metadata.Value);
@@ -174,7 +167,10 @@ internal static class ModelDescriptionReader
             }
         }
 
-        var model = new ModelDescription(inputSize, layers);
+        int outputSize = layers[layers.Length - 1].OutputSize;
+        Normalization? inputNormalization = top.TryGetValue("input_normalization", out JsonProperty? inNorm) ? ReadNormalization(inNorm, inputSize, "input_size") : null;
+        Normalization? outputNormalization = top.TryGetValue("output_normalization", out JsonProperty? outNorm) ? ReadNormalization(outNorm, outputSize, "the model's output size") : null;
+        var model = new ModelDescription(inputSize, layers, inputNormalization, outputNormalization);
         selfCheck = top.TryGetValue("self_check", out JsonProperty? check)
             ? SelfCheck.Read(check.Value, model.InputSize, model.OutputSize, model.ParameterCount)
             : null;
@@ -247,6 +243,48 @@ internal static class ModelDescriptionReader
     }
 
     // Checks an object's keys (duplicates first, then unknown ones) and indexes them.
+    private static readonly string[] NormalizationKeys = { "mean", "std" };
+
+    // {"mean": [n numbers], "std": [n numbers > 0]}: x' = (x − mean) / std, or y = y' · std + mean.
+    private static Normalization ReadNormalization(JsonProperty property, int size, string sizeName)
+    {
+        string owner = $"'{property.Name}'";
+        JsonNode node = property.Value;
+        if (node.Kind != JsonKind.Object)
+            throw Fail(ModelDiagnosticIds.WrongValueType, $"{owner} must be an object {{\"mean\": [...], \"std\": [...]}}, but it is {node.Describe()}.", node);
+        Dictionary<string, JsonProperty> keys = Properties(node, owner, NormalizationKeys);
+        float[] mean = Vector(Required(keys, "mean", node, owner), owner, size, sizeName);
+        float[] std = Vector(Required(keys, "std", node, owner), owner, size, sizeName);
+        for (int i = 0; i < std.Length; i++)
+        {
+            if (!(std[i] > 0))
+                throw Fail(ModelDiagnosticIds.InvalidSize, $"{owner}: std[{i}] is {std[i].ToString("R", CultureInfo.InvariantCulture)}; every std must be greater than 0.", keys["std"].Value.Items![i]);
+        }
+
+        return new Normalization(mean, std);
+    }
+
+    private static float[] Vector(JsonProperty property, string owner, int size, string sizeName)
+    {
+        JsonNode node = property.Value;
+        if (node.Kind != JsonKind.Array)
+            throw Fail(ModelDiagnosticIds.WrongValueType, $"{owner}: '{property.Name}' must be an array of {size} numbers ({sizeName}), but it is {node.Describe()}.", node);
+        if (node.Items!.Count != size)
+            throw Fail(ModelDiagnosticIds.TensorShape, $"{owner}: '{property.Name}' has {node.Items.Count} numbers; expected {size} ({sizeName}).", node);
+        var values = new float[size];
+        for (int i = 0; i < size; i++)
+        {
+            JsonNode item = node.Items[i];
+            if (item.Kind != JsonKind.Number)
+                throw Fail(ModelDiagnosticIds.WrongValueType, $"{owner}: {property.Name}[{i}] must be a number, but it is {item.Describe()}.", item);
+            if (float.IsNaN(item.Number) || float.IsInfinity(item.Number))
+                throw Fail(ModelDiagnosticIds.NonFiniteWeight, $"{owner}: {property.Name}[{i}] is {(float.IsNaN(item.Number) ? "NaN" : item.Number > 0 ? "+Infinity" : "-Infinity")}; it must be finite.", item);
+            values[i] = item.Number;
+        }
+
+        return values;
+    }
+
     private static Dictionary<string, JsonProperty> Properties(JsonNode node, string owner, string[] allowed)
     {
         var result = new Dictionary<string, JsonProperty>(StringComparer.Ordinal);

@@ -46,6 +46,8 @@ internal sealed class ReferenceModel
     {
         double[] x = new double[input.Length];
         for (int i = 0; i < input.Length; i++) x[i] = input[i];
+        if (_model.InputNormalization is { } inNorm)
+            for (int i = 0; i < x.Length; i++) x[i] = (x[i] - inNorm.Mean[i]) / inNorm.Std[i];
         for (int l = 0; l < _model.Layers.Length; l++)
         {
             x = _model.Layers[l] switch
@@ -56,6 +58,8 @@ internal sealed class ReferenceModel
             };
         }
 
+        if (_model.OutputNormalization is { } outNorm)
+            for (int j = 0; j < x.Length; j++) x[j] = x[j] * outNorm.Std[j] + outNorm.Mean[j];
         return (double[])x.Clone();
     }
 

@@ -40,6 +40,10 @@ public sealed class AllocationTests
         AssertNone(AllocatedBytes<OnnxClassifierH13>());         // last-step output, Gemm + Softmax
     }
 
+    [Fact]
+    public void Normalized_model_allocates_nothing_from_the_first_call() =>
+        AssertNone(AllocatedBytes<NormInOutIn2H8Linear1>());  // input and output normalisation constants
+
     private static void AssertNone(long bytes) => Assert.True(bytes == 0, $"{bytes} bytes allocated");
 
     private static long AllocatedBytes<T>() where T : IGruModel, IRunFinal, new()

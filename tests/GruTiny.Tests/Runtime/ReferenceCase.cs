@@ -23,8 +23,15 @@ public sealed class ReferenceCase
 
     public static string OnnxDirectory => Path.Combine(ModelsDirectory, "onnx");
 
-    /// <summary>Every case: the grutiny/1 descriptions, then the ONNX files.</summary>
-    public static string[] Names() => CaseNames(Path.Combine(ModelsDirectory, "cases.json")).Concat(OnnxNames()).ToArray();
+    public static string NormalizedDirectory => Path.Combine(ModelsDirectory, "normalized");
+
+    /// <summary>Every case: the grutiny/1 descriptions, those with input/output normalisation, then the ONNX files.</summary>
+    public static string[] Names() => CaseNames(Path.Combine(ModelsDirectory, "cases.json"))
+        .Concat(CaseNames(Path.Combine(NormalizedDirectory, "normalized_cases.json")))
+        .Concat(OnnxNames()).ToArray();
+
+    private static string DirectoryOf(string name) =>
+        new[] { ModelsDirectory, NormalizedDirectory }.FirstOrDefault(d => File.Exists(Path.Combine(d, name + ".ref.json"))) ?? OnnxDirectory;
 
     public static string[] OnnxNames() => CaseNames(Path.Combine(OnnxDirectory, "onnx_cases.json"));
 
@@ -41,8 +48,8 @@ public sealed class ReferenceCase
     /// <summary>The model file of a case: its .gru.json description or its .onnx file.</summary>
     public static string ModelPath(string name)
     {
-        string json = Path.Combine(ModelsDirectory, name + ".gru.json");
-        return File.Exists(json) ? json : Path.Combine(OnnxDirectory, name + ".onnx");
+        string directory = DirectoryOf(name);
+        return Path.Combine(directory, name + (directory == OnnxDirectory ? ".onnx" : ".gru.json"));
     }
 
     private static string[] CaseNames(string file)
@@ -53,7 +60,7 @@ public sealed class ReferenceCase
 
     public static ReferenceCase Load(string name)
     {
-        string directory = File.Exists(Path.Combine(ModelsDirectory, name + ".ref.json")) ? ModelsDirectory : OnnxDirectory;
+        string directory = DirectoryOf(name);
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, name + ".ref.json")));
         JsonElement root = doc.RootElement;
         float[][] inputs = root.GetProperty("inputs").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetSingle()).ToArray()).ToArray();
