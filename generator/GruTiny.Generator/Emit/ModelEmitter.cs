@@ -244,17 +244,21 @@ internal static class ModelEmitter
         w.Line();
     }
 
-    // Small constant vectors: a ReadOnlySpan over a constant array is static data, never allocated.
+    // Mean and std as string literals read back as floats, like the weights (WeightBlob): a span over a
+    // constant float array allocates on every call in Debug builds.
     private static void EmitNormalization(CodeWriter w, string which, Normalization? normalization)
     {
         if (normalization is null) return;
-        w.Line($"private static {ReadOnlySpan} __GruTiny_{which}Mean => new float[] {{ {FloatList(normalization.Mean)} }};");
-        w.Line($"private static {ReadOnlySpan} __GruTiny_{which}Std => new float[] {{ {FloatList(normalization.Std)} }};");
+        foreach ((string name, float[] values) in new[] { ("Mean", normalization.Mean), ("Std", normalization.Std) })
+        {
+            var sb = new StringBuilder();
+            WeightBlob.AppendLiteral(sb, values);
+            w.Line($"// {which.ToLowerInvariant()}_normalization {name.ToLowerInvariant()}: {string.Join(", ", values.Select(v => v.ToString("G9", CultureInfo.InvariantCulture)))}");
+            w.Line($"private static {ReadOnlySpan} __GruTiny_{which}{name} => global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>({sb});");
+        }
+
         w.Line();
     }
-
-    private static string FloatList(float[] values) =>
-        string.Join(", ", values.Select(v => v.ToString("G9", CultureInfo.InvariantCulture) + "f"));
 
     private static void EmitAdvance(CodeWriter w, ModelDescription model, WorkLayout layout)
     {
