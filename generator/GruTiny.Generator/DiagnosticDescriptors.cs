@@ -60,8 +60,20 @@ internal static class DiagnosticDescriptors
         "Type containing a GruModel type must be partial", "'{0}' contains the GruModel type '{1}' and must also be declared partial");
     public static readonly DiagnosticDescriptor TargetFileLocal = Error(ModelDiagnosticIds.TargetFileLocal,
         "GruModel type must not be file-local", "'{0}' is a file-local type; the generated members live in another file, so the type must not be declared 'file'");
+    public static readonly DiagnosticDescriptor MultipleModels = Error(ModelDiagnosticIds.MultipleModels,
+        "GruModel type has more than one [GruModel]", "'{0}' has {1} [GruModel] attributes (on its partial declarations); a type compiles exactly one model");
+    public static readonly DiagnosticDescriptor MemberNameClash = Error(ModelDiagnosticIds.MemberNameClash,
+        "GruModel type declares a member GruTiny generates", "'{0}' declares '{1}', which GruTiny generates for every model; rename your member");
+    public static readonly DiagnosticDescriptor InvalidMaxParameters = Error(ModelDiagnosticIds.InvalidMaxParameters,
+        "Invalid GruTinyMaxParameters", "The MSBuild property GruTinyMaxParameters is '{0}'; it must be a whole number from 1 to 100000000 (the default, 2000000, is used)");
     public static readonly DiagnosticDescriptor InvalidModelPath = Error(ModelDiagnosticIds.InvalidModelPath,
         "GruModel path is empty", "The model path of '{0}' is empty; give the model file's path relative to the project directory");
+
+    public static readonly DiagnosticDescriptor DefensiveCopy = new(ModelDiagnosticIds.DefensiveCopy,
+        "State-changing call on a read-only copy of a model",
+        "'{0}' is called on a copy of the {1} model in {2}: the copy's state changes, the model's never does; store the model in a non-readonly field or pass it by ref",
+        Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/grutiny/grutiny/blob/main/docs/diagnostics.md#grut050");
 
     public static readonly DiagnosticDescriptor InternalError = Error(ModelDiagnosticIds.InternalError,
         "GruTiny generator failed", "GruTiny could not compile the model for '{0}': {1}. Please report this with the model file.");

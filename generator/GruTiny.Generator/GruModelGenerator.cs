@@ -73,9 +73,16 @@ public sealed class GruModelGenerator : IIncrementalGenerator
             .Collect()
             .Select(static (all, _) => all.Where(r => r.Target.Error is null).Select(r => r.ResolvedPath).Distinct(StringComparer.Ordinal).OrderBy(p => p, StringComparer.Ordinal).ToEquatableArray());
 
+        // GruTinyMaxParameters caps what a model file may hold; it is checked before tensors are converted.
+        IncrementalValueProvider<string?> maxParametersText = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) =>
+                options.GlobalOptions.TryGetValue("build_property.GruTinyMaxParameters", out string? value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null);
+        IncrementalValueProvider<long> maxParameters = maxParametersText.Select(static (text, _) => ParseMaxParameters(text) ?? ModelDescriptionReader.DefaultMaxParameters);
+
         IncrementalValueProvider<EquatableArray<ModelFileSpec>> modelFiles = context.AdditionalTextsProvider
             .Combine(requestedPaths)
-            .Select(static (pair, ct) => ReadModelFile(pair.Left, pair.Right, ct))
+            .Combine(maxParameters)
+            .Select(static (pair, ct) => ReadModelFile(pair.Left.Left, pair.Left.Right, pair.Right, ct))
             .WithTrackingName(TrackingNames.ModelFiles)
             .Collect()
             .Select(static (all, _) => all.ToEquatableArray());
@@ -85,9 +92,13 @@ public sealed class GruModelGenerator : IIncrementalGenerator
             .Select(static (options, _) =>
                 options.GlobalOptions.TryGetValue("build_property.GruTinySelfCheckTolerance", out string? value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null);
 
+        IncrementalValueProvider<BuildSettings> settings = tolerance
+            .Combine(maxParametersText)
+            .Select(static (pair, _) => new BuildSettings(pair.Left, ParseMaxParameters(pair.Right) is null ? pair.Right : null));
+
         IncrementalValuesProvider<GenerationSpec> generation = requests
             .Combine(modelFiles)
-            .Combine(tolerance)
+            .Combine(settings)
             .Select(static (pair, _) => Join(pair.Left.Left.Target, pair.Left.Left.ResolvedPath, pair.Left.Right, pair.Right))
             .WithTrackingName(TrackingNames.Generation);
 
@@ -124,7 +135,12 @@ public sealed class GruModelGenerator : IIncrementalGenerator
 
     // Reads an additional file only when a target refers to it: other AdditionalFiles (settings, other
     // generators' inputs) are never parsed.
-    private static ModelFileSpec ReadModelFile(AdditionalText file, EquatableArray<string> requested, CancellationToken cancellationToken)
+    /// <summary>The MSBuild property's value, null when it is absent or invalid.</summary>
+    private static long? ParseMaxParameters(string? text) =>
+        text is null ? ModelDescriptionReader.DefaultMaxParameters
+        : long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long value) && value >= 1 && value <= 100_000_000 ? value : null;
+
+    private static ModelFileSpec ReadModelFile(AdditionalText file, EquatableArray<string> requested, long maxParameters, CancellationToken cancellationToken)
     {
         string path = ModelPathResolver.Normalize(file.Path);
         if (!requested.Contains(path)) return new ModelFileSpec(path, null, null);
@@ -137,15 +153,15 @@ public sealed class GruModelGenerator : IIncrementalGenerator
             {
                 // Never GetText() on an .onnx file: the compiler decodes AdditionalFiles as text, fails the build
                 // with CS2015 on a 00 00 byte pair and alters other bytes (docs/design.md, "ONNX import").
-                byte[]? bytes = OnnxFile.ReadBytes(file.Path, ModelDescriptionReader.DefaultMaxParameters, out error);
-                model = bytes is null ? null : OnnxModelReader.TryRead(bytes, ModelDescriptionReader.DefaultMaxParameters, out selfCheck, out error);
+                byte[]? bytes = OnnxFile.ReadBytes(file.Path, maxParameters, out error);
+                model = bytes is null ? null : OnnxModelReader.TryRead(bytes, maxParameters, out selfCheck, out error);
             }
             else
             {
                 SourceText? text = file.GetText(cancellationToken);
                 if (text is null)
                     return new ModelFileSpec(path, null, new ModelFormatError(ModelDiagnosticIds.InvalidJson, "The file could not be read.", 0, 0));
-                model = ModelDescriptionReader.TryRead(text.ToString(), ModelDescriptionReader.DefaultMaxParameters, out selfCheck, out error);
+                model = ModelDescriptionReader.TryRead(text.ToString(), maxParameters, out selfCheck, out error);
             }
 
             // Run once per file, here, so that the result is cached with the file (bounded by SelfCheck.MaxWork).
@@ -158,10 +174,13 @@ public sealed class GruModelGenerator : IIncrementalGenerator
         }
     }
 
-    private static GenerationSpec Join(TargetSpec target, string resolvedPath, EquatableArray<ModelFileSpec> files, string? toleranceText)
+    private static GenerationSpec Join(TargetSpec target, string resolvedPath, EquatableArray<ModelFileSpec> files, BuildSettings settings)
     {
+        string? toleranceText = settings.SelfCheckTolerance;
         if (target.Error is not null)
             return new GenerationSpec(target, null, new[] { target.Error }.ToEquatableArray());
+        if (settings.InvalidMaxParameters is not null)
+            return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.InvalidMaxParameters, target.AttributeLocation, settings.InvalidMaxParameters));
 
         var matches = files.Where(f => string.Equals(f.Path, resolvedPath, StringComparison.Ordinal)).ToList();
         if (matches.Count != 1)
@@ -194,7 +213,15 @@ public sealed class GruModelGenerator : IIncrementalGenerator
                 DiagnosticDescriptors.ForModelError(error.Id), target.AttributeLocation, $"{target.ModelPath}{position}: {error.Message}"));
         }
 
-        var layout = new WorkLayout(file.Model!);
+        ModelDescription model = file.Model!;
+        for (int i = 0; i < model.Layers.Length; i++)
+        {
+            string constant = $"Layer{i}{(model.Layers[i] is GruLayerDescription ? "HiddenSize" : "OutputSize")}";
+            if (target.UserLayerMemberNames.Contains(constant))
+                return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.MemberNameClash, target.AttributeLocation, target.Name, constant));
+        }
+
+        var layout = new WorkLayout(model);
         if (!layout.FitsOnStack)
         {
             return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.ModelTooLarge, target.AttributeLocation,
@@ -253,4 +280,7 @@ public sealed class GruModelGenerator : IIncrementalGenerator
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, null, spec.Target.Name, e.GetType().Name + ": " + e.Message));
         }
     }
+
+    /// <summary>MSBuild properties that affect the diagnostics, not the reading of files.</summary>
+    private sealed record BuildSettings(string? SelfCheckTolerance, string? InvalidMaxParameters);
 }

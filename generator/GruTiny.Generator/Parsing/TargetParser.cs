@@ -54,6 +54,18 @@ internal static class TargetParser
         if (error is null && declaration.Modifiers.Any(SyntaxKind.FileKeyword))
             error = DiagnosticInfo.Create(DiagnosticDescriptors.TargetFileLocal, typeLocation, display);
 
+        // Partial declarations may each carry the attribute; the type would then be generated twice.
+        int attributes = symbol.GetAttributes().Count(a => a.AttributeClass?.ToDisplayString() == AttributeMetadataName);
+        if (error is null && attributes > 1)
+            error = DiagnosticInfo.Create(DiagnosticDescriptors.MultipleModels, attributeLocation, display, attributes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        // Members of the user's own that the generated code would declare again.
+        var userNames = symbol.GetMembers().Where(m => !m.IsImplicitlyDeclared).Select(m => m.Name).Distinct().ToList();
+        string? clash = userNames.FirstOrDefault(n => GeneratedMemberNames.Contains(n) || n.StartsWith("__GruTiny", System.StringComparison.Ordinal) || n.StartsWith("__gruTiny", System.StringComparison.Ordinal));
+        if (error is null && clash is not null)
+            error = DiagnosticInfo.Create(DiagnosticDescriptors.MemberNameClash, attributeLocation, display, clash);
+        var layerNames = userNames.Where(IsLayerConstantName).OrderBy(n => n, System.StringComparer.Ordinal).ToEquatableArray();
+
         bool userLayout = symbol.DeclaringSyntaxReferences
             .Select(r => r.GetSyntax(cancellationToken))
             .OfType<TypeDeclarationSyntax>()
@@ -73,8 +85,19 @@ internal static class TargetParser
             symbol.IsValueType && !userLayout,
             path,
             attributeLocation,
-            error);
+            error,
+            layerNames);
     }
+
+    /// <summary>Members every generated model declares (besides LayerN… constants and __GruTiny… internals).</summary>
+    public static readonly HashSet<string> GeneratedMemberNames = new(System.StringComparer.Ordinal)
+    {
+        "InputSize", "OutputSize", "StateSize", "ParameterCount", "Step", "Run", "RunFinal", "Reset", "CopyStateTo", "SetState",
+    };
+
+    private static bool IsLayerConstantName(string name) =>
+        name.StartsWith("Layer", System.StringComparison.Ordinal)
+        && (name.EndsWith("HiddenSize", System.StringComparison.Ordinal) || name.EndsWith("OutputSize", System.StringComparison.Ordinal));
 
     private static string Unescape(string identifier) => identifier.TrimStart('@');
 

@@ -18,6 +18,7 @@ internal sealed record ContainingTypeSpec(string Keyword, string Name);
 /// <param name="ModelPath">The attribute's path argument, as written.</param>
 /// <param name="AttributeLocation">Where diagnostics about the model are reported.</param>
 /// <param name="Error">Why the type cannot be a model, when it cannot.</param>
+/// <param name="UserLayerMemberNames">The user's own members named like generated layer constants (LayerNHiddenSize, LayerNOutputSize): a clash only if the model has that layer.</param>
 internal sealed record TargetSpec(
     string? Namespace,
     EquatableArray<ContainingTypeSpec> ContainingTypes,
@@ -28,7 +29,8 @@ internal sealed record TargetSpec(
     bool NeedsAutoLayout,
     string ModelPath,
     LocationInfo? AttributeLocation,
-    DiagnosticInfo? Error)
+    DiagnosticInfo? Error,
+    EquatableArray<string> UserLayerMemberNames = default)
 {
     /// <summary>
     /// What emitting the source depends on: everything but positions, so that moving the declaration (typing

@@ -107,10 +107,12 @@ public sealed class GruNetwork : IGruModel
         options ??= GruNetworkLoadOptions.Default;
         if (!(options.SelfCheckTolerance > 0))
             throw new ArgumentOutOfRangeException(nameof(options), options.SelfCheckTolerance, "SelfCheckTolerance must be positive.");
+        if (options.MaxParameters < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxParameters, "MaxParameters must be at least 1.");
         (ModelDescription? Model, SelfCheck? Check, ModelFormatError? Error) result;
         try
         {
-            result = read(input, ModelDescriptionReader.DefaultMaxParameters);
+            result = read(input, options.MaxParameters);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -14,6 +14,12 @@ public sealed class GruNetworkLoadOptions
     /// </summary>
     public bool VerifySelfCheck { get; init; } = true;
 
+    /// <summary>
+    /// The most weights and biases a model may hold, checked before its tensors are converted (the generator's
+    /// MSBuild property GruTinyMaxParameters). Default 2,000,000.
+    /// </summary>
+    public long MaxParameters { get; init; } = 2_000_000;
+
     /// <summary>The relative tolerance of the self-check. Default 1e-4 (the generator's default).</summary>
     public double SelfCheckTolerance { get; init; } = 1e-4;
 }

@@ -43,6 +43,10 @@ internal static class ModelDiagnosticIds
     public const string ContainingTypeNotPartial = "GRUT024";
     public const string InvalidModelPath = "GRUT025";
     public const string TargetFileLocal = "GRUT026";
+    public const string MultipleModels = "GRUT027";
+    public const string MemberNameClash = "GRUT028";
+    public const string InvalidMaxParameters = "GRUT044";
+    public const string DefensiveCopy = "GRUT050";
 
     public const string InternalError = "GRUT099";
 }

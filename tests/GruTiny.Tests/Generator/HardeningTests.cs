@@ -1,0 +1,128 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading.Tasks;
+using GruTiny.Generator;
+using GruTiny.Generator.Analyzers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Xunit;
+using static GruTiny.Tests.Generator.GeneratorHarness;
+
+namespace GruTiny.Tests.Generator;
+
+/// <summary>
+/// Mistakes in the user's code around a model: two [GruModel] on one type, members that clash with generated
+/// ones, an invalid parameter cap, and state-changing calls on read-only copies (GRUT050).
+/// </summary>
+public sealed class HardeningTests
+{
+    [Fact]
+    public void Two_attributes_on_partial_declarations_are_GRUT027_not_a_crash()
+    {
+        const string source = """
+            /// <summary>Model.</summary>
+            [GruTiny.GruModel("models/tiny.gru.json")]
+            public partial struct M;
+            [GruTiny.GruModel("models/tiny.gru.json")]
+            public partial struct M;
+            """;
+        GeneratorResult result = Generate(source, ModelFile("models/tiny.gru.json", TinyModelJson));
+        Assert.NotEmpty(result.Diagnostics);
+        Assert.All(result.Diagnostics, d => Assert.Equal("GRUT027", d.Id));
+        Assert.Contains("2 [GruModel] attributes", result.Diagnostics[0].GetMessage());
+        Assert.Empty(result.Run.Results.Single().GeneratedSources);
+    }
+
+    [Theory]
+    [InlineData("public void Step(float x) { }", "Step")]
+    [InlineData("public const int InputSize = 3;", "InputSize")]
+    [InlineData("private int __GruTiny_Mine;", "__GruTiny_Mine")]
+    [InlineData("public const int Layer1OutputSize = 7;", "Layer1OutputSize")] // tiny: layer 1 is dense
+    public void A_member_the_generator_also_declares_is_GRUT028(string member, string name)
+    {
+        string source = $$"""
+            /// <summary>Model.</summary>
+            [GruTiny.GruModel("models/tiny.gru.json")]
+            public partial class M { {{member}} }
+            """;
+        Diagnostic diagnostic = Assert.Single(Generate(source, ModelFile("models/tiny.gru.json", TinyModelJson)).Diagnostics);
+        Assert.Equal("GRUT028", diagnostic.Id);
+        Assert.Contains($"'{name}'", diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void A_layer_constant_name_for_a_layer_the_model_lacks_is_fine()
+    {
+        const string source = """
+            /// <summary>Model.</summary>
+            [GruTiny.GruModel("models/tiny.gru.json")]
+            public partial class M
+            {
+                /// <summary>Mine.</summary>
+                public const int Layer5HiddenSize = 1;
+            }
+            """;
+        GeneratorResult result = Generate(source, ModelFile("models/tiny.gru.json", TinyModelJson));
+        Assert.Empty(result.Diagnostics);
+        CompileAndLoad(result.Output);
+    }
+
+    [Theory]
+    [InlineData("50", "GRUT015")]      // tiny has 71 parameters
+    [InlineData("71", null)]
+    [InlineData("1e6", "GRUT044")]
+    [InlineData("0", "GRUT044")]
+    public void The_parameter_cap_is_an_msbuild_property(string cap, string? expected)
+    {
+        const string source = """
+            /// <summary>Model.</summary>
+            [GruTiny.GruModel("models/tiny.gru.json")]
+            public partial struct M;
+            """;
+        GeneratorDriver driver = CreateDriver([ModelFile("models/tiny.gru.json", TinyModelJson)],
+            new Dictionary<string, string> { ["build_property.ProjectDir"] = ProjectDir, ["build_property.GruTinyMaxParameters"] = cap });
+        driver.RunGeneratorsAndUpdateCompilation(CreateCompilation(source), out _, out ImmutableArray<Diagnostic> diagnostics);
+        if (expected is null) Assert.Empty(diagnostics);
+        else Assert.Equal(expected, Assert.Single(diagnostics).Id);
+    }
+
+    [Fact]
+    public async Task Calls_on_read_only_copies_of_a_struct_model_are_GRUT050()
+    {
+        const string source = """
+            using System;
+            /// <summary>Model.</summary>
+            [GruTiny.GruModel("models/tiny.gru.json")]
+            public partial struct M;
+            /// <summary>Model.</summary>
+            [GruTiny.GruModel("models/tiny.gru.json")]
+            public partial class C;
+            /// <summary>User code.</summary>
+            public sealed class Service
+            {
+                private readonly M _frozen;
+                private M _live;
+                private readonly C _reference = new();
+                /// <summary>Uses them.</summary>
+                public void Use(in M byIn, ref M byRef, ReadOnlySpan<float> x, Span<float> y)
+                {
+                    _frozen.Step(x, y);          // GRUT050
+                    byIn.Reset();                // GRUT050
+                    _live.Step(x, y);
+                    byRef.Step(x, y);
+                    _reference.Step(x, y);       // a class: no copy
+                    ref readonly M alias = ref _live;
+                    alias.Run(x, y);             // GRUT050
+                    _ = _frozen.InputSize;
+                }
+            }
+            """;
+        GeneratorResult result = Generate(source, ModelFile("models/tiny.gru.json", TinyModelJson));
+        ImmutableArray<Diagnostic> found = await result.Output.WithAnalyzers([new DefensiveCopyAnalyzer()]).GetAnalyzerDiagnosticsAsync();
+        Assert.Equal(new[] { "Step", "Reset", "Run" }, found.Select(d => d.GetMessage().Split('\'')[1]));
+        Assert.All(found, d => Assert.Equal(("GRUT050", DiagnosticSeverity.Warning), (d.Id, d.Severity)));
+        Assert.Contains("readonly field '_frozen'", found[0].GetMessage());
+        Assert.Contains("'in' parameter 'byIn'", found[1].GetMessage());
+    }
+}
