@@ -66,6 +66,9 @@ internal static class DiagnosticDescriptors
         "GruModel type declares a member GruTiny generates", "'{0}' declares '{1}', which GruTiny generates for every model; rename your member");
     public static readonly DiagnosticDescriptor InvalidMaxParameters = Error(ModelDiagnosticIds.InvalidMaxParameters,
         "Invalid GruTinyMaxParameters", "The MSBuild property GruTinyMaxParameters is '{0}'; it must be a whole number from 1 to 100000000 (the default, 2000000, is used)");
+    public static readonly DiagnosticDescriptor ModelsTooLargeTogether = Error(ModelDiagnosticIds.ModelsTooLargeTogether,
+        "Models too large for one assembly",
+        "'{0}' needs {1} bytes of string literals; the {2} model(s) of this project need {3} together, more than the {4} an assembly can hold beside its own strings (compiler limit CS8103): move models to another assembly or make them smaller");
     public static readonly DiagnosticDescriptor InvalidModelPath = Error(ModelDiagnosticIds.InvalidModelPath,
         "GruModel path is empty", "The model path of '{0}' is empty; give the model file's path relative to the project directory");
 

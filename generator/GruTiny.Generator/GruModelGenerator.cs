@@ -106,6 +106,12 @@ public sealed class GruModelGenerator : IIncrementalGenerator
             .Select(static (spec, _) => spec.Diagnostics)
             .WithTrackingName(TrackingNames.Diagnostics);
 
+        // All models of a compilation share the compiler's 16 MB of user strings (CS8103): over it, nothing is
+        // emitted and each model says why, instead of a compiler error that names no model.
+        IncrementalValueProvider<EquatableArray<DiagnosticInfo>> budget = generation
+            .Collect()
+            .Select(static (all, _) => UserStringBudget.Check(all.Where(g => g.Model is not null).Select(g => (g.Target, g.Model!))));
+
         IncrementalValuesProvider<EmitSpec> emits = generation
             .Where(static spec => spec.Model is not null)
             .Select(static (spec, _) => new EmitSpec(spec.Target.WithoutLocations(), spec.Model!))
@@ -115,7 +121,14 @@ public sealed class GruModelGenerator : IIncrementalGenerator
         {
             foreach (DiagnosticInfo diagnostic in list) spc.ReportDiagnostic(diagnostic.ToDiagnostic());
         });
-        context.RegisterSourceOutput(emits, static (spc, spec) => Emit(spc, spec));
+        context.RegisterSourceOutput(budget, static (spc, list) =>
+        {
+            foreach (DiagnosticInfo diagnostic in list) spc.ReportDiagnostic(diagnostic.ToDiagnostic());
+        });
+        context.RegisterSourceOutput(emits.Combine(budget.Select(static (list, _) => list.Any())), static (spc, pair) =>
+        {
+            if (!pair.Right) Emit(spc, pair.Left);
+        });
     }
 
     private static TargetSpec ParseTarget(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)

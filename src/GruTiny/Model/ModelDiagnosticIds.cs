@@ -46,6 +46,7 @@ internal static class ModelDiagnosticIds
     public const string MultipleModels = "GRUT027";
     public const string MemberNameClash = "GRUT028";
     public const string InvalidMaxParameters = "GRUT044";
+    public const string ModelsTooLargeTogether = "GRUT045";
     public const string DefensiveCopy = "GRUT050";
 
     public const string InternalError = "GRUT099";

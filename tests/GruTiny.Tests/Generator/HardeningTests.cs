@@ -125,4 +125,41 @@ public sealed class HardeningTests
         Assert.Contains("readonly field '_frozen'", found[0].GetMessage());
         Assert.Contains("'in' parameter 'byIn'", found[1].GetMessage());
     }
+
+    [Fact]
+    public void Models_that_together_exceed_the_compilers_user_string_limit_are_GRUT045()
+    {
+        // gru 1 → 800: 1.92 million weights each (under the 2 million cap), about 7.7 MB of string literals.
+        static string Big(int first)
+        {
+            var sb = new System.Text.StringBuilder("""{"format":"grutiny/1","input_size":1,"layers":[{"type":"gru","hidden_size":800,"linear_before_reset":true,"weight_ih":[""");
+            for (int r = 0; r < 2400; r++) sb.Append(r == 0 ? $"[{first}]" : ",[0]");
+            sb.Append("],\"weight_hh\":[");
+            string zeros = "[" + string.Join(",", Enumerable.Repeat("0", 800)) + "]";
+            for (int r = 0; r < 2400; r++) sb.Append(r == 0 ? "" : ",").Append(zeros);
+            return sb.Append("]}]}").ToString();
+        }
+
+        const string two = """
+            /// <summary>A.</summary>
+            [GruTiny.GruModel("models/a.gru.json")] public partial class A;
+            /// <summary>A again: the same weights, stored once.</summary>
+            [GruTiny.GruModel("models/a.gru.json")] public partial class A2;
+            /// <summary>B.</summary>
+            [GruTiny.GruModel("models/b.gru.json")] public partial class B;
+            """;
+        AdditionalText a = ModelFile("models/a.gru.json", Big(1)), b = ModelFile("models/b.gru.json", Big(2)), c = ModelFile("models/c.gru.json", Big(3));
+        GeneratorResult fits = Generate(two, a, b);
+        Assert.Empty(fits.Diagnostics);
+        Assert.Equal(3, fits.Run.Results.Single().GeneratedSources.Length);
+
+        GeneratorResult over = Generate(two + """
+            /// <summary>C.</summary>
+            [GruTiny.GruModel("models/c.gru.json")] public partial class C;
+            """, a, b, c);
+        Assert.Equal(4, over.Diagnostics.Length);
+        Assert.All(over.Diagnostics, d => Assert.Equal("GRUT045", d.Id));
+        Assert.Contains("CS8103", over.Diagnostics[0].GetMessage());
+        Assert.Empty(over.Run.Results.Single().GeneratedSources);
+    }
 }
