@@ -177,6 +177,8 @@ ONNX_SELF_CHECK_KEY = "grutiny.self_check"
 SELF_CHECK_MAX_SEQUENCES = 16
 SELF_CHECK_SEQUENCES = 2
 SELF_CHECK_STEPS = 16
+# GruTiny checks at most this many steps x parameters at build time (SelfCheck.MaxWork in the C# code).
+SELF_CHECK_MAX_WORK = 64_000_000
 SELF_CHECK_SEED = 12345
 
 
@@ -660,8 +662,10 @@ def _torch_self_check(mods, input_size, input_norm=None, output_norm=None):
     import torch
     device = _module_device(mods)
     pairs = []
+    params = sum(p.numel() for m in mods for p in m.parameters())
+    steps = max(1, min(SELF_CHECK_STEPS, SELF_CHECK_MAX_WORK // max(1, SELF_CHECK_SEQUENCES * params)))
     with torch.no_grad(), _EvalMode(mods):
-        for inputs in self_check_inputs(input_size):
+        for inputs in self_check_inputs(input_size, SELF_CHECK_SEQUENCES, steps):
             if input_norm is not None:
                 mean, std = input_norm
                 inputs = (mean + std * inputs).astype(np.float32)

@@ -24,9 +24,10 @@ internal static class StdinForecaster
             lineNumber++;
             string text = line.Trim();
             bool missing = text.Length == 0 || text.Equals("nan", StringComparison.OrdinalIgnoreCase);
-            if (!missing && !float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out x[0]))
+            // A non-finite reading would poison the recurrent state for good: refuse it like any other garbage.
+            if (!missing && (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out x[0]) || !float.IsFinite(x[0])))
             {
-                Console.Error.WriteLine($"line {lineNumber}: '{text}' is not a number; skipped.");
+                Console.Error.WriteLine($"line {lineNumber}: '{text}' is not a finite number; skipped.");
                 continue;
             }
 

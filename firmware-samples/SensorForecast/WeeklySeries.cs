@@ -46,6 +46,9 @@ internal sealed class WeeklySeries
             raw.Add(cells.Length > 1 && cells[1].Length > 0 ? double.Parse(cells[1], CultureInfo.InvariantCulture) : double.NaN);
         }
 
+        for (int i = 1; i < weeks.Count; i++)
+            if (weeks[i].DayNumber - weeks[i - 1].DayNumber != 7) throw new InvalidDataException($"{path}: {weeks[i - 1]} and {weeks[i]} are not a week apart.");
+
         var values = new float[raw.Count];
         var observed = new bool[raw.Count];
         for (int i = 0; i < raw.Count; i++)

@@ -79,10 +79,13 @@ public sealed class GruModelGenerator : IIncrementalGenerator
                 options.GlobalOptions.TryGetValue("build_property.GruTinyMaxParameters", out string? value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null);
         IncrementalValueProvider<long> maxParameters = maxParametersText.Select(static (text, _) => ParseMaxParameters(text) ?? ModelDescriptionReader.DefaultMaxParameters);
 
+        // First only whether each item is requested (cheap, re-run when the set of paths changes), then the
+        // reading: an item whose text and requested-ness did not change is not read or checked again.
         IncrementalValueProvider<EquatableArray<ModelFileSpec>> modelFiles = context.AdditionalTextsProvider
             .Combine(requestedPaths)
+            .Select(static (pair, _) => (File: pair.Left, Requested: pair.Right.Contains(ModelPathResolver.Normalize(pair.Left.Path))))
             .Combine(maxParameters)
-            .Select(static (pair, ct) => ReadModelFile(pair.Left.Left, pair.Left.Right, pair.Right, ct))
+            .Select(static (pair, ct) => ReadModelFile(pair.Left.File, pair.Left.Requested, pair.Right, ct))
             .WithTrackingName(TrackingNames.ModelFiles)
             .Collect()
             .Select(static (all, _) => all.ToEquatableArray());
@@ -153,10 +156,10 @@ public sealed class GruModelGenerator : IIncrementalGenerator
         text is null ? ModelDescriptionReader.DefaultMaxParameters
         : long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long value) && value >= 1 && value <= 100_000_000 ? value : null;
 
-    private static ModelFileSpec ReadModelFile(AdditionalText file, EquatableArray<string> requested, long maxParameters, CancellationToken cancellationToken)
+    private static ModelFileSpec ReadModelFile(AdditionalText file, bool requested, long maxParameters, CancellationToken cancellationToken)
     {
         string path = ModelPathResolver.Normalize(file.Path);
-        if (!requested.Contains(path)) return new ModelFileSpec(path, null, null);
+        if (!requested) return new ModelFileSpec(path, null, null);
         try
         {
             ModelDescription? model;
@@ -194,6 +197,10 @@ public sealed class GruModelGenerator : IIncrementalGenerator
             return new GenerationSpec(target, null, new[] { target.Error }.ToEquatableArray());
         if (settings.InvalidMaxParameters is not null)
             return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.InvalidMaxParameters, target.AttributeLocation, settings.InvalidMaxParameters));
+        double tolerance = SelfCheckRunner.DefaultTolerance;
+        if (toleranceText is not null
+            && (!double.TryParse(toleranceText, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out tolerance) || !(tolerance > 0) || double.IsInfinity(tolerance)))
+            return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.InvalidSelfCheckTolerance, target.AttributeLocation, toleranceText));
 
         var matches = files.Where(f => string.Equals(f.Path, resolvedPath, StringComparison.Ordinal)).ToList();
         if (matches.Count != 1)
@@ -238,16 +245,12 @@ public sealed class GruModelGenerator : IIncrementalGenerator
         if (!layout.FitsOnStack)
         {
             return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.ModelTooLarge, target.AttributeLocation,
-                $"{target.ModelPath}: one step needs {layout.StepFloats * 4 / 1024} KiB of working memory; generated code keeps it on the stack and allows at most {WorkLayout.MaxStackFloats * 4 / 1024} KiB (reduce the widest layer)."));
+                $"{target.ModelPath}: one step needs {layout.StepFloats * 4 / 1024} KiB of working memory (the widest GRU layer's gates and hidden rows, the dense layers' rows{(layout.NormalizedInputLength > 0 ? ", and the normalised input" : "")}); generated code keeps it on the stack and allows at most {WorkLayout.MaxStackFloats * 4 / 1024} KiB (reduce the widest layer or the input size)."));
         }
 
         var diagnostics = LargeBlockWarnings(target, file.Model!).ToList();
         if (file.SelfCheck is { } check)
         {
-            double tolerance = SelfCheckRunner.DefaultTolerance;
-            if (toleranceText is not null
-                && (!double.TryParse(toleranceText, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out tolerance) || !(tolerance > 0) || double.IsInfinity(tolerance)))
-                return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.InvalidSelfCheckTolerance, target.AttributeLocation, toleranceText));
             if (!check.Passes(tolerance))
                 return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.SelfCheckFailed, target.AttributeLocation, $"{target.ModelPath}: {check.FailureMessage(tolerance)}"));
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SelfCheckPassed, target.AttributeLocation, $"{target.ModelPath}: {check.PassMessage(tolerance)}"));

@@ -105,14 +105,17 @@ public sealed class GruNetwork : IGruModel
     private static GruNetwork Create<T>(T input, GruNetworkLoadOptions? options, Func<T, long, (ModelDescription? Model, SelfCheck? Check, ModelFormatError? Error)> read)
     {
         options ??= GruNetworkLoadOptions.Default;
-        if (!(options.SelfCheckTolerance > 0))
-            throw new ArgumentOutOfRangeException(nameof(options), options.SelfCheckTolerance, "SelfCheckTolerance must be positive.");
+        if (!(options.SelfCheckTolerance > 0) || double.IsInfinity(options.SelfCheckTolerance))
+            throw new ArgumentOutOfRangeException(nameof(options), options.SelfCheckTolerance, "SelfCheckTolerance must be a positive finite number.");
         if (options.MaxParameters < 1)
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxParameters, "MaxParameters must be at least 1.");
         (ModelDescription? Model, SelfCheck? Check, ModelFormatError? Error) result;
+        SelfCheckResult? check = null;
         try
         {
             result = read(input, options.MaxParameters);
+            if (result.Model is not null && result.Check is not null && options.VerifySelfCheck)
+                check = SelfCheckRunner.Run(result.Model, result.Check);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -122,8 +125,7 @@ public sealed class GruNetwork : IGruModel
         }
 
         if (result.Model is null) throw new GruModelFormatException(result.Error!);
-        if (result.Check is null || !options.VerifySelfCheck) return new GruNetwork(result.Model);
-        SelfCheckResult check = SelfCheckRunner.Run(result.Model, result.Check);
+        if (check is null) return new GruNetwork(result.Model);
         if (!check.Passes(options.SelfCheckTolerance))
             throw new GruModelFormatException(ModelDiagnosticIds.SelfCheckFailed, check.FailureMessage(options.SelfCheckTolerance), 0, 0);
         return new GruNetwork(result.Model) { SelfCheckWorstError = check.WorstRatio };

@@ -17,10 +17,11 @@ internal sealed class SelfCheck : IEquatable<SelfCheck>
     public const int MaxSequences = 16;
 
     /// <summary>
-    /// Work bound: steps over all sequences × parameters (about one multiply-add each). 50 million keeps the
-    /// float64 check under roughly 0.2 s per build on a slow core.
+    /// Work bound: steps over all sequences × parameters (about one multiply-add each). 64 million admits the
+    /// exporter's default (2 × 16 steps) at the default cap of 2 million parameters and keeps the float64 check
+    /// under roughly 0.3 s per build on a slow core.
     /// </summary>
-    public const long MaxWork = 50_000_000;
+    public const long MaxWork = 64_000_000;
 
     public const string OnnxMetadataKey = "grutiny.self_check";
 
@@ -59,6 +60,8 @@ internal sealed class SelfCheck : IEquatable<SelfCheck>
         {
             if (property.Name != "sequences")
                 throw Fail($"{where}: unknown key '{Printable(property.Name)}'; expected only 'sequences'.", property.Line, property.Column);
+            if (sequencesNode is not null)
+                throw Fail($"{where}: duplicate key 'sequences'.", property.Line, property.Column);
             sequencesNode = property.Value;
         }
 
@@ -82,6 +85,9 @@ internal sealed class SelfCheck : IEquatable<SelfCheck>
             }
 
             if (inputs is null || outputs is null) throw Fail($"{owner}: needs both 'inputs' and 'outputs'.", sequence);
+            long rows = inputs.Kind == JsonKind.Array ? inputs.Items!.Count : 0;
+            if ((steps + rows) * Math.Max(1, parameterCount) > MaxWork)
+                throw Fail($"{where}: {steps + rows} steps of a {parameterCount}-parameter model exceed the build-time budget of {MaxWork.ToString(CultureInfo.InvariantCulture)} multiply-adds; use fewer or shorter sequences.", sequence);
             float[] x = Rows(inputs, inputSize, $"{owner}.inputs", "input_size", out int t);
             float[] y = Rows(outputs, outputSize, $"{owner}.outputs", "the model's output size", out int tOut);
             if (t != tOut)
@@ -100,7 +106,7 @@ internal sealed class SelfCheck : IEquatable<SelfCheck>
         if (node.Kind != JsonKind.Array || node.Items!.Count == 0)
             throw Fail($"{owner} must be a non-empty array of rows of {width} numbers ({widthName}).", node);
         count = node.Items.Count;
-        var values = new List<float>(Math.Min(count * width, 1 << 20));
+        var values = new List<float>((int)Math.Min((long)count * width, 1 << 20));
         for (int r = 0; r < count; r++)
         {
             JsonNode row = node.Items[r];

@@ -31,7 +31,7 @@ internal static class SelfCheckRunner
                 for (int j = 0; j < outSize; j++)
                 {
                     double expected = sequence.Outputs[t * outSize + j];
-                    double ratio = Math.Abs(y[j] - expected) / Math.Max(1, Math.Abs(expected));
+                    double ratio = Ratio(y[j], expected, model.OutputNormalization, j);
                     if (double.IsNaN(ratio)) ratio = double.PositiveInfinity;
                     if (ratio > worst.WorstRatio || (t == 0 && s == 0 && j == 0))
                         worst = new SelfCheckResult(ratio, s, t, j, y[j], expected, check.Sequences.Length, 0);
@@ -42,6 +42,16 @@ internal static class SelfCheckRunner
         }
 
         return worst with { TotalSteps = totalSteps };
+    }
+
+    // |y − e| / max(1, |e|), in the model's own (normalised) units when it has output_normalization: in raw
+    // units a large offset (kelvin, ppm) would make the tolerance meaninglessly loose.
+    private static double Ratio(double y, double expected, Normalization? output, int j)
+    {
+        if (output is null) return Math.Abs(y - expected) / Math.Max(1, Math.Abs(expected));
+        double std = output.Std[j];
+        double yn = (y - output.Mean[j]) / std, en = (expected - output.Mean[j]) / std;
+        return Math.Abs(yn - en) / Math.Max(1, Math.Abs(en));
     }
 }
 

@@ -60,6 +60,7 @@ public sealed class DiagnosticTests
         { "GRUT012", Model(top: "\"input_normalization\":{\"mean\":[0],\"std\":[0]},"), ["std[0] is 0", "greater than 0"] },
         { "GRUT008", Model(top: "\"input_normalization\":{\"mean\":[NaN],\"std\":[1]},"), ["mean[0] is NaN"] },
         { "GRUT040", Model(top: "\"self_check\":{},"), ["self_check: missing key 'sequences'"] },
+        { "GRUT040", Model(top: "\"self_check\":{\"sequences\":[{\"inputs\":[[1]],\"outputs\":[[1]]}],\"sequences\":[]},"), ["self_check: duplicate key 'sequences'"] },
         { "GRUT040", Model(top: "\"self_check\":{\"sequences\":[{\"inputs\":[[1]],\"outputs\":[[1],[2]]}]},"), ["self_check.sequences[0]: 1 input rows but 2 output rows"] },
         { "GRUT040", Model(top: "\"self_check\":{\"sequences\":[{\"inputs\":[[1,2]],\"outputs\":[[1]]}]},"), ["self_check.sequences[0].inputs[0] must be a row of 1 numbers"] },
         { "GRUT014", Model(gruLayer: """{"type":"embedding","weight":[[1]]}"""), ["'embedding' layer type is reserved"] },

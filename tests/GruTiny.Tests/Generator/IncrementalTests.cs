@@ -82,6 +82,23 @@ public sealed class IncrementalTests
         Assert.NotEqual(before, result.GeneratedSources.Single().SourceText.ToString());
     }
 
+    [Fact]
+    public void Adding_a_target_for_another_file_does_not_re_read_the_first()
+    {
+        string other = TinyModelJson.Replace("\"linear_before_reset\": true", "\"linear_before_reset\": false").Replace("\"linear_before_reset\":true", "\"linear_before_reset\":false");
+        CSharpCompilation compilation = CreateCompilation(Source);
+        GeneratorDriver driver = CreateDriver([ModelFile("models/tiny.gru.json", TinyModelJson), ModelFile("models/other.gru.json", other)]);
+        driver = driver.RunGenerators(compilation);
+        driver = driver.RunGenerators(compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(
+            "/// <summary>Second.</summary>\n[GruTiny.GruModel(\"models/other.gru.json\")] public partial struct Second;", Parse)));
+
+        var outputs = driver.GetRunResult().Results.Single().TrackedSteps[GruModelGenerator.TrackingNames.ModelFiles]
+            .SelectMany(s => s.Outputs).ToList();
+        var first = outputs.Single(o => o.Value.ToString()!.Contains("tiny.gru.json", System.StringComparison.Ordinal)); // the record prints its Path
+        Assert.True(first.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, first.Reason.ToString());
+        Assert.Contains(outputs, o => o.Reason == IncrementalStepRunReason.Modified);
+    }
+
     // Runs the generator on Source, then again after replacing the file with edit(Source).
     private static GeneratorDriverRunResult RunAfterEditing(System.Func<string, string> edit)
     {
