@@ -109,12 +109,6 @@ public sealed class GruModelGenerator : IIncrementalGenerator
             .Select(static (spec, _) => spec.Diagnostics)
             .WithTrackingName(TrackingNames.Diagnostics);
 
-        // All models of a compilation share the compiler's 16 MB of user strings (CS8103): over it, nothing is
-        // emitted and each model says why, instead of a compiler error that names no model.
-        IncrementalValueProvider<EquatableArray<DiagnosticInfo>> budget = generation
-            .Collect()
-            .Select(static (all, _) => UserStringBudget.Check(all.Where(g => g.Model is not null).Select(g => (g.Target, g.Model!))));
-
         IncrementalValuesProvider<EmitSpec> emits = generation
             .Where(static spec => spec.Model is not null)
             .Select(static (spec, _) => new EmitSpec(spec.Target.WithoutLocations(), spec.Model!))
@@ -124,14 +118,7 @@ public sealed class GruModelGenerator : IIncrementalGenerator
         {
             foreach (DiagnosticInfo diagnostic in list) spc.ReportDiagnostic(diagnostic.ToDiagnostic());
         });
-        context.RegisterSourceOutput(budget, static (spc, list) =>
-        {
-            foreach (DiagnosticInfo diagnostic in list) spc.ReportDiagnostic(diagnostic.ToDiagnostic());
-        });
-        context.RegisterSourceOutput(emits.Combine(budget.Select(static (list, _) => list.Any())), static (spc, pair) =>
-        {
-            if (!pair.Right) Emit(spc, pair.Left);
-        });
+        context.RegisterSourceOutput(emits, static (spc, spec) => Emit(spc, spec));
     }
 
     private static TargetSpec ParseTarget(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
@@ -240,6 +227,13 @@ public sealed class GruModelGenerator : IIncrementalGenerator
             if (target.UserLayerMemberNames.Contains(constant))
                 return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.MemberNameClash, target.AttributeLocation, target.Name, constant));
         }
+
+        // All models of a compilation share the compiler's 16 MB of user strings (CS8103): over it, nothing is
+        // emitted and each model says why, instead of a compiler error that names no model. Every target sees
+        // every requested file, so no step over all targets is needed (combining one made the driver quadratic).
+        long together = UserStringBudget.Total(files.Where(f => f.Model is not null).Select(f => f.Model!));
+        if (together > UserStringBudget.MaxModelBytes)
+            return Fail(target, UserStringBudget.Diagnostic(target, model, files.Count(f => f.Model is not null), together));
 
         var layout = new WorkLayout(model);
         if (!layout.FitsOnStack)

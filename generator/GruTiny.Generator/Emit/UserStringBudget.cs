@@ -34,15 +34,12 @@ internal static class UserStringBudget
         return floats * 4;
     }
 
-    /// <summary>GRUT045 at every model when all of them together exceed <see cref="MaxModelBytes"/>; else nothing.</summary>
-    public static EquatableArray<DiagnosticInfo> Check(IEnumerable<(TargetSpec Target, ModelDescription Model)> models)
-    {
-        var all = models.ToList();
-        long total = all.Select(m => m.Model).Distinct().Sum(Bytes);
-        if (total <= MaxModelBytes) return default;
-        return all.Select(m => DiagnosticInfo.Create(DiagnosticDescriptors.ModelsTooLargeTogether, m.Target.AttributeLocation,
-                m.Target.ModelPath, Bytes(m.Model).ToString("N0", CultureInfo.InvariantCulture), all.Count.ToString(CultureInfo.InvariantCulture),
-                total.ToString("N0", CultureInfo.InvariantCulture), MaxModelBytes.ToString("N0", CultureInfo.InvariantCulture)))
-            .ToEquatableArray();
-    }
+    /// <summary>Bytes of all the models together, each distinct model once (identical literals are stored once).</summary>
+    public static long Total(IEnumerable<ModelDescription> models) => models.Distinct().Sum(Bytes);
+
+    /// <summary>GRUT045 for one model of a project whose models together need <paramref name="together"/> bytes.</summary>
+    public static DiagnosticInfo Diagnostic(TargetSpec target, ModelDescription model, int count, long together) =>
+        DiagnosticInfo.Create(DiagnosticDescriptors.ModelsTooLargeTogether, target.AttributeLocation,
+            target.ModelPath, Bytes(model).ToString("N0", CultureInfo.InvariantCulture), count.ToString(CultureInfo.InvariantCulture),
+            together.ToString("N0", CultureInfo.InvariantCulture), MaxModelBytes.ToString("N0", CultureInfo.InvariantCulture));
 }
