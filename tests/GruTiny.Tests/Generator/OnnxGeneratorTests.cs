@@ -61,6 +61,15 @@ public sealed class OnnxGeneratorTests : IDisposable
     }
 
     [Fact]
+    public void Output_from_an_onnx_file_is_deterministic()
+    {
+        AdditionalText file = Place("onnx_stacked3_softmax4");
+        string first = Run(file).Item1.GetRunResult().Results.Single().GeneratedSources.Single().SourceText.ToString();
+        string second = Run(new BytesOnly(file.Path)).Item1.GetRunResult().Results.Single().GeneratedSources.Single().SourceText.ToString();
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
     public void An_unsupported_onnx_file_is_reported_at_the_attribute_naming_file_node_and_attribute()
     {
         AdditionalText file = PlaceFile(Path.Combine(OnnxImportTests.BadDirectory, "direction_bidirectional.onnx"));
