@@ -8,6 +8,11 @@ writes such files from PyTorch modules.  The format itself is specified in
 
 Supported modules
 -----------------
+* ``nn.Embedding`` -- only as the very first module, directly followed by an
+  ``nn.GRU`` (an ``embedding`` layer: the model then takes one token id per
+  step; see "Embedding models" below).  ``max_norm`` is rejected (it rewrites
+  the weights during the forward pass); ``padding_idx``,
+  ``scale_grad_by_freq`` and ``sparse`` only affect training.
 * ``nn.GRU`` -- any ``num_layers`` (each layer becomes one ``gru`` layer),
   ``bias=True`` or ``False``, ``batch_first`` either way.  Bidirectional GRUs
   and ``proj_size > 0`` are rejected.  PyTorch GRUs always use
@@ -20,12 +25,27 @@ Supported modules
 * ``nn.Dropout`` and ``nn.Identity`` anywhere else are inference no-ops and
   are skipped.
 
-The order must be: one or more GRUs, then zero or more Linear (+ activation).
+The order must be: an optional Embedding, one or more GRUs, then zero or more
+Linear (+ activation).
+
+Embedding models
+----------------
+With an ``nn.Embedding(V, D)`` first, the file's first layer is
+``{"type": "embedding", "weight": [[D numbers], ... V rows]}`` (the
+``weight`` as ``nn.Embedding.weight.tolist()``, stored as float32 like every
+tensor), the first gru layer's input size is D, and the top-level
+``input_size`` is V (``num_embeddings``).  The model takes one token id t
+(0 <= t < V) per step.  ``input_normalization`` is not allowed.  Self-check
+input rows are ``[t]`` rows holding the token id as a JSON integer (``[17]``);
+the standard self-check draws the ids uniformly from 0..V-1 with
+``numpy.random.default_rng(12345)`` (``self_check_tokens``), 2 sequences of
+16 steps, and runs the modules on them (the Embedding on the id tensor).
 
 Self-check vectors
 ------------------
 By default ``export`` also stores a ``self_check`` key: 2 sequences of 16
-standard-normal float32 input vectors (``numpy.random.default_rng(12345)``,
+standard-normal float32 input vectors (random token ids for an embedding
+model, see above) (``numpy.random.default_rng(12345)``,
 the same inputs for every export) and the outputs the PyTorch modules
 themselves produced for them (batch 1, float32, ``torch.no_grad()``, modules
 temporarily in eval mode, every sequence from the zero state).  The GruTiny
@@ -87,7 +107,8 @@ Python API
 
 ``export(modules, input_size=None, path=None, metadata=None, self_check=True, input_normalization=None, output_normalization=None) -> dict``
     ``modules`` is a list, tuple, ``nn.Sequential`` or ``nn.ModuleList``.
-    ``input_size`` defaults to the first GRU's ``input_size`` (if given it must
+    ``input_size`` defaults to the first GRU's ``input_size``, or for an
+    embedding model to the Embedding's ``num_embeddings`` (if given it must
     agree).  ``self_check``: ``True`` runs the modules on the standard
     self-check inputs (see above) and stores the result; ``False`` / ``None``
     stores nothing; a ``{"sequences": [...]}`` dict (raw units) is validated
@@ -108,6 +129,10 @@ Python API
 Lower-level helpers (tensors or numpy arrays; a ``None`` bias omits the key,
 which the format reads as zero):
 
+``embedding_layer(weight)``
+    ``weight`` [V][D] (as ``nn.Embedding.weight``); only as the first layer,
+    followed by a gru layer with D inputs, and the model's ``input_size``
+    must be V.
 ``gru_layer(weight_ih, weight_hh, bias_ih, bias_hh, linear_before_reset)``
     Shapes as PyTorch holds them: ``weight_ih`` [3H][in], ``weight_hh``
     [3H][H], biases [3H]; gate blocks in PyTorch order r, z, n.
@@ -117,13 +142,17 @@ which the format reads as zero):
 ``model(input_size, layers, metadata=None, self_check=None, input_normalization=None, output_normalization=None)``
     Assembles and validates a complete ``grutiny/1`` dict; ``self_check``
     (``{"sequences": [{"inputs": ..., "outputs": ...}, ...]}``, arrays or
-    nested lists, raw units) is validated against the model's sizes and
-    stored; the normalizations (``(mean, std)``) are validated and stored.
+    nested lists, raw units; for an embedding model [T][1] integer token ids
+    in 0..V-1) is validated against the model's sizes and stored; the
+    normalizations (``(mean, std)``) are validated and stored.
 ``make_self_check(pairs)``
     Builds a ``self_check`` dict from ``(inputs [T][in], outputs [T][out])``
     pairs (tensors, numpy arrays or nested lists).
 ``self_check_inputs(input_size, sequences=2, steps=16, seed=12345)``
     The standard self-check inputs: a list of float32 arrays [steps][input_size].
+``self_check_tokens(vocab_size, sequences=2, steps=16, seed=12345)``
+    The standard self-check inputs of an embedding model: a list of int64
+    arrays [steps][1] of token ids in 0..vocab_size-1.
 ``write(model_dict, path)``
     Writes a model dict as compact JSON (UTF-8, one line per layer).
 
@@ -151,8 +180,8 @@ Command line
 
 ``MODEL.pt`` is a whole module saved with ``torch.save(module, ...)`` or
 ``torch.jit.save(torch.jit.script(module), ...)``.  It must be an
-``nn.Sequential`` / ``nn.ModuleList`` of the supported modules, or a single
-``nn.GRU``; for any other container its child modules are taken in
+``nn.Sequential`` / ``nn.ModuleList`` of the supported modules (an
+``nn.Embedding`` first is fine), or a single ``nn.GRU``; for any other container its child modules are taken in
 registration order, which must be the order in which ``forward`` uses them.
 A pickled (``torch.save``) custom module class must be importable: run the
 command from the training code's directory or set ``PYTHONPATH``.
@@ -169,9 +198,9 @@ import numpy as np
 FORMAT = "grutiny/1"
 ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "softmax")
 
-__all__ = ["FORMAT", "ACTIVATIONS", "export", "gru_layer", "dense_layer",
+__all__ = ["FORMAT", "ACTIVATIONS", "export", "embedding_layer", "gru_layer", "dense_layer",
            "model", "write", "dumps", "make_self_check", "add_onnx_self_check",
-           "self_check_inputs", "ONNX_SELF_CHECK_KEY"]
+           "self_check_inputs", "self_check_tokens", "ONNX_SELF_CHECK_KEY"]
 
 ONNX_SELF_CHECK_KEY = "grutiny.self_check"
 SELF_CHECK_MAX_SEQUENCES = 16
@@ -272,15 +301,29 @@ def dense_layer(weight, bias=None, activation="linear"):
     return layer
 
 
+def embedding_layer(weight):
+    """Build an ``embedding`` layer dict: ``weight`` [V][D] (as
+    ``nn.Embedding.weight``).  Only valid as the first layer of a model,
+    followed by a gru layer with D inputs; the model's ``input_size`` is V."""
+    w = _as_f32(weight, "weight")
+    if w.ndim != 2 or w.shape[0] < 1 or w.shape[1] < 1:
+        raise ValueError(f"weight: expected shape [V][D], got {list(w.shape)}")
+    return {"type": "embedding", "weight": _to_list(w)}
+
+
 def _layer_in_size(layer):
     if layer["type"] == "gru":
         return len(layer["weight_ih"][0])
+    if layer["type"] == "embedding":  # V token ids in
+        return len(layer["weight"])
     return len(layer["weight"][0])
 
 
 def _layer_out_size(layer):
     if layer["type"] == "gru":
         return layer["hidden_size"]
+    if layer["type"] == "embedding":  # D features out
+        return len(layer["weight"][0])
     return len(layer["weight"])
 
 
@@ -330,9 +373,32 @@ def make_self_check(pairs):
     return {"sequences": sequences}
 
 
-def _check_self_check(self_check, input_size, output_size):
+def _token_rows(inputs, vocab_size, name):
+    """Self-check inputs of an embedding model: [T][1] integer token ids in
+    0..vocab_size-1 (ints, integral floats or an integer / float array).
+    Returns them as a list of [int] rows."""
+    if hasattr(inputs, "detach"):
+        inputs = inputs.detach().cpu().numpy()
+    arr = np.asarray(inputs)
+    if arr.dtype == object or arr.ndim != 2 or arr.shape[0] < 1 or arr.shape[1] != 1:
+        raise ValueError(f"{name}: an embedding model takes [T][1] rows holding one token id "
+                         f"each; got shape {list(arr.shape)}")
+    if arr.dtype.kind not in "iuf" or arr.dtype == np.bool_:
+        raise ValueError(f"{name}: token ids must be numbers")
+    if arr.dtype.kind == "f" and not (np.all(np.isfinite(arr)) and np.all(arr == np.round(arr))):
+        raise ValueError(f"{name}: token ids must be integers")
+    ids = [int(v) for v in arr[:, 0].tolist()]
+    bad = [t for t in ids if not 0 <= t < vocab_size]
+    if bad:
+        raise ValueError(f"{name}: token id {bad[0]} outside 0..{vocab_size - 1}")
+    return [[t] for t in ids]
+
+
+def _check_self_check(self_check, input_size, output_size, vocab_size=None):
     """Validate a ``{"sequences": [...]}`` object for a model with these
-    sizes; returns it normalised (float32 numbers)."""
+    sizes; returns it normalised (float32 numbers).  ``vocab_size`` (an
+    embedding model): input rows are [1] integer token ids below it, stored
+    as JSON integers."""
     if not isinstance(self_check, dict):
         raise ValueError("self_check must be a dict {\"sequences\": [...]}")
     extra = sorted(set(self_check) - {"sequences"})
@@ -347,6 +413,15 @@ def _check_self_check(self_check, input_size, output_size):
                              "the keys 'inputs' and 'outputs'")
         pairs.append((seq["inputs"], seq["outputs"]))
     result = make_self_check(pairs)
+    if vocab_size is not None:
+        for i, (seq, (inputs, _)) in enumerate(zip(result["sequences"], pairs)):
+            seq["inputs"] = _token_rows(inputs, vocab_size, f"self_check sequence {i} inputs")
+        for i, seq in enumerate(result["sequences"]):
+            if len(seq["outputs"][0]) != output_size:
+                raise ValueError(f"self_check sequence {i}: output rows have "
+                                 f"{len(seq['outputs'][0])} values, the model outputs "
+                                 f"{output_size}")
+        return result
     for i, seq in enumerate(result["sequences"]):
         if len(seq["inputs"][0]) != input_size:
             raise ValueError(f"self_check sequence {i}: input rows have {len(seq['inputs'][0])} "
@@ -410,26 +485,42 @@ def _normalization_arrays(norm):
 def model(input_size, layers, metadata=None, self_check=None, input_normalization=None,
           output_normalization=None):
     """Assemble a ``grutiny/1`` model dict and check the layer sequence:
-    one or more ``gru`` layers, then zero or more ``dense`` layers, each
-    layer's input size equal to the previous layer's output size.
+    an optional ``embedding`` layer (first, followed by a gru layer;
+    ``input_size`` must then be its V), one or more ``gru`` layers, then zero
+    or more ``dense`` layers, each layer's input size equal to the previous
+    layer's output size.
     ``input_normalization`` / ``output_normalization`` (optional):
     ``(mean, std)`` with input_size / output size values each, std > 0;
     stored after ``layers``.
     ``self_check`` (optional): ``{"sequences": [{"inputs", "outputs"}, ...]}``
     in raw units, checked against the model's input and output sizes and
-    stored last."""
+    stored last (for an embedding model its inputs are [T][1] token ids).
+    An embedding model cannot have ``input_normalization``."""
     if isinstance(input_size, bool) or not isinstance(input_size, (int, np.integer)) or input_size < 1:
         raise ValueError(f"input_size must be an integer >= 1; got {input_size!r}")
     layers = list(layers)
     if not layers:
         raise ValueError("a model needs at least one layer")
-    if layers[0].get("type") != "gru":
-        raise ValueError("the first layer must be a gru layer")
+    embedding = layers[0].get("type") == "embedding"
+    if embedding:
+        if len(layers) < 2 or layers[1].get("type") != "gru":
+            raise ValueError("an embedding layer must be followed by a gru layer")
+        if int(input_size) != _layer_in_size(layers[0]):
+            raise ValueError(f"input_size={input_size} but the embedding layer has "
+                             f"{_layer_in_size(layers[0])} rows (input_size must equal V)")
+        if input_normalization is not None:
+            raise ValueError("input_normalization is not allowed with an embedding layer "
+                             "(the inputs are token ids)")
+    elif layers[0].get("type") != "gru":
+        raise ValueError("the first layer must be a gru or embedding layer")
     seen_dense = False
     size = int(input_size)
     for i, layer in enumerate(layers):
         kind = layer.get("type")
-        if kind == "gru":
+        if kind == "embedding":
+            if i != 0:
+                raise ValueError(f"layer {i}: an embedding layer is only allowed first")
+        elif kind == "gru":
             if seen_dense:
                 raise ValueError(f"layer {i}: gru layers must come before all dense layers")
         elif kind == "dense":
@@ -452,7 +543,8 @@ def model(input_size, layers, metadata=None, self_check=None, input_normalizatio
     if metadata is not None:
         result["metadata"] = metadata
     if self_check is not None:
-        result["self_check"] = _check_self_check(self_check, int(input_size), size)
+        result["self_check"] = _check_self_check(self_check, int(input_size), size,
+                                                 int(input_size) if embedding else None)
     return result
 
 
@@ -578,6 +670,22 @@ def self_check_inputs(input_size, sequences=SELF_CHECK_SEQUENCES, steps=SELF_CHE
             for _ in range(int(sequences))]
 
 
+def self_check_tokens(vocab_size, sequences=SELF_CHECK_SEQUENCES, steps=SELF_CHECK_STEPS,
+                      seed=SELF_CHECK_SEED):
+    """The standard self-check inputs of an embedding model: ``sequences``
+    int64 arrays [steps][1] of token ids drawn uniformly from
+    0..vocab_size-1 with ``numpy.random.default_rng(seed)``."""
+    if not 1 <= int(sequences) <= SELF_CHECK_MAX_SEQUENCES:
+        raise ValueError(f"sequences must be 1..{SELF_CHECK_MAX_SEQUENCES}; got {sequences}")
+    if int(steps) < 1:
+        raise ValueError(f"steps must be >= 1; got {steps}")
+    if int(vocab_size) < 1:
+        raise ValueError(f"vocab_size must be >= 1; got {vocab_size}")
+    rng = np.random.default_rng(seed)
+    return [rng.integers(0, int(vocab_size), size=(int(steps), 1), dtype=np.int64)
+            for _ in range(int(sequences))]
+
+
 class _EvalMode:
     """Put modules (and their submodules) in eval mode; restore on exit."""
 
@@ -630,13 +738,16 @@ def _call_gru(g, x):
 
 def _run_modules(mods, x):
     """Run the flattened ``export`` module list on one sequence x [T][in]
-    (float32 tensor): each GRU on a batch of one in its own layout and from
+    (float32 tensor; for an embedding model [T][1] int64 token ids, which
+    the nn.Embedding maps to [T][D]): each GRU on a batch of one in its own layout and from
     the zero state; Linear and activations on the [T][F] per-step rows
     (a Softmax with dim=2 on [1][T][F]).  Dropout / Identity are skipped.
     Returns a [T][out] tensor."""
     for m in mods:
         kind = _kind(m)
-        if kind == "GRU":
+        if kind == "Embedding":
+            x = _as_float32_module(m)(x.reshape(-1).long())
+        elif kind == "GRU":
             g = _as_float32_module(m)
             if getattr(g, "batch_first", False):
                 y = _call_gru(g, x[None])
@@ -654,8 +765,9 @@ def _run_modules(mods, x):
     return x
 
 
-def _torch_self_check(mods, input_size, input_norm=None, output_norm=None):
-    """Self-check pairs in raw units.  ``input_norm`` / ``output_norm``:
+def _torch_self_check(mods, input_size, input_norm=None, output_norm=None, embedding=False):
+    """Self-check pairs in raw units (``embedding``: [T][1] token ids from
+    ``self_check_tokens(input_size)`` instead of standard-normal vectors).  ``input_norm`` / ``output_norm``:
     (mean, std) float32 arrays or None.  Raw inputs are mean + std * z for
     the standard inputs z; the modules see (x - mean) / std; their outputs
     are mapped back with y * std + mean (all float32)."""
@@ -665,7 +777,11 @@ def _torch_self_check(mods, input_size, input_norm=None, output_norm=None):
     params = sum(p.numel() for m in mods for p in m.parameters())
     steps = max(1, min(SELF_CHECK_STEPS, SELF_CHECK_MAX_WORK // max(1, SELF_CHECK_SEQUENCES * params)))
     with torch.no_grad(), _EvalMode(mods):
-        for inputs in self_check_inputs(input_size, SELF_CHECK_SEQUENCES, steps):
+        if embedding:
+            standard = self_check_tokens(input_size, SELF_CHECK_SEQUENCES, steps)
+        else:
+            standard = self_check_inputs(input_size, SELF_CHECK_SEQUENCES, steps)
+        for inputs in standard:
             if input_norm is not None:
                 mean, std = input_norm
                 inputs = (mean + std * inputs).astype(np.float32)
@@ -686,6 +802,11 @@ def _torch_self_check(mods, input_size, input_norm=None, output_norm=None):
                 y = (y * std).astype(np.float32) + mean
                 y = y.astype(np.float32)
             pairs.append((inputs, y))
+    if embedding:
+        check = make_self_check(pairs)
+        for seq, (inputs, _) in zip(check["sequences"], pairs):
+            seq["inputs"] = [[int(t)] for t in inputs[:, 0].tolist()]
+        return check
     return make_self_check(pairs)
 
 
@@ -693,12 +814,15 @@ def export(modules, input_size=None, path=None, metadata=None, self_check=True,
            input_normalization=None, output_normalization=None):
     """Convert a sequence of PyTorch modules to a ``grutiny/1`` dict.
 
-    ``modules``: list / nn.Sequential of nn.GRU (one or more, first), then
+    ``modules``: list / nn.Sequential of an optional nn.Embedding (first,
+    directly followed by the first GRU), nn.GRU (one or more), then
     nn.Linear each optionally followed by one of nn.ReLU, nn.Sigmoid,
     nn.Tanh, nn.Softmax(dim=-1), nn.Identity.  nn.Dropout is skipped.
-    ``input_size`` defaults to the first GRU's input_size.
+    ``input_size`` defaults to the first GRU's input_size, or with an
+    nn.Embedding to its num_embeddings (V).
     ``self_check``: ``True`` (default) runs the modules on 2 seeded sequences
-    of 16 standard-normal steps (batch 1, float32, no_grad, eval mode, zero
+    of 16 standard-normal steps (random token ids 0..V-1, as [[t], ...]
+    rows, for an embedding model; batch 1, float32, no_grad, eval mode, zero
     initial state) and stores inputs and outputs as ``self_check``;
     ``False`` / ``None`` leaves the key out; a ``{"sequences": [...]}`` dict
     is validated and stored as given.  Writes the JSON to ``path`` if given.
@@ -713,11 +837,30 @@ def export(modules, input_size=None, path=None, metadata=None, self_check=True,
     mods = _flatten(list(modules))
     layers = []
     first_gru = None
+    embedding = None
     i = 0
     while i < len(mods):
         m = mods[i]
         kind = _kind(m)
-        if kind == "GRU":
+        if kind == "Embedding":
+            if layers or any(_kind(p) not in _NOOP_MODULES for p in mods[:i]):
+                raise ValueError(f"module {i} (Embedding): an nn.Embedding is only allowed as "
+                                 "the first module")
+            if getattr(m, "max_norm", None) is not None:
+                raise ValueError(f"module {i} (Embedding): max_norm is not supported (it "
+                                 "renormalises the weights during the forward pass)")
+            try:
+                layers.append(embedding_layer(m.weight))
+            except ValueError as e:
+                raise ValueError(f"module {i} (Embedding): {e}") from None
+            embedding = m
+            i += 1
+            j = i
+            while j < len(mods) and _kind(mods[j]) in _NOOP_MODULES:
+                j += 1
+            if j >= len(mods) or _kind(mods[j]) != "GRU":
+                raise ValueError(f"module {i - 1} (Embedding): must be followed by an nn.GRU")
+        elif kind == "GRU":
             if layers and layers[-1]["type"] == "dense":
                 raise ValueError(f"module {i} (GRU): GRUs must come before all Linear layers")
             if first_gru is None:
@@ -725,8 +868,9 @@ def export(modules, input_size=None, path=None, metadata=None, self_check=True,
             layers.extend(_gru_layers(m, i))
             i += 1
         elif kind == "Linear":
-            if not layers:
-                raise ValueError(f"module {i} (Linear): the model must start with an nn.GRU")
+            if not layers or layers[-1]["type"] == "embedding":
+                raise ValueError(f"module {i} (Linear): the model must start with an nn.GRU "
+                                 "(or an nn.Embedding followed by an nn.GRU)")
             activation = "linear"
             j = i + 1
             while j < len(mods) and _kind(mods[j]) == "Dropout":
@@ -751,7 +895,17 @@ def export(modules, input_size=None, path=None, metadata=None, self_check=True,
             raise ValueError(f"module {i} ({kind}): unsupported module type")
     if first_gru is None:
         raise ValueError("no nn.GRU found: a grutiny/1 model starts with a GRU")
-    if input_size is None:
+    if embedding is not None:
+        vocab = int(embedding.num_embeddings)
+        if input_size is None:
+            input_size = vocab
+        elif int(input_size) != vocab:
+            raise ValueError(f"input_size={input_size} but the nn.Embedding has "
+                             f"num_embeddings={vocab} (an embedding model's input_size is V)")
+        if int(embedding.embedding_dim) != int(first_gru.input_size):
+            raise ValueError(f"the nn.Embedding has embedding_dim={embedding.embedding_dim} but "
+                             f"the first GRU has input_size={first_gru.input_size}")
+    elif input_size is None:
         input_size = int(first_gru.input_size)
     elif int(input_size) != int(first_gru.input_size):
         raise ValueError(f"input_size={input_size} but the first GRU has "
@@ -764,7 +918,8 @@ def export(modules, input_size=None, path=None, metadata=None, self_check=True,
             check = _torch_self_check(
                 mods, int(input_size),
                 _normalization_arrays(result.get("input_normalization")),
-                _normalization_arrays(result.get("output_normalization")))
+                _normalization_arrays(result.get("output_normalization")),
+                embedding=embedding is not None)
         except ValueError as e:
             raise ValueError(f"self_check: running the PyTorch modules: {e}") from None
         result = model(int(input_size), layers, metadata, check, **norms)
@@ -911,7 +1066,8 @@ def main(argv=None):
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
-    sizes = [layer.get("hidden_size", len(layer.get("weight", []))) for layer in m["layers"]]
+    sizes = [f"{len(l['weight'])}x{len(l['weight'][0])}" if l["type"] == "embedding"
+             else l.get("hidden_size", len(l.get("weight", []))) for l in m["layers"]]
     print(f"wrote {args.output}: input {m['input_size']}, layers "
           + ", ".join(f"{l['type']}({s})" for l, s in zip(m["layers"], sizes)))
     return 0

@@ -15,6 +15,16 @@ Writes into ``tests/GruTiny.ReferenceModels/Models/`` (or ``--out``), for every 
   final hidden state (layer order);
 * ``cases.json`` -- list of ``{"name", "description", "input_size",
   "output_size", "hidden_sizes", "linear_before_reset", "params"}``.
+* ``embedding/`` -- token models whose first layer is ``embedding``
+  (``EMBEDDING_CASES``: nn.Embedding -> nn.GRU -> optional nn.Linear +
+  activation, exported with ``export(..., self_check=False)``):
+  ``<name>.gru.json``, ``<name>.ref.json`` (same format; ``inputs`` are 60
+  rows ``[t]`` of token ids drawn uniformly from 0..V-1 with
+  ``numpy.random.default_rng(1000 + seed)``, written as JSON integers;
+  ``outputs`` and ``final_state`` from the PyTorch modules in float32) and
+  ``embedding_cases.json`` (same fields as ``cases.json``; ``input_size`` is
+  the vocabulary size V, ``params`` includes the V x D embedding weights).
+  Checked against the float64 numpy implementation within 1e-5.
 * ``onnx/`` -- the ONNX reference models, their ``.ref.json`` files and
   ``onnx_cases.json`` (see ``tools/onnx_cases.py``).
 * ``normalized/`` -- models with ``input_normalization`` and / or
@@ -168,6 +178,22 @@ NORMALIZED_CASES = [
 ]
 NORMALIZED_TOL = 1e-5  # relative, PyTorch float32 vs numpy float64
 
+# Embedding (token) cases (written into <out>/embedding/).  Same keys as CASES plus
+#   vocab, dim: nn.Embedding(vocab, dim) in front of the first GRU; input_size is vocab
+EMBEDDING_DIR = "embedding"
+EMBEDDING_CASES = [
+    dict(name="emb_v12_d4_h8_softmax12", seed=31, vocab=12, dim=4, grus=[(8, 1, True)],
+         dense=[(12, True, "softmax")],
+         description="Embedding(12, 4) -> gru 8 -> dense 12 softmax (next-token classifier)."),
+    dict(name="emb_v30_d7_h16x2_linear5", seed=39, vocab=30, dim=7, grus=[(16, 2, True)],
+         dense=[(5, True, "linear")],
+         description="Embedding(30, 7) -> nn.GRU(num_layers=2) 16+16 -> dense 5 linear "
+                     "(no activation module)."),
+    dict(name="emb_v5_d1_h3", seed=40, vocab=5, dim=1, grus=[(3, 1, True)], dense=[],
+         description="Embedding(5, 1) -> gru 3, no dense layer: the output is the hidden state."),
+]
+EMBEDDING_TOL = 1e-5  # relative, PyTorch float32 vs numpy float64
+
 _ACT_MODULE = {"relu": nn.ReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh,
                "softmax": lambda: nn.Softmax(dim=-1), "identity": nn.Identity}
 
@@ -211,7 +237,11 @@ def numpy_run(model_dict, inputs):
         xs = (xs - _f64(norm["mean"])) / _f64(norm["std"])
     finals = []
     for layer in model_dict["layers"]:
-        if layer["type"] == "gru":
+        if layer["type"] == "embedding":  # token ids [T][1] -> rows of weight [T][D]
+            ids = np.asarray(inputs)[:, 0]
+            assert np.all(ids == np.round(ids)), "token ids must be whole numbers"
+            xs = _f64(layer["weight"])[ids.astype(np.int64)]
+        elif layer["type"] == "gru":
             H = layer["hidden_size"]
             w_ih, w_hh = _f64(layer["weight_ih"]), _f64(layer["weight_hh"])
             b_ih = _f64(layer["bias_ih"]) if "bias_ih" in layer else np.zeros(3 * H)
@@ -250,7 +280,9 @@ def onnx_crosscheck(model_dict, inputs):
         return None
     xs = np.asarray(inputs, dtype=np.float64)
     for layer in model_dict["layers"]:
-        if layer["type"] == "gru":
+        if layer["type"] == "embedding":
+            xs = _f64(layer["weight"])[np.asarray(inputs)[:, 0].astype(np.int64)]
+        elif layer["type"] == "gru":
             H = layer["hidden_size"]
 
             def zrn(a):  # PyTorch r, z, n -> ONNX z, r, h
@@ -330,9 +362,13 @@ def export_case(case, grus, dense, path):
     return m
 
 
-def torch_run(grus, dense, inputs):
+def torch_run(grus, dense, inputs, embedding=None):
+    """``embedding``: an nn.Embedding applied to the [T][1] token ids first."""
     with torch.no_grad():
-        x = torch.from_numpy(inputs)[None]  # (1, T, in), batch_first
+        if embedding is not None:
+            x = embedding(torch.from_numpy(inputs[:, 0]).long())[None]  # (1, T, D)
+        else:
+            x = torch.from_numpy(inputs)[None]  # (1, T, in), batch_first
         finals = []
         for g in grus:
             x, h_n = g(x)
@@ -356,10 +392,16 @@ def count_params(model_dict):
     return total
 
 
-def check_roundtrip(grus, dense, model_dict, case):
+def check_roundtrip(grus, dense, model_dict, case, embedding=None):
     """Every stored number must read back to the exact float32 PyTorch holds."""
     layers = model_dict["layers"]
     i = 0
+    if embedding is not None:
+        assert layers[0]["type"] == "embedding", f"{case['name']}: first layer"
+        got = np.asarray(layers[0]["weight"], dtype=np.float32)
+        assert np.array_equal(embedding.weight.detach().numpy(), got), \
+            f"{case['name']}: embedding weight round trip"
+        i = 1
     for g in grus:
         for k in range(g.num_layers):
             for key in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
@@ -382,9 +424,14 @@ def _rows(name, rows):
         json.dumps(r, separators=(",", ":"), allow_nan=False) for r in rows) + "\n]"
 
 
-def write_reference(path, model_file, inputs, outputs, final_state, outputs_f32):
+def write_reference(path, model_file, inputs, outputs, final_state, outputs_f32,
+                    token_inputs=False):
+    """``token_inputs``: ``inputs`` are integer token ids, written as JSON integers."""
     fmt_out = (lambda v: float("%.9g" % v)) if outputs_f32 else (lambda v: float(v))
-    ins = [[float("%.9g" % v) for v in row] for row in inputs.tolist()]
+    if token_inputs:
+        ins = [[int(v) for v in row] for row in inputs.tolist()]
+    else:
+        ins = [[float("%.9g" % v) for v in row] for row in inputs.tolist()]
     outs = [[fmt_out(v) for v in row] for row in outputs.tolist()]
     fin = [fmt_out(v) for v in final_state.tolist()]
     text = ("{\n" + json.dumps("model") + ":" + json.dumps(model_file) + ",\n"
@@ -469,6 +516,69 @@ def write_normalized_cases(out_dir, validator):
     for r in summary:
         print("  ".join(str(v) for v in r))
     print(f"{len(summary)} normalized cases in {norm_dir}")
+
+
+def write_embedding_cases(out_dir, validator):
+    """The EMBEDDING_CASES into <out_dir>/embedding/ (see the module docstring)."""
+    emb_dir = os.path.join(out_dir, EMBEDDING_DIR)
+    os.makedirs(emb_dir, exist_ok=True)
+    index, summary = [], []
+    for case in EMBEDDING_CASES:
+        name = case["name"]
+        torch.manual_seed(case["seed"])
+        embedding = nn.Embedding(case["vocab"], case["dim"])
+        grus, dense = build_modules(dict(case, input_size=case["dim"], seed=case["seed"] + 100))
+        modules = [embedding] + list(grus)
+        for lin, act in dense:
+            modules.append(lin)
+            if act is not None:
+                modules.append(act)
+        metadata = {"generator": "tools/make_reference.py", "case": name,
+                    "seed": case["seed"], "description": case["description"]}
+        model_file = f"{name}.gru.json"
+        model_path = os.path.join(emb_dir, model_file)
+        # self_check=False: the tests check these models against their .ref.json files.
+        ge.export(nn.Sequential(*modules), path=model_path, metadata=metadata, self_check=False)
+        with open(model_path, encoding="utf-8") as f:
+            m = json.load(f)
+        assert m["input_size"] == case["vocab"], f"{name}: input_size"
+        check_roundtrip(grus, dense, m, case, embedding)
+        if validator is not None:
+            errors = sorted(validator.iter_errors(m), key=lambda e: list(e.path))
+            assert not errors, f"{name}: schema: {errors[0].message}"
+        params = count_params(m)
+
+        rng = np.random.default_rng(1000 + case["seed"])
+        inputs = rng.integers(0, case["vocab"], size=(STEPS, 1), dtype=np.int64)
+        # The first and last rows of the embedding must be exercised (seeds chosen for that).
+        assert 0 in inputs and case["vocab"] - 1 in inputs, f"{name}: token 0 or V-1 unused"
+        outputs, final_state = torch_run(grus, dense, inputs, embedding)
+        np_out, np_final = numpy_run(m, inputs)
+        rel = max(float(np.max(np.abs(outputs - np_out) / np.maximum(np.abs(np_out), 1.0))),
+                  float(np.max(np.abs(final_state - np_final) / np.maximum(np.abs(np_final), 1.0))))
+        assert rel < EMBEDDING_TOL, f"{name}: numpy vs PyTorch differ by {rel} (relative)"
+        onnx_out = onnx_crosscheck(m, inputs)
+        check = f"rel|torch-np64|={rel:.1e}"
+        if onnx_out is not None:
+            d = float(np.max(np.abs(onnx_out - np_out)))
+            assert d < 1e-12, f"{name}: numpy vs ONNX GRU_Helper differ by {d}"
+            check += " onnx ok"
+        write_reference(os.path.join(emb_dir, f"{name}.ref.json"), model_file,
+                        inputs, outputs, final_state, outputs_f32=True, token_inputs=True)
+
+        hidden = [l["hidden_size"] for l in m["layers"] if l["type"] == "gru"]
+        index.append({"name": name, "description": case["description"],
+                      "input_size": case["vocab"], "output_size": int(outputs.shape[1]),
+                      "hidden_sizes": hidden, "linear_before_reset": True, "params": params})
+        summary.append((name, f"V={case['vocab']} D={case['dim']}", "+".join(map(str, hidden)),
+                        params, os.path.getsize(model_path),
+                        os.path.getsize(os.path.join(emb_dir, f"{name}.ref.json")), check))
+    with open(os.path.join(emb_dir, "embedding_cases.json"), "w", encoding="utf-8",
+              newline="\n") as f:
+        f.write("[\n" + ",\n".join(json.dumps(c) for c in index) + "\n]\n")
+    for r in summary:
+        print("  ".join(str(v) for v in r))
+    print(f"{len(summary)} embedding cases in {emb_dir}")
 
 
 def load_validator():
@@ -569,6 +679,10 @@ def main(argv=None):
     # Models with input / output normalization into <out>/normalized/
     print()
     write_normalized_cases(out_dir, validator)
+
+    # Token models with an embedding first layer into <out>/embedding/
+    print()
+    write_embedding_cases(out_dir, validator)
 
     # ONNX reference models (tools/onnx_cases.py) into <out>/onnx/
     import onnx_cases

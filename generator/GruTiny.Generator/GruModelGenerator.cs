@@ -223,6 +223,7 @@ public sealed class GruModelGenerator : IIncrementalGenerator
         ModelDescription model = file.Model!;
         for (int i = 0; i < model.Layers.Length; i++)
         {
+            if (model.Layers[i] is EmbeddingLayerDescription) continue; // it gets VocabularySize and EmbeddingSize instead
             string constant = $"Layer{i}{(model.Layers[i] is GruLayerDescription ? "HiddenSize" : "OutputSize")}";
             if (target.UserLayerMemberNames.Contains(constant))
                 return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.MemberNameClash, target.AttributeLocation, target.Name, constant));

@@ -69,9 +69,11 @@ internal static class ModelEmitter
         w.Open();
         EmitConstants(w, model, layout);
         EmitInterfaceMembers(w, target);
-        EmitStep(w);
-        EmitRun(w);
-        EmitRunFinal(w);
+        bool tokens = model.Embedding is not null;
+        EmitStep(w, tokens);
+        EmitRun(w, tokens);
+        EmitRunFinal(w, tokens);
+        if (tokens) EmitTokenApi(w);
         EmitState(w, model);
         EmitAdvance(w, model, layout);
         EmitLayers(w, model);
@@ -84,8 +86,23 @@ internal static class ModelEmitter
 
     private static void EmitConstants(CodeWriter w, ModelDescription model, WorkLayout layout)
     {
-        w.Doc("Input features per time step.");
-        w.Line($"public const int InputSize = {model.InputSize};");
+        if (model.Embedding is { } embedding)
+        {
+            w.Doc("Token ids this model accepts: 0 to VocabularySize − 1 (the rows of its embedding).");
+            w.Line($"public const int VocabularySize = {embedding.VocabularySize};");
+            w.Line();
+            w.Doc("Width of a token's embedding (layer 0), the first GRU layer's input.");
+            w.Line($"public const int EmbeddingSize = {embedding.Dimension};");
+            w.Line();
+            w.Doc("Values per time step of the float API (<see cref=\"global::GruTiny.IGruModel\"/>): one, the token id.");
+            w.Line("public const int InputSize = 1;");
+        }
+        else
+        {
+            w.Doc("Input features per time step.");
+            w.Line($"public const int InputSize = {model.InputSize};");
+        }
+
         w.Line();
         w.Doc("Outputs per time step.");
         w.Line($"public const int OutputSize = {model.OutputSize};");
@@ -137,7 +154,80 @@ internal static class ModelEmitter
         w.Line();
     }
 
-    private static void EmitStep(CodeWriter w)
+    // Token models take the token id as the float of their IGruModel API, checked before any state changes.
+    private static void EmitTokenCheck(CodeWriter w, bool tokens, string span)
+    {
+        if (tokens) w.Line($"{Kernels}.TokenChecks.Check({span}, VocabularySize, nameof({span}));");
+    }
+
+    private static void EmitTokenApi(CodeWriter w)
+    {
+        const string Ints = "global::System.ReadOnlySpan<int>";
+        w.Doc("Advances the model by one token.",
+            "<param name=\"token\">A token id from 0 to <see cref=\"VocabularySize\"/> − 1.</param>",
+            "<param name=\"output\">Receives exactly <see cref=\"OutputSize\"/> values.</param>",
+            "<exception cref=\"global::System.ArgumentOutOfRangeException\">The token is out of range; the state is unchanged.</exception>",
+            "<exception cref=\"global::System.ArgumentException\">The span has the wrong length.</exception>");
+        w.Line($"public void Step(int token, {Span} output)");
+        w.Open();
+        w.Line($"if ((uint)token >= (uint)VocabularySize) {Throw}.ThrowTokenOutOfRange(nameof(token), 0, token, VocabularySize);");
+        w.Line($"if (output.Length != OutputSize) {Throw}.ThrowLengthMismatch(nameof(output), OutputSize, output.Length);");
+        w.Line("float id = token;");
+        w.Line($"{Span} work = stackalloc float[__GruTiny_StepWork + __GruTiny_ScratchLength];");
+        w.Line("__GruTiny_Advance(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref id, 1), output, 1, work);");
+        w.Close();
+        w.Line();
+
+        w.Doc("Advances the model by T tokens: the same as T calls of <see cref=\"Step(int, global::System.Span{float})\"/>.",
+            "<param name=\"tokens\">T token ids; T may be zero. All are checked before any state changes.</param>",
+            "<param name=\"outputs\">Receives row-major [T × <see cref=\"OutputSize\"/>] values.</param>",
+            "<exception cref=\"global::System.ArgumentOutOfRangeException\">A token is out of range; the state is unchanged.</exception>",
+            "<exception cref=\"global::System.ArgumentException\">The span has the wrong length.</exception>");
+        w.Line($"public void Run({Ints} tokens, {Span} outputs)");
+        w.Open();
+        w.Line("int steps = tokens.Length;");
+        w.Line($"if ((long)steps * OutputSize != outputs.Length) {Throw}.ThrowStepsMismatch(nameof(outputs), (long)steps * OutputSize, steps, OutputSize, outputs.Length);");
+        w.Line($"{Kernels}.TokenChecks.Check(tokens, VocabularySize, nameof(tokens));");
+        w.Line($"{Span} ids = stackalloc float[__GruTiny_ChunkSteps];");
+        w.Line($"{Span} work = stackalloc float[__GruTiny_ChunkSteps * __GruTiny_StepWork + __GruTiny_ScratchLength];");
+        w.Line("for (int t = 0; t < steps; t += __GruTiny_ChunkSteps)");
+        w.Open();
+        w.Line("int n = global::System.Math.Min(__GruTiny_ChunkSteps, steps - t);");
+        w.Line("for (int s = 0; s < n; s++) ids[s] = tokens[t + s];");
+        w.Line("__GruTiny_Advance(ids.Slice(0, n), outputs.Slice(t * OutputSize, n * OutputSize), n, work);");
+        w.Close();
+        w.Close();
+        w.Line();
+
+        w.Doc("Advances the model by T ≥ 1 tokens and writes only the last step's output.",
+            "<param name=\"tokens\">T ≥ 1 token ids, all checked before any state changes.</param>",
+            "<param name=\"output\">Receives the last step's <see cref=\"OutputSize\"/> values.</param>",
+            "<exception cref=\"global::System.ArgumentOutOfRangeException\">A token is out of range; the state is unchanged.</exception>",
+            "<exception cref=\"global::System.ArgumentException\">The span has the wrong length, or there are no tokens.</exception>");
+        w.Line($"public void RunFinal({Ints} tokens, {Span} output)");
+        w.Open();
+        w.Line("int steps = tokens.Length;");
+        w.Line($"if (steps == 0) {Throw}.ThrowEmptySequence(nameof(tokens), 1);");
+        w.Line($"if (output.Length != OutputSize) {Throw}.ThrowLengthMismatch(nameof(output), OutputSize, output.Length);");
+        w.Line($"{Kernels}.TokenChecks.Check(tokens, VocabularySize, nameof(tokens));");
+        w.Line($"{Span} ids = stackalloc float[__GruTiny_ChunkSteps];");
+        w.Line($"{Span} work = stackalloc float[__GruTiny_ChunkSteps * (__GruTiny_StepWork + OutputSize) + __GruTiny_ScratchLength];");
+        w.Line($"{Span} rows = work.Slice(0, __GruTiny_ChunkSteps * OutputSize);");
+        w.Line("work = work.Slice(__GruTiny_ChunkSteps * OutputSize);");
+        w.Line("int last = 0;");
+        w.Line("for (int t = 0; t < steps; t += __GruTiny_ChunkSteps)");
+        w.Open();
+        w.Line("int n = global::System.Math.Min(__GruTiny_ChunkSteps, steps - t);");
+        w.Line("for (int s = 0; s < n; s++) ids[s] = tokens[t + s];");
+        w.Line("__GruTiny_Advance(ids.Slice(0, n), rows.Slice(0, n * OutputSize), n, work);");
+        w.Line("last = n - 1;");
+        w.Close();
+        w.Line("rows.Slice(last * OutputSize, OutputSize).CopyTo(output);");
+        w.Close();
+        w.Line();
+    }
+
+    private static void EmitStep(CodeWriter w, bool tokens)
     {
         w.Doc("Advances the model by one time step.",
             "<param name=\"input\">Exactly <see cref=\"InputSize\"/> values.</param>",
@@ -147,13 +237,14 @@ internal static class ModelEmitter
         w.Open();
         w.Line($"if (input.Length != InputSize) {Throw}.ThrowLengthMismatch(nameof(input), InputSize, input.Length);");
         w.Line($"if (output.Length != OutputSize) {Throw}.ThrowLengthMismatch(nameof(output), OutputSize, output.Length);");
+        EmitTokenCheck(w, tokens, "input");
         w.Line($"{Span} work = stackalloc float[__GruTiny_StepWork + __GruTiny_ScratchLength];");
         w.Line("__GruTiny_Advance(input, output, 1, work);");
         w.Close();
         w.Line();
     }
 
-    private static void EmitRun(CodeWriter w)
+    private static void EmitRun(CodeWriter w, bool tokens)
     {
         w.Doc("Advances the model by T time steps from its current state: the same as T calls of <see cref=\"Step\"/>.",
             "<param name=\"inputs\">Row-major [T × <see cref=\"InputSize\"/>] values; T may be zero.</param>",
@@ -166,6 +257,7 @@ internal static class ModelEmitter
         w.Line($"if ((long)steps * OutputSize != outputs.Length) {Throw}.ThrowStepsMismatch(nameof(outputs), (long)steps * OutputSize, steps, OutputSize, outputs.Length);");
         w.Line("if (steps == 0) return;");
         w.Line($"if (global::System.MemoryExtensions.Overlaps(inputs, ({ReadOnlySpan})outputs)) {Throw}.ThrowOverlap(nameof(outputs));");
+        EmitTokenCheck(w, tokens, "inputs");
         w.Line($"{Span} work = stackalloc float[__GruTiny_ChunkSteps * __GruTiny_StepWork + __GruTiny_ScratchLength];");
         w.Line("for (int t = 0; t < steps; t += __GruTiny_ChunkSteps)");
         w.Open();
@@ -176,7 +268,7 @@ internal static class ModelEmitter
         w.Line();
     }
 
-    private static void EmitRunFinal(CodeWriter w)
+    private static void EmitRunFinal(CodeWriter w, bool tokens)
     {
         w.Doc("Advances the model by T ≥ 1 time steps, as <see cref=\"Run\"/>, and writes only the last step's output (sequence classification).",
             "<param name=\"inputs\">Row-major [T × <see cref=\"InputSize\"/>] values, T ≥ 1.</param>",
@@ -188,6 +280,7 @@ internal static class ModelEmitter
         w.Line($"if (steps * InputSize != inputs.Length) {Throw}.ThrowNotWholeRows(nameof(inputs), InputSize, inputs.Length);");
         w.Line($"if (steps == 0) {Throw}.ThrowEmptySequence(nameof(inputs), InputSize);");
         w.Line($"if (output.Length != OutputSize) {Throw}.ThrowLengthMismatch(nameof(output), OutputSize, output.Length);");
+        EmitTokenCheck(w, tokens, "inputs");
         w.Line($"{Span} work = stackalloc float[__GruTiny_ChunkSteps * (__GruTiny_StepWork + OutputSize) + __GruTiny_ScratchLength];");
         w.Line($"{Span} rows = work.Slice(0, __GruTiny_ChunkSteps * OutputSize);");
         w.Line("work = work.Slice(__GruTiny_ChunkSteps * OutputSize);");
@@ -289,6 +382,16 @@ internal static class ModelEmitter
 
         LayerDescription[] layers = model.Layers;
         string source = "inputs", sourceStride = "InputSize";
+        if (model.Embedding is not null)
+        {
+            w.Line("// Layer 0: embedding, a row lookup per token (the ids were checked by the caller).");
+            w.Line($"{Span} embedded = work.Slice(n * ({at} * __GruTiny_HiddenStride + {layout.DenseBuffers} * __GruTiny_DenseStride), n * EmbeddingSize);");
+            w.Line("for (int s = 0; s < n; s++)");
+            w.Line("    __GruTiny_Layer0.Row((int)inputs[s]).CopyTo(embedded.Slice(s * EmbeddingSize, EmbeddingSize));");
+            source = "embedded";
+            sourceStride = "EmbeddingSize";
+        }
+
         if (model.InputNormalization is not null)
         {
             w.Line("// input_normalization: x' = (x − mean) / std, into a buffer of its own (the caller's input is read-only).");
@@ -302,6 +405,8 @@ internal static class ModelEmitter
             bool isLast = i == layers.Length - 1;
             switch (layers[i])
             {
+                case EmbeddingLayerDescription:
+                    continue; // looked up above
                 case GruLayerDescription gru:
                 {
                     int padded = KernelLayout.Padded(gru.HiddenSize);
@@ -409,6 +514,10 @@ internal static class ModelEmitter
                         KernelLayout.Padded(dense.OutputSize) / KernelLayout.Lanes,
                         new[] { KernelLayout.DenseBlockLength(dense.InputSize) });
                     break;
+                case EmbeddingLayerDescription embedding:
+                    EmitEmbedding(w, i, embedding);
+                    if (i < model.Layers.Length - 1) w.Line();
+                    continue;
                 default:
                     continue;
             }
@@ -436,6 +545,42 @@ internal static class ModelEmitter
             w.Close();
             if (i < model.Layers.Length - 1) w.Line();
         }
+    }
+
+    // Rows of the embedding in string literals of at most MaxChunkFloats floats, whole rows per literal.
+    private static void EmitEmbedding(CodeWriter w, int index, EmbeddingLayerDescription embedding)
+    {
+        int d = embedding.Dimension, v = embedding.VocabularySize;
+        int rowsPerChunk = System.Math.Max(1, KernelLayout.MaxChunkFloats / d);
+        int chunks = (v + rowsPerChunk - 1) / rowsPerChunk;
+        w.Line($"private static class __GruTiny_Layer{index}");
+        w.Open();
+        w.Line($"private const int RowsPerChunk = {rowsPerChunk};");
+        w.Line();
+        w.Line($"// Row t of the [{v} × {d}] embedding.");
+        w.Line($"public static {ReadOnlySpan} Row(int token)");
+        w.Open();
+        w.Line($"if (!global::System.BitConverter.IsLittleEndian) {Throw}.ThrowBigEndian();");
+        w.Line("global::System.ReadOnlySpan<float> rows = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>((token / RowsPerChunk) switch");
+        w.Open();
+        for (int c = 0; c < chunks; c++) w.Line($"{c} => Chunk{c},");
+        w.Line("_ => \"\",");
+        w.Close(");");
+        w.Line($"return rows.Slice(token % RowsPerChunk * {d}, {d});");
+        w.Close();
+        for (int c = 0; c < chunks; c++)
+        {
+            int first = c * rowsPerChunk, count = System.Math.Min(rowsPerChunk, v - first);
+            var values = new float[count * d];
+            System.Array.Copy(embedding.Weight, first * d, values, 0, values.Length);
+            var sb = new StringBuilder();
+            WeightBlob.AppendLiteral(sb, values);
+            w.Line();
+            w.Line($"// Rows {first} to {first + count - 1}.");
+            w.Line($"private const string Chunk{c} = {sb};");
+        }
+
+        w.Close();
     }
 
     private static void CommentValues(CodeWriter w, int index, LayerDescription layer)

@@ -26,6 +26,7 @@ internal static class UserStringBudget
             {
                 GruLayerDescription g => KernelLayout.GruLength(g.InputSize, g.HiddenSize, g.LinearBeforeReset),
                 DenseLayerDescription d => KernelLayout.DenseLength(d.InputSize, d.OutputSize),
+                EmbeddingLayerDescription e => e.Weight.Length,
                 _ => 0,
             };
         }

@@ -35,6 +35,7 @@ internal sealed class WorkLayout
         DenseBuffers = Math.Min(2, Math.Max(0, denses.Length - 1));
         ScratchLength = grus.Any(g => !g.LinearBeforeReset) ? 2 * HiddenStride : 0;
         NormalizedInputLength = model.InputNormalization is null ? 0 : model.InputSize;
+        EmbeddingLength = model.Embedding?.Dimension ?? 0;
         OutputSize = model.OutputSize;
         long perStep = PerStepFloats;
         StepFloats = perStep + ScratchLength;
@@ -59,6 +60,9 @@ internal sealed class WorkLayout
     /// <summary>Floats per step of normalised input (input_normalization), else 0.</summary>
     public int NormalizedInputLength { get; }
 
+    /// <summary>Floats per step of looked-up embedding rows (token models), else 0.</summary>
+    public int EmbeddingLength { get; }
+
     /// <summary>Outputs per step (the <c>RunFinal</c> row).</summary>
     public int OutputSize { get; }
 
@@ -72,7 +76,7 @@ internal sealed class WorkLayout
     public bool FitsOnStack => StepFloats <= MaxStackFloats;
 
     /// <summary>Floats per step of the buffers every call uses: gate rows, hidden rows, intermediate dense rows, the normalised input.</summary>
-    public int StepWork => 3 * HiddenStride + HiddenBuffers * HiddenStride + DenseBuffers * DenseStride + NormalizedInputLength;
+    public int StepWork => 3 * HiddenStride + HiddenBuffers * HiddenStride + DenseBuffers * DenseStride + NormalizedInputLength + EmbeddingLength;
 
     /// <summary>Floats per step of a chunk, scratch excluded: <see cref="StepWork"/> and RunFinal's output row.</summary>
     public long PerStepFloats => (long)StepWork + OutputSize;

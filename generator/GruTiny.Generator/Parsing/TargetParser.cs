@@ -93,6 +93,7 @@ internal static class TargetParser
     public static readonly HashSet<string> GeneratedMemberNames = new(System.StringComparer.Ordinal)
     {
         "InputSize", "OutputSize", "StateSize", "ParameterCount", "Step", "Run", "RunFinal", "Reset", "CopyStateTo", "SetState",
+        "VocabularySize", "EmbeddingSize",
     };
 
     private static bool IsLayerConstantName(string name) =>

@@ -15,7 +15,7 @@ namespace GruTiny;
 /// </summary>
 /// <remarks>
 /// Loading validates the file with the generator's rules and messages and allocates every buffer;
-/// <see cref="Step"/>, <see cref="Run"/> and the state methods allocate nothing. An instance is not thread-safe:
+/// <c>Step</c>, <c>Run</c>, <c>RunFinal</c> and the state methods allocate nothing. An instance is not thread-safe:
 /// use one per stream.
 /// </remarks>
 public sealed class GruNetwork : IGruModel
@@ -132,7 +132,11 @@ public sealed class GruNetwork : IGruModel
     }
 
     /// <inheritdoc/>
-    public int InputSize => _model.InputSize;
+    /// <remarks>1 for a token model (its first layer is an embedding): the float API then takes the token id.</remarks>
+    public int InputSize => _model.StepInputWidth;
+
+    /// <summary>The number of token ids a token model accepts (its embedding's rows); 0 for other models.</summary>
+    public int VocabularySize => _model.Embedding?.VocabularySize ?? 0;
 
     /// <inheritdoc/>
     public int OutputSize => _model.OutputSize;
@@ -154,7 +158,45 @@ public sealed class GruNetwork : IGruModel
     {
         if (input.Length != InputSize) GruThrowHelper.ThrowLengthMismatch(nameof(input), InputSize, input.Length);
         if (output.Length != OutputSize) GruThrowHelper.ThrowLengthMismatch(nameof(output), OutputSize, output.Length);
+        if (VocabularySize > 0) TokenChecks.Check(input, VocabularySize, nameof(input));
         Advance(input, output);
+    }
+
+    /// <summary>Advances a token model by one token.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The token is not in [0, <see cref="VocabularySize"/>); the state is unchanged.</exception>
+    /// <exception cref="InvalidOperationException">The model does not take tokens.</exception>
+    public void Step(int token, Span<float> output)
+    {
+        RequireTokens();
+        TokenChecks.Check([token], VocabularySize, nameof(token));
+        Step([(float)token], output);
+    }
+
+    /// <summary>Advances a token model by T tokens; equal to T calls of <see cref="Step(int, Span{float})"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A token is out of range; checked before any state changes.</exception>
+    public void Run(ReadOnlySpan<int> tokens, Span<float> outputs)
+    {
+        RequireTokens();
+        if ((long)tokens.Length * OutputSize != outputs.Length) GruThrowHelper.ThrowStepsMismatch(nameof(outputs), (long)tokens.Length * OutputSize, tokens.Length, OutputSize, outputs.Length);
+        TokenChecks.Check(tokens, VocabularySize, nameof(tokens));
+        for (int t = 0; t < tokens.Length; t++) Advance([(float)tokens[t]], outputs.Slice(t * OutputSize, OutputSize));
+    }
+
+    /// <summary>Advances a token model by T ≥ 1 tokens and writes only the last step's output.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A token is out of range; checked before any state changes.</exception>
+    public void RunFinal(ReadOnlySpan<int> tokens, Span<float> output)
+    {
+        RequireTokens();
+        if (tokens.IsEmpty) GruThrowHelper.ThrowEmptySequence(nameof(tokens), 1);
+        if (output.Length != OutputSize) GruThrowHelper.ThrowLengthMismatch(nameof(output), OutputSize, output.Length);
+        TokenChecks.Check(tokens, VocabularySize, nameof(tokens));
+        for (int t = 0; t < tokens.Length; t++) Advance([(float)tokens[t]], default);
+        _outputs[^1].CopyTo(output);
+    }
+
+    private void RequireTokens()
+    {
+        if (VocabularySize == 0) throw new InvalidOperationException("This model takes feature vectors, not tokens (its first layer is not an embedding).");
     }
 
     /// <inheritdoc/>
@@ -165,6 +207,7 @@ public sealed class GruNetwork : IGruModel
         if ((long)steps * OutputSize != outputs.Length) GruThrowHelper.ThrowStepsMismatch(nameof(outputs), (long)steps * OutputSize, steps, OutputSize, outputs.Length);
         if (steps == 0) return;
         if (inputs.Overlaps(outputs)) GruThrowHelper.ThrowOverlap(nameof(outputs));
+        if (VocabularySize > 0) TokenChecks.Check(inputs, VocabularySize, nameof(inputs));
         for (int t = 0; t < steps; t++)
             Advance(inputs.Slice(t * InputSize, InputSize), outputs.Slice(t * OutputSize, OutputSize));
     }
@@ -177,6 +220,7 @@ public sealed class GruNetwork : IGruModel
         if (steps * InputSize != inputs.Length) GruThrowHelper.ThrowNotWholeRows(nameof(inputs), InputSize, inputs.Length);
         if (steps == 0) GruThrowHelper.ThrowEmptySequence(nameof(inputs), InputSize);
         if (output.Length != OutputSize) GruThrowHelper.ThrowLengthMismatch(nameof(output), OutputSize, output.Length);
+        if (VocabularySize > 0) TokenChecks.Check(inputs, VocabularySize, nameof(inputs));
         for (int t = 0; t < steps; t++) Advance(inputs.Slice(t * InputSize, InputSize), default);
         _outputs[^1].CopyTo(output);
     }
@@ -222,6 +266,10 @@ public sealed class GruNetwork : IGruModel
         {
             switch (_model.Layers[i])
             {
+                case EmbeddingLayerDescription embedding:
+                    // A row lookup; the token was checked by the caller.
+                    embedding.Weight.AsSpan((int)x[0] * embedding.Dimension, embedding.Dimension).CopyTo(_outputs[i]);
+                    break;
                 case GruLayerDescription gru:
                     GruStep(gru, x, _hidden[i], _outputs[i]);
                     _outputs[i].AsSpan().CopyTo(_hidden[i]);

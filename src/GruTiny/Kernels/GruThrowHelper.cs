@@ -46,6 +46,13 @@ public static class GruThrowHelper
     public static void ThrowOverlap(string paramName) =>
         throw new ArgumentException("The inputs and outputs must not overlap.", paramName);
 
+    /// <summary>Throws because token <paramref name="index"/> of <paramref name="paramName"/> is not an id in [0, <paramref name="vocabularySize"/>).</summary>
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void ThrowTokenOutOfRange(string paramName, int index, double value, int vocabularySize) =>
+        throw new ArgumentOutOfRangeException(paramName, value,
+            $"Token {index} is {value}; token ids are whole numbers from 0 to {vocabularySize - 1} (the vocabulary size is {vocabularySize}). No state was changed.");
+
     /// <summary>Throws on a big-endian platform, where the little-endian weight data embedded by the generator cannot be read.</summary>
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -43,6 +43,12 @@ internal sealed class ModelDescription : IEquatable<ModelDescription>
 
     public LayerDescription[] Layers { get; }
 
+    /// <summary>The embedding when the model takes tokens (its first layer is one), else null.</summary>
+    public EmbeddingLayerDescription? Embedding => Layers[0] as EmbeddingLayerDescription;
+
+    /// <summary>Values per step of the float API: 1 (the token id) for a token model, else InputSize.</summary>
+    public int StepInputWidth => Embedding is null ? InputSize : 1;
+
     /// <summary>Outputs per step: the last layer's width.</summary>
     public int OutputSize => Layers[Layers.Length - 1].OutputSize;
 
@@ -132,6 +138,36 @@ internal abstract class LayerDescription : IEquatable<LayerDescription>
         [FieldOffset(0)] public float Float;
         [FieldOffset(0)] public int Int;
     }
+}
+
+/// <summary>
+/// A token embedding, only ever the first layer: step input is a token id t in [0, V), and the layer's output
+/// is row t of <see cref="Weight"/> ([V × D], as <c>nn.Embedding.weight</c>); no multiplication.
+/// </summary>
+internal sealed class EmbeddingLayerDescription : LayerDescription
+{
+    private readonly int _hash;
+
+    public EmbeddingLayerDescription(int vocabularySize, int dimension, float[] weight)
+        : base(vocabularySize, dimension)
+    {
+        Weight = weight;
+        _hash = (vocabularySize * 31 + dimension) * 31 + HashBits(weight) + 17;
+    }
+
+    public int VocabularySize => InputSize;
+
+    public int Dimension => OutputSize;
+
+    /// <summary>[V × D], row-major.</summary>
+    public float[] Weight { get; }
+
+    public override long ParameterCount => Weight.Length;
+
+    public override bool Equals(LayerDescription? other) =>
+        other is EmbeddingLayerDescription o && _hash == o._hash && InputSize == o.InputSize && OutputSize == o.OutputSize && SameBits(Weight, o.Weight);
+
+    public override int GetHashCode() => _hash;
 }
 
 /// <summary>A GRU layer: tensors exactly as PyTorch's <c>nn.GRU</c> holds them (gates r, z, n).</summary>

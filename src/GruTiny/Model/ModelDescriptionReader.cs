@@ -89,7 +89,7 @@ internal static class ModelDescriptionReader
         var plans = new List<LayerPlan>(layerNodes.Count);
         int width = inputSize;
         long parameters = 0;
-        bool seenDense = false;
+        bool seenDense = false, seenGru = false;
         for (int i = 0; i < layerNodes.Count; i++)
         {
             JsonNode node = layerNodes[i];
@@ -104,6 +104,7 @@ internal static class ModelDescriptionReader
                 Dictionary<string, JsonProperty> keys = Properties(node, $"{where} (gru)", GruKeys);
                 if (seenDense)
                     throw Fail(ModelDiagnosticIds.InvalidLayerSequence, $"{where} is a gru layer after a dense layer; all gru layers must come first.", type.Value);
+                seenGru = true;
                 int hidden = Size(Required(keys, "hidden_size", node, $"{where} (gru)"), $"{where} (gru)");
                 JsonProperty lbr = Required(keys, "linear_before_reset", node, $"{where} (gru)");
                 if (lbr.Value.Kind != JsonKind.True && lbr.Value.Kind != JsonKind.False)
@@ -116,8 +117,10 @@ internal static class ModelDescriptionReader
             else if (kind == "dense")
             {
                 Dictionary<string, JsonProperty> keys = Properties(node, $"{where} (dense)", DenseKeys);
-                if (i == 0)
-                    throw Fail(ModelDiagnosticIds.InvalidLayerSequence, $"{where} is a dense layer; the first layer must be a gru layer.", type.Value);
+                if (!seenGru)
+                    throw Fail(ModelDiagnosticIds.InvalidLayerSequence, i == 0
+                        ? $"{where} is a dense layer; the first layer must be a gru layer."
+                        : $"{where} is a dense layer right after the embedding; an embedding must be followed by a gru layer.", type.Value);
                 seenDense = true;
                 JsonProperty activation = Required(keys, "activation", node, $"{where} (dense)");
                 ActivationKind act = Activation(activation, where);
@@ -131,13 +134,27 @@ internal static class ModelDescriptionReader
             }
             else if (kind == "embedding")
             {
-                throw Fail(ModelDiagnosticIds.UnsupportedFeature, $"{where}: the 'embedding' layer type is reserved by the {FormatTag} format but not supported by this version of GruTiny.", type.Value);
+                Dictionary<string, JsonProperty> keys = Properties(node, $"{where} (embedding)", EmbeddingKeys);
+                if (i != 0)
+                    throw Fail(ModelDiagnosticIds.InvalidLayerSequence, $"{where} is an embedding layer; it may only be the first layer.", type.Value);
+                JsonProperty weight = Required(keys, "weight", node, $"{where} (embedding)");
+                int rows = weight.Value.Kind == JsonKind.Array ? weight.Value.Items!.Count : 0;
+                int dim = rows > 0 && weight.Value.Items![0].Kind == JsonKind.Array ? weight.Value.Items[0].Items!.Count : 0;
+                if (rows == 0 || dim == 0)
+                    throw Fail(ModelDiagnosticIds.TensorShape, $"{where} (embedding): tensor 'weight' must be a non-empty array of rows [vocabulary][dimension], but it is {ShapeOf(weight.Value)}.", weight.Value);
+                if (rows != inputSize)
+                    throw Fail(ModelDiagnosticIds.TensorShape, $"{where} (embedding): tensor 'weight' has {rows} rows but 'input_size' is {inputSize}; for a token model input_size is the vocabulary size.", weight.Value);
+                plans.Add(new LayerPlan(i, node, keys, isGru: false, rows, dim, false, ActivationKind.Linear) { IsEmbedding = true });
+                parameters += (long)rows * dim;
+                width = dim;
             }
             else
             {
                 throw Fail(ModelDiagnosticIds.UnknownLayerType, $"{where}: unknown layer type \"{Escape(kind)}\"; expected \"gru\" or \"dense\".", type.Value);
             }
 
+            if (i == layerNodes.Count - 1 && !seenGru)
+                throw Fail(ModelDiagnosticIds.InvalidLayerSequence, $"the model has no gru layer; an embedding must be followed by a gru layer.", type.Value);
             if (parameters > maxParameters)
                 throw Fail(ModelDiagnosticIds.ModelTooLarge, $"The model has more than {maxParameters.ToString(CultureInfo.InvariantCulture)} parameters (counted up to {where}: {parameters.ToString(CultureInfo.InvariantCulture)}).", node);
         }
@@ -148,7 +165,12 @@ internal static class ModelDescriptionReader
         {
             LayerPlan plan = plans[p];
             string where = $"layers[{plan.Index}]";
-            if (plan.IsGru)
+            if (plan.IsEmbedding)
+            {
+                float[] weight = Tensor(plan, "weight", $"{where} (embedding)", plan.InputSize, plan.Width, $"{plan.InputSize} rows (the vocabulary) of dimension {plan.Width}");
+                layers[p] = new EmbeddingLayerDescription(plan.InputSize, plan.Width, weight);
+            }
+            else if (plan.IsGru)
             {
                 string owner = $"{where} (gru)";
                 int h = plan.Width;
@@ -168,11 +190,13 @@ internal static class ModelDescriptionReader
         }
 
         int outputSize = layers[layers.Length - 1].OutputSize;
+        if (layers[0] is EmbeddingLayerDescription && top.TryGetValue("input_normalization", out JsonProperty? tokenNorm))
+            throw Fail(ModelDiagnosticIds.InvalidLayerSequence, "'input_normalization' does not apply to a token model (its first layer is an embedding).", tokenNorm);
         Normalization? inputNormalization = top.TryGetValue("input_normalization", out JsonProperty? inNorm) ? ReadNormalization(inNorm, inputSize, "input_size") : null;
         Normalization? outputNormalization = top.TryGetValue("output_normalization", out JsonProperty? outNorm) ? ReadNormalization(outNorm, outputSize, "the model's output size") : null;
         var model = new ModelDescription(inputSize, layers, inputNormalization, outputNormalization);
         selfCheck = top.TryGetValue("self_check", out JsonProperty? check)
-            ? SelfCheck.Read(check.Value, model.InputSize, model.OutputSize, model.ParameterCount)
+            ? SelfCheck.Read(check.Value, model)
             : null;
         return model;
     }
@@ -198,6 +222,8 @@ internal static class ModelDescriptionReader
         public Dictionary<string, JsonProperty> Keys { get; }
 
         public bool IsGru { get; }
+
+        public bool IsEmbedding { get; init; }
 
         public int InputSize { get; }
 
@@ -243,6 +269,8 @@ internal static class ModelDescriptionReader
     }
 
     // Checks an object's keys (duplicates first, then unknown ones) and indexes them.
+    private static readonly string[] EmbeddingKeys = { "type", "weight" };
+
     private static readonly string[] NormalizationKeys = { "mean", "std" };
 
     // {"mean": [n numbers], "std": [n numbers > 0]}: x' = (x − mean) / std, or y = y' · std + mean.

@@ -46,12 +46,20 @@ internal sealed class ReferenceModel
     {
         double[] x = new double[input.Length];
         for (int i = 0; i < input.Length; i++) x[i] = input[i];
+        if (_model.Embedding is { } embedding)
+        {
+            // A token model's input is the token id; the embedding is a row lookup.
+            int token = (int)input[0];
+            x = new double[embedding.Dimension];
+            for (int j = 0; j < x.Length; j++) x[j] = embedding.Weight[token * embedding.Dimension + j];
+        }
         if (_model.InputNormalization is { } inNorm)
             for (int i = 0; i < x.Length; i++) x[i] = (x[i] - inNorm.Mean[i]) / inNorm.Std[i];
         for (int l = 0; l < _model.Layers.Length; l++)
         {
             x = _model.Layers[l] switch
             {
+                EmbeddingLayerDescription => x,
                 GruLayerDescription gru => _hidden[l] = GruStep(gru, x, _hidden[l]),
                 DenseLayerDescription dense => Dense(dense, x),
                 _ => throw new InvalidOperationException("Unknown layer."),

@@ -50,8 +50,11 @@ internal sealed class SelfCheck : IEquatable<SelfCheck>
     /// Reads <c>{"sequences": [{"inputs": [[...]], "outputs": [[...]]}, ...]}</c> for a model with the given
     /// sizes, rejecting anything else with GRUT040 at the offending position.
     /// </summary>
-    public static SelfCheck Read(JsonNode node, int inputSize, int outputSize, long parameterCount)
+    public static SelfCheck Read(JsonNode node, ModelDescription model)
     {
+        int inputSize = model.StepInputWidth, outputSize = model.OutputSize;
+        long parameterCount = model.ParameterCount;
+        int vocabulary = model.Embedding?.VocabularySize ?? 0;
         const string where = "self_check";
         if (node.Kind != JsonKind.Object)
             throw Fail($"'{where}' must be an object {{\"sequences\": [...]}}, but it is {node.Describe()}.", node);
@@ -88,7 +91,13 @@ internal sealed class SelfCheck : IEquatable<SelfCheck>
             long rows = inputs.Kind == JsonKind.Array ? inputs.Items!.Count : 0;
             if ((steps + rows) * Math.Max(1, parameterCount) > MaxWork)
                 throw Fail($"{where}: {steps + rows} steps of a {parameterCount}-parameter model exceed the build-time budget of {MaxWork.ToString(CultureInfo.InvariantCulture)} multiply-adds; use fewer or shorter sequences.", sequence);
-            float[] x = Rows(inputs, inputSize, $"{owner}.inputs", "input_size", out int t);
+            float[] x = Rows(inputs, inputSize, $"{owner}.inputs", vocabulary > 0 ? "one token id" : "input_size", out int t);
+            for (int k = 0; vocabulary > 0 && k < x.Length; k++)
+            {
+                if (x[k] != Math.Floor(x[k]) || x[k] < 0 || x[k] >= vocabulary)
+                    throw Fail($"{owner}.inputs[{k}] is {x[k].ToString("R", CultureInfo.InvariantCulture)}; a token id must be a whole number from 0 to {vocabulary - 1}.", inputs.Items![k]);
+            }
+
             float[] y = Rows(outputs, outputSize, $"{owner}.outputs", "the model's output size", out int tOut);
             if (t != tOut)
                 throw Fail($"{owner}: {t} input rows but {tOut} output rows; each step needs one of each.", outputs);

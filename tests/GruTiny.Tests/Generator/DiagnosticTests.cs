@@ -63,7 +63,10 @@ public sealed class DiagnosticTests
         { "GRUT040", Model(top: "\"self_check\":{\"sequences\":[{\"inputs\":[[1]],\"outputs\":[[1]]}],\"sequences\":[]},"), ["self_check: duplicate key 'sequences'"] },
         { "GRUT040", Model(top: "\"self_check\":{\"sequences\":[{\"inputs\":[[1]],\"outputs\":[[1],[2]]}]},"), ["self_check.sequences[0]: 1 input rows but 2 output rows"] },
         { "GRUT040", Model(top: "\"self_check\":{\"sequences\":[{\"inputs\":[[1,2]],\"outputs\":[[1]]}]},"), ["self_check.sequences[0].inputs[0] must be a row of 1 numbers"] },
-        { "GRUT014", Model(gruLayer: """{"type":"embedding","weight":[[1]]}"""), ["'embedding' layer type is reserved"] },
+        { "GRUT013", Model(gruLayer: """{"type":"embedding","weight":[[1]]}"""), ["no gru layer", "embedding must be followed by a gru layer"] },
+        { "GRUT013", Model(extraLayers: """,{"type":"embedding","weight":[[1]]}"""), ["layers[1] is an embedding layer; it may only be the first layer"] },
+        { "GRUT007", Model(gruLayer: """{"type":"embedding","weight":[[1],[2]]},{"type":"gru","hidden_size":1,"linear_before_reset":true,"weight_ih":[[0.1],[0.2],[0.3]],"weight_hh":[[0.1],[0.2],[0.3]]}"""), ["2 rows but 'input_size' is 1"] },
+        { "GRUT040", Model(gruLayer: """{"type":"embedding","weight":[[1]]},{"type":"gru","hidden_size":1,"linear_before_reset":true,"weight_ih":[[0.1],[0.2],[0.3]],"weight_hh":[[0.1],[0.2],[0.3]]}""", top: "\"self_check\":{\"sequences\":[{\"inputs\":[[1]],\"outputs\":[[0]]}]},"), ["a token id must be a whole number from 0 to 0"] },
         { "GRUT015", Model().Replace("\"input_size\":1", "\"input_size\":1000").Replace("\"hidden_size\":1", "\"hidden_size\":1000"), ["more than 2000000 parameters"] },
     };
 

@@ -153,7 +153,7 @@ public sealed class InterpreterTests
         Assert.Contains("length 2", e.Message);
         var buffer = new float[8];
         Assert.Throws<ArgumentException>(() => network.Run(buffer.AsSpan(0, 4), buffer.AsSpan(2, 4)));
-        Assert.Throws<ArgumentException>(() => network.RunFinal([], new float[2]));
+        Assert.Throws<ArgumentException>(() => network.RunFinal(ReadOnlySpan<float>.Empty, new float[2]));
         float[] shared = [0.3f, -0.7f];
         var separate = new float[2];
         GruNetwork other = GruNetwork.LoadFile(Path.Combine(ReferenceCase.ModelsDirectory, "tiny.gru.json"));

@@ -40,7 +40,7 @@ internal static class OnnxModelReader
     {
         try
         {
-            return SelfCheck.Read(ModelDescriptionReader.ParseJson(json), model.InputSize, model.OutputSize, model.ParameterCount);
+            return SelfCheck.Read(ModelDescriptionReader.ParseJson(json), model);
         }
         catch (ModelFormatErrorException e)
         {
