@@ -65,10 +65,10 @@ internal static class ModelEmitter
             w.Line("[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Auto)]");
         }
 
-        w.Line($"partial {target.Keyword} {target.Name} : global::GruTiny.IGruModel");
+        w.Line($"partial {target.Keyword} {target.Name} : global::GruTiny.{(model.Embedding is null ? "IGruModel" : "IGruTokenModel")}");
         w.Open();
         EmitConstants(w, model, layout);
-        EmitInterfaceMembers(w, target);
+        EmitInterfaceMembers(w, target, model.Embedding is not null);
         bool tokens = model.Embedding is not null;
         EmitStep(w, tokens);
         EmitRun(w, tokens);
@@ -141,10 +141,16 @@ internal static class ModelEmitter
         w.Line();
     }
 
-    private static void EmitInterfaceMembers(CodeWriter w, TargetSpec target)
+    private static void EmitInterfaceMembers(CodeWriter w, TargetSpec target, bool tokens)
     {
         w.Line("int global::GruTiny.IGruModel.InputSize => InputSize;");
         w.Line();
+        if (tokens)
+        {
+            w.Line("int global::GruTiny.IGruTokenModel.VocabularySize => VocabularySize;");
+            w.Line();
+        }
+
         w.Line("int global::GruTiny.IGruModel.OutputSize => OutputSize;");
         w.Line();
         w.Line("int global::GruTiny.IGruModel.StateSize => StateSize;");
@@ -246,7 +252,9 @@ internal static class ModelEmitter
 
     private static void EmitRun(CodeWriter w, bool tokens)
     {
-        w.Doc("Advances the model by T time steps from its current state: the same as T calls of <see cref=\"Step\"/>.",
+        // A token model also has Step(int, ...) and Run(ReadOnlySpan<int>, ...): its crefs name the overload.
+        string step = tokens ? "Step(global::System.ReadOnlySpan{float}, global::System.Span{float})" : "Step";
+        w.Doc($"Advances the model by T time steps from its current state: the same as T calls of <see cref=\"{step}\"/>.",
             "<param name=\"inputs\">Row-major [T × <see cref=\"InputSize\"/>] values; T may be zero.</param>",
             "<param name=\"outputs\">Receives row-major [T × <see cref=\"OutputSize\"/>] values; must not overlap <paramref name=\"inputs\"/>.</param>",
             "<exception cref=\"global::System.ArgumentException\">A span has the wrong length, or the spans overlap.</exception>");
@@ -270,7 +278,8 @@ internal static class ModelEmitter
 
     private static void EmitRunFinal(CodeWriter w, bool tokens)
     {
-        w.Doc("Advances the model by T ≥ 1 time steps, as <see cref=\"Run\"/>, and writes only the last step's output (sequence classification).",
+        string run = tokens ? "Run(global::System.ReadOnlySpan{float}, global::System.Span{float})" : "Run";
+        w.Doc($"Advances the model by T ≥ 1 time steps, as <see cref=\"{run}\"/>, and writes only the last step's output (sequence classification).",
             "<param name=\"inputs\">Row-major [T × <see cref=\"InputSize\"/>] values, T ≥ 1.</param>",
             "<param name=\"output\">Receives the last step's <see cref=\"OutputSize\"/> values; it is written only after every input was read.</param>",
             "<exception cref=\"global::System.ArgumentException\">A span has the wrong length, or there are no steps.</exception>");

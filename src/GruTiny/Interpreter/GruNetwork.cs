@@ -18,7 +18,7 @@ namespace GruTiny;
 /// <c>Step</c>, <c>Run</c>, <c>RunFinal</c> and the state methods allocate nothing. An instance is not thread-safe:
 /// use one per stream.
 /// </remarks>
-public sealed class GruNetwork : IGruModel
+public sealed class GruNetwork : IGruTokenModel
 {
     private readonly ModelDescription _model;
     private readonly float[][] _hidden;     // per layer (null for dense): the hidden state
