@@ -205,8 +205,10 @@ Licence summary: SCOWL is copyright 2000-2011 Kevin Atkinson (and the authors of
 is distributed under a permissive, MIT/BSD-like licence: permission to use, copy, modify, distribute and sell
 the word lists and their derived output for any purpose, without fee, provided that the copyright notice and
 permission notice appear in all copies and supporting documentation; provided "as is" without warranty.
-Several of its sources (Moby Words II, Brian Kelk's UK English word list) are in the public domain; the
-others carry similar permissive notices, all reproduced in the copyright file.
+The lists SCOWL is built from are in the public domain (Moby Words II, Brian Kelk's UK English word list,
+12Dicts, ENABLE) or under similar permissive notices that ask only for the notice to be kept (WordNet 1.6,
+Princeton University; UKACD, J Ross Beresford; Ispell, Geoff Kuenning, BSD-style); all are reproduced in
+the copyright file. No copyleft terms apply.
 
 ## Filtering (tools/train_words.py)
 

@@ -33,6 +33,9 @@ public static class ReferenceModelCatalog
         "cho_stacked2_in1_h13_h5_sigmoid1",
         "cho_in16_h64_tanh4",
         "cho_bias_hh_only_in3_h13_linear2",
+        "emb_v12_d4_h8_softmax12",
+        "emb_v30_d7_h16x2_linear5",
+        "emb_v5_d1_h3",
         "norm_in_out_in2_h8_linear1",
         "norm_in_only_in3_h5_softmax3",
         "norm_out_only_in1_h13_h5_tanh2",
@@ -108,6 +111,9 @@ public static class ReferenceModelCatalog
             case "norm_in_out_in2_h8_linear1": visitor.Visit<NormInOutIn2H8Linear1>(name); break;
             case "norm_in_only_in3_h5_softmax3": visitor.Visit<NormInOnlyIn3H5Softmax3>(name); break;
             case "norm_out_only_in1_h13_h5_tanh2": visitor.Visit<NormOutOnlyIn1H13H5Tanh2>(name); break;
+            case "emb_v12_d4_h8_softmax12": visitor.Visit<EmbV12D4H8Softmax12>(name); break;
+            case "emb_v30_d7_h16x2_linear5": visitor.Visit<EmbV30D7H16x2Linear5>(name); break;
+            case "emb_v5_d1_h3": visitor.Visit<EmbV5D1H3>(name); break;
             default: throw new System.ArgumentException($"No compiled reference model is named '{name}'.", nameof(name));
         }
     }

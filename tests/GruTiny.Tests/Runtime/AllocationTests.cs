@@ -41,6 +41,21 @@ public sealed class AllocationTests
     }
 
     [Fact]
+    public void Token_model_allocates_nothing_from_the_first_call()
+    {
+        AssertNone(AllocatedBytes<EmbV30D7H16x2Linear5>());  // float API: the token id as the input
+        var model = new EmbV30D7H16x2Linear5();
+        int[] tokens = [0, 29, 7, 3];
+        var outputs = new float[tokens.Length * EmbV30D7H16x2Linear5.OutputSize];
+        var output = new float[EmbV30D7H16x2Linear5.OutputSize];
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < Calls; i++) model.Step(i % 30, output);
+        for (int i = 0; i < Calls; i++) model.Run(tokens, outputs);
+        for (int i = 0; i < 100; i++) model.RunFinal(tokens, output);
+        AssertNone(GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void Normalized_model_allocates_nothing_from_the_first_call() =>
         AssertNone(AllocatedBytes<NormInOutIn2H8Linear1>());  // input and output normalisation constants
 
@@ -56,7 +71,8 @@ public sealed class AllocationTests
         var inputs = new float[steps * model.InputSize];
         var outputs = new float[steps * model.OutputSize];
         var state = new float[model.StateSize];
-        for (int i = 0; i < inputs.Length; i++) inputs[i] = (float)random.NextDouble() * 2 - 1;
+        int vocabulary = model is IGruTokenModel tokens ? tokens.VocabularySize : 0;
+        for (int i = 0; i < inputs.Length; i++) inputs[i] = vocabulary > 0 ? random.Next(vocabulary) : (float)random.NextDouble() * 2 - 1;
         inputs.AsSpan(0, input.Length).CopyTo(input);
 
         long before = GC.GetAllocatedBytesForCurrentThread();

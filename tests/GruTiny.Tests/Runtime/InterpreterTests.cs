@@ -81,7 +81,11 @@ public sealed class InterpreterTests
             const int steps = 200;
             var inputs = new float[steps * network.InputSize];
             for (int i = 0; i < inputs.Length; i++)
-                inputs[i] = (float)(random.NextDouble() * 2 - 1) * (i % 7 == 0 ? 30 : 3); // some large inputs saturate the gates
+            {
+                inputs[i] = network.VocabularySize > 0
+                    ? random.Next(network.VocabularySize)                               // token models take token ids
+                    : (float)(random.NextDouble() * 2 - 1) * (i % 7 == 0 ? 30 : 3); // some large inputs saturate the gates
+            }
             var a = new float[steps * network.OutputSize];
             var b = new float[a.Length];
             network.Run(inputs, a);
