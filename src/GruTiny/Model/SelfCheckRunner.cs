@@ -16,7 +16,7 @@ internal static class SelfCheckRunner
     public static SelfCheckResult Run(ModelDescription model, SelfCheck check)
     {
         var reference = new ReferenceModel(model);
-        int inSize = model.InputSize, outSize = model.OutputSize;
+        int inSize = model.StepInputWidth, outSize = model.OutputSize; // a token model takes one id per step
         var input = new float[inSize];
         SelfCheckResult worst = new(0, 0, 0, 0, 0, 0, check.Sequences.Length, 0);
         int totalSteps = 0;

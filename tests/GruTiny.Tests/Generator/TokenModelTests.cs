@@ -79,6 +79,22 @@ public sealed class TokenModelTests
         Assert.Equal(viaRun.AsSpan(viaRun.Length - 7).ToArray(), last);
     }
 
+    [Fact]
+    public void A_token_models_self_check_holds_token_ids()
+    {
+        var reference = new ReferenceModel(ModelDescriptionReader.TryRead(Json, 2_000_000, out _)!);
+        int[] ids = [3, 0, 6];
+        string outputs = string.Join(",", ids.Select(t => "[" + string.Join(",", reference.Step([t]).Select(v => ((float)v).ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "]"));
+        string json = Json.TrimEnd().TrimEnd('}') + ",\"self_check\":{\"sequences\":[{\"inputs\":[[3],[0],[6]],\"outputs\":[" + outputs + "]}]}}";
+        GeneratorResult result = Generate("""
+            /// <summary>Model.</summary>
+            [GruTiny.GruModel("models/t.gru.json")]
+            public partial struct Checked;
+            """, ModelFile("models/t.gru.json", json));
+        Assert.Equal("GRUT042", Assert.Single(result.Diagnostics).Id);
+        Assert.InRange(GruNetwork.Load(json).SelfCheckWorstError!.Value, 0, 1e-6);
+    }
+
     [Theory]
     [InlineData(-1)]
     [InlineData(7)]
