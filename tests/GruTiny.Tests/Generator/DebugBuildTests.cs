@@ -9,6 +9,7 @@ namespace GruTiny.Tests.Generator;
 /// Generated code allocates nothing even when compiled without optimisation (a Debug build), where the
 /// compiler would, for example, allocate a collection-expression span on every access.
 /// </summary>
+[Collection(AllocationCollection.Name)]
 public sealed class DebugBuildTests
 {
     [Theory]

@@ -11,6 +11,7 @@ namespace GruTiny.Tests.Generator;
 /// A model whose first layer is an embedding, compiled in memory: the token API agrees with the float API, the
 /// interpreter and the float64 reference; out-of-range tokens throw before any state changes; no allocation.
 /// </summary>
+[Collection(AllocationCollection.Name)]
 public sealed class TokenModelTests
 {
     // V = 7 tokens of dimension 3 (over 2 literal rows would need more: the chunking is covered by the large case).

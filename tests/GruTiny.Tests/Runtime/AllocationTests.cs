@@ -9,6 +9,7 @@ namespace GruTiny.Tests.Runtime;
 /// counted from the very first call of a fresh type (no warm-up: the first call JIT-compiles the kernels).
 /// The Debug-build case is in <see cref="Generator.DebugBuildTests"/>.
 /// </summary>
+[Collection(AllocationCollection.Name)]
 public sealed class AllocationTests
 {
     private const int Calls = 10_000;

@@ -11,6 +11,7 @@ namespace GruTiny.Tests.Runtime;
 /// The run-time interpreter: the same reference parity as generated code, agreement with generated code,
 /// zero allocation after loading, and the generator's diagnostics as exceptions.
 /// </summary>
+[Collection(AllocationCollection.Name)]
 public sealed class InterpreterTests
 {
     public static TheoryData<string> Cases => new(ReferenceCase.Names());

@@ -4,6 +4,7 @@ using Xunit;
 namespace GruTiny.Tests.Runtime;
 
 /// <summary>The allocation-free helpers for choosing tokens.</summary>
+[Collection(AllocationCollection.Name)]
 public sealed class TokenSamplingTests
 {
     [Fact]
