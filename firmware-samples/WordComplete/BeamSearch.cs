@@ -33,7 +33,7 @@ internal static class BeamSearch
                 for (int t = 1; t < WordModel.VocabularySize; t++)
                 {
                     if (t != Vocabulary.End && beam.Word.Length >= MaxLength) continue;
-                    double score = beam.Score + Math.Log(Math.Max(beam.Probabilities![t], 1e-45f));
+                    double score = beam.Score + Math.Log(Math.Max((double)beam.Probabilities![t], 1e-45));
                     pool.Add(t == Vocabulary.End ? (score, beam.Word, true, beam) : (score, beam.Word + vocabulary.Symbols[t], false, beam));
                 }
             }

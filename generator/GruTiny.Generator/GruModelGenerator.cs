@@ -221,6 +221,12 @@ public sealed class GruModelGenerator : IIncrementalGenerator
         }
 
         ModelDescription model = file.Model!;
+        foreach (string tokenMember in new[] { "VocabularySize", "EmbeddingSize" })
+        {
+            if (model.Embedding is not null && target.UserLayerMemberNames.Contains(tokenMember))
+                return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.MemberNameClash, target.AttributeLocation, target.Name, tokenMember));
+        }
+
         for (int i = 0; i < model.Layers.Length; i++)
         {
             if (model.Layers[i] is EmbeddingLayerDescription) continue; // it gets VocabularySize and EmbeddingSize instead
@@ -240,7 +246,7 @@ public sealed class GruModelGenerator : IIncrementalGenerator
         if (!layout.FitsOnStack)
         {
             return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.ModelTooLarge, target.AttributeLocation,
-                $"{target.ModelPath}: one step needs {layout.StepFloats * 4 / 1024} KiB of working memory (the widest GRU layer's gates and hidden rows, the dense layers' rows{(layout.NormalizedInputLength > 0 ? ", and the normalised input" : "")}); generated code keeps it on the stack and allows at most {WorkLayout.MaxStackFloats * 4 / 1024} KiB (reduce the widest layer or the input size)."));
+                $"{target.ModelPath}: one step needs {layout.StepFloats * 4 / 1024} KiB of working memory (the widest GRU layer's gates and hidden rows, the dense layers' rows{(layout.NormalizedInputLength > 0 ? ", and the normalised input" : "")}{(layout.EmbeddingLength > 0 ? ", and the looked-up embedding rows" : "")}); generated code keeps it on the stack and allows at most {WorkLayout.MaxStackFloats * 4 / 1024} KiB (reduce the widest layer or the input size)."));
         }
 
         var diagnostics = LargeBlockWarnings(target, file.Model!).ToList();

@@ -48,15 +48,17 @@ public static class TokenSampling
     /// </summary>
     /// <param name="probabilities">Non-negative weights (they need not add up to 1).</param>
     /// <param name="temperature">≥ 0; 1 samples the distribution as it is.</param>
-    /// <param name="state">The caller's random state, advanced by one draw (any seed, including 0).</param>
+    /// <param name="state">The caller's random state, advanced by exactly one draw per call (any seed, including 0).</param>
     public static int Sample(ReadOnlySpan<float> probabilities, float temperature, ref ulong state)
     {
         if (!(temperature >= 0)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "The temperature must be 0 or more.");
+        if (probabilities.IsEmpty) throw new ArgumentException("There are no probabilities.", nameof(probabilities));
+        double uniform = NextDouble(ref state); // one draw per call, whatever the outcome: the sequence stays predictable
         int best = ArgMax(probabilities);
         if (temperature == 0 || !(probabilities[best] > 0)) return best;
         double max = Math.Log(probabilities[best]), total = 0;
         for (int i = 0; i < probabilities.Length; i++) total += Weight(probabilities[i], max, temperature);
-        double target = NextDouble(ref state) * total;
+        double target = uniform * total;
         for (int i = 0; i < probabilities.Length; i++)
         {
             target -= Weight(probabilities[i], max, temperature);

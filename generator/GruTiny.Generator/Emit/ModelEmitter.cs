@@ -193,6 +193,7 @@ internal static class ModelEmitter
         w.Open();
         w.Line("int steps = tokens.Length;");
         w.Line($"if ((long)steps * OutputSize != outputs.Length) {Throw}.ThrowStepsMismatch(nameof(outputs), (long)steps * OutputSize, steps, OutputSize, outputs.Length);");
+        w.Line($"if (global::System.MemoryExtensions.Overlaps(global::System.Runtime.InteropServices.MemoryMarshal.Cast<int, float>(tokens), ({ReadOnlySpan})outputs)) {Throw}.ThrowOverlap(nameof(outputs));");
         w.Line($"{Kernels}.TokenChecks.Check(tokens, VocabularySize, nameof(tokens));");
         w.Line($"{Span} ids = stackalloc float[__GruTiny_ChunkSteps];");
         w.Line($"{Span} work = stackalloc float[__GruTiny_ChunkSteps * __GruTiny_StepWork + __GruTiny_ScratchLength];");

@@ -79,5 +79,5 @@ internal sealed class WorkLayout
     public int StepWork => 3 * HiddenStride + HiddenBuffers * HiddenStride + DenseBuffers * DenseStride + NormalizedInputLength + EmbeddingLength;
 
     /// <summary>Floats per step of a chunk, scratch excluded: <see cref="StepWork"/> and RunFinal's output row.</summary>
-    public long PerStepFloats => (long)StepWork + OutputSize;
+    public long PerStepFloats => (long)StepWork + OutputSize + (EmbeddingLength > 0 ? 1 : 0); // + a token model's row of ids
 }

@@ -93,10 +93,11 @@ internal static class TargetParser
     public static readonly HashSet<string> GeneratedMemberNames = new(System.StringComparer.Ordinal)
     {
         "InputSize", "OutputSize", "StateSize", "ParameterCount", "Step", "Run", "RunFinal", "Reset", "CopyStateTo", "SetState",
-        "VocabularySize", "EmbeddingSize",
     };
 
+    // Names generated only for some models: a clash is checked once the model is known.
     private static bool IsLayerConstantName(string name) =>
+        name is "VocabularySize" or "EmbeddingSize" ||
         name.StartsWith("Layer", System.StringComparison.Ordinal)
         && (name.EndsWith("HiddenSize", System.StringComparison.Ordinal) || name.EndsWith("OutputSize", System.StringComparison.Ordinal));
 

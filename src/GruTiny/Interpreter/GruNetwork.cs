@@ -178,6 +178,7 @@ public sealed class GruNetwork : IGruTokenModel
     {
         RequireTokens();
         if ((long)tokens.Length * OutputSize != outputs.Length) GruThrowHelper.ThrowStepsMismatch(nameof(outputs), (long)tokens.Length * OutputSize, tokens.Length, OutputSize, outputs.Length);
+        if (System.Runtime.InteropServices.MemoryMarshal.Cast<int, float>(tokens).Overlaps(outputs)) GruThrowHelper.ThrowOverlap(nameof(outputs));
         TokenChecks.Check(tokens, VocabularySize, nameof(tokens));
         for (int t = 0; t < tokens.Length; t++) Advance([(float)tokens[t]], outputs.Slice(t * OutputSize, OutputSize));
     }

@@ -142,6 +142,8 @@ internal static class ModelDescriptionReader
                 int dim = rows > 0 && weight.Value.Items![0].Kind == JsonKind.Array ? weight.Value.Items[0].Items!.Count : 0;
                 if (rows == 0 || dim == 0)
                     throw Fail(ModelDiagnosticIds.TensorShape, $"{where} (embedding): tensor 'weight' must be a non-empty array of rows [vocabulary][dimension], but it is {ShapeOf(weight.Value)}.", weight.Value);
+                if (rows > 1 << 24)
+                    throw Fail(ModelDiagnosticIds.InvalidSize, $"{where} (embedding): {rows} rows; a vocabulary has at most {1 << 24} tokens (token ids travel as float32 through the IGruModel API, exact up to 2^24).", weight.Value);
                 if (rows != inputSize)
                     throw Fail(ModelDiagnosticIds.TensorShape, $"{where} (embedding): tensor 'weight' has {rows} rows but 'input_size' is {inputSize}; for a token model input_size is the vocabulary size.", weight.Value);
                 plans.Add(new LayerPlan(i, node, keys, isGru: false, rows, dim, false, ActivationKind.Linear) { IsEmbedding = true });
@@ -150,7 +152,7 @@ internal static class ModelDescriptionReader
             }
             else
             {
-                throw Fail(ModelDiagnosticIds.UnknownLayerType, $"{where}: unknown layer type \"{Escape(kind)}\"; expected \"gru\" or \"dense\".", type.Value);
+                throw Fail(ModelDiagnosticIds.UnknownLayerType, $"{where}: unknown layer type \"{Escape(kind)}\"; expected \"embedding\", \"gru\" or \"dense\".", type.Value);
             }
 
             if (i == layerNodes.Count - 1 && !seenGru)
@@ -246,9 +248,9 @@ internal static class ModelDescriptionReader
         }
 
         if (type is null)
-            throw Fail(ModelDiagnosticIds.MissingKey, $"{where}: missing required key 'type' (\"gru\" or \"dense\").", layer);
+            throw Fail(ModelDiagnosticIds.MissingKey, $"{where}: missing required key 'type' (\"embedding\", \"gru\" or \"dense\").", layer);
         if (type.Value.Kind != JsonKind.String)
-            throw Fail(ModelDiagnosticIds.WrongValueType, $"{where}: 'type' must be a string (\"gru\" or \"dense\"), but it is {type.Value.Describe()}.", type.Value);
+            throw Fail(ModelDiagnosticIds.WrongValueType, $"{where}: 'type' must be a string (\"embedding\", \"gru\" or \"dense\"), but it is {type.Value.Describe()}.", type.Value);
         return type;
     }
 

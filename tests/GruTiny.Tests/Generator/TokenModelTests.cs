@@ -81,6 +81,31 @@ public sealed class TokenModelTests
     }
 
     [Fact]
+    public void A_deeper_cho_token_model_agrees_over_runs_longer_than_a_chunk()
+    {
+        // Embedding, a linear_before_reset=false GRU, two dense layers (the embedded rows sit after the dense
+        // buffers in the work memory), and 300 tokens: several chunks of Run.
+        var random = new Random(9);
+        string Row(int n) => "[" + string.Join(",", Enumerable.Range(0, n).Select(_ => (random.NextDouble() - 0.5).ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "]";
+        string Matrix(int rows, int cols) => "[" + string.Join(",", Enumerable.Range(0, rows).Select(_ => Row(cols))) + "]";
+        string json = $$"""
+            {"format":"grutiny/1","input_size":11,"layers":[
+             {"type":"embedding","weight":{{Matrix(11, 5)}}},
+             {"type":"gru","hidden_size":6,"linear_before_reset":false,"weight_ih":{{Matrix(18, 5)}},"weight_hh":{{Matrix(18, 6)}},"bias_ih":{{Row(18)}}},
+             {"type":"dense","activation":"relu","weight":{{Matrix(9, 6)}}},
+             {"type":"dense","activation":"tanh","weight":{{Matrix(4, 9)}},"bias":{{Row(4)}}}]}
+            """;
+        IGruTokenModel model = Compile(json, "Deep");
+        GruNetwork network = GruNetwork.Load(json);
+        int[] tokens = Enumerable.Range(0, 300).Select(i => (i * 7 + i / 13) % 11).ToArray();
+        float[] a = new float[300 * 4], b = new float[300 * 4];
+        model.Run(tokens, a);
+        network.Run(tokens, b);
+        for (int i = 0; i < a.Length; i++) Assert.True(Math.Abs(a[i] - b[i]) <= 1e-5 * Math.Max(1, Math.Abs(b[i])), $"value {i}: {a[i]} vs {b[i]}");
+        Assert.Throws<ArgumentException>(() => model.Run(tokens.AsSpan(0, 4), System.Runtime.InteropServices.MemoryMarshal.Cast<int, float>(tokens.AsSpan(0, 16))));
+    }
+
+    [Fact]
     public void A_token_models_self_check_holds_token_ids()
     {
         var reference = new ReferenceModel(ModelDescriptionReader.TryRead(Json, 2_000_000, out _)!);
