@@ -195,14 +195,7 @@ internal static class ModelEmitter
         w.Line($"if ((long)steps * OutputSize != outputs.Length) {Throw}.ThrowStepsMismatch(nameof(outputs), (long)steps * OutputSize, steps, OutputSize, outputs.Length);");
         w.Line($"if (global::System.MemoryExtensions.Overlaps(global::System.Runtime.InteropServices.MemoryMarshal.Cast<int, float>(tokens), ({ReadOnlySpan})outputs)) {Throw}.ThrowOverlap(nameof(outputs));");
         w.Line($"{Kernels}.TokenChecks.Check(tokens, VocabularySize, nameof(tokens));");
-        w.Line($"{Span} ids = stackalloc float[__GruTiny_ChunkSteps];");
-        w.Line($"{Span} work = stackalloc float[__GruTiny_ChunkSteps * __GruTiny_StepWork + __GruTiny_ScratchLength];");
-        w.Line("for (int t = 0; t < steps; t += __GruTiny_ChunkSteps)");
-        w.Open();
-        w.Line("int n = global::System.Math.Min(__GruTiny_ChunkSteps, steps - t);");
-        w.Line("for (int s = 0; s < n; s++) ids[s] = tokens[t + s];");
-        w.Line("__GruTiny_Advance(ids.Slice(0, n), outputs.Slice(t * OutputSize, n * OutputSize), n, work);");
-        w.Close();
+        EmitChunks(w, final: false, tokens: true);
         w.Close();
         w.Line();
 
@@ -217,21 +210,38 @@ internal static class ModelEmitter
         w.Line($"if (steps == 0) {Throw}.ThrowEmptySequence(nameof(tokens), 1);");
         w.Line($"if (output.Length != OutputSize) {Throw}.ThrowLengthMismatch(nameof(output), OutputSize, output.Length);");
         w.Line($"{Kernels}.TokenChecks.Check(tokens, VocabularySize, nameof(tokens));");
-        w.Line($"{Span} ids = stackalloc float[__GruTiny_ChunkSteps];");
-        w.Line($"{Span} work = stackalloc float[__GruTiny_ChunkSteps * (__GruTiny_StepWork + OutputSize) + __GruTiny_ScratchLength];");
-        w.Line($"{Span} rows = work.Slice(0, __GruTiny_ChunkSteps * OutputSize);");
-        w.Line("work = work.Slice(__GruTiny_ChunkSteps * OutputSize);");
-        w.Line("int last = 0;");
+        EmitChunks(w, final: true, tokens: true);
+        w.Close();
+        w.Line();
+    }
+
+    // Run and RunFinal advance in chunks of __GruTiny_ChunkSteps so that stack use is bounded whatever T is.
+    // RunFinal collects a chunk's outputs in rows of its own and copies out the last; the token overloads
+    // first turn a chunk's ids into the floats __GruTiny_Advance reads.
+    private static void EmitChunks(CodeWriter w, bool final, bool tokens)
+    {
+        string source = tokens ? "ids.Slice(0, n)" : "inputs.Slice(t * InputSize, n * InputSize)";
+        if (tokens) w.Line($"{Span} ids = stackalloc float[__GruTiny_ChunkSteps];");
+        if (final)
+        {
+            w.Line($"{Span} work = stackalloc float[__GruTiny_ChunkSteps * (__GruTiny_StepWork + OutputSize) + __GruTiny_ScratchLength];");
+            w.Line($"{Span} rows = work.Slice(0, __GruTiny_ChunkSteps * OutputSize);");
+            w.Line("work = work.Slice(__GruTiny_ChunkSteps * OutputSize);");
+            w.Line("int last = 0;");
+        }
+        else
+        {
+            w.Line($"{Span} work = stackalloc float[__GruTiny_ChunkSteps * __GruTiny_StepWork + __GruTiny_ScratchLength];");
+        }
+
         w.Line("for (int t = 0; t < steps; t += __GruTiny_ChunkSteps)");
         w.Open();
         w.Line("int n = global::System.Math.Min(__GruTiny_ChunkSteps, steps - t);");
-        w.Line("for (int s = 0; s < n; s++) ids[s] = tokens[t + s];");
-        w.Line("__GruTiny_Advance(ids.Slice(0, n), rows.Slice(0, n * OutputSize), n, work);");
-        w.Line("last = n - 1;");
+        if (tokens) w.Line("for (int s = 0; s < n; s++) ids[s] = tokens[t + s];");
+        w.Line($"__GruTiny_Advance({source}, {(final ? "rows.Slice(0, n * OutputSize)" : "outputs.Slice(t * OutputSize, n * OutputSize)")}, n, work);");
+        if (final) w.Line("last = n - 1;");
         w.Close();
-        w.Line("rows.Slice(last * OutputSize, OutputSize).CopyTo(output);");
-        w.Close();
-        w.Line();
+        if (final) w.Line("rows.Slice(last * OutputSize, OutputSize).CopyTo(output);");
     }
 
     private static void EmitStep(CodeWriter w, bool tokens)
@@ -267,12 +277,7 @@ internal static class ModelEmitter
         w.Line("if (steps == 0) return;");
         w.Line($"if (global::System.MemoryExtensions.Overlaps(inputs, ({ReadOnlySpan})outputs)) {Throw}.ThrowOverlap(nameof(outputs));");
         EmitTokenCheck(w, tokens, "inputs");
-        w.Line($"{Span} work = stackalloc float[__GruTiny_ChunkSteps * __GruTiny_StepWork + __GruTiny_ScratchLength];");
-        w.Line("for (int t = 0; t < steps; t += __GruTiny_ChunkSteps)");
-        w.Open();
-        w.Line("int n = global::System.Math.Min(__GruTiny_ChunkSteps, steps - t);");
-        w.Line("__GruTiny_Advance(inputs.Slice(t * InputSize, n * InputSize), outputs.Slice(t * OutputSize, n * OutputSize), n, work);");
-        w.Close();
+        EmitChunks(w, final: false, tokens: false);
         w.Close();
         w.Line();
     }
@@ -291,17 +296,7 @@ internal static class ModelEmitter
         w.Line($"if (steps == 0) {Throw}.ThrowEmptySequence(nameof(inputs), InputSize);");
         w.Line($"if (output.Length != OutputSize) {Throw}.ThrowLengthMismatch(nameof(output), OutputSize, output.Length);");
         EmitTokenCheck(w, tokens, "inputs");
-        w.Line($"{Span} work = stackalloc float[__GruTiny_ChunkSteps * (__GruTiny_StepWork + OutputSize) + __GruTiny_ScratchLength];");
-        w.Line($"{Span} rows = work.Slice(0, __GruTiny_ChunkSteps * OutputSize);");
-        w.Line("work = work.Slice(__GruTiny_ChunkSteps * OutputSize);");
-        w.Line("int last = 0;");
-        w.Line("for (int t = 0; t < steps; t += __GruTiny_ChunkSteps)");
-        w.Open();
-        w.Line("int n = global::System.Math.Min(__GruTiny_ChunkSteps, steps - t);");
-        w.Line("__GruTiny_Advance(inputs.Slice(t * InputSize, n * InputSize), rows.Slice(0, n * OutputSize), n, work);");
-        w.Line("last = n - 1;");
-        w.Close();
-        w.Line("rows.Slice(last * OutputSize, OutputSize).CopyTo(output);");
+        EmitChunks(w, final: true, tokens: false);
         w.Close();
         w.Line();
     }
