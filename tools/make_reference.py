@@ -331,20 +331,29 @@ def build_modules(case):
     return grus, dense
 
 
+def case_metadata(case):
+    return {"generator": "tools/make_reference.py", "case": case["name"],
+            "seed": case["seed"], "description": case["description"]}
+
+
+def sequential(grus, dense, first=None):
+    """nn.Sequential of [first] + the gru modules + each Linear and its activation."""
+    modules = ([first] if first is not None else []) + list(grus)
+    for lin, act in dense:
+        modules.append(lin)
+        if act is not None:
+            modules.append(act)
+    return nn.Sequential(*modules)
+
+
 def export_case(case, grus, dense, path):
-    metadata = {"generator": "tools/make_reference.py", "case": case["name"],
-                "seed": case["seed"], "description": case["description"]}
+    metadata = case_metadata(case)
     lbr = case.get("lbr", True)
     if lbr and not case.get("omit"):
         # The normal path: the public export() API on the PyTorch modules.
-        modules = list(grus)
-        for lin, act in dense:
-            modules.append(lin)
-            if act is not None:
-                modules.append(act)
         # self_check=False: the tests check these models against their own
         # .ref.json files (60 steps), and the files must stay byte-identical.
-        return ge.export(nn.Sequential(*modules), path=path, metadata=metadata,
+        return ge.export(sequential(grus, dense), path=path, metadata=metadata,
                          self_check=False)
     # linear_before_reset false or a partial bias: the lower-level helpers.
     layers = []
@@ -452,17 +461,10 @@ def write_normalized_cases(out_dir, validator):
     for case in NORMALIZED_CASES:
         name = case["name"]
         grus, dense = build_modules(case)
-        modules = list(grus)
-        for lin, act in dense:
-            modules.append(lin)
-            if act is not None:
-                modules.append(act)
-        metadata = {"generator": "tools/make_reference.py", "case": name,
-                    "seed": case["seed"], "description": case["description"]}
         model_file = f"{name}.gru.json"
         model_path = os.path.join(norm_dir, model_file)
         # self_check=False: the tests check these models against their .ref.json files.
-        ge.export(nn.Sequential(*modules), path=model_path, metadata=metadata, self_check=False,
+        ge.export(sequential(grus, dense), path=model_path, metadata=case_metadata(case), self_check=False,
                   input_normalization=case.get("input_norm"),
                   output_normalization=case.get("output_norm"))
         with open(model_path, encoding="utf-8") as f:
@@ -528,17 +530,11 @@ def write_embedding_cases(out_dir, validator):
         torch.manual_seed(case["seed"])
         embedding = nn.Embedding(case["vocab"], case["dim"])
         grus, dense = build_modules(dict(case, input_size=case["dim"], seed=case["seed"] + 100))
-        modules = [embedding] + list(grus)
-        for lin, act in dense:
-            modules.append(lin)
-            if act is not None:
-                modules.append(act)
-        metadata = {"generator": "tools/make_reference.py", "case": name,
-                    "seed": case["seed"], "description": case["description"]}
         model_file = f"{name}.gru.json"
         model_path = os.path.join(emb_dir, model_file)
         # self_check=False: the tests check these models against their .ref.json files.
-        ge.export(nn.Sequential(*modules), path=model_path, metadata=metadata, self_check=False)
+        ge.export(sequential(grus, dense, embedding), path=model_path, metadata=case_metadata(case),
+                  self_check=False)
         with open(model_path, encoding="utf-8") as f:
             m = json.load(f)
         assert m["input_size"] == case["vocab"], f"{name}: input_size"

@@ -113,7 +113,7 @@ internal abstract class LayerDescription : IEquatable<LayerDescription>
     public override abstract int GetHashCode();
 
     /// <summary>Bitwise equality of two optional tensors (so that −0 and 0, or two NaN payloads, differ).</summary>
-    protected static bool SameBits(float[]? a, float[]? b)
+    internal static bool SameBits(float[]? a, float[]? b)
     {
         if (ReferenceEquals(a, b)) return true;
         if (a is null || b is null || a.Length != b.Length) return false;
@@ -122,7 +122,7 @@ internal abstract class LayerDescription : IEquatable<LayerDescription>
         return true;
     }
 
-    protected static int HashBits(float[]? a)
+    internal static int HashBits(float[]? a)
     {
         if (a is null) return 0;
         int hash = a.Length;
@@ -261,23 +261,9 @@ internal sealed class Normalization : IEquatable<Normalization>
     public float[] Std { get; }
 
     public bool Equals(Normalization? other) =>
-        other is not null && Same(Mean, other.Mean) && Same(Std, other.Std);
+        other is not null && LayerDescription.SameBits(Mean, other.Mean) && LayerDescription.SameBits(Std, other.Std);
 
     public override bool Equals(object? obj) => Equals(obj as Normalization);
 
-    public override int GetHashCode()
-    {
-        int hash = Mean.Length;
-        foreach (float v in Mean) hash = hash * 31 + v.GetHashCode();
-        foreach (float v in Std) hash = hash * 31 + v.GetHashCode();
-        return hash;
-    }
-
-    private static bool Same(float[] a, float[] b)
-    {
-        if (a.Length != b.Length) return false;
-        for (int i = 0; i < a.Length; i++)
-            if (BitConverter.DoubleToInt64Bits(a[i]) != BitConverter.DoubleToInt64Bits(b[i])) return false;
-        return true;
-    }
+    public override int GetHashCode() => LayerDescription.HashBits(Mean) * 31 + LayerDescription.HashBits(Std);
 }

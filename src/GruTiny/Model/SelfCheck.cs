@@ -158,17 +158,9 @@ internal sealed class SelfCheckSequence : IEquatable<SelfCheckSequence>
     public float[] Outputs { get; }
 
     public bool Equals(SelfCheckSequence? other) =>
-        other is not null && other.Steps == Steps && Same(Inputs, other.Inputs) && Same(Outputs, other.Outputs);
+        other is not null && other.Steps == Steps && LayerDescription.SameBits(Inputs, other.Inputs) && LayerDescription.SameBits(Outputs, other.Outputs);
 
     public override bool Equals(object? obj) => Equals(obj as SelfCheckSequence);
 
-    public override int GetHashCode() => Steps * 31 + Inputs.Length * 7 + Outputs.Length;
-
-    private static bool Same(float[] a, float[] b)
-    {
-        if (a.Length != b.Length) return false;
-        for (int i = 0; i < a.Length; i++)
-            if (BitConverter.DoubleToInt64Bits(a[i]) != BitConverter.DoubleToInt64Bits(b[i])) return false;
-        return true;
-    }
+    public override int GetHashCode() => (Steps * 31 + LayerDescription.HashBits(Inputs)) * 31 + LayerDescription.HashBits(Outputs);
 }

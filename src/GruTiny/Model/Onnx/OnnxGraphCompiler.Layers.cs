@@ -137,9 +137,12 @@ internal sealed partial class OnnxGraphCompiler
         _ => "input feature",
     };
 
-    private ConstTensor Weight(OnnxNode node, OnnxValue?[] inputs, int index, string name)
+    private static ConstTensor Weight(OnnxNode node, OnnxValue?[] inputs, int index, string name) =>
+        Weight(node, Required(node, inputs, index, name), name);
+
+    // Every weight of a layer: a constant FLOAT tensor of finite values.
+    private static ConstTensor Weight(OnnxNode node, OnnxValue value, string name)
     {
-        OnnxValue value = Required(node, inputs, index, name);
         if (value is not ConstTensor c)
             throw InputError(node, name, $"must be constant (an initializer or a Constant node), but it is {value.Describe()}");
         if (!c.IsFloat)
@@ -207,7 +210,7 @@ internal sealed partial class OnnxGraphCompiler
             throw OpError(node, "multiplies two constants; fold it before export (do_constant_folding=True)");
         if (a is not SeqTensor seq)
             throw OpError(node, $"multiplies {a.Describe()} by {b.Describe()}; GruTiny compiles MatMul as sequence × constant weight");
-        ConstTensor weight = DenseWeight(node, b, "B");
+        ConstTensor weight = Weight(node, b, "B");
         if (weight.Rank != 2) throw ShapeError(node, "B", weight, "[in_features, out_features]");
         return Dense(node, seq, weight, transposed: false, null);
     }
@@ -227,20 +230,10 @@ internal sealed partial class OnnxGraphCompiler
         if (a is not SeqTensor seq)
             throw OpError(node, $"multiplies {a.Describe()}; GruTiny compiles Gemm as sequence × constant weight");
         if (seq.Rank != 2) throw InputError(node, "A", $"has rank {seq.Rank}; Gemm takes a matrix");
-        ConstTensor weight = DenseWeight(node, b, "B");
+        ConstTensor weight = Weight(node, b, "B");
         if (weight.Rank != 2) throw ShapeError(node, "B", weight, transB ? "[out_features, in_features]" : "[in_features, out_features]");
         SeqTensor dense = Dense(node, seq, weight, transB, null);
         return inputs.Length > 2 && inputs[2] is { } c ? Bias(node, dense, c) : dense;
-    }
-
-    private static ConstTensor DenseWeight(OnnxNode node, OnnxValue value, string name)
-    {
-        if (value is not ConstTensor weight)
-            throw InputError(node, name, $"must be a constant weight, but it is {value.Describe()}");
-        if (!weight.IsFloat)
-            throw Error(ModelDiagnosticIds.OnnxTensor, $"{node.Display}: input '{name}' (tensor '{weight.Source}') has data type {OnnxTypes.Name(weight.ElemType)}; weights must be FLOAT");
-        CheckFinite(node, name, weight);
-        return weight;
     }
 
     private SeqTensor Dense(OnnxNode node, SeqTensor seq, ConstTensor weight, bool transposed, float[]? bias)
