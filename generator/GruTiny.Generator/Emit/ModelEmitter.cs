@@ -315,7 +315,7 @@ internal static class ModelEmitter
         foreach (GruLayerDescription gru in grus)
         {
             w.Line($"current.Slice({padded}, {gru.HiddenSize}).CopyTo(state.Slice({plain}, {gru.HiddenSize}));");
-            padded += KernelLayout.Padded(gru.HiddenSize);
+            padded += KernelLayout.PaddedHidden(gru.HiddenSize);
             plain += gru.HiddenSize;
         }
 
@@ -334,7 +334,7 @@ internal static class ModelEmitter
         foreach (GruLayerDescription gru in grus)
         {
             w.Line($"state.Slice({plain}, {gru.HiddenSize}).CopyTo(current.Slice({padded}, {gru.HiddenSize}));");
-            padded += KernelLayout.Padded(gru.HiddenSize);
+            padded += KernelLayout.PaddedHidden(gru.HiddenSize);
             plain += gru.HiddenSize;
         }
 
@@ -414,11 +414,10 @@ internal static class ModelEmitter
                     continue; // looked up above
                 case GruLayerDescription gru:
                 {
-                    int padded = KernelLayout.Padded(gru.HiddenSize);
+                    int padded = KernelLayout.PaddedHidden(gru.HiddenSize);
                     string target = hidden[gruIndex++ % hidden.Length];
                     w.Line($"// Layer {i}: gru {gru.InputSize} → {gru.HiddenSize}, linear_before_reset: {(gru.LinearBeforeReset ? "true" : "false")}.");
-                    w.Line($"{Kernels}.GruLayerKernel.ProjectInputs<__GruTiny_Layer{i}>({source}, {sourceStride}, gates, n);");
-                    w.Line($"{Kernels}.GruLayerKernel.Recur<__GruTiny_Layer{i}>(gates, state.Slice({stateOffset}, {padded}), {target}, n, scratch);");
+                    w.Line($"{Kernels}.GruLayerKernel.Forward<__GruTiny_Layer{i}>({source}, {sourceStride}, gates, state.Slice({stateOffset}, {padded}), {target}, n, scratch);");
                     stateOffset += padded;
                     source = target;
                     sourceStride = padded.ToString(CultureInfo.InvariantCulture); // Recur writes rows of the layer's own padded width
@@ -455,8 +454,8 @@ internal static class ModelEmitter
         EmitNormalization(w, "Input", model.InputNormalization);
         EmitNormalization(w, "Output", model.OutputNormalization);
 
-        int stateLength = model.Layers.OfType<GruLayerDescription>().Sum(g => KernelLayout.Padded(g.HiddenSize));
-        w.Line("// The hidden states of the GRU layers, each padded to whole Vector128 blocks; inline, so a struct");
+        int stateLength = model.Layers.OfType<GruLayerDescription>().Sum(g => KernelLayout.PaddedHidden(g.HiddenSize));
+        w.Line("// The hidden states of the GRU layers, each padded to whole blocks of 8; inline, so a struct");
         w.Line("// instance needs no heap and default(T) is a reset model.");
         w.Line("// Equality by value: the runtime's built-in Equals and GetHashCode throw for inline arrays, and records,");
         w.Line("// struct equality and hashing of the model type compare this field.");
@@ -505,7 +504,7 @@ internal static class ModelEmitter
                     w.Line($"public static bool LinearBeforeReset => {(gru.LinearBeforeReset ? "true" : "false")};");
                     chunks = KernelLayout.Chunk(
                         KernelLayout.PackGru(gru.InputSize, gru.HiddenSize, gru.LinearBeforeReset, gru.WeightIh, gru.WeightHh, gru.BiasIh, gru.BiasHh),
-                        KernelLayout.Padded(gru.HiddenSize) / KernelLayout.Lanes,
+                        KernelLayout.GruBlocks(gru.HiddenSize),
                         KernelLayout.GruSectionBlockLengths(gru.InputSize, gru.HiddenSize, gru.LinearBeforeReset));
                     break;
                 case DenseLayerDescription dense:

@@ -29,7 +29,7 @@ internal sealed class WorkLayout
     {
         var grus = model.Layers.OfType<GruLayerDescription>().ToArray();
         var denses = model.Layers.OfType<DenseLayerDescription>().ToArray();
-        HiddenStride = grus.Max(g => KernelLayout.Padded(g.HiddenSize));
+        HiddenStride = grus.Max(g => KernelLayout.PaddedHidden(g.HiddenSize));
         HiddenBuffers = Math.Min(2, grus.Length);
         DenseStride = denses.Length >= 2 ? denses.Take(denses.Length - 1).Max(d => KernelLayout.Padded(d.OutputSize)) : 0;
         DenseBuffers = Math.Min(2, Math.Max(0, denses.Length - 1));

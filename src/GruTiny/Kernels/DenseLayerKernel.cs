@@ -2,6 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using GruTiny.Kernels.Simd;
 using GruTiny.Model;
 
 namespace GruTiny.Kernels;
@@ -45,6 +46,7 @@ public static class DenseLayerKernel
         }
     }
 
+    // Two blocks of 4 outputs at a time; the weight pointers advance by a block column per input.
     private static void ForwardVector<TLayer>(ref float x, ref float y) where TLayer : IDenseLayer
     {
         int inputSize = TLayer.InputSize, outputSize = TLayer.OutputSize;
@@ -59,9 +61,10 @@ public static class DenseLayerKernel
             for (int k = 0; k < inputSize; k++)
             {
                 Vector128<float> xk = Vector128.Create(Unsafe.Add(ref x, k));
-                nuint o = (nuint)(Lanes * (k + 1));
-                a0 = VectorMath.MultiplyAdd(Vector128.LoadUnsafe(ref w0, o), xk, a0);
-                a1 = VectorMath.MultiplyAdd(Vector128.LoadUnsafe(ref w1, o), xk, a1);
+                w0 = ref Unsafe.Add(ref w0, Lanes);
+                w1 = ref Unsafe.Add(ref w1, Lanes);
+                a0 = Simd128.MultiplyAdd(Vector128.LoadUnsafe(ref w0), xk, a0);
+                a1 = Simd128.MultiplyAdd(Vector128.LoadUnsafe(ref w1), xk, a1);
             }
 
             StoreBlock(Activate<TLayer>(a0), ref y, b * Lanes, outputSize);
@@ -73,7 +76,11 @@ public static class DenseLayerKernel
             ref float w0 = ref WeightBlocks.Dense<TLayer>(blockLength, b);
             Vector128<float> a0 = Vector128.LoadUnsafe(ref w0);
             for (int k = 0; k < inputSize; k++)
-                a0 = VectorMath.MultiplyAdd(Vector128.LoadUnsafe(ref w0, (nuint)(Lanes * (k + 1))), Vector128.Create(Unsafe.Add(ref x, k)), a0);
+            {
+                w0 = ref Unsafe.Add(ref w0, Lanes);
+                a0 = Simd128.MultiplyAdd(Vector128.LoadUnsafe(ref w0), Vector128.Create(Unsafe.Add(ref x, k)), a0);
+            }
+
             StoreBlock(Activate<TLayer>(a0), ref y, b * Lanes, outputSize);
         }
     }
@@ -93,8 +100,8 @@ public static class DenseLayerKernel
             Unsafe.Add(ref y, row) = TLayer.Activation switch
             {
                 DenseActivation.Relu => acc > 0f || float.IsNaN(acc) ? acc : 0f,
-                DenseActivation.Sigmoid => VectorMath.Sigmoid(acc),
-                DenseActivation.Tanh => VectorMath.Tanh(acc),
+                DenseActivation.Sigmoid => ScalarMath.Sigmoid(acc),
+                DenseActivation.Tanh => ScalarMath.Tanh(acc),
                 _ => acc,
             };
         }
@@ -104,8 +111,8 @@ public static class DenseLayerKernel
     private static Vector128<float> Activate<TLayer>(Vector128<float> v) where TLayer : IDenseLayer => TLayer.Activation switch
     {
         DenseActivation.Relu => Vector128.Max(v, Vector128<float>.Zero),
-        DenseActivation.Sigmoid => VectorMath.Sigmoid(v),
-        DenseActivation.Tanh => VectorMath.Tanh(v),
+        DenseActivation.Sigmoid => VectorMath<Simd128, Vector128<float>>.Sigmoid(v),
+        DenseActivation.Tanh => VectorMath<Simd128, Vector128<float>>.Tanh(v),
         _ => v,
     };
 

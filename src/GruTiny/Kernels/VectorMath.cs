@@ -1,80 +1,77 @@
 using System;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
+using GruTiny.Kernels.Simd;
 
 namespace GruTiny.Kernels;
 
 /// <summary>
-/// The element-wise functions of the kernels, on <see cref="Vector128{T}"/> and on scalars.
+/// The element-wise functions of the kernels, written once for every vector width (<see cref="ISimd{TVector}"/>).
 /// </summary>
 /// <remarks>
 /// Built from IEEE operations only (add, multiply, divide, floor, integer shifts): no reciprocal or rsqrt
 /// estimate instructions, whose precision differs between x64 and ARM64. Everything is aggressively inlined so
 /// that vector accumulators that are live around these calls are never spilled. NaN inputs give NaN outputs.
 /// </remarks>
-internal static class VectorMath
+internal static class VectorMath<TSimd, TVector>
+    where TSimd : struct, ISimd<TVector>
+    where TVector : struct
 {
-    /// <summary>a × b + c, fused where the hardware has FMA (x64 with FMA, ARM64), otherwise multiply then add.</summary>
-    /// <remarks>
-    /// <c>Vector128.FusedMultiplyAdd</c> would fall back to a software emulation ~45× slower on x64 without FMA
-    /// (e.g. a Native AOT build without an instruction-set option); the estimate never does.
-    /// </remarks>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) =>
-        Vector128.MultiplyAddEstimate(a, b, c);
-
     /// <summary>e^x, within ~2 ulp over the range where e^x is a normal float; saturates outside it.</summary>
     /// <remarks>Cody–Waite range reduction x = n·ln2 + r and Cephes' degree-6 polynomial for e^r.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Exp(Vector128<float> x)
+    public static TVector Exp(TVector x)
     {
-        x = Vector128.Min(Vector128.Max(x, Vector128.Create(-87f)), Vector128.Create(88f));
-        Vector128<float> n = Vector128.Floor(x * Vector128.Create(1.44269504088896341f) + Vector128.Create(0.5f));
-        Vector128<float> r = x - n * Vector128.Create(0.693359375f);
-        r -= n * Vector128.Create(-2.12194440e-4f);
+        x = TSimd.Min(TSimd.Max(x, TSimd.Create(-87f)), TSimd.Create(88f));
+        TVector n = TSimd.Floor(TSimd.MultiplyAdd(x, TSimd.Create(1.44269504088896341f), TSimd.Create(0.5f)));
+        TVector r = TSimd.MultiplyAdd(n, TSimd.Create(-0.693359375f), x);
+        r = TSimd.MultiplyAdd(n, TSimd.Create(2.12194440e-4f), r);
 
-        Vector128<float> p = Vector128.Create(1.9875691500e-4f);
-        p = p * r + Vector128.Create(1.3981999507e-3f);
-        p = p * r + Vector128.Create(8.3334519073e-3f);
-        p = p * r + Vector128.Create(4.1665795894e-2f);
-        p = p * r + Vector128.Create(1.6666665459e-1f);
-        p = p * r + Vector128.Create(5.0000001201e-1f);
-        p = p * (r * r) + r + Vector128<float>.One;
-
-        Vector128<int> exponent = (Vector128.ConvertToInt32(n) + Vector128.Create(127)) << 23;
-        return p * exponent.AsSingle();
+        TVector p = TSimd.Create(1.9875691500e-4f);
+        p = TSimd.MultiplyAdd(p, r, TSimd.Create(1.3981999507e-3f));
+        p = TSimd.MultiplyAdd(p, r, TSimd.Create(8.3334519073e-3f));
+        p = TSimd.MultiplyAdd(p, r, TSimd.Create(4.1665795894e-2f));
+        p = TSimd.MultiplyAdd(p, r, TSimd.Create(1.6666665459e-1f));
+        p = TSimd.MultiplyAdd(p, r, TSimd.Create(5.0000001201e-1f));
+        p = TSimd.Add(TSimd.MultiplyAdd(p, TSimd.Multiply(r, r), r), TSimd.Create(1f));
+        return TSimd.Multiply(p, TSimd.Pow2(n));
     }
 
     /// <summary>1 / (1 + e^−x).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Sigmoid(Vector128<float> x) =>
-        Vector128<float>.One / (Vector128<float>.One + Exp(-x));
+    public static TVector Sigmoid(TVector x)
+    {
+        TVector one = TSimd.Create(1f);
+        return TSimd.Divide(one, TSimd.Add(one, Exp(TSimd.Subtract(default, x))));
+    }
 
     /// <summary>tanh x: an odd polynomial below |x| = 0.625 (where 1 − 2/(e^2x + 1) would cancel), that formula above.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Tanh(Vector128<float> x)
+    public static TVector Tanh(TVector x)
     {
-        Vector128<float> ax = Vector128.Abs(x);
-        Vector128<float> large = Vector128<float>.One -
-            Vector128.Create(2f) / (Exp(ax + ax) + Vector128<float>.One);
-        large |= x & Vector128.Create(-0f); // copy the sign of x
+        TVector one = TSimd.Create(1f);
+        TVector ax = TSimd.Abs(x);
+        TVector large = TSimd.Subtract(one, TSimd.Divide(TSimd.Create(2f), TSimd.Add(Exp(TSimd.Add(ax, ax)), one)));
 
-        Vector128<float> x2 = x * x;
-        Vector128<float> p = Vector128.Create(-5.70498872745e-3f);
-        p = p * x2 + Vector128.Create(2.06390887954e-2f);
-        p = p * x2 + Vector128.Create(-5.37397155531e-2f);
-        p = p * x2 + Vector128.Create(1.33314422036e-1f);
-        p = p * x2 + Vector128.Create(-3.33332819422e-1f);
-        Vector128<float> small = p * x2 * x + x;
+        TVector x2 = TSimd.Multiply(x, x);
+        TVector p = TSimd.Create(-5.70498872745e-3f);
+        p = TSimd.MultiplyAdd(p, x2, TSimd.Create(2.06390887954e-2f));
+        p = TSimd.MultiplyAdd(p, x2, TSimd.Create(-5.37397155531e-2f));
+        p = TSimd.MultiplyAdd(p, x2, TSimd.Create(1.33314422036e-1f));
+        p = TSimd.MultiplyAdd(p, x2, TSimd.Create(-3.33332819422e-1f));
+        TVector small = TSimd.MultiplyAdd(TSimd.Multiply(p, x2), x, x);
 
-        return Vector128.ConditionalSelect(Vector128.LessThan(ax, Vector128.Create(0.625f)), small, large);
+        return TSimd.SelectWhereLess(ax, TSimd.Create(0.625f), small, TSimd.WithSignOf(large, x));
     }
+}
 
-    /// <summary>Scalar 1 / (1 + e^−x), for the path without hardware vectors.</summary>
+/// <summary>The scalar forms, for the path without hardware vectors.</summary>
+internal static class ScalarMath
+{
+    /// <summary>1 / (1 + e^−x).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
 
-    /// <summary>Scalar tanh, for the path without hardware vectors.</summary>
+    /// <summary>tanh x.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Tanh(float x) => MathF.Tanh(x);
 }

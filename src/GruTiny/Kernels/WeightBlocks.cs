@@ -38,7 +38,7 @@ internal static class WeightBlocks
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int FirstChunk<TLayer>(int section) where TLayer : IGruLayer
     {
-        int blocks = KernelLayout.Padded(TLayer.HiddenSize) / KernelLayout.Lanes;
+        int blocks = KernelLayout.GruBlocks(TLayer.HiddenSize);
         int first = 0;
         if (section > 0) first += KernelLayout.ChunkCount(blocks, SectionLength<TLayer>(0));
         if (section > 1) first += KernelLayout.ChunkCount(blocks, SectionLength<TLayer>(1));

@@ -7,39 +7,49 @@ namespace GruTiny.Model;
 /// it at build time, the kernels read that layout, and the tests pack random weights with it at run time.
 /// </summary>
 /// <remarks>
-/// <para>Hidden units are processed in blocks of <see cref="Lanes"/> (one <c>Vector128&lt;float&gt;</c>). Every
-/// hidden size is padded to a multiple of <see cref="Lanes"/> with zero weights, so kernels never need scalar
-/// tails; padded state lanes stay exactly zero.</para>
+/// <para>Hidden units are processed in blocks of <see cref="GruBlock"/> = 8: one <c>Vector256&lt;float&gt;</c> on
+/// x64 with AVX2, two <c>Vector128&lt;float&gt;</c> elsewhere (ARM64 NEON, SSE), over the same layout. Every
+/// hidden size is padded to a multiple of 8 with zero weights, so kernels never need scalar tails; padded state
+/// lanes stay exactly zero. Dense layers use blocks of <see cref="Lanes"/> = 4 outputs (one <c>Vector128</c>).</para>
 /// <para>Within a block, weights are stored column by column ("panel" order): for each input k the block's
 /// rows of the r, z and n gates follow each other. A matrix-vector product is then a sum of weight columns
 /// scaled by broadcast inputs, which needs no horizontal sums, and the three gates of a block share one pass
 /// over the input.</para>
 /// <para>Gru layer = input projection section, then recurrence section.
-/// Input projection, per block b: bias [r z n] (12 floats) then for each input k: W_i[r z n] (12 floats).
+/// Input projection, per block b: bias [r z n] (24 floats) then for each input k: W_i[r z n] (24 floats).
 /// The r and z biases are b_i + b_h (both variants add them outside the reset), n gets b_in only.
-/// Recurrence, <c>linear_before_reset</c> true, per block: b_hn (4) then for each hidden k: W_h[r z n] (12).
-/// Recurrence, <c>linear_before_reset</c> false: first, per block, for each hidden k: W_h[r z] (8); then, per
-/// block, b_hn (4) and for each hidden k: W_hn (4), because W_hn multiplies r ⊙ h, which needs every r first.</para>
+/// Recurrence, <c>linear_before_reset</c> true, per block: b_hn (8) then for each hidden k: W_h[r z n] (24).
+/// Recurrence, <c>linear_before_reset</c> false: first, per block, for each hidden k: W_h[r z] (16); then, per
+/// block, b_hn (8) and for each hidden k: W_hn (8), because W_hn multiplies r ⊙ h, which needs every r first.</para>
 /// <para>Dense layer, per block of 4 outputs: bias (4) then for each input k: W (4).</para>
 /// </remarks>
 internal static class KernelLayout
 {
-    /// <summary>Floats per <c>Vector128&lt;float&gt;</c>: the block width of every layout.</summary>
+    /// <summary>Floats per <c>Vector128&lt;float&gt;</c>: the block width of dense layers.</summary>
     public const int Lanes = 4;
 
-    /// <summary>Floats of the per-step gate buffer per block: r, z and the input part of n.</summary>
-    public const int GateBlock = 3 * Lanes;
+    /// <summary>Hidden units per block of a GRU layer: one <c>Vector256&lt;float&gt;</c>, or two <c>Vector128&lt;float&gt;</c>.</summary>
+    public const int GruBlock = 8;
 
-    /// <summary><paramref name="size"/> rounded up to a whole number of blocks.</summary>
+    /// <summary>Floats of the per-step gate buffer per GRU block: r, z and the input part of n.</summary>
+    public const int GateBlock = 3 * GruBlock;
+
+    /// <summary><paramref name="size"/> dense outputs rounded up to whole blocks of <see cref="Lanes"/>.</summary>
     public static int Padded(int size) => (size + Lanes - 1) / Lanes * Lanes;
 
-    /// <summary>Floats of a packed GRU layer: every section has one block per 4 hidden units.</summary>
+    /// <summary><paramref name="hiddenSize"/> rounded up to whole blocks of <see cref="GruBlock"/>: the width of a GRU layer's state.</summary>
+    public static int PaddedHidden(int hiddenSize) => (hiddenSize + GruBlock - 1) / GruBlock * GruBlock;
+
+    /// <summary>Blocks of a GRU layer: one per 8 hidden units.</summary>
+    public static int GruBlocks(int hiddenSize) => PaddedHidden(hiddenSize) / GruBlock;
+
+    /// <summary>Floats of a packed GRU layer: every section has one block per 8 hidden units.</summary>
     public static int GruLength(int inputSize, int hiddenSize, bool linearBeforeReset)
     {
         int sectionsLength = 0;
         for (int section = 0; section < GruSectionCount(linearBeforeReset); section++)
             sectionsLength += GruSectionBlockLength(section, inputSize, hiddenSize, linearBeforeReset);
-        return Padded(hiddenSize) / Lanes * sectionsLength;
+        return GruBlocks(hiddenSize) * sectionsLength;
     }
 
     /// <summary>Floats of a packed dense layer: one block per 4 outputs.</summary>
@@ -75,8 +85,8 @@ internal static class KernelLayout
     public static int GruSectionBlockLength(int section, int inputSize, int hiddenSize, bool linearBeforeReset) => section switch
     {
         0 => GateBlock * (inputSize + 1),
-        1 => linearBeforeReset ? Lanes + GateBlock * hiddenSize : 2 * Lanes * hiddenSize,
-        _ => Lanes + Lanes * hiddenSize,
+        1 => linearBeforeReset ? GruBlock + GateBlock * hiddenSize : 2 * GruBlock * hiddenSize,
+        _ => GruBlock + GruBlock * hiddenSize,
     };
 
     /// <summary>The block lengths of a GRU layer's sections, in order (for <see cref="Chunk"/>).</summary>
@@ -123,7 +133,7 @@ internal static class KernelLayout
         int inputSize, int hiddenSize, bool linearBeforeReset,
         float[] weightIh, float[] weightHh, float[]? biasIh, float[]? biasHh)
     {
-        int h = hiddenSize, blocks = Padded(h) / Lanes;
+        int h = hiddenSize, blocks = GruBlocks(h);
         var packed = new float[GruLength(inputSize, h, linearBeforeReset)];
         int at = 0;
 
@@ -135,9 +145,9 @@ internal static class KernelLayout
         {
             for (int gate = 0; gate < 3; gate++)
             {
-                for (int lane = 0; lane < Lanes; lane++)
+                for (int lane = 0; lane < GruBlock; lane++)
                 {
-                    int unit = b * Lanes + lane;
+                    int unit = b * GruBlock + lane;
                     if (unit >= h) { at++; continue; }
                     int row = gate * h + unit;
                     packed[at++] = gate == 2 ? Bi(row) : Bi(row) + Bh(row);
@@ -148,9 +158,9 @@ internal static class KernelLayout
             {
                 for (int gate = 0; gate < 3; gate++)
                 {
-                    for (int lane = 0; lane < Lanes; lane++)
+                    for (int lane = 0; lane < GruBlock; lane++)
                     {
-                        int unit = b * Lanes + lane;
+                        int unit = b * GruBlock + lane;
                         packed[at++] = unit < h ? weightIh[(gate * h + unit) * inputSize + k] : 0f;
                     }
                 }
@@ -164,10 +174,10 @@ internal static class KernelLayout
         {
             for (int b = 0; b < blocks; b++)
             {
-                for (int lane = 0; lane < Lanes; lane++) packed[at++] = Bhn(b * Lanes + lane);
+                for (int lane = 0; lane < GruBlock; lane++) packed[at++] = Bhn(b * GruBlock + lane);
                 for (int k = 0; k < h; k++)
                     for (int gate = 0; gate < 3; gate++)
-                        for (int lane = 0; lane < Lanes; lane++) packed[at++] = Wh(gate, b * Lanes + lane, k);
+                        for (int lane = 0; lane < GruBlock; lane++) packed[at++] = Wh(gate, b * GruBlock + lane, k);
             }
         }
         else
@@ -175,13 +185,13 @@ internal static class KernelLayout
             for (int b = 0; b < blocks; b++)
                 for (int k = 0; k < h; k++)
                     for (int gate = 0; gate < 2; gate++)
-                        for (int lane = 0; lane < Lanes; lane++) packed[at++] = Wh(gate, b * Lanes + lane, k);
+                        for (int lane = 0; lane < GruBlock; lane++) packed[at++] = Wh(gate, b * GruBlock + lane, k);
 
             for (int b = 0; b < blocks; b++)
             {
-                for (int lane = 0; lane < Lanes; lane++) packed[at++] = Bhn(b * Lanes + lane);
+                for (int lane = 0; lane < GruBlock; lane++) packed[at++] = Bhn(b * GruBlock + lane);
                 for (int k = 0; k < h; k++)
-                    for (int lane = 0; lane < Lanes; lane++) packed[at++] = Wh(2, b * Lanes + lane, k);
+                    for (int lane = 0; lane < GruBlock; lane++) packed[at++] = Wh(2, b * GruBlock + lane, k);
             }
         }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.Intrinsics;
 using GruTiny.Kernels;
+using GruTiny.Kernels.Simd;
 using GruTiny.Model;
 using Xunit;
 
@@ -22,6 +23,8 @@ public sealed class KernelTests
     private struct Gru1x5 : IGruLayer { public static int InputSize => 1; public static int HiddenSize => 5; public static bool LinearBeforeReset => true; public static ReadOnlySpan<float> Weights(int i) => Slot<Gru1x5>.Chunks[i]; }
     private struct Gru3x13 : IGruLayer { public static int InputSize => 3; public static int HiddenSize => 13; public static bool LinearBeforeReset => true; public static ReadOnlySpan<float> Weights(int i) => Slot<Gru3x13>.Chunks[i]; }
     private struct Gru16x128 : IGruLayer { public static int InputSize => 16; public static int HiddenSize => 128; public static bool LinearBeforeReset => true; public static ReadOnlySpan<float> Weights(int i) => Slot<Gru16x128>.Chunks[i]; }
+    private struct Gru5x20 : IGruLayer { public static int InputSize => 5; public static int HiddenSize => 20; public static bool LinearBeforeReset => true; public static ReadOnlySpan<float> Weights(int i) => Slot<Gru5x20>.Chunks[i]; }
+    private struct Cho3x20 : IGruLayer { public static int InputSize => 3; public static int HiddenSize => 20; public static bool LinearBeforeReset => false; public static ReadOnlySpan<float> Weights(int i) => Slot<Cho3x20>.Chunks[i]; }
     private struct Cho7x13 : IGruLayer { public static int InputSize => 7; public static int HiddenSize => 13; public static bool LinearBeforeReset => false; public static ReadOnlySpan<float> Weights(int i) => Slot<Cho7x13>.Chunks[i]; }
     private struct Cho2x8 : IGruLayer { public static int InputSize => 2; public static int HiddenSize => 8; public static bool LinearBeforeReset => false; public static ReadOnlySpan<float> Weights(int i) => Slot<Cho2x8>.Chunks[i]; }
     private struct Cho4x96 : IGruLayer { public static int InputSize => 4; public static int HiddenSize => 96; public static bool LinearBeforeReset => false; public static ReadOnlySpan<float> Weights(int i) => Slot<Cho4x96>.Chunks[i]; }
@@ -34,6 +37,8 @@ public sealed class KernelTests
     [Fact] public void Gru_1x5_matches_the_oracle() => CheckGru<Gru1x5>(seed: 1, biases: true);
     [Fact] public void Gru_3x13_matches_the_oracle() => CheckGru<Gru3x13>(seed: 2, biases: true);
     [Fact] public void Gru_16x128_in_several_weight_chunks_matches_the_oracle() => CheckGru<Gru16x128>(seed: 3, biases: false, expectedChunks: 5);
+    [Fact] public void Gru_5x20_with_an_odd_number_of_strips_matches_the_oracle() => CheckGru<Gru5x20>(seed: 13, biases: true);
+    [Fact] public void Cho_3x20_with_an_odd_number_of_strips_matches_the_oracle() => CheckGru<Cho3x20>(seed: 14, biases: true);
     [Fact] public void Cho_7x13_matches_the_oracle() => CheckGru<Cho7x13>(seed: 4, biases: true);
     [Fact] public void Cho_2x8_matches_the_oracle() => CheckGru<Cho2x8>(seed: 5, biases: false);
     [Fact] public void Cho_4x96_in_several_weight_chunks_matches_the_oracle() => CheckGru<Cho4x96>(seed: 10, biases: true, expectedChunks: 4);
@@ -62,13 +67,72 @@ public sealed class KernelTests
         }
     }
 
+    [Fact] public void Forward_over_many_steps_is_bitwise_equal_to_single_steps_gru() => CheckForwardChunking<Gru5x20>(15);
+    [Fact] public void Forward_over_many_steps_is_bitwise_equal_to_single_steps_cho() => CheckForwardChunking<Cho3x20>(16);
+    [Fact] public void Forward_over_many_steps_is_bitwise_equal_to_single_steps_one_strip() => CheckForwardChunking<Gru1x5>(17);
+
+    // Run is T Steps: the kernels must give the same bits whether they get the steps together (4-step
+    // projections plus a remainder) or one at a time.
+    private static void CheckForwardChunking<TShape>(int seed) where TShape : IGruLayer
+    {
+        var random = new Random(seed);
+        Slot<TShape>.Chunks = Chunks(RandomGru<TShape>(random, biases: true));
+        int i = TShape.InputSize, padded = GruLayerKernel.StateLength<TShape>(), row = GruLayerKernel.GateRowLength<TShape>();
+        var scratch = new float[GruLayerKernel.ScratchLength<TShape>()];
+        for (int steps = 1; steps <= 11; steps++)
+        {
+            float[] inputs = RandomVector(random, steps * i, 2);
+            float[] start = RandomVector(random, padded, 1);
+            for (int j = TShape.HiddenSize; j < padded; j++) start[j] = 0;
+
+            var stateTogether = (float[])start.Clone();
+            var together = new float[steps * padded];
+            GruLayerKernel.Forward<TShape>(inputs, i, new float[steps * row], stateTogether, together, steps, scratch);
+
+            var stateSingle = (float[])start.Clone();
+            var single = new float[steps * padded];
+            for (int s = 0; s < steps; s++)
+                GruLayerKernel.Forward<TShape>(inputs.AsSpan(s * i, i), i, new float[row], stateSingle, single.AsSpan(s * padded, padded), 1, scratch);
+
+            Assert.Equal(single, together);
+            Assert.Equal(stateSingle, stateTogether);
+        }
+    }
+
+    // The kernels choose Vector256 where it is accelerated and Vector128 elsewhere (ARM64): per lane the two
+    // must compute the same bits. Where Vector256 is not accelerated (CI's DOTNET_PreferredVectorBitWidth=128
+    // and ARM64 runs) the kernels never use it and its software fallback may fuse differently, so there is
+    // nothing to compare; the default CI run on x64 with AVX2 checks it.
+    [Fact]
+    public void Vector256_functions_equal_Vector128_lane_by_lane()
+    {
+        if (!Vector256.IsHardwareAccelerated) return;
+        var random = new Random(18);
+        var values = new float[8];
+        for (int trial = 0; trial < 20_000; trial++)
+        {
+            for (int j = 0; j < 8; j++) values[j] = (float)((random.NextDouble() * 2 - 1) * (trial % 3 == 0 ? 100 : 6));
+            Vector256<float> wide = Vector256.Create(values);
+            Vector128<float> lo = Vector128.Create(values, 0), hi = Vector128.Create(values, 4);
+            AssertSame(VectorMath<Simd256, Vector256<float>>.Exp(wide), VectorMath<Simd128, Vector128<float>>.Exp(lo), VectorMath<Simd128, Vector128<float>>.Exp(hi));
+            AssertSame(VectorMath<Simd256, Vector256<float>>.Sigmoid(wide), VectorMath<Simd128, Vector128<float>>.Sigmoid(lo), VectorMath<Simd128, Vector128<float>>.Sigmoid(hi));
+            AssertSame(VectorMath<Simd256, Vector256<float>>.Tanh(wide), VectorMath<Simd128, Vector128<float>>.Tanh(lo), VectorMath<Simd128, Vector128<float>>.Tanh(hi));
+        }
+
+        static void AssertSame(Vector256<float> wide, Vector128<float> lo, Vector128<float> hi)
+        {
+            Assert.Equal(lo.AsInt32(), wide.GetLower().AsInt32());
+            Assert.Equal(hi.AsInt32(), wide.GetUpper().AsInt32());
+        }
+    }
+
     [Fact]
     public void Exp_is_accurate_over_the_float_range()
     {
         double worst = 0;
         for (double x = -87; x <= 88; x += 0.0137)
         {
-            float y = VectorMath.Exp(Vector128.Create((float)x)).GetElement(0);
+            float y = VectorMath<Simd128, Vector128<float>>.Exp(Vector128.Create((float)x)).GetElement(0);
             double exact = Math.Exp((float)x);
             worst = Math.Max(worst, Math.Abs(y - exact) / exact);
         }
@@ -83,17 +147,17 @@ public sealed class KernelTests
         for (double x = -100; x <= 100; x += 0.00731)
         {
             float xf = (float)x;
-            worstSigmoid = Math.Max(worstSigmoid, Math.Abs(VectorMath.Sigmoid(Vector128.Create(xf)).GetElement(0) - 1 / (1 + Math.Exp(-(double)xf))));
-            worstTanh = Math.Max(worstTanh, Math.Abs(VectorMath.Tanh(Vector128.Create(xf)).GetElement(0) - Math.Tanh(xf)));
+            worstSigmoid = Math.Max(worstSigmoid, Math.Abs(VectorMath<Simd128, Vector128<float>>.Sigmoid(Vector128.Create(xf)).GetElement(0) - 1 / (1 + Math.Exp(-(double)xf))));
+            worstTanh = Math.Max(worstTanh, Math.Abs(VectorMath<Simd128, Vector128<float>>.Tanh(Vector128.Create(xf)).GetElement(0) - Math.Tanh(xf)));
         }
 
         Assert.True(worstSigmoid < 2e-7, $"sigmoid worst absolute error {worstSigmoid:E2}");
         Assert.True(worstTanh < 3e-7, $"tanh worst absolute error {worstTanh:E2}");
-        Assert.Equal(1f, VectorMath.Tanh(Vector128.Create(1000f)).GetElement(0));
-        Assert.Equal(-1f, VectorMath.Tanh(Vector128.Create(-1000f)).GetElement(0));
-        Assert.InRange(VectorMath.Sigmoid(Vector128.Create(-1000f)).GetElement(0), 0f, 1e-37f);
-        Assert.True(float.IsNaN(VectorMath.Tanh(Vector128.Create(float.NaN)).GetElement(0)));
-        Assert.True(float.IsNaN(VectorMath.Sigmoid(Vector128.Create(float.NaN)).GetElement(0)));
+        Assert.Equal(1f, VectorMath<Simd128, Vector128<float>>.Tanh(Vector128.Create(1000f)).GetElement(0));
+        Assert.Equal(-1f, VectorMath<Simd128, Vector128<float>>.Tanh(Vector128.Create(-1000f)).GetElement(0));
+        Assert.InRange(VectorMath<Simd128, Vector128<float>>.Sigmoid(Vector128.Create(-1000f)).GetElement(0), 0f, 1e-37f);
+        Assert.True(float.IsNaN(VectorMath<Simd128, Vector128<float>>.Tanh(Vector128.Create(float.NaN)).GetElement(0)));
+        Assert.True(float.IsNaN(VectorMath<Simd128, Vector128<float>>.Sigmoid(Vector128.Create(float.NaN)).GetElement(0)));
     }
 
     private static void CheckGru<TShape>(int seed, bool biases, int expectedChunks = 0) where TShape : IGruLayer
@@ -184,7 +248,7 @@ public sealed class KernelTests
     private static float[][] Chunks(GruLayerDescription g) =>
         KernelLayout.Chunk(
             KernelLayout.PackGru(g.InputSize, g.HiddenSize, g.LinearBeforeReset, g.WeightIh, g.WeightHh, g.BiasIh, g.BiasHh),
-            KernelLayout.Padded(g.HiddenSize) / 4,
+            KernelLayout.GruBlocks(g.HiddenSize),
             KernelLayout.GruSectionBlockLengths(g.InputSize, g.HiddenSize, g.LinearBeforeReset));
 
     private static float[] RandomVector(Random random, int length, double scale)

@@ -1,0 +1,61 @@
+using System.Runtime.Intrinsics;
+
+namespace GruTiny.Kernels.Simd;
+
+/// <summary>
+/// The vector operations the kernels use, for one vector type. The kernels and <see cref="VectorMath{TSimd, TVector}"/>
+/// are written once against this interface and instantiated with <see cref="Simd128"/> (x64 SSE/AVX and ARM64
+/// NEON) or <see cref="Simd256"/> (x64 with AVX2): the implementations are structs whose methods are
+/// aggressively inlined, so the JIT compiles each instantiation to the plain instructions.
+/// </summary>
+/// <remarks>
+/// (The runtime's own <c>ISimdVector</c> is not public in .NET 9 or 10.) Only IEEE operations appear here: no
+/// reciprocal or rsqrt estimates, whose precision differs between x64 and ARM64.
+/// </remarks>
+/// <typeparam name="TVector"><see cref="Vector128{T}"/> or <see cref="Vector256{T}"/> of <see cref="float"/>.</typeparam>
+internal interface ISimd<TVector> where TVector : struct
+{
+    /// <summary>Floats per vector.</summary>
+    static abstract int Count { get; }
+
+    /// <summary>Loads <see cref="Count"/> floats at <paramref name="source"/> + <paramref name="offset"/>.</summary>
+    static abstract TVector Load(ref float source, nuint offset);
+
+    /// <summary>Stores <paramref name="value"/> at <paramref name="destination"/> + <paramref name="offset"/>.</summary>
+    static abstract void Store(TVector value, ref float destination, nuint offset);
+
+    /// <summary>Every lane <paramref name="value"/>.</summary>
+    static abstract TVector Create(float value);
+
+    static abstract TVector Add(TVector a, TVector b);
+
+    static abstract TVector Subtract(TVector a, TVector b);
+
+    static abstract TVector Multiply(TVector a, TVector b);
+
+    static abstract TVector Divide(TVector a, TVector b);
+
+    /// <summary>
+    /// a × b + c: fused where the hardware has FMA (x64 with FMA, ARM64), multiply then add elsewhere.
+    /// <c>FusedMultiplyAdd</c> would fall back to a ~45× slower software emulation on x64 without FMA (a Native
+    /// AOT build without an instruction-set option, for one); the estimate never does.
+    /// </summary>
+    static abstract TVector MultiplyAdd(TVector a, TVector b, TVector c);
+
+    static abstract TVector Min(TVector a, TVector b);
+
+    static abstract TVector Max(TVector a, TVector b);
+
+    static abstract TVector Floor(TVector x);
+
+    static abstract TVector Abs(TVector x);
+
+    /// <summary>|<paramref name="magnitude"/>| with the sign of <paramref name="sign"/>, for a non-negative magnitude.</summary>
+    static abstract TVector WithSignOf(TVector magnitude, TVector sign);
+
+    /// <summary>Per lane: <paramref name="a"/> &lt; <paramref name="b"/> ? <paramref name="whenLess"/> : <paramref name="otherwise"/>.</summary>
+    static abstract TVector SelectWhereLess(TVector a, TVector b, TVector whenLess, TVector otherwise);
+
+    /// <summary>2^n for lanes holding whole numbers in [−126, 127] (outside that range the result is unspecified).</summary>
+    static abstract TVector Pow2(TVector n);
+}
