@@ -14,6 +14,6 @@ public interface IDenseLayer
     /// <summary>The activation applied to W x + b.</summary>
     static abstract DenseActivation Activation { get; }
 
-    /// <summary>Chunk <paramref name="index"/> of the packed weights (blocks of 4 outputs, as for <see cref="IGruLayer.Weights"/>).</summary>
+    /// <summary>Chunk <paramref name="index"/> of the packed weights (blocks of 4 outputs, cut into chunks as for <see cref="IGruLayer.Weights"/>).</summary>
     static abstract ReadOnlySpan<float> Weights(int index);
 }

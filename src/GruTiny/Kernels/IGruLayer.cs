@@ -23,7 +23,7 @@ public interface IGruLayer
     static abstract bool LinearBeforeReset { get; }
 
     /// <summary>
-    /// Chunk <paramref name="index"/> of the packed weights (docs/design.md: blocks of 4 hidden units, cut into
+    /// Chunk <paramref name="index"/> of the packed weights (docs/design.md: blocks of 8 hidden units, cut into
     /// chunks of whole blocks of at most 64,000 bytes so that each stays on the runtime's frozen heap).
     /// </summary>
     static abstract ReadOnlySpan<float> Weights(int index);
