@@ -46,42 +46,54 @@ public static class DenseLayerKernel
         }
     }
 
-    // Two blocks of 4 outputs at a time; the weight pointers advance by a block column per input.
+    // Two blocks of 4 outputs at a time, each summed in four chains (inputs k ≡ 0, 1, 2, 3 mod 4) that are added
+    // at the end. A dense layer usually has one to four blocks, so a single chain per block would wait on the
+    // multiply-add latency at every input (measured: 65 inputs × 4 cycles was ~70 ns of a 650 ns step at
+    // 8 → 64 + 4); eight independent chains keep both FMA units busy. With an odd number of blocks the last
+    // pair computes its block twice and stores the same values twice, which costs nothing while latency-bound
+    // and keeps a single copy of the loop.
     private static void ForwardVector<TLayer>(ref float x, ref float y) where TLayer : IDenseLayer
     {
         int inputSize = TLayer.InputSize, outputSize = TLayer.OutputSize;
         int blocks = KernelLayout.Padded(outputSize) / Lanes;
         int blockLength = KernelLayout.DenseBlockLength(inputSize);
-        int b = 0;
-        for (; b + 2 <= blocks; b += 2)
+        for (int b = 0; b < blocks; b += 2)
         {
-            ref float w0 = ref WeightBlocks.Dense<TLayer>(blockLength, b);
-            ref float w1 = ref WeightBlocks.Dense<TLayer>(blockLength, b + 1);
-            Vector128<float> a0 = Vector128.LoadUnsafe(ref w0), a1 = Vector128.LoadUnsafe(ref w1);
-            for (int k = 0; k < inputSize; k++)
+            int b1 = Math.Min(b + 1, blocks - 1);
+            ref float w0 = ref Unsafe.Add(ref WeightBlocks.Dense<TLayer>(blockLength, b), Lanes);
+            ref float w1 = ref Unsafe.Add(ref WeightBlocks.Dense<TLayer>(blockLength, b1), Lanes);
+            Vector128<float> p0 = Vector128<float>.Zero, p1 = p0, p2 = p0, p3 = p0, q0 = p0, q1 = p0, q2 = p0, q3 = p0;
+            int k = 0;
+            for (; k + 4 <= inputSize; k += 4)
+            {
+                Vector128<float> x0 = Vector128.Create(Unsafe.Add(ref x, k)), x1 = Vector128.Create(Unsafe.Add(ref x, k + 1));
+                Vector128<float> x2 = Vector128.Create(Unsafe.Add(ref x, k + 2)), x3 = Vector128.Create(Unsafe.Add(ref x, k + 3));
+                p0 = Simd128.MultiplyAdd(Vector128.LoadUnsafe(ref w0), x0, p0);
+                p1 = Simd128.MultiplyAdd(Vector128.LoadUnsafe(ref w0, Lanes), x1, p1);
+                p2 = Simd128.MultiplyAdd(Vector128.LoadUnsafe(ref w0, 2 * Lanes), x2, p2);
+                p3 = Simd128.MultiplyAdd(Vector128.LoadUnsafe(ref w0, 3 * Lanes), x3, p3);
+                q0 = Simd128.MultiplyAdd(Vector128.LoadUnsafe(ref w1), x0, q0);
+                q1 = Simd128.MultiplyAdd(Vector128.LoadUnsafe(ref w1, Lanes), x1, q1);
+                q2 = Simd128.MultiplyAdd(Vector128.LoadUnsafe(ref w1, 2 * Lanes), x2, q2);
+                q3 = Simd128.MultiplyAdd(Vector128.LoadUnsafe(ref w1, 3 * Lanes), x3, q3);
+                w0 = ref Unsafe.Add(ref w0, 4 * Lanes);
+                w1 = ref Unsafe.Add(ref w1, 4 * Lanes);
+            }
+
+            for (; k < inputSize; k++)
             {
                 Vector128<float> xk = Vector128.Create(Unsafe.Add(ref x, k));
+                p0 = Simd128.MultiplyAdd(Vector128.LoadUnsafe(ref w0), xk, p0);
+                q0 = Simd128.MultiplyAdd(Vector128.LoadUnsafe(ref w1), xk, q0);
                 w0 = ref Unsafe.Add(ref w0, Lanes);
                 w1 = ref Unsafe.Add(ref w1, Lanes);
-                a0 = Simd128.MultiplyAdd(Vector128.LoadUnsafe(ref w0), xk, a0);
-                a1 = Simd128.MultiplyAdd(Vector128.LoadUnsafe(ref w1), xk, a1);
             }
 
-            StoreBlock(Activate<TLayer>(a0), ref y, b * Lanes, outputSize);
-            StoreBlock(Activate<TLayer>(a1), ref y, (b + 1) * Lanes, outputSize);
-        }
-
-        if (b < blocks)
-        {
-            ref float w0 = ref WeightBlocks.Dense<TLayer>(blockLength, b);
-            Vector128<float> a0 = Vector128.LoadUnsafe(ref w0);
-            for (int k = 0; k < inputSize; k++)
-            {
-                w0 = ref Unsafe.Add(ref w0, Lanes);
-                a0 = Simd128.MultiplyAdd(Vector128.LoadUnsafe(ref w0), Vector128.Create(Unsafe.Add(ref x, k)), a0);
-            }
-
-            StoreBlock(Activate<TLayer>(a0), ref y, b * Lanes, outputSize);
+            // bias + ((chain 0 + chain 1) + (chain 2 + chain 3)): the same order for every block and every width.
+            Vector128<float> bias0 = Vector128.LoadUnsafe(ref WeightBlocks.Dense<TLayer>(blockLength, b));
+            Vector128<float> bias1 = Vector128.LoadUnsafe(ref WeightBlocks.Dense<TLayer>(blockLength, b1));
+            StoreBlock(Activate<TLayer>(bias0 + ((p0 + p1) + (p2 + p3))), ref y, b * Lanes, outputSize);
+            StoreBlock(Activate<TLayer>(bias1 + ((q0 + q1) + (q2 + q3))), ref y, b1 * Lanes, outputSize);
         }
     }
 

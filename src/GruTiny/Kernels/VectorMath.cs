@@ -8,9 +8,9 @@ namespace GruTiny.Kernels;
 /// The element-wise functions of the kernels, written once for every vector width (<see cref="ISimd{TVector}"/>).
 /// </summary>
 /// <remarks>
-/// Built from IEEE operations only (add, multiply, divide, floor, integer shifts): no reciprocal or rsqrt
-/// estimate instructions, whose precision differs between x64 and ARM64. Everything is aggressively inlined so
-/// that vector accumulators that are live around these calls are never spilled. NaN inputs give NaN outputs.
+/// Built from IEEE operations only (add, multiply, divide, min/max, integer shifts), all of them in SSE2 on
+/// x64: no reciprocal or rsqrt estimate instructions, whose precision differs between x64 and ARM64. Everything
+/// is aggressively inlined so that vector accumulators that are live around these calls are never spilled. NaN inputs give NaN outputs.
 /// </remarks>
 internal static class VectorMath<TSimd, TVector>
     where TSimd : struct, ISimd<TVector>
@@ -22,7 +22,11 @@ internal static class VectorMath<TSimd, TVector>
     public static TVector Exp(TVector x)
     {
         x = TSimd.Min(TSimd.Max(x, TSimd.Create(-87f)), TSimd.Create(88f));
-        TVector n = TSimd.Floor(TSimd.MultiplyAdd(x, TSimd.Create(1.44269504088896341f), TSimd.Create(0.5f)));
+        // n = x·log2 e rounded to the nearest integer by adding and removing 1.5·2^23 (exact for |x·log2 e| < 2^22).
+        // Not Floor: without SSE4.1 (a Native AOT build at the default x64 instruction set) Floor is a call per
+        // lane, and those calls made the compiler keep every accumulator of the kernels on the stack.
+        TVector shifter = TSimd.Create(12582912f);
+        TVector n = TSimd.Subtract(TSimd.MultiplyAdd(x, TSimd.Create(1.44269504088896341f), shifter), shifter);
         TVector r = TSimd.MultiplyAdd(n, TSimd.Create(-0.693359375f), x);
         r = TSimd.MultiplyAdd(n, TSimd.Create(2.12194440e-4f), r);
 

@@ -46,8 +46,6 @@ internal interface ISimd<TVector> where TVector : struct
 
     static abstract TVector Max(TVector a, TVector b);
 
-    static abstract TVector Floor(TVector x);
-
     static abstract TVector Abs(TVector x);
 
     /// <summary>|<paramref name="magnitude"/>| with the sign of <paramref name="sign"/>, for a non-negative magnitude.</summary>
