@@ -528,15 +528,13 @@ internal static class ModelEmitter
 
             w.Line();
             if (comment) CommentValues(w, i, model.Layers[i]);
-            w.Line($"public static {ReadOnlySpan} Weights(int index)");
+            // The kernels read 64-byte-aligned copies of the literals (see AlignedWeights), made when this type
+            // is initialised; readonly static addresses are constants to the JIT once it is.
+            w.Line($"public static {ReadOnlySpan} Weights(int index) => index switch");
             w.Open();
-            w.Line($"if (!global::System.BitConverter.IsLittleEndian) {Throw}.ThrowBigEndian();");
-            w.Line("return global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(index switch");
-            w.Open();
-            for (int c = 0; c < chunks.Length; c++) w.Line($"{c} => Chunk{c},");
-            w.Line("_ => \"\",");
-            w.Close(");");
-            w.Close();
+            for (int c = 0; c < chunks.Length; c++) w.Line($"{c} => {Kernels}.AlignedWeights.Span(Aligned{c}, {chunks[c].Length}),");
+            w.Line("_ => default,");
+            w.Close(";");
             for (int c = 0; c < chunks.Length; c++)
             {
                 var sb = new StringBuilder();
@@ -544,6 +542,7 @@ internal static class ModelEmitter
                 w.Line();
                 w.Line($"// {chunks[c].Length} floats.");
                 w.Line($"private const string Chunk{c} = {sb};");
+                w.Line($"private static readonly nint Aligned{c} = {Kernels}.AlignedWeights.Copy(Chunk{c});");
             }
 
             w.Close();
