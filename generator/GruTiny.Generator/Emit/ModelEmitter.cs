@@ -528,11 +528,11 @@ internal static class ModelEmitter
 
             w.Line();
             if (comment) CommentValues(w, i, model.Layers[i]);
-            // The kernels read 64-byte-aligned copies of the literals (see AlignedWeights), made when this type
-            // is initialised; readonly static addresses are constants to the JIT once it is.
+            // The kernels read 64-byte-aligned copies of the literals (see AlignedWeights), made at first use;
+            // their addresses are plain static fields, so the layer type has no static constructor.
             w.Line($"public static {ReadOnlySpan} Weights(int index) => index switch");
             w.Open();
-            for (int c = 0; c < chunks.Length; c++) w.Line($"{c} => {Kernels}.AlignedWeights.Span(Aligned{c}, {chunks[c].Length}),");
+            for (int c = 0; c < chunks.Length; c++) w.Line($"{c} => {Kernels}.AlignedWeights.Span(ref Aligned{c}, Chunk{c}, {chunks[c].Length}),");
             w.Line("_ => default,");
             w.Close(";");
             for (int c = 0; c < chunks.Length; c++)
@@ -542,7 +542,7 @@ internal static class ModelEmitter
                 w.Line();
                 w.Line($"// {chunks[c].Length} floats.");
                 w.Line($"private const string Chunk{c} = {sb};");
-                w.Line($"private static readonly nint Aligned{c} = {Kernels}.AlignedWeights.Copy(Chunk{c});");
+                w.Line($"private static nint Aligned{c};");
             }
 
             w.Close();

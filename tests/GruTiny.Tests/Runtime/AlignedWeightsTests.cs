@@ -1,5 +1,8 @@
 using System;
+using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Threading.Tasks;
 using GruTiny.Kernels;
 using Xunit;
 
@@ -14,21 +17,51 @@ public sealed class AlignedWeightsTests
     [InlineData(7)]
     [InlineData(72)]
     [InlineData(16_000)]
-    public void A_copy_is_64_byte_aligned_and_holds_the_literal_floats(int count)
+    public void The_copy_is_64_byte_aligned_holds_the_literal_floats_and_is_made_once(int count)
     {
-        var random = new Random(count);
-        var floats = new float[count];
-        for (int i = 0; i < count; i++) floats[i] = (float)(random.NextDouble() * 2 - 1);
-        if (count > 0) floats[0] = float.NegativeZero;
+        float[] floats = RandomFloats(count);
         string literal = new(MemoryMarshal.Cast<float, char>(floats));
 
-        nint address = AlignedWeights.Copy(literal);
-        ReadOnlySpan<float> copy = AlignedWeights.Span(address, count);
+        nint slot = 0;
+        ReadOnlySpan<float> copy = AlignedWeights.Span(ref slot, literal, count);
 
-        Assert.Equal(0, address % AlignedWeights.Alignment);
-        Assert.Equal(
-            MemoryMarshal.Cast<float, int>(floats).ToArray(),
-            MemoryMarshal.Cast<float, int>(copy).ToArray());
+        Assert.NotEqual(0, slot);
+        Assert.Equal(0, slot % AlignedWeights.Alignment);
+        Assert.Equal(Bits(floats), Bits(copy));
+        nint first = slot;
+        ReadOnlySpan<float> again = AlignedWeights.Span(ref slot, literal, count);
+        Assert.Equal(first, slot);
+        Assert.True(Unsafe.AreSame(ref MemoryMarshal.GetReference(copy), ref MemoryMarshal.GetReference(again)));
+    }
+
+    [Fact]
+    public void Threads_racing_for_the_first_use_all_get_the_one_published_copy()
+    {
+        float[] floats = RandomFloats(1_000);
+        string literal = new(MemoryMarshal.Cast<float, char>(floats));
+        for (int round = 0; round < 50; round++)
+        {
+            var slot = new nint[1];
+            nint[] seen = Enumerable.Range(0, 8).AsParallel().WithDegreeOfParallelism(8)
+                .Select(_ =>
+                {
+                    ReadOnlySpan<float> span = AlignedWeights.Span(ref slot[0], literal, floats.Length);
+                    Assert.Equal(Bits(floats), Bits(span));
+                    return slot[0];
+                })
+                .ToArray();
+            Assert.All(seen, address => Assert.Equal(slot[0], address));
+        }
+    }
+
+    [Fact]
+    public void A_literal_of_another_length_is_refused()
+    {
+        string literal = new(MemoryMarshal.Cast<float, char>(RandomFloats(5)));
+        nint slot = 0;
+        var error = Assert.Throws<ArgumentException>(() => AlignedWeights.Span(ref slot, literal, 6).Length);
+        Assert.Contains("holds 5 floats, not 6", error.Message);
+        Assert.Equal(0, slot);
     }
 
     [Fact]
@@ -47,4 +80,15 @@ public sealed class AlignedWeightsTests
             handle.Free();
         }
     }
+
+    private static float[] RandomFloats(int count)
+    {
+        var random = new Random(count);
+        var floats = new float[count];
+        for (int i = 0; i < count; i++) floats[i] = (float)(random.NextDouble() * 2 - 1);
+        if (count > 0) floats[0] = float.NegativeZero;
+        return floats;
+    }
+
+    private static int[] Bits(ReadOnlySpan<float> values) => MemoryMarshal.Cast<float, int>(values).ToArray();
 }
