@@ -9,28 +9,38 @@ namespace GruTiny.Bench;
 /// <summary>
 /// Multiply-add throughput when every multiply-add reads one weight from memory, as the GRU kernels do: a
 /// buffer of <see cref="Kilobytes"/> KB is read front to back, a <see cref="Vector256{T}"/> at a time, into 12
-/// independent accumulators (no calls, no gate functions). Below the 48 KB L1 data cache this approaches
-/// <see cref="PeakFma"/>; above it the L2 → L1 bandwidth decides. 12 KB and 49 KB are the recurrent weights
-/// of a hidden size of 32 and 64 (8→64+4 streams 57 KB per step in all); GMAC/s = Kilobytes × 256 / ns.
+/// independent accumulators (no calls, no gate functions). <see cref="Misalignment"/> 0 is 64-byte aligned, as
+/// the kernels' weights are (Kernels/AlignedWeights.cs); 4 is where a string literal's floats lie (4 mod 8).
+/// Below the 48 KB L1 data cache aligned reads approach <see cref="PeakFma"/>; above it the L2 → L1 bandwidth
+/// decides. 12 KB and 49 KB are the recurrent weights of a hidden size of 32 and 64 (8→64+4 reads 57 KB per
+/// step in all). GMAC/s = Kilobytes × 256 / ns.
 /// </summary>
 public class StreamFma
 {
-    private float[] _weights = [];
+    private float[] _buffer = [];
+    private int _start;
+    private int _groups;
 
     [Params(12, 24, 40, 49, 57, 96)]
     public int Kilobytes { get; set; }
 
+    [Params(0, 4)]
+    public int Misalignment { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
-        _weights = new float[Kilobytes * 256 / 96 * 96]; // whole groups of 12 vectors
+        _groups = Kilobytes * 256 / 96; // whole groups of 12 vectors
+        _buffer = GC.AllocateArray<float>(_groups * 96 + 32, pinned: true);
+        long address = Marshal.UnsafeAddrOfPinnedArrayElement(_buffer, 0);
+        _start = (int)((64 - address % 64) % 64 + Misalignment) / sizeof(float);
         var random = new Random(1);
-        for (int i = 0; i < _weights.Length; i++) _weights[i] = (float)random.NextDouble() * 1e-3f;
+        for (int i = 0; i < _buffer.Length; i++) _buffer[i] = (float)random.NextDouble() * 1e-3f;
     }
 
     /// <summary>One pass over the buffer.</summary>
     [Benchmark]
-    public float Pass() => Stream(ref MemoryMarshal.GetArrayDataReference(_weights), _weights.Length / 96);
+    public float Pass() => Stream(ref _buffer[_start], _groups);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static float Stream(ref float w, int groups)
