@@ -10,7 +10,8 @@ namespace GruTiny.Kernels;
 /// <remarks>
 /// Built from IEEE operations only (add, multiply, divide, min/max, integer shifts), all of them in SSE2 on
 /// x64: no reciprocal or rsqrt estimate instructions, whose precision differs between x64 and ARM64. Everything
-/// is aggressively inlined so that vector accumulators that are live around these calls are never spilled. NaN inputs give NaN outputs.
+/// is aggressively inlined so that vector accumulators that are live around these calls are never spilled.
+/// NaN inputs give NaN outputs.
 /// </remarks>
 internal static class VectorMath<TSimd, TVector>
     where TSimd : struct, ISimd<TVector>
