@@ -16,9 +16,10 @@
 #                                          Native AOT's cross-linker and the arm64 C library to link against
 #   libc6:arm64, libstdc++6:arm64          what arm64 programs load at run time (Debian's multiarch libraries;
 #                                          qemu's -L with the cross libc hung a Native AOT program at start-up)
-# Multiarch packages must have the same version as the host's: installing libc6:arm64 upgrades the host's libc6
-# to the same version if it is older. libssl3:arm64 and libicu:arm64 are not needed: nothing here uses
-# cryptography, and the test host runs with invariant globalization (as the samples are built).
+#   libssl3:arm64                          for the test host only: xunit names test cases with SHA-1 hashes
+# Multiarch packages must have the same version as the host's: installing libssl3:arm64 (or libc6:arm64)
+# upgrades the host's libssl3 (libc6) to the same version when it is older. libicu is not needed: the test host
+# runs with invariant globalization, as the samples are built.
 #
 # Timings under emulation mean nothing (a step is ~50-200x slower than on the board); this checks correctness
 # and allocation of the ARM64 build and the NEON path (Vector128 accelerated, Vector256 not), nothing else.
@@ -34,7 +35,7 @@ arm64_filter="${GRUTINY_ARM64_FILTER:-FullyQualifiedName~ParityTests|FullyQualif
 die() { echo "arm64: $*" >&2; exit 1; }
 
 install_packages() {
-  local packages=(qemu-user-static clang binutils-aarch64-linux-gnu gcc-aarch64-linux-gnu libc6-dev-arm64-cross libc6:arm64 libstdc++6:arm64)
+  local packages=(qemu-user-static clang binutils-aarch64-linux-gnu gcc-aarch64-linux-gnu libc6-dev-arm64-cross libc6:arm64 libstdc++6:arm64 libssl3:arm64)
   if dpkg -s "${packages[@]}" >/dev/null 2>&1; then echo "arm64: packages already installed"; return; fi
   [[ $(id -u) -eq 0 ]] || die "installing ${packages[*]} needs root: sudo bash $0 install"
   dpkg --add-architecture arm64
