@@ -111,7 +111,7 @@ public sealed class GruModelGenerator : IIncrementalGenerator
 
         IncrementalValuesProvider<EmitSpec> emits = generation
             .Where(static spec => spec.Model is not null)
-            .Select(static (spec, _) => new EmitSpec(spec.Target.WithoutLocations(), spec.Model!))
+            .Select(static (spec, _) => new EmitSpec(spec.Target.WithoutLocations(), spec.Model!, spec.SelfCheck))
             .WithTrackingName(TrackingNames.Emit);
 
         context.RegisterSourceOutput(diagnostics, static (spc, list) =>
@@ -250,14 +250,16 @@ public sealed class GruModelGenerator : IIncrementalGenerator
         }
 
         var diagnostics = LargeBlockWarnings(target, file.Model!).ToList();
+        string? selfCheck = null;
         if (file.SelfCheck is { } check)
         {
             if (!check.Passes(tolerance))
                 return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.SelfCheckFailed, target.AttributeLocation, $"{target.ModelPath}: {check.FailureMessage(tolerance)}"));
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SelfCheckPassed, target.AttributeLocation, $"{target.ModelPath}: {check.PassMessage(tolerance)}"));
+            selfCheck = check.PassMessage(tolerance);
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SelfCheckPassed, target.AttributeLocation, $"{target.ModelPath}: {selfCheck}"));
         }
 
-        return new GenerationSpec(target, file.Model, diagnostics.ToEquatableArray());
+        return new GenerationSpec(target, file.Model, diagnostics.ToEquatableArray(), selfCheck);
     }
 
     // A block of weights larger than one chunk gets a literal of its own over 64 KB, which the runtime
@@ -289,7 +291,7 @@ public sealed class GruModelGenerator : IIncrementalGenerator
     {
         try
         {
-            string source = ModelEmitter.Emit(spec.Target, spec.Model);
+            string source = ModelEmitter.Emit(spec.Target, spec.Model, spec.SelfCheck);
             context.AddSource(ModelEmitter.HintName(spec.Target), SourceText.From(source, System.Text.Encoding.UTF8));
         }
         catch (Exception e) when (e is not OperationCanceledException)

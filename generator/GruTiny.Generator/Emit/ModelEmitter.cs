@@ -33,7 +33,8 @@ internal static class ModelEmitter
         return name + "." + hash.ToString("x8", CultureInfo.InvariantCulture) + ".GruModel.g.cs";
     }
 
-    public static string Emit(TargetSpec target, ModelDescription model)
+    /// <param name="selfCheck">The passed self-check's summary (numbers only), or null when the file has no self-check data.</param>
+    public static string Emit(TargetSpec target, ModelDescription model, string? selfCheck)
     {
         var w = new CodeWriter();
         var layout = new WorkLayout(model);
@@ -58,6 +59,11 @@ internal static class ModelEmitter
             w.Open();
         }
 
+        // The type's documentation says whether the build compared the model with its training framework's
+        // outputs: GRUT042 says so too, but an info diagnostic shows only at detailed build verbosity.
+        w.Line(selfCheck is null
+            ? "/// <remarks>Not verified at build time: the model file carries no self-check data (reference outputs from the training framework; see GruTiny's docs/model-format.md, self_check).</remarks>"
+            : $"/// <remarks>Verified at build time against the reference outputs the model file carries: {selfCheck}.</remarks>");
         if (target.NeedsAutoLayout)
         {
             // The state field joins any fields of the user's own part: without a layout attribute the compiler

@@ -8,11 +8,15 @@ namespace GruTiny.Generator.Specs;
 /// </summary>
 internal sealed record ModelFileSpec(string Path, ModelDescription? Model, ModelFormatError? Error, SelfCheckResult? SelfCheck = null);
 
-/// <summary>A target with its model: what one generated file is made from, or the diagnostics instead.</summary>
+/// <summary>
+/// A target with its model: what one generated file is made from, or the diagnostics instead. SelfCheck is the
+/// passed self-check's summary (numbers only), null when the model file carries no self-check data.
+/// </summary>
 internal sealed record GenerationSpec(
     TargetSpec Target,
     ModelDescription? Model,
-    EquatableArray<DiagnosticInfo> Diagnostics);
+    EquatableArray<DiagnosticInfo> Diagnostics,
+    string? SelfCheck = null);
 
-/// <summary>What a model's source is emitted from: the target without positions, and the model.</summary>
-internal sealed record EmitSpec(TargetSpec Target, ModelDescription Model);
+/// <summary>What a model's source is emitted from: the target without positions, the model, and its self-check summary.</summary>
+internal sealed record EmitSpec(TargetSpec Target, ModelDescription Model, string? SelfCheck);

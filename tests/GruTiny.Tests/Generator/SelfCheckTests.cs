@@ -54,6 +54,9 @@ public sealed class SelfCheckTests : IDisposable
                 Assert.Equal("GRUT042", info.Id);
                 Assert.Equal(DiagnosticSeverity.Info, info.Severity);
                 Assert.Contains("self-check passed: 2 sequence(s), 32 steps", info.GetMessage());
+                // What the user sees of it without a detailed build log: the generated type's documentation.
+                Assert.Contains($"/// <remarks>Verified at build time against the reference outputs the model file carries: {info.GetMessage()[(info.GetMessage().IndexOf(": ", StringComparison.Ordinal) + 2)..]}.</remarks>",
+                    GeneratedText(output));
                 CompileAndLoad(output);
                 break;
             case "mismatch":
@@ -90,6 +93,13 @@ public sealed class SelfCheckTests : IDisposable
     }
 
     [Fact]
+    public void A_model_without_self_check_data_says_so_in_its_documentation()
+    {
+        Assert.Empty(Generate("ok_no_check.gru.json", out Compilation output, strip: true));
+        Assert.Contains("/// <remarks>Not verified at build time: the model file carries no self-check data", GeneratedText(output));
+    }
+
+    [Fact]
     public void The_tolerance_is_an_msbuild_property()
     {
         ImmutableArray<Diagnostic> loose = Generate("wrong_variant.gru.json", out _, tolerance: "10");
@@ -114,9 +124,13 @@ public sealed class SelfCheckTests : IDisposable
             Assert.All(step.Outputs, o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
     }
 
-    private ImmutableArray<Diagnostic> Generate(string file, out Compilation output, string? tolerance = null)
+    private static string GeneratedText(Compilation output) =>
+        Assert.Single(output.SyntaxTrees, t => t.FilePath.EndsWith(".GruModel.g.cs", StringComparison.Ordinal)).ToString();
+
+    // strip: the fixture ok.gru.json without its self_check member, placed under the given name.
+    private ImmutableArray<Diagnostic> Generate(string file, out Compilation output, string? tolerance = null, bool strip = false)
     {
-        GeneratorDriver driver = Driver(Place(file), tolerance)
+        GeneratorDriver driver = Driver(strip ? PlaceWithoutSelfCheck(file) : Place(file), tolerance)
             .RunGeneratorsAndUpdateCompilation(CreateCompilation(Source(file)), out output, out ImmutableArray<Diagnostic> diagnostics);
         Assert.All(driver.GetRunResult().Results, r => Assert.Null(r.Exception));
         return diagnostics;
@@ -127,6 +141,16 @@ public sealed class SelfCheckTests : IDisposable
         [GruTiny.GruModel("models/{{file}}")]
         public partial struct M;
         """;
+
+    private AdditionalText PlaceWithoutSelfCheck(string file)
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Fixtures, "ok.gru.json")))!.AsObject();
+        Assert.True(json.Remove("self_check"));
+        string path = _project + "models/" + file;
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, json.ToJsonString());
+        return new DiskText(path);
+    }
 
     private AdditionalText Place(string file)
     {

@@ -42,6 +42,9 @@ public sealed class PackageTests(ITestOutputHelper output)
             Directory.CreateDirectory(Path.Combine(consumer, "models"));
             File.Copy(Path.Combine(AppContext.BaseDirectory, "Models", "tiny.gru.json"), Path.Combine(consumer, "models", "tiny.gru.json"));
             File.Copy(Path.Combine(AppContext.BaseDirectory, "Models", "onnx", "onnx_base.onnx"), Path.Combine(consumer, "models", "m.onnx"));
+            File.Copy(Path.Combine(AppContext.BaseDirectory, "SelfCheck", "ok.gru.json"), Path.Combine(consumer, "models", "checked.gru.json"));
+            // docs/model-format.md#self_check: how a user sees the passed self-check at normal build verbosity.
+            File.WriteAllText(Path.Combine(consumer, ".globalconfig"), "is_global = true\ndotnet_diagnostic.GRUT042.severity = warning\n");
             File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
                 <?xml version="1.0" encoding="utf-8"?>
                 <configuration>
@@ -59,11 +62,13 @@ public sealed class PackageTests(ITestOutputHelper output)
                     <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
                     <GenerateDocumentationFile>true</GenerateDocumentationFile>
                     <NoWarn>$(NoWarn);CS1591</NoWarn>
+                    <WarningsNotAsErrors>$(WarningsNotAsErrors);GRUT042</WarningsNotAsErrors>
                   </PropertyGroup>
                   <ItemGroup>
                     <PackageReference Include="GruTiny" Version="{version}" />
                     <AdditionalFiles Include="models/tiny.gru.json" />
                     <AdditionalFiles Include="models/m.onnx" />
+                    <AdditionalFiles Include="models/checked.gru.json" />
                   </ItemGroup>
                 </Project>
                 """);
@@ -102,9 +107,14 @@ public sealed class PackageTests(ITestOutputHelper output)
 
                 [GruModel("models/m.onnx")]
                 public partial class FromOnnx;
+
+                [GruModel("models/checked.gru.json")]
+                public partial struct Checked;
                 """);
 
-            Dotnet(consumer, clock, "build", "-c", "Release", "--disable-build-servers", "-nodeReuse:false");
+            string built = Dotnet(consumer, clock, "build", "-c", "Release", "--disable-build-servers", "-nodeReuse:false");
+            Assert.Contains("warning GRUT042", built);
+            Assert.Contains("models/checked.gru.json: self-check passed: 2 sequence(s), 32 steps", built);
             Assert.True(File.Exists(Path.Combine(consumer, "bin", "Release", "net9.0", "Consumer.dll")), "the net9.0 build of the consumer");
             string printed = Dotnet(consumer, clock, Path.Combine(consumer, "bin", "Release", "net10.0", "Consumer.dll"));
 
