@@ -543,11 +543,7 @@ internal static class ModelEmitter
             w.Close(";");
             for (int c = 0; c < chunks.Length; c++)
             {
-                var sb = new StringBuilder();
-                WeightBlob.AppendLiteral(sb, chunks[c]);
-                w.Line();
-                w.Line($"// {chunks[c].Length} floats.");
-                w.Line($"private const string Chunk{c} = {sb};");
+                EmitChunk(w, c, chunks[c], $"{chunks[c].Length} floats.");
                 w.Line($"private static nint Aligned{c};");
             }
 
@@ -582,14 +578,21 @@ internal static class ModelEmitter
             int first = c * rowsPerChunk, count = System.Math.Min(rowsPerChunk, v - first);
             var values = new float[count * d];
             System.Array.Copy(embedding.Weight, first * d, values, 0, values.Length);
-            var sb = new StringBuilder();
-            WeightBlob.AppendLiteral(sb, values);
-            w.Line();
-            w.Line($"// Rows {first} to {first + count - 1}.");
-            w.Line($"private const string Chunk{c} = {sb};");
+            EmitChunk(w, c, values, $"Rows {first} to {first + count - 1}.");
         }
 
         w.Close();
+    }
+
+    // A property, never a const field: a const field's value is stored in the assembly's constant table as well
+    // as in the user-string heap its ldstr reads, which held every weight twice (8 bytes a weight in the DLL).
+    private static void EmitChunk(CodeWriter w, int index, float[] values, string comment)
+    {
+        var sb = new StringBuilder();
+        WeightBlob.AppendLiteral(sb, values);
+        w.Line();
+        w.Line("// " + comment);
+        w.Line($"private static string Chunk{index} => {sb};");
     }
 
     private static void CommentValues(CodeWriter w, int index, LayerDescription layer)

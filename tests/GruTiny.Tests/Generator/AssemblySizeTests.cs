@@ -1,0 +1,92 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Xunit;
+using static GruTiny.Tests.Generator.GeneratorHarness;
+
+namespace GruTiny.Tests.Generator;
+
+/// <summary>
+/// A float32 model costs 4 bytes a parameter in the compiled assembly, once: the weight literals are read from the
+/// user-string heap only (a const field kept a second copy in the constant table: 8.0 bytes a parameter).
+/// </summary>
+public sealed class AssemblySizeTests
+{
+    [Fact]
+    public void Weights_take_at_most_4_1_bytes_a_parameter_in_the_assembly()
+    {
+        // ~200k parameters against a model of the same layers with almost none: the difference is the weights.
+        (long large, int largeParameters) = AssemblyBytes(input: 32, hidden: 144, dense: 4);
+        (long small, int smallParameters) = AssemblyBytes(input: 1, hidden: 8, dense: 1);
+        Assert.InRange(largeParameters, 190_000, 210_000);
+        double perParameter = (double)(large - small) / (largeParameters - smallParameters);
+        Assert.True(perParameter <= 4.1, $"{perParameter:F2} bytes a parameter ({large} − {small} bytes for {largeParameters} − {smallParameters} parameters)");
+    }
+
+    private static (long Bytes, int Parameters) AssemblyBytes(int input, int hidden, int dense)
+    {
+        const string source = """
+            /// <summary>Model.</summary>
+            [GruTiny.GruModel("models/m.gru.json")]
+            public partial class M;
+            """;
+        (string json, int parameters) = RandomModel(input, hidden, dense);
+        GeneratorResult result = Generate(CreateCompilation(source), ModelFile("models/m.gru.json", json));
+        Assert.Empty(result.Diagnostics);
+        using var stream = new MemoryStream();
+        Assert.True(result.Output.Emit(stream).Success);
+        return (stream.Length, parameters);
+    }
+
+    // Two GRU layers of `hidden` units and a dense layer, random weights (fixed seed).
+    private static (string Json, int Parameters) RandomModel(int input, int hidden, int dense)
+    {
+        var random = new Random(11);
+        int parameters = 0;
+        var sb = new StringBuilder();
+        void Matrix(int rows, int cols)
+        {
+            sb.Append('[');
+            for (int r = 0; r < rows; r++)
+            {
+                sb.Append(r == 0 ? "[" : ",[");
+                for (int c = 0; c < cols; c++) sb.Append(c == 0 ? "" : ",").Append(((float)(random.NextDouble() - 0.5)).ToString("R", CultureInfo.InvariantCulture));
+                sb.Append(']');
+            }
+
+            sb.Append(']');
+            parameters += rows * cols;
+        }
+
+        void Vector(int n)
+        {
+            sb.Append('[');
+            for (int i = 0; i < n; i++) sb.Append(i == 0 ? "" : ",").Append(((float)(random.NextDouble() - 0.5)).ToString("R", CultureInfo.InvariantCulture));
+            sb.Append(']');
+            parameters += n;
+        }
+
+        sb.Append("{\"format\":\"grutiny/1\",\"input_size\":").Append(input).Append(",\"layers\":[");
+        for (int l = 0, width = input; l < 2; l++, width = hidden)
+        {
+            sb.Append(l == 0 ? "" : ",").Append("{\"type\":\"gru\",\"hidden_size\":").Append(hidden).Append(",\"linear_before_reset\":true,\"weight_ih\":");
+            Matrix(3 * hidden, width);
+            sb.Append(",\"weight_hh\":");
+            Matrix(3 * hidden, hidden);
+            sb.Append(",\"bias_ih\":");
+            Vector(3 * hidden);
+            sb.Append(",\"bias_hh\":");
+            Vector(3 * hidden);
+            sb.Append('}');
+        }
+
+        sb.Append(",{\"type\":\"dense\",\"activation\":\"linear\",\"weight\":");
+        Matrix(dense, hidden);
+        sb.Append(",\"bias\":");
+        Vector(dense);
+        sb.Append("}]}");
+        return (sb.ToString(), parameters);
+    }
+}
