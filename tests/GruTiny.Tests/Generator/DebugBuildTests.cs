@@ -30,11 +30,10 @@ public sealed class DebugBuildTests
         var output = new float[2];
         var inputs = new float[2 * 100];
         var outputs = new float[2 * 100];
-        long before = GC.GetAllocatedBytesForCurrentThread();
+        var meter = AllocationMeter.Start();
         for (int i = 0; i < 10_000; i++) model.Step(input, output);
         for (int i = 0; i < 10_000; i++) model.Run(inputs, outputs);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.True(allocated == 0, $"{allocated} bytes allocated");
+        meter.Stop().AssertNone();
         Assert.False(float.IsNaN(output[0]));
     }
 }

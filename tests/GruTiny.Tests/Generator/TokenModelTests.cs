@@ -158,9 +158,9 @@ public sealed class TokenModelTests
         }
 
         int[] tokens = [5, 1500, 2099];
-        long before = GC.GetAllocatedBytesForCurrentThread();
+        var meter = AllocationMeter.Start();
         for (int i = 0; i < 2000; i++) model.Step(i % 2100, y);
         for (int i = 0; i < 200; i++) model.RunFinal(tokens, y);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        meter.Stop().AssertNone();
     }
 }

@@ -119,7 +119,7 @@ public sealed class InterpreterTests
         var input16 = new float[16];
         var output10 = new float[10];
         var state = new float[network.StateSize];
-        long before = GC.GetAllocatedBytesForCurrentThread();
+        var meter = AllocationMeter.Start();
         for (int i = 0; i < 10_000; i++) network.Step(input, output);
         for (int i = 0; i < 10_000; i++) network.Run(inputs, outputs);
         for (int i = 0; i < 1_000; i++) softmax.Step(input16, output10);
@@ -127,7 +127,7 @@ public sealed class InterpreterTests
         network.CopyStateTo(state);
         network.SetState(state);
         network.Reset();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        meter.Stop().AssertNone();
     }
 
     [Theory]

@@ -34,7 +34,7 @@ public sealed class TokenSamplingTests
         ulong a = 42, b = 42;
         var counts = new int[4];
         int mismatches = 0;
-        long before = GC.GetAllocatedBytesForCurrentThread();
+        var meter = AllocationMeter.Start();
         for (int i = 0; i < 20_000; i++)
         {
             int x = TokenSampling.Sample(p, 1f, ref a);
@@ -42,7 +42,7 @@ public sealed class TokenSamplingTests
             counts[x]++;
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        meter.Stop().AssertNone();
         Assert.Equal(0, mismatches);
         Assert.Equal(0, counts[3]);
         Assert.InRange(counts[0] / 20_000.0, 0.09, 0.11);
