@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# What a float32 model costs per parameter: bytes in the JIT assembly, bytes in the Native AOT binary, and the
+# AOT process's resident memory after 100 steps (peak VmHWM, and RssAnon / RssFile separately, from
+# /proc/self/status). Each figure is the difference between a consumer with a generated model and the same
+# consumer without it, divided by the model's parameters.
+#
+#   bash bench/memory.sh [HIDDEN]     # two GRU layers of HIDDEN units, input 64, dense 16 (default 320: ~1.0M)
+#
+# Builds under artifacts/memory/ against this repository's library and generator (project references).
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+hidden="${1:-320}"
+work="$repo/artifacts/memory"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+rm -rf "$work"
+mkdir -p "$work/with" "$work/without"
+
+# Random weights, fixed seed; every value a float32 written in full.
+parameters=$(python3 - "$work/with/model.gru.json" "$hidden" <<'PY'
+import json, random, struct, sys
+path, hidden, inputs, dense = sys.argv[1], int(sys.argv[2]), 64, 16
+random.seed(7)
+count = 0
+def f32(v): return struct.unpack("f", struct.pack("f", v))[0]
+def matrix(rows, cols):
+    global count; count += rows * cols
+    return [[f32(random.uniform(-0.1, 0.1)) for _ in range(cols)] for _ in range(rows)]
+def vector(n):
+    global count; count += n
+    return [f32(random.uniform(-0.1, 0.1)) for _ in range(n)]
+layers, width = [], inputs
+for _ in range(2):
+    layers.append({"type": "gru", "hidden_size": hidden, "linear_before_reset": True, "weight_ih": matrix(3 * hidden, width),
+                   "weight_hh": matrix(3 * hidden, hidden), "bias_ih": vector(3 * hidden), "bias_hh": vector(3 * hidden)})
+    width = hidden
+layers.append({"type": "dense", "activation": "linear", "weight": matrix(dense, hidden), "bias": vector(dense)})
+json.dump({"format": "grutiny/1", "input_size": inputs, "layers": layers}, open(path, "w"))
+print(count)
+PY
+)
+
+for variant in with without; do
+  cat >"$work/$variant/Consumer.csproj" <<XML
+<Project Sdk="Microsoft.NET.Sdk">
+  <Import Project="$repo/src/GruTiny/build/GruTiny.props" />
+  <PropertyGroup>
+    <OutputType>Exe</OutputType>
+    <TargetFramework>net10.0</TargetFramework>
+    <PublishAot>true</PublishAot>
+    <InvariantGlobalization>true</InvariantGlobalization>
+    <GruTinyMaxParameters>100000000</GruTinyMaxParameters>
+    <NoWarn>\$(NoWarn);CS1591;GRUT016</NoWarn>
+  </PropertyGroup>
+  <ItemGroup>
+    <ProjectReference Include="$repo/src/GruTiny/GruTiny.csproj" />
+    <ProjectReference Include="$repo/generator/GruTiny.Generator/GruTiny.Generator.csproj" OutputItemType="Analyzer" ReferenceOutputAssembly="false" />
+  </ItemGroup>
+  <ItemGroup Condition="Exists('model.gru.json')">
+    <AdditionalFiles Include="model.gru.json" />
+  </ItemGroup>
+</Project>
+XML
+done
+
+# Both programs do the same work around the model: 100 steps of a 64-input, 16-output stream, then report.
+common='
+static void Report(float checksum)
+{
+    foreach (string line in System.IO.File.ReadAllLines("/proc/self/status"))
+        if (line.StartsWith("VmHWM:") || line.StartsWith("RssAnon:") || line.StartsWith("RssFile:")) System.Console.WriteLine(line);
+    System.Console.WriteLine("checksum " + checksum);
+}'
+cat >"$work/with/Program.cs" <<CS
+var model = new Big();
+var input = new float[64];
+var output = new float[16];
+float sum = 0;
+for (int t = 0; t < 100; t++) { input[t % 64] = t * 0.01f; model.Step(input, output); sum += output[0]; }
+Report(sum);
+$common
+[GruTiny.GruModel("model.gru.json")]
+public partial class Big;
+CS
+cat >"$work/without/Program.cs" <<CS
+var input = new float[64];
+var output = new float[16];
+float sum = 0;
+for (int t = 0; t < 100; t++) { input[t % 64] = t * 0.01f; output[t % 16] += input[t % 64]; sum += output[0]; }
+Report(sum);
+$common
+CS
+
+for variant in with without; do
+  dotnet build "$work/$variant" -c Release -v:q -nologo >/dev/null
+  dotnet publish "$work/$variant" -c Release -r linux-x64 -o "$work/$variant/aot" -v:q -nologo >/dev/null
+done
+
+status() { "$work/$1/aot/Consumer" | awk -v key="$2" '$1 == key ":" { print $2 * 1024 }'; }
+per() { awk -v a="$1" -v b="$2" -v n="$parameters" 'BEGIN { printf "%.2f", (a - b) / n }'; }
+dll_with=$(stat -c %s "$work/with/bin/Release/net10.0/Consumer.dll"); dll_without=$(stat -c %s "$work/without/bin/Release/net10.0/Consumer.dll")
+aot_with=$(stat -c %s "$work/with/aot/Consumer"); aot_without=$(stat -c %s "$work/without/aot/Consumer")
+echo "model: 64 inputs, 2 GRU layers of $hidden units, dense 16: $parameters parameters ($(( parameters * 4 )) bytes of float32)"
+printf '%-34s %14s %14s %10s\n' "" "with model" "without" "per param"
+printf '%-34s %14d %14d %10s\n' "JIT assembly (bytes)" "$dll_with" "$dll_without" "$(per "$dll_with" "$dll_without")"
+printf '%-34s %14d %14d %10s\n' "Native AOT binary (bytes)" "$aot_with" "$aot_without" "$(per "$aot_with" "$aot_without")"
+for key in VmHWM RssAnon RssFile; do
+  a=$(status with "$key"); b=$(status without "$key")
+  printf '%-34s %14d %14d %10s\n' "AOT after 100 steps: $key (bytes)" "$a" "$b" "$(per "$a" "$b")"
+done
