@@ -19,8 +19,8 @@ namespace GruTiny.Tests;
 /// with the machine loaded: in about a third of the runs the window held exactly one new object, a 6,192-byte <c>int[]</c> that was the new
 /// <c>CastHelpers.s_table</c> (257 entries of 24 bytes); with tiered compilation off, or tier-1 compilation
 /// delayed past the test (<c>DOTNET_TC_CallCountingDelayMs=10000</c>), 0 bytes in every run; with ReadyToRun
-/// code off (more tier-1 compilation), the growth in every run. The 24,624 bytes once seen in the Debug-build
-/// test are the same table one size larger (1,025 entries). A growth of that table in the window is therefore
+/// code off (more tier-1 compilation), the growth in every run. The 24,624 bytes once reported by the Debug-build
+/// test (not reproduced since) are exactly the size of the same table with 1,025 entries. A growth of that table in the window is therefore
 /// reported as the runtime's, and only when the bytes counted are exactly the new table's size: anything else the
 /// thread allocated still fails the assertion.
 /// </remarks>
