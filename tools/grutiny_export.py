@@ -28,6 +28,67 @@ Supported modules
 The order must be: an optional Embedding, one or more GRUs, then zero or more
 Linear (+ activation).
 
+Your own module
+---------------
+``export`` (and the command line) also take your own ``nn.Module`` subclass,
+the one you trained.  Its child modules, in registration order (nested
+``nn.Sequential`` / ``nn.ModuleList`` expanded; a module of your own inside
+it is refused, naming it), give the layers, as for a list.  Registration
+order is only a claim about what ``forward`` does, so the exporter never
+takes it on trust.  It builds the layers the file would hold as fresh
+float32 PyTorch modules loaded with the stored weights (nothing of your
+modules -- no hook, no reparametrisation -- takes part) and runs them and
+your module's own ``forward`` on the self-check inputs (below), on those
+inputs times 10 (normalised units, to reach saturation; for an embedding
+model a second draw of token ids) and on one sequence of 256 steps (what
+``forward`` does only beyond 16 steps, a window or a truncation, shows
+there; a forward with one output per sequence is compared on its first 17,
+64 and 256 steps).  It refuses with a ``ValueError`` (exit status 1 on the
+command line, nothing written) when an output differs by more than
+``PARITY_TOLERANCE`` (1e-5) x max(1, |forward's output|), naming the first
+differing sequence, step and output, both values, and the likely cause,
+which it looks for: a hook, weight_norm, spectral_norm or pruning on a
+module (its ``.weight`` is stale after an optimizer step), a softmax /
+sigmoid / tanh / relu, a constant factor or offset on the output, tanh /
+sigmoid / relu on the input, Linear layers registered in another order
+than ``forward`` calls them, ``forward`` returning an earlier child's
+output first (``return y, fc(y)``), ``forward`` taking the other input
+layout than its first ``nn.GRU`` (``batch_first=`` / ``--input-layout``),
+parameters no layer holds (a learned initial state), or what only large
+inputs or the long sequence show.  The way forward: make ``forward`` a
+plain chain of child modules in registration order (``self.softmax =
+nn.Softmax(dim=-1)``, factors folded into the ``nn.Linear``), pass the
+modules in ``forward``'s order as a list, or export to ONNX
+(``export_onnx``), which compiles what ``forward`` computes.  The check runs
+whatever ``self_check`` is.
+
+``forward`` must give the same answer when called twice on the same input:
+one that keeps state between calls (``self.h = h``; the attribute is named)
+or draws random numbers (``F.dropout(x, p)``, whose ``training`` defaults to
+True even in eval mode; ``torch.randn``) is refused.  Whatever running it
+changes in your module (reassigned attributes, buffers, the training flag)
+is put back afterwards, and the global random state is left as it was.
+
+``forward`` is called on one sequence, batch 1, with x alone (other
+parameters must have defaults meaning "the whole sequence from the zero
+state"): x [1, T, in] if the first ``nn.GRU`` is ``batch_first``, else
+[T, 1, in] (``batch_first=`` / ``--input-layout`` override it); token ids
+[1, T] / [T, 1] int64.  A tuple or list result contributes its first tensor
+(nn.GRU's ``(y, h_n)``).  What it returns is measured on 2 and 3 steps, not
+assumed: an output with one time axis is per-step; an output whose shape
+does not depend on the length (a classifier reading ``y[:, -1]``, a head on
+``h_n[-1]``) is one vector per sequence, and its self-check row t is
+``forward`` on the first t + 1 steps -- what GruTiny's per-step model gives
+after step t (``RunFinal`` gives the last row); ``forward`` must then run on
+a 1-step sequence.  Any other shape is refused.
+
+A list, ``nn.Sequential`` or ``nn.ModuleList`` has no ``forward`` of its own
+that runs (``nn.Sequential`` would hand a GRU's tuple to the next module): it
+*is* the chain, each module called on the previous one's output (a GRU's y),
+each GRU in its own layout (``batch_first=`` is refused).  The modules as
+called are compared with the file's layers as above, which catches a hook or
+a stale ``.weight``; the self-check is what the modules as called compute.
+
 Embedding models
 ----------------
 With an ``nn.Embedding(V, D)`` first, the file's first layer is
@@ -46,9 +107,14 @@ Self-check vectors
 By default ``export`` also stores a ``self_check`` key: 2 sequences of 16
 standard-normal float32 input vectors (random token ids for an embedding
 model, see above) (``numpy.random.default_rng(12345)``,
-the same inputs for every export) and the outputs the PyTorch modules
-themselves produced for them (batch 1, float32, ``torch.no_grad()``, modules
-temporarily in eval mode, every sequence from the zero state).  The GruTiny
+the same inputs for every export) and the outputs your model produced for
+them: your own module's ``forward`` (never the exporter's reconstruction of
+it), or a list's modules as called (batch 1, float32, ``torch.no_grad()``,
+modules temporarily in eval mode, every sequence from the zero state).
+Models with more than 2,000,000 parameters get fewer steps (steps x
+parameters stays within the generator's build-time budget of 64,000,000);
+above 64,000,000 parameters no self-check is stored (an ``ExportWarning``
+says so; ``self_check=False`` exports without one knowingly).  The GruTiny
 generator re-runs these sequences at build time and rejects the model if its
 own outputs disagree, which catches export mistakes such as a wrong
 ``linear_before_reset`` or gate order.  Format::
@@ -88,9 +154,16 @@ float32), stored as float32 numbers like the weights, and written after
 ``layers``.  The PyTorch modules themselves stay in normalised units: do not
 put the scaling into the module as well.
 
-For ONNX files (which the generator also reads) ``add_onnx_self_check`` stores
-the same object, as compact JSON text, in the model metadata
-(``ModelProto.metadata_props``) under the key ``grutiny.self_check``.
+For ONNX files (which the generator also reads) ``export_onnx`` (a
+``torch.onnx.export`` that adds it) and ``add_onnx_self_check`` (for a file
+already exported from the same module) store the same object, computed by
+the module's own ``forward``, as compact JSON text, in the model metadata
+(``ModelProto.metadata_props``) under the key ``grutiny.self_check``.  Of a
+tuple result they store the output GruTiny compiles from the file: the
+graph output computed through the most GRU and Linear (MatMul / Gemm)
+layers, a per-step one before one per sequence on a tie, ``h_n`` of several
+layers never (``OnnxGraphCompiler.ChooseOutput``) -- for ``return y, fc(y)``
+that is ``fc(y)``.  ``torch.onnx.export`` alone, and tf2onnx, write none.
 
 Python API
 ----------
@@ -105,8 +178,9 @@ Python API
     export([gru, head, nn.Softmax(dim=-1)], path="Models/gesture.gru.json",
            metadata={"trained_on": "2024-05-01", "classes": ["a", "b", "c", "d"]})
 
-``export(modules, input_size=None, path=None, metadata=None, self_check=True, input_normalization=None, output_normalization=None) -> dict``
-    ``modules`` is a list, tuple, ``nn.Sequential`` or ``nn.ModuleList``.
+``export(modules, input_size=None, path=None, metadata=None, self_check=True, input_normalization=None, output_normalization=None, max_parameters=2_000_000, batch_first=None) -> dict``
+    ``modules`` is your own ``nn.Module`` (see "Your own module"), or a
+    list, tuple, ``nn.Sequential`` or ``nn.ModuleList``.
     ``input_size`` defaults to the first GRU's ``input_size``, or for an
     embedding model to the Embedding's ``num_embeddings`` (if given it must
     agree).  ``self_check``: ``True`` runs the modules on the standard
@@ -115,16 +189,47 @@ Python API
     and stored as given.  ``input_normalization`` / ``output_normalization``:
     ``(mean, std)`` or ``None`` (see above).  Returns the model as a dict and
     writes it to ``path`` if given.  Raises ``ValueError`` for anything the
-    format cannot represent.
+    format cannot represent, and for modules that do not compute what the
+    file's layers compute (see "Your own module").  ``max_parameters``: the
+    ``GruTinyMaxParameters`` of the project that will compile the file; an
+    ``ExportWarning`` names the count and how to raise the limit when the
+    model has more parameters (GruTiny refuses it with GRUT015).
+    ``batch_first``: how your module's ``forward`` takes a sequence (default:
+    as its first ``nn.GRU``); not for a list.
 
-``add_onnx_self_check(onnx_path, module, input_size, batch_first, sequences=2, steps=16, seed=12345) -> dict``
-    Runs ``module`` (an ``nn.Module`` whose ``forward`` maps x [T, 1, in]
-    -- [1, T, in] if ``batch_first`` -- to the per-step outputs [T, 1, out] /
-    [1, T, out]; for a tuple result the first element) on ``sequences``
-    sequences of ``steps`` standard-normal float32 inputs from
-    ``numpy.random.default_rng(seed)``, and sets (or replaces) the metadata
-    entry ``grutiny.self_check`` of the ``.onnx`` file in place.  Returns the
-    self-check dict.
+``export_onnx(module, path, input_size, batch_first, self_check=True, max_parameters=2_000_000, opset_version=17, **export_args) -> dict``
+    ``torch.onnx.export`` of ``module`` (traced on x [1, 16, in] if
+    ``batch_first``, else [16, 1, in], in eval mode; input ``x`` with dynamic
+    batch and time axes, first output ``y``; ``export_args`` go to
+    ``torch.onnx.export`` and replace those defaults), then the self-check
+    of the module's own ``forward`` stored in the file as
+    ``add_onnx_self_check`` does.  Per-step outputs, last-step classifiers
+    and heads on ``h_n`` all carry one.  Of the warnings ``torch.onnx.export``
+    issues, only the three it gives for every ``nn.GRU`` are hidden.  A model
+    too large for any self-check (one step above the build-time budget) is
+    written without one and an ``ExportWarning`` says so.  Warns
+    (``ExportWarning``) above ``max_parameters``.  Returns the self-check
+    dict (None without one).
+
+``add_onnx_self_check(onnx_path, module, input_size, batch_first, sequences=2, steps=None, seed=12345, max_parameters=2_000_000) -> dict``
+    Runs ``module`` (the ``nn.Module`` that was exported; x [T, 1, in], or
+    [1, T, in] if ``batch_first``; of a tuple result the output GruTiny
+    compiles, see above) on ``sequences`` sequences of ``steps``
+    standard-normal float32 inputs from ``numpy.random.default_rng(seed)``
+    (``steps`` default 16, fewer for models above 2,000,000 parameters;
+    ``ValueError`` when not one step fits the budget), and sets (or
+    replaces) the metadata entry ``grutiny.self_check`` of the ``.onnx`` file
+    in place.  Per-step outputs are stored as they are; an output whose shape
+    does not depend on the length (``fc(y[:, -1])``, ``fc(h_n[-1])``) is
+    stored as ``forward`` on the first t + 1 steps for each step t, as in
+    "Your own module".  ``forward`` must be repeatable, as there.  Warns
+    (``ExportWarning``) above ``max_parameters``, counting as GruTiny does
+    the weights and biases of the ``nn.GRU`` / ``nn.Linear`` modules
+    ``forward`` calls.  Returns the self-check dict.
+
+``parameter_count(model_dict) -> int``
+    The parameters of a model dict as GruTiny counts them against
+    ``GruTinyMaxParameters``.
 
 Lower-level helpers (tensors or numpy arrays; a ``None`` bias omits the key,
 which the format reads as zero):
@@ -177,19 +282,25 @@ Command line
                                     [--metadata '{"k": "v"}'] [--no-self-check]
                                     [--input-normalization '{"mean": [..], "std": [..]}']
                                     [--output-normalization '{"mean": [..], "std": [..]}']
+                                    [--max-parameters N]
+                                    [--input-layout batch-first|time-first]
 
 ``MODEL.pt`` is a whole module saved with ``torch.save(module, ...)`` or
-``torch.jit.save(torch.jit.script(module), ...)``.  It must be an
-``nn.Sequential`` / ``nn.ModuleList`` of the supported modules (an
-``nn.Embedding`` first is fine), or a single ``nn.GRU``; for any other container its child modules are taken in
-registration order, which must be the order in which ``forward`` uses them.
+``torch.jit.save(torch.jit.script(module), ...)``: an ``nn.Sequential`` /
+``nn.ModuleList`` of the supported modules (an ``nn.Embedding`` first is
+fine), a single ``nn.GRU``, or your own module, whose ``forward`` is checked
+against its children as described in "Your own module" (the command prints
+what was checked; a mismatch is an error and writes nothing).
 A pickled (``torch.save``) custom module class must be importable: run the
 command from the training code's directory or set ``PYTHONPATH``.
-TorchScript files need no source.
+TorchScript files need no source.  ``--max-parameters N``: warn (stderr)
+when the model has more than N parameters, the ``GruTinyMaxParameters`` of
+the project that compiles it (default 2,000,000, GruTiny's default).
 """
 
 import argparse
 import json
+import os
 import sys
 import warnings
 
@@ -199,8 +310,9 @@ FORMAT = "grutiny/1"
 ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "softmax")
 
 __all__ = ["FORMAT", "ACTIVATIONS", "export", "embedding_layer", "gru_layer", "dense_layer",
-           "model", "write", "dumps", "make_self_check", "add_onnx_self_check",
-           "self_check_inputs", "self_check_tokens", "ONNX_SELF_CHECK_KEY"]
+           "model", "write", "dumps", "make_self_check", "add_onnx_self_check", "export_onnx",
+           "self_check_inputs", "self_check_tokens", "parameter_count", "ONNX_SELF_CHECK_KEY",
+           "DEFAULT_MAX_PARAMETERS", "PARITY_TOLERANCE", "ExportWarning"]
 
 ONNX_SELF_CHECK_KEY = "grutiny.self_check"
 SELF_CHECK_MAX_SEQUENCES = 16
@@ -209,6 +321,30 @@ SELF_CHECK_STEPS = 16
 # GruTiny checks at most this many steps x parameters at build time (SelfCheck.MaxWork in the C# code).
 SELF_CHECK_MAX_WORK = 64_000_000
 SELF_CHECK_SEED = 12345
+# The generator's default parameter limit (ModelDescriptionReader.DefaultMaxParameters, MSBuild
+# property GruTinyMaxParameters) and the largest value that property accepts (GRUT044 above it).
+DEFAULT_MAX_PARAMETERS = 2_000_000
+MAX_PARAMETERS_SETTING = 100_000_000
+# What the modules compute (your module's forward, or a list's modules as called) and the layers the
+# file holds (fresh float32 PyTorch modules loaded with the stored weights) must agree within
+# PARITY_TOLERANCE * max(1, |the modules' output|) on every output, or nothing is written.  For an
+# exact export both are the same float32 PyTorch arithmetic on the same weights: on CPU with
+# PyTorch 1.13 they agree bit for bit (measured up to 1.5M parameters); the tolerance leaves room
+# for rounding that another backend, thread count or matmul blocking (a classifier head run on
+# prefixes) may bring.  Anything a forward adds beyond its children -- a softmax, a constant
+# factor, an activation on the input, another order, a hook -- moves outputs by far more.  It is
+# 10x tighter than the build-time self-check's default tolerance (GruTinySelfCheckTolerance, 1e-4),
+# which compares GruTiny's own float32 code with the stored outputs.
+PARITY_TOLERANCE = 1e-5
+# The parity check runs a second time on the self-check inputs times this factor (normalised
+# units), so that the gates and activations saturate: an operation on the input that is close to
+# the identity near zero (a clamp, tanh, a small scale) shows there.
+PARITY_INPUT_SCALE = 10.0
+# ... and on one sequence this long, where what forward does only beyond the self-check's 16 steps
+# (a window x[:, -20:], a truncation) shows; a forward with one output per sequence is run on its
+# prefixes of these lengths only (one run per prefix: all 256 would cost 256 x 128 steps).
+PARITY_LONG_STEPS = 256
+PARITY_LONG_PREFIXES = (17, 64, 256)
 
 
 # --------------------------------------------------------------------------
@@ -590,12 +726,16 @@ def write(model_dict, path):
 
 
 # --------------------------------------------------------------------------
-# PyTorch module export
+# PyTorch module export: reading the layers
 # --------------------------------------------------------------------------
 
 _ACTIVATION_MODULES = {"ReLU": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh",
                        "Softmax": "softmax", "Identity": "linear"}
 _NOOP_MODULES = ("Dropout", "Identity")
+_CONTAINERS = ("Sequential", "ModuleList")
+_SUPPORTED_MODULES = ("nn.GRU, nn.Linear (each optionally followed by nn.ReLU, nn.Sigmoid, "
+                      "nn.Tanh, nn.Softmax(dim=-1) or nn.Identity), an nn.Embedding first, and "
+                      "nn.Dropout")
 
 
 def _kind(m):
@@ -609,25 +749,42 @@ def _kind(m):
     return type(m).__name__
 
 
-def _flatten(modules):
-    """Expand nested nn.Sequential / nn.ModuleList / lists into a flat list."""
+def _flatten(named):
+    """Expand nested nn.Sequential / nn.ModuleList / lists in a list of (name, module) pairs."""
     out = []
-    for m in modules:
-        if isinstance(m, (list, tuple)) or _kind(m) in ("Sequential", "ModuleList"):
-            out.extend(_flatten(list(m.children()) if hasattr(m, "children") else m))
+    for name, m in named:
+        if isinstance(m, (list, tuple)):
+            out.extend(_flatten([(f"{name}.{j}", c) for j, c in enumerate(m)]))
+        elif _kind(m) in _CONTAINERS:
+            out.extend(_flatten([(f"{name}.{n}", c) for n, c in m.named_children()]))
         else:
-            out.append(m)
+            out.append((name, m))
     return out
 
 
-def _gru_layers(gru, index):
-    name = f"module {index} (GRU)"
+def _split_modules(modules):
+    """(the user's own module or None, the flat [(name, module)] chain the layers are read from).
+
+    A user's module gives its children in registration order, named by attribute path
+    (``Model.fc``); a list, tuple, nn.Sequential or nn.ModuleList -- or a single module such as an
+    nn.GRU -- is the chain itself, named by position (``module 2``)."""
+    if hasattr(modules, "children") and _kind(modules) not in _CONTAINERS:
+        children = list(modules.named_children())
+        if _kind(modules) != "GRU" and children:
+            owner = _kind(modules)
+            return modules, _flatten([(f"{owner}.{n}", c) for n, c in children])
+        modules = [modules]
+    flat = _flatten([("", m) for m in modules])
+    return None, [(f"module {i}", m) for i, (_, m) in enumerate(flat)]
+
+
+def _gru_layers(gru, label):
     if getattr(gru, "bidirectional", False):
-        raise ValueError(f"{name}: bidirectional GRUs are not supported (the model runs step by step)")
+        raise ValueError(f"{label}: bidirectional GRUs are not supported (the model runs step by step)")
     if getattr(gru, "proj_size", 0):
-        raise ValueError(f"{name}: proj_size > 0 is not supported")
+        raise ValueError(f"{label}: proj_size > 0 is not supported")
     if getattr(gru, "mode", "GRU") != "GRU":
-        raise ValueError(f"{name}: not a GRU (mode {gru.mode!r})")
+        raise ValueError(f"{label}: not a GRU (mode {gru.mode!r})")
     layers = []
     for k in range(int(gru.num_layers)):
         w_ih = getattr(gru, f"weight_ih_l{k}")
@@ -637,23 +794,150 @@ def _gru_layers(gru, index):
         try:
             layers.append(gru_layer(w_ih, w_hh, b_ih, b_hh, linear_before_reset=True))
         except ValueError as e:
-            raise ValueError(f"{name}, layer {k}: {e}") from None
+            raise ValueError(f"{label}, layer {k}: {e}") from None
     return layers
 
 
-def _softmax_dim_ok(m, index):
+def _softmax_dim_ok(m, label):
     dim = getattr(m, "dim", None)
     if dim == -1:
         return
     if dim == 2:  # last dimension of a batched (N, T, F) / (T, N, F) tensor
         return
     if dim == 1:
-        warnings.warn(f"module {index}: Softmax(dim=1) is the feature dimension only for "
+        # Stack: _softmax_dim_ok, _dense_layer_at, _read_layers, _export, export, the caller.
+        warnings.warn(f"{label}: Softmax(dim=1) is the feature dimension only for "
                       "unbatched (T, F) input; exported as softmax over the features "
-                      "(prefer dim=-1)", stacklevel=3)
+                      "(prefer dim=-1)", stacklevel=6)
         return
-    raise ValueError(f"module {index}: Softmax(dim={dim!r}) is not over the last "
+    raise ValueError(f"{label}: Softmax(dim={dim!r}) is not over the last "
                      "dimension; use nn.Softmax(dim=-1)")
+
+
+def _unsupported_module(label, m):
+    """Why ``m`` cannot be one of the layers, and what to do instead."""
+    import torch
+    kind = _kind(m)
+    if hasattr(torch.nn, kind):
+        return (f"{label}: nn.{kind} is not a layer grutiny/1 can hold; it holds "
+                f"{_SUPPORTED_MODULES}")
+    return (f"{label} is a module of your own, not a layer. The exporter takes the layers from "
+            f"{_SUPPORTED_MODULES} (nested nn.Sequential / nn.ModuleList expanded) and does not "
+            "look inside other modules, because what their forward does with their children "
+            "cannot be read from the children. Export that module itself if it is the whole model "
+            "(export(module) checks its forward against its children), register its layers "
+            f"directly on the module you export (self.gru = nn.GRU(...) rather than self.x = "
+            f"{kind}(...)), or export to ONNX with export_onnx (docs/onnx.md), which compiles what "
+            "forward computes")
+
+
+def _dense_layer_at(named, i, label):
+    """The dense layer of the nn.Linear at ``named[i]`` with the activation module that follows
+    it (Dropout in between skipped): (layer, the index after them)."""
+    m = named[i][1]
+    activation = "linear"
+    j = i + 1
+    while j < len(named) and _kind(named[j][1]) == "Dropout":
+        j += 1
+    if j < len(named) and _kind(named[j][1]) in _ACTIVATION_MODULES:
+        following = named[j][1]
+        if _kind(following) == "Softmax":
+            _softmax_dim_ok(following, f"{named[j][0]} (Softmax)")
+        activation = _ACTIVATION_MODULES[_kind(following)]
+        j += 1
+    bias = m.bias if getattr(m, "bias", None) is not None else None
+    try:
+        return dense_layer(m.weight, bias, activation), j
+    except ValueError as e:
+        raise ValueError(f"{label}: {e}") from None
+
+
+def _embedding_layer_at(named, i, label):
+    """The embedding layer of the nn.Embedding at ``named[i]``, which an nn.GRU must follow."""
+    m = named[i][1]
+    if getattr(m, "max_norm", None) is not None:
+        raise ValueError(f"{label}: max_norm is not supported (it renormalises the weights "
+                         "during the forward pass)")
+    j = i + 1
+    while j < len(named) and _kind(named[j][1]) in _NOOP_MODULES:
+        j += 1
+    if j >= len(named) or _kind(named[j][1]) != "GRU":
+        raise ValueError(f"{label}: must be followed by an nn.GRU")
+    try:
+        return embedding_layer(m.weight)
+    except ValueError as e:
+        raise ValueError(f"{label}: {e}") from None
+
+
+def _read_layers(named):
+    """The grutiny/1 layers of a flat [(name, module)] chain: (layers, the name of the module
+    each layer comes from, the first nn.GRU, the nn.Embedding or None).  Raises ValueError for
+    what the format cannot hold."""
+    layers, sources = [], []
+    first_gru = embedding = None
+    i = 0
+    while i < len(named):
+        name, m = named[i]
+        kind = _kind(m)
+        label = f"{name} ({kind})"
+        if kind == "Embedding":
+            if layers or any(_kind(p) not in _NOOP_MODULES for _, p in named[:i]):
+                raise ValueError(f"{label}: an nn.Embedding is only allowed as the first module")
+            layers.append(_embedding_layer_at(named, i, label))
+            sources.append(name)
+            embedding = m
+            i += 1
+        elif kind == "GRU":
+            if layers and layers[-1]["type"] == "dense":
+                raise ValueError(f"{label}: GRUs must come before all Linear layers")
+            if first_gru is None:
+                first_gru = m
+            grus = _gru_layers(m, label)
+            layers.extend(grus)
+            sources.extend([name] * len(grus))
+            i += 1
+        elif kind == "Linear":
+            if not layers or layers[-1]["type"] == "embedding":
+                raise ValueError(f"{label}: the model must start with an nn.GRU (or an "
+                                 "nn.Embedding followed by an nn.GRU)")
+            layer, i = _dense_layer_at(named, i, label)
+            layers.append(layer)
+            sources.append(name)
+        elif kind in _NOOP_MODULES:
+            i += 1
+        elif kind in _ACTIVATION_MODULES:
+            raise ValueError(f"{label}: an activation must directly follow an nn.Linear (GRU "
+                             "outputs cannot take an activation)")
+        else:
+            raise ValueError(_unsupported_module(label, m))
+    if first_gru is None:
+        raise ValueError("no nn.GRU found: a grutiny/1 model starts with a GRU")
+    return layers, sources, first_gru, embedding
+
+
+def _resolve_input_size(input_size, first_gru, embedding):
+    """The model's input_size: as given, which must agree with the modules, or read from them
+    (the Embedding's num_embeddings, else the first GRU's input_size)."""
+    if embedding is not None:
+        vocab = int(embedding.num_embeddings)
+        if input_size is not None and int(input_size) != vocab:
+            raise ValueError(f"input_size={input_size} but the nn.Embedding has "
+                             f"num_embeddings={vocab} (an embedding model's input_size is V)")
+        if int(embedding.embedding_dim) != int(first_gru.input_size):
+            raise ValueError(f"the nn.Embedding has embedding_dim={embedding.embedding_dim} but "
+                             f"the first GRU has input_size={first_gru.input_size}")
+        return vocab
+    if input_size is not None and int(input_size) != int(first_gru.input_size):
+        raise ValueError(f"input_size={input_size} but the first GRU has "
+                         f"input_size={first_gru.input_size}")
+    return int(first_gru.input_size)
+
+
+def _check_input_size(input_size):
+    if isinstance(input_size, bool) or not isinstance(input_size, (int, np.integer)) \
+            or input_size < 1:
+        raise ValueError(f"input_size must be an integer >= 1; got {input_size!r}")
+    return int(input_size)
 
 
 def self_check_inputs(input_size, sequences=SELF_CHECK_SEQUENCES, steps=SELF_CHECK_STEPS,
@@ -686,24 +970,73 @@ def self_check_tokens(vocab_size, sequences=SELF_CHECK_SEQUENCES, steps=SELF_CHE
             for _ in range(int(sequences))]
 
 
-class _EvalMode:
-    """Put modules (and their submodules) in eval mode; restore on exit."""
+# --------------------------------------------------------------------------
+# Running modules without leaving a trace
+# --------------------------------------------------------------------------
+
+class _Preserved:
+    """Puts modules (and their submodules) in eval mode for the duration and then undoes what
+    running them changed: the exporter calls a user's forward many times, and a forward that keeps
+    state (``self.h = h``), a weight_norm that reassigns ``.weight``, or a buffer updated in place
+    must be as the user left them afterwards.  Restored: every attribute a submodule had (its
+    ``__dict__``, the parameter / buffer / submodule tables), the values of its buffers, and its
+    training flag."""
 
     def __init__(self, modules):
-        self.modules = [m for m in modules if hasattr(m, "training")]
+        self.modules = [m for m in modules if hasattr(m, "modules")]
 
     def __enter__(self):
+        # Everything is recorded before anything is switched: the modules may overlap (a user's
+        # module and its own children).
         self.saved = []
         for m in self.modules:
-            subs = list(m.modules()) if hasattr(m, "modules") else [m]
-            self.saved.extend((sub, sub.training) for sub in subs)
+            for sub in m.modules():
+                attrs = dict(vars(sub))
+                tables = {k: dict(v) for k, v in attrs.items()
+                          if k in ("_parameters", "_buffers", "_modules") and isinstance(v, dict)}
+                buffers = [(b, b._version, b.detach().clone())
+                           for b in sub.buffers(recurse=False)]
+                self.saved.append((sub, attrs, tables, buffers))
+        for m in self.modules:
             m.eval()
         return self
 
     def __exit__(self, *exc):
-        for sub, training in self.saved:  # pre-order: parents before children
-            sub.train(training)
+        import torch
+        for sub, attrs, tables, buffers in self.saved:
+            state = vars(sub)
+            state.clear()
+            state.update(attrs)  # includes the training flag
+            for key, table in tables.items():
+                attrs[key].clear()
+                attrs[key].update(table)
+            with torch.no_grad():
+                for buf, version, value in buffers:
+                    if buf._version != version:  # bumped by every in-place update
+                        buf.copy_(value)
         return False
+
+
+def _module_state(module):
+    """What a call could change in ``module``, by name: every attribute of every submodule (the
+    object itself, compared by identity) and the version counter of every buffer."""
+    state = {}
+    for path, sub in module.named_modules():
+        owner = f"{_kind(module)}.{path}" if path else _kind(module)
+        for key, value in vars(sub).items():
+            state[f"{owner}.{key}"] = value
+        for key, buf in sub.named_buffers(recurse=False):
+            state[f"{owner}.{key}"] = ("buffer version", buf._version)
+    return state
+
+
+def _changed_state(module, before):
+    """The names of ``_module_state`` whose attribute a call replaced or whose buffer it updated."""
+    def same(a, b):
+        return a is b or (isinstance(a, tuple) and a == b)  # tuples: buffer versions
+
+    after = _module_state(module)
+    return [k for k, v in after.items() if k not in before or not same(before[k], v)]
 
 
 def _module_device(modules):
@@ -736,200 +1069,874 @@ def _call_gru(g, x):
     raise ValueError("cannot run this TorchScript GRU (no forward method for a Tensor input)")
 
 
-def _run_modules(mods, x):
-    """Run the flattened ``export`` module list on one sequence x [T][in]
-    (float32 tensor; for an embedding model [T][1] int64 token ids, which
-    the nn.Embedding maps to [T][D]): each GRU on a batch of one in its own layout and from
-    the zero state; Linear and activations on the [T][F] per-step rows
-    (a Softmax with dim=2 on [1][T][F]).  Dropout / Identity are skipped.
-    Returns a [T][out] tensor."""
-    for m in mods:
-        kind = _kind(m)
-        if kind == "Embedding":
-            x = _as_float32_module(m)(x.reshape(-1).long())
-        elif kind == "GRU":
-            g = _as_float32_module(m)
-            if getattr(g, "batch_first", False):
-                y = _call_gru(g, x[None])
-                y = (y[0] if isinstance(y, (tuple, list)) else y)[0]
-            else:
-                y = _call_gru(g, x[:, None])
-                y = (y[0] if isinstance(y, (tuple, list)) else y)[:, 0]
-            x = y
-        elif kind in _NOOP_MODULES:
-            continue
-        elif kind == "Softmax" and getattr(m, "dim", None) == 2:
-            x = m(x[None])[0]
-        else:
-            x = _as_float32_module(m)(x)
-    return x
+def _within_tolerance(got, want):
+    """|got - want| / max(1, |got|) for every value (float64), the parity check's measure."""
+    got, want = np.asarray(got, np.float64), np.asarray(want, np.float64)
+    return np.abs(want - got) / np.maximum(1.0, np.abs(got))
 
 
-def _torch_self_check(mods, input_size, input_norm=None, output_norm=None, embedding=False):
-    """Self-check pairs in raw units (``embedding``: [T][1] token ids from
-    ``self_check_tokens(input_size)`` instead of standard-normal vectors).  ``input_norm`` / ``output_norm``:
-    (mean, std) float32 arrays or None.  Raw inputs are mean + std * z for
-    the standard inputs z; the modules see (x - mean) / std; their outputs
-    are mapped back with y * std + mean (all float32)."""
+# --------------------------------------------------------------------------
+# What the file holds, and what the modules compute
+# --------------------------------------------------------------------------
+
+def _torch_activation(name):
     import torch
-    device = _module_device(mods)
-    pairs = []
-    params = sum(p.numel() for m in mods for p in m.parameters())
-    steps = max(1, min(SELF_CHECK_STEPS, SELF_CHECK_MAX_WORK // max(1, SELF_CHECK_SEQUENCES * params)))
-    with torch.no_grad(), _EvalMode(mods):
-        if embedding:
-            standard = self_check_tokens(input_size, SELF_CHECK_SEQUENCES, steps)
-        else:
-            standard = self_check_inputs(input_size, SELF_CHECK_SEQUENCES, steps)
-        for inputs in standard:
-            if input_norm is not None:
-                mean, std = input_norm
-                inputs = (mean + std * inputs).astype(np.float32)
-                if not np.all(np.isfinite(inputs)):
-                    raise ValueError("the raw self-check inputs mean + std * z overflow float32")
-                normalized = ((inputs - mean) / std).astype(np.float32)
-            else:
-                normalized = inputs
-            x = torch.from_numpy(np.ascontiguousarray(normalized))
-            if device is not None:
-                x = x.to(device)
-            y = _run_modules(mods, x).detach().cpu().float().numpy()
-            if output_norm is not None:
-                mean, std = output_norm
-                if y.shape[-1] != mean.shape[0]:
-                    raise ValueError(f"the modules output {y.shape[-1]} values per step, "
-                                     f"output_normalization has {mean.shape[0]}")
-                y = (y * std).astype(np.float32) + mean
-                y = y.astype(np.float32)
-            pairs.append((inputs, y))
-    if embedding:
-        check = make_self_check(pairs)
-        for seq, (inputs, _) in zip(check["sequences"], pairs):
-            seq["inputs"] = [[int(t)] for t in inputs[:, 0].tolist()]
-        return check
-    return make_self_check(pairs)
+    return {"linear": lambda v: v, "relu": torch.relu, "sigmoid": torch.sigmoid,
+            "tanh": torch.tanh, "softmax": lambda v: torch.softmax(v, dim=-1)}[name]
 
+
+def _layer_step(layer):
+    """One stored layer as a function of a [T][in] tensor (an embedding layer: [T][1] token ids),
+    run by a fresh float32 PyTorch module that holds exactly the stored weights."""
+    import torch
+    import torch.nn.functional as F
+
+    def tensor(key):
+        return torch.tensor(layer[key], dtype=torch.float32)
+
+    if layer["type"] == "embedding":
+        weight = tensor("weight")
+        return lambda x: F.embedding(x.reshape(-1).long(), weight)
+    if layer["type"] == "gru":
+        hidden, biased = layer["hidden_size"], "bias_ih" in layer or "bias_hh" in layer
+        # Its random initialisation, overwritten below, must not move the user's random state.
+        with torch.random.fork_rng(devices=[]):
+            gru = torch.nn.GRU(len(layer["weight_ih"][0]), hidden, bias=biased)
+        with torch.no_grad():
+            gru.weight_ih_l0.copy_(tensor("weight_ih"))
+            gru.weight_hh_l0.copy_(tensor("weight_hh"))
+            for key in ("bias_ih", "bias_hh") if biased else ():
+                # A bias the file leaves out is zero, as GruTiny reads it.
+                getattr(gru, f"{key}_l0").copy_(tensor(key) if key in layer
+                                                else torch.zeros(3 * hidden))
+        return lambda x: gru(x[:, None])[0][:, 0]
+    weight, bias = tensor("weight"), tensor("bias") if "bias" in layer else None
+    activation = _torch_activation(layer["activation"])
+    return lambda x: activation(F.linear(x, weight, bias))
+
+
+class _FileChain:
+    """The layers as the file holds them, run in float32 PyTorch by fresh nn.Embedding / nn.GRU /
+    nn.Linear computations loaded with the stored weights: nothing of the exported modules (a
+    hook, a reparametrisation, their forward) takes part.  For an exact export it computes bit for
+    bit what the exported modules compute on CPU (PyTorch 1.13)."""
+
+    def __init__(self, layers, sources):
+        self.layers = layers
+        self.sources = sources  # the name of the module each layer was read from
+        self.steps = [_layer_step(layer) for layer in layers]
+
+    def describe(self):
+        parts = []
+        for layer in self.layers:
+            if layer["type"] == "gru":
+                parts.append(f"GRU({layer['hidden_size']})")
+            elif layer["type"] == "embedding":
+                parts.append(f"Embedding({len(layer['weight'])}, {len(layer['weight'][0])})")
+            else:
+                act = layer["activation"]
+                parts.append(f"Linear({len(layer['weight'])})"
+                             + ("" if act == "linear" else f" + {act}"))
+        return " -> ".join(parts)
+
+    def rows(self, seq, input_fn=None, order=None):
+        """The layers on one sequence ([T][in] float32, or [T][1] token ids) as float32 [T][out];
+        ``input_fn`` applied to the input first and ``order`` (layer indices) instead of the
+        stored order are what-ifs for naming the likely cause of a mismatch."""
+        import torch
+        x = torch.from_numpy(np.ascontiguousarray(seq))
+        with torch.no_grad():
+            if input_fn is not None:
+                x = input_fn(x)
+            for k in (range(len(self.steps)) if order is None else order):
+                x = self.steps[k](x)
+        return x.numpy()
+
+
+class _CalledModules:
+    """A list of modules as the model: each called on the previous one's output (a GRU's y) --
+    their forward, hooks and reparametrisations included -- on one sequence, batch 1, each GRU in
+    its own layout from the zero state; Linear and activations on the [T][F] per-step rows (a
+    Softmax with dim=2 on [1][T][F]).  Dropout / Identity are skipped."""
+
+    name = source = "the modules as called"
+
+    def __init__(self, named):
+        self.named = named
+        self.mods = [(_kind(m), m if _kind(m) in _NOOP_MODULES else _as_float32_module(m))
+                     for _, m in named]
+        self.device = _module_device([m for _, m in named])
+
+    def rows(self, seq, prefixes=None):
+        """(the steps, float32 [T][out]): one output per step, so ``prefixes`` does not matter."""
+        import torch
+        x = torch.from_numpy(np.ascontiguousarray(seq))
+        if self.device is not None:
+            x = x.to(self.device)
+        for kind, m in self.mods:
+            if kind == "Embedding":
+                x = m(x.reshape(-1).long())
+            elif kind == "GRU":
+                first = getattr(m, "batch_first", False)
+                y = _call_gru(m, x[None] if first else x[:, None])
+                y = y[0] if isinstance(y, (tuple, list)) else y
+                x = y[0] if first else y[:, 0]
+            elif kind in _NOOP_MODULES:
+                continue
+            elif kind == "Softmax" and getattr(m, "dim", None) == 2:
+                x = m(x[None])[0]
+            else:
+                x = m(x)
+        return np.arange(len(seq)), x.detach().cpu().float().numpy()
+
+
+# --------------------------------------------------------------------------
+# Self-check size, parameter limit
+# --------------------------------------------------------------------------
+
+class ExportWarning(UserWarning):
+    """Something about an exported file the user must act on, though the file is correct (for
+    example a parameter count above the generator's limit)."""
+
+
+def parameter_count(model_dict):
+    """The parameters of a ``grutiny/1`` model dict, counted as GruTiny counts them against its
+    limit (GRUT015): gru 3H(in + H) plus 3H per bias present, dense out * in plus out with a
+    bias, embedding V * D."""
+    count = 0
+    width = int(model_dict["input_size"])
+    for layer in model_dict["layers"]:
+        if layer["type"] == "gru":
+            hidden = int(layer["hidden_size"])
+            count += 3 * hidden * (width + hidden)
+            count += sum(3 * hidden for key in ("bias_ih", "bias_hh") if key in layer)
+            width = hidden
+        elif layer["type"] == "dense":
+            outputs = len(layer["weight"])
+            count += outputs * width + (outputs if "bias" in layer else 0)
+            width = outputs
+        else:  # embedding: V rows of D
+            count += len(layer["weight"]) * len(layer["weight"][0])
+            width = len(layer["weight"][0])
+    return count
+
+
+def _check_max_parameters(max_parameters):
+    if (isinstance(max_parameters, bool) or not isinstance(max_parameters, (int, np.integer))
+            or not 1 <= max_parameters <= MAX_PARAMETERS_SETTING):
+        raise ValueError(f"max_parameters must be an integer from 1 to {MAX_PARAMETERS_SETTING:,} "
+                         f"(the range GruTinyMaxParameters accepts); got {max_parameters!r}")
+    return int(max_parameters)
+
+
+def _warn_parameter_limit(parameters, max_parameters, what, stacklevel):
+    """An ExportWarning when GruTiny would refuse ``what`` (a model of ``parameters``
+    parameters) at the limit ``max_parameters``."""
+    if parameters <= max_parameters:
+        return
+    limit = (f"GruTiny's default limit of {max_parameters:,} (MSBuild property GruTinyMaxParameters)"
+             if max_parameters == DEFAULT_MAX_PARAMETERS
+             else f"the GruTinyMaxParameters of {max_parameters:,} given (max_parameters / "
+                  "--max-parameters)")
+    if parameters > MAX_PARAMETERS_SETTING:
+        fix = (f"GruTinyMaxParameters cannot go above {MAX_PARAMETERS_SETTING:,}: make the model "
+               "smaller")
+    else:
+        fix = (f"raise the limit in the project that compiles it, <PropertyGroup><GruTinyMaxParameters>"
+               f"{parameters}</GruTinyMaxParameters></PropertyGroup> (GruNetwork.LoadFile: new "
+               f"GruNetworkLoadOptions {{ MaxParameters = {parameters} }}), or make the model smaller")
+    warnings.warn(f"{what} has {parameters:,} parameters, more than {limit}: GruTiny refuses it "
+                  f"(GRUT015). To build it, {fix}", ExportWarning, stacklevel=stacklevel + 1)
+
+
+def _warn_no_self_check(parameters, stacklevel):
+    """The ExportWarning for a model too large for any self-check: its file builds unverified."""
+    warnings.warn(f"no self_check stored: one step of a {parameters:,}-parameter model exceeds "
+                  f"GruTiny's build-time self-check budget of {SELF_CHECK_MAX_WORK:,} "
+                  "multiply-adds, so the build cannot verify the file against your model; pass "
+                  "self_check=False (--no-self-check) to export it without one knowingly",
+                  ExportWarning, stacklevel=stacklevel + 1)
+
+
+def _self_check_size(parameters):
+    """(sequences, steps) of the standard self-check that fit the generator's build-time budget
+    (steps over all sequences x parameters <= SELF_CHECK_MAX_WORK), or None when not even one step
+    fits."""
+    parameters = max(1, int(parameters))
+    steps = min(SELF_CHECK_STEPS, SELF_CHECK_MAX_WORK // (SELF_CHECK_SEQUENCES * parameters))
+    if steps >= 1:
+        return SELF_CHECK_SEQUENCES, steps
+    steps = min(SELF_CHECK_STEPS, SELF_CHECK_MAX_WORK // parameters)
+    return (1, steps) if steps >= 1 else None
+
+
+# --------------------------------------------------------------------------
+# Running the user's own module
+# --------------------------------------------------------------------------
+
+def _flat_outputs(y):
+    """forward's result as a flat list (nested tuples and lists expanded in order, as
+    torch.onnx.export numbers its graph outputs)."""
+    if isinstance(y, (tuple, list)):
+        return [t for item in y for t in _flat_outputs(item)]
+    return [y]
+
+
+class _ModuleRunner:
+    """Calls a user's module on one sequence (batch 1, its forward's own layout) and returns what it
+    computes as per-step rows [T][out].
+
+    What forward returns is measured, not assumed: ``probe`` first checks that forward gives the
+    same answer twice, then runs it on 2 and on 3 steps.  An output whose shape follows the
+    sequence length along exactly one axis is per-step (that axis is time); an output whose shape
+    does not change is one vector per sequence (a classifier reading the last step, or h_n), and
+    row t is then forward on the first t + 1 steps -- what GruTiny's per-step model gives after
+    step t.  Of a tuple result, tensor ``output_index`` is the output (default the first: nn.GRU's
+    (y, h_n) convention).  Anything else is refused."""
+
+    def __init__(self, module, batch_first, tokens, input_size, layout_source="as given",
+                 output_index=0):
+        self.original = module
+        self.module = _as_float32_module(module)
+        self.layout_source = layout_source
+        self.name = _kind(module)
+        self.source = f"{self.name}.forward"
+        self.batch_first = bool(batch_first)
+        self.tokens = bool(tokens)
+        self.input_size = int(input_size)
+        self.output_index = output_index
+        self.device = _module_device([module])
+        self.time_axis = None
+        self.per_step = None
+
+    def with_layout(self, batch_first, layout_source):
+        return _ModuleRunner(self.original, batch_first, self.tokens, self.input_size,
+                             layout_source, self.output_index)
+
+    def layout(self, steps="T"):
+        if self.tokens:
+            return f"[1, {steps}] token ids" if self.batch_first else f"[{steps}, 1] token ids"
+        return (f"[1, {steps}, {self.input_size}]" if self.batch_first
+                else f"[{steps}, 1, {self.input_size}]")
+
+    def sample(self, steps):
+        """A short sequence to measure forward on."""
+        return (self_check_tokens(self.input_size, 1, steps)[0] if self.tokens
+                else self_check_inputs(self.input_size, 1, steps)[0])
+
+    def outputs(self, seq):
+        """forward on one sequence ([T][in] float32, or [T][1] int64 token ids): its result as a
+        flat list."""
+        import torch
+        x = torch.from_numpy(np.ascontiguousarray(seq))
+        if self.tokens:
+            x = x[:, 0]
+        x = x[None] if self.batch_first else x[:, None]
+        if self.device is not None:
+            x = x.to(self.device)
+        try:
+            return _flat_outputs(self.module(x))
+        except Exception as e:  # the user's forward: any error is reported with its cause
+            raise ValueError(self._call_failure(e, len(seq))) from None
+
+    def _call_failure(self, e, steps):
+        why = (f"The exporter calls forward(x) alone, on one sequence, batch 1, from the zero state "
+               f"(batch_first={self.batch_first}, {self.layout_source}), because a GruTiny model "
+               "takes one input per step and starts every sequence from the zero state")
+        if isinstance(e, TypeError) and "required" in str(e) and "argument" in str(e):
+            fix = ("give forward's other parameters defaults that mean exactly that (an initial "
+                   "state h0=None, lengths=None), or export a module whose forward takes the "
+                   "sequence alone")
+        else:
+            fix = ("if forward takes the sequence in the other layout, say so with batch_first= "
+                   "(command line: --input-layout)")
+        return (f"calling {self.name}(x) with x {self.layout(steps)} failed: {type(e).__name__}: "
+                f"{e}. {why}: {fix}")
+
+    def call(self, seq):
+        """forward's output tensor on one sequence (float32, CPU)."""
+        import torch
+        outputs = self.outputs(seq)
+        if not outputs or self.output_index >= len(outputs):
+            raise ValueError(f"{self.name}.forward returned {len(outputs)} tensor(s); expected "
+                             f"at least {self.output_index + 1}")
+        y = outputs[self.output_index]
+        if not torch.is_tensor(y):
+            raise ValueError(f"{self.name}.forward returned {type(y).__name__}; expected a tensor "
+                             "(or a tuple whose first element is the output)")
+        if not y.is_floating_point():
+            raise ValueError(f"{self.name}.forward returned a {y.dtype} tensor; expected floats")
+        return y.detach().cpu().float()
+
+    def probe(self):
+        """Check that forward is repeatable, then decide, from its output shapes on 2 and 3
+        steps, whether it is per-step (and along which axis) or one vector per sequence."""
+        seq = self.sample(3)
+        self._check_repeatable(seq)
+        two, three = list(self.call(seq[:2]).shape), list(self.call(seq).shape)
+        if two == three:
+            features = [d for d in two if d != 1]
+            if len(features) > 1:
+                hint = (" (h_n of a GRU with several layers? GruTiny compiles one output vector: "
+                        "return the last layer's, y[:, -1] / y[-1])" if len(two) == 3 else "")
+                raise ValueError(f"{self.name}.forward returns a {two} tensor for every sequence "
+                                 f"length; expected one output vector per step or per sequence{hint}")
+            self.per_step, self.time_axis = False, None
+            return
+        diff = [i for i in range(min(len(two), len(three))) if two[i] != three[i]]
+        if len(two) != len(three) or len(diff) != 1 or (two[diff[0]], three[diff[0]]) != (2, 3):
+            raise ValueError(f"{self.name}.forward returns {two} for 2 steps and {three} for 3: "
+                             "expected one time axis (per-step outputs) or a shape that does not "
+                             "depend on the length (one output per sequence)")
+        axis = diff[0]
+        features = [d for i, d in enumerate(two) if i != axis and d != 1]
+        if len(features) > 1:
+            raise ValueError(f"{self.name}.forward returns {two} for 2 steps: more than one "
+                             "vector per step (expected [batch 1, time, features] or similar)")
+        self.per_step, self.time_axis = True, axis
+
+    def _check_repeatable(self, seq):
+        """Refuse a forward that gives another answer when called again on the same input: no file
+        can hold it, and every check here calls forward many times.  Two calls with the same seed
+        and one with another tell state kept between calls from random numbers."""
+        import torch
+        devices = [self.device] if self.device is not None and self.device.type == "cuda" else []
+        with torch.random.fork_rng(devices=devices):  # the user's random state stays as it was
+            torch.manual_seed(0)
+            before = _module_state(self.module)
+            first = self.call(seq)
+            changed = _changed_state(self.module, before)
+            torch.manual_seed(0)
+            second = self.call(seq)
+            torch.manual_seed(1)
+            third = self.call(seq)
+
+        def same(a, b):  # a NaN where the other call has one too counts as the same
+            return a.shape == b.shape and bool(np.all(
+                _within_tolerance(np.nan_to_num(a.numpy()), np.nan_to_num(b.numpy()))
+                <= PARITY_TOLERANCE))
+
+        if same(first, second) and same(first, third):
+            return
+        if not same(first, second):
+            cause = (f"forward keeps state between calls: it changes {', '.join(changed)}"
+                     if changed else "forward depends on something that changes between calls "
+                                     "(state kept outside the module?)")
+        else:
+            cause = ("forward draws random numbers: a dropout that ignores eval mode "
+                     "(F.dropout(x, p) defaults to training=True: pass training=self.training, or "
+                     "use an nn.Dropout child), or random noise (torch.randn)")
+        raise ValueError(f"{self.name}.forward gives different outputs when called twice on the "
+                         f"same input x {self.layout(len(seq))}. Likely cause: {cause}. A GruTiny "
+                         "model is one function of the input sequence from the zero state, so "
+                         "neither a file nor its self-check can hold such a forward: make it "
+                         "depend on x alone")
+
+    def describe(self):
+        if self.per_step:
+            return f"per-step outputs (time axis {self.time_axis})"
+        return ("one output per sequence (row t of the self-check is forward on the first t + 1 "
+                "steps, what GruTiny's per-step model gives after step t)")
+
+    def rows(self, seq, prefixes=None):
+        """(steps, float32 rows): forward's output after each of those steps of ``seq``.  A
+        per-step forward gives every step from one call; one output per sequence gives row t from
+        the first t + 1 steps, for every t or, with ``prefixes``, for those prefix lengths."""
+        import torch
+        if self.per_step is None:
+            self.probe()
+        steps = len(seq)
+        if self.per_step:
+            y = self.call(seq)
+            if y.dim() <= self.time_axis or y.shape[self.time_axis] != steps:
+                raise ValueError(f"{self.name}.forward returned {list(y.shape)} for {steps} steps; "
+                                 f"expected {steps} along axis {self.time_axis}")
+            return np.arange(steps), y.movedim(self.time_axis, 0).reshape(steps, -1).numpy()
+        lengths = range(1, steps + 1) if prefixes is None else [p for p in prefixes if p <= steps]
+        rows = []
+        for length in lengths:
+            try:
+                rows.append(self.call(seq[:length]).reshape(-1))
+            except ValueError as e:
+                raise ValueError(
+                    f"{self.name}.forward returns one output per sequence, so the exporter runs it "
+                    f"on the first t + 1 steps for every step t (what GruTiny's per-step model "
+                    f"gives after step t); on the first {length} step(s): {e}. Make forward work "
+                    "on sequences of any length from 1 step (y[:, -1] rather than y.squeeze() or "
+                    "y[:, -2])") from None
+        widths = sorted({int(r.numel()) for r in rows})
+        if len(widths) != 1:
+            raise ValueError(f"{self.name}.forward returned {widths} values for different lengths")
+        return np.asarray(lengths) - 1, torch.stack(rows).numpy()
+
+
+def _standard_inputs(input_size, embedding, input_norm, sequences, steps, seed=SELF_CHECK_SEED):
+    """(raw inputs, what the modules see) of the standard self-check: token ids for an embedding
+    model; otherwise mean + std * z and (raw - mean) / std (float32) with normalisation, z
+    without."""
+    if embedding:
+        tokens = self_check_tokens(input_size, sequences, steps, seed)
+        return tokens, tokens
+    raw, seen = [], []
+    for z in self_check_inputs(input_size, sequences, steps, seed):
+        if input_norm is None:
+            raw.append(z)
+            seen.append(z)
+            continue
+        mean, std = input_norm
+        with np.errstate(over="ignore"):
+            x = (mean + std * z).astype(np.float32)
+        if not np.all(np.isfinite(x)):
+            raise ValueError("the raw self-check inputs mean + std * z overflow float32")
+        raw.append(x)
+        seen.append(((x - mean) / std).astype(np.float32))
+    return raw, seen
+
+
+# --------------------------------------------------------------------------
+# Parity: what the modules compute against what the file holds
+# --------------------------------------------------------------------------
+
+class _InputSet:
+    """Sequences (in the units the modules see) that the modules and the file's layers are
+    compared on.  ``prefixes``: for a forward with one output per sequence, the prefix lengths
+    compared (default every one); ``kind`` says which what-if the set stands for."""
+
+    def __init__(self, name, seqs, kind, prefixes=None):
+        self.name, self.seqs, self.kind, self.prefixes = name, seqs, kind, prefixes
+
+
+def _parity_sets(standard, input_size, tokens):
+    """The inputs of the parity check: the self-check inputs; the same x PARITY_INPUT_SCALE, where
+    the gates saturate and an operation on the input that is the identity near zero (a clamp,
+    tanh, a small scale) shows -- for token ids, which cannot be scaled, a second draw; and one
+    sequence of PARITY_LONG_STEPS, where what forward does only beyond 16 steps (a window, a
+    truncation) shows.  A forward with one output per sequence is compared on that sequence's
+    prefixes of PARITY_LONG_PREFIXES steps only, which keeps the work linear in its length."""
+    sets = [_InputSet("the self-check inputs", standard, "standard")]
+    if tokens:
+        sets.append(_InputSet("a second draw of token ids", self_check_tokens(
+            input_size, SELF_CHECK_SEQUENCES, SELF_CHECK_STEPS, SELF_CHECK_SEED + 1), "second"))
+        long_ = self_check_tokens(input_size, 1, PARITY_LONG_STEPS, SELF_CHECK_SEED + 2)
+    else:
+        scale = np.float32(PARITY_INPUT_SCALE)
+        sets.append(_InputSet(f"the self-check inputs x{PARITY_INPUT_SCALE:g} (normalised units)",
+                              [(x * scale).astype(np.float32) for x in standard], "scaled"))
+        long_ = self_check_inputs(input_size, 1, PARITY_LONG_STEPS, SELF_CHECK_SEED + 2)
+    sets.append(_InputSet(f"a sequence of {PARITY_LONG_STEPS} steps", long_, "long",
+                          PARITY_LONG_PREFIXES))
+    return sets
+
+
+class _Mismatch:
+    """Where the modules and the file's layers first differ, with what the likely cause is read
+    from: the whole input set's rows of both."""
+
+    def __init__(self, reference, chain, input_set, results, sequence, step, output,
+                 roots, layout_inferred):
+        self.reference, self.chain, self.input_set = reference, chain, input_set
+        self.results = results  # per sequence: (steps, the modules' rows, the file's rows)
+        self.sequence, self.step, self.output = sequence, step, output
+        self.roots = roots  # [(name, module)]: where hooks are looked for
+        self.layout_inferred = layout_inferred
+        self.got = np.concatenate([g for _, g, _ in results]).astype(np.float64)
+        self.want = np.concatenate([w for _, _, w in results]).astype(np.float64)
+
+    def got_matches(self, rows_of):
+        """Whether ``rows_of(seq)`` (full [T][out]) reproduces the modules' rows on this set."""
+        return all(_close(got, rows_of(seq)[steps])
+                   for seq, (steps, got, _) in zip(self.input_set.seqs, self.results))
+
+
+def _close(a, b):
+    """Agreement for naming a likely cause: 1e-4 relative, 10 x looser than PARITY_TOLERANCE
+    because a what-if recomputed from the file's outputs (a softmax in float64, a factor
+    estimated from a median) differs from forward's own float32 arithmetic by rounding, and far
+    tighter than any unrelated transform comes."""
+    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    return a.shape == b.shape and bool(np.all(np.abs(a - b) <= 1e-4 * np.maximum(1.0, np.abs(a))))
+
+
+def _cause_hooks(m):
+    """Hooks and reparametrisations: they change what a module computes beyond the weights the
+    file holds."""
+    import torch
+    from torch.nn.utils import prune
+    found = []
+    registry = torch.nn.modules.module
+    if getattr(registry, "_global_forward_hooks", None) or \
+            getattr(registry, "_global_forward_pre_hooks", None):
+        found.append("a global module hook (register_module_forward_hook / _pre_hook) runs on "
+                     "every module call: remove it before exporting")
+    for root_name, root in m.roots:
+        for path, sub in root.named_modules():
+            name = f"{root_name}.{path}" if path else root_name
+            for hook in getattr(sub, "_forward_pre_hooks", {}).values():
+                kind = type(hook).__name__
+                if kind in ("WeightNorm", "SpectralNorm"):
+                    undo = ("remove_weight_norm" if kind == "WeightNorm" else "remove_spectral_norm")
+                    found.append(f"{name} uses {kind}: every call recomputes its .weight, which "
+                                 "the file holds as it is now (stale after an optimizer step); "
+                                 f"call torch.nn.utils.{undo} on it before exporting")
+                elif isinstance(hook, prune.BasePruningMethod):
+                    found.append(f"{name} is pruned: every call recomputes its .weight from "
+                                 "weight_orig and the mask, and the file holds .weight as it is "
+                                 "now; call torch.nn.utils.prune.remove on it before exporting")
+                else:
+                    found.append(f"{name} has a forward pre-hook, which changes its input: "
+                                 "remove it (the handle's .remove()) before exporting")
+            if getattr(sub, "_forward_hooks", None):
+                found.append(f"{name} has a forward hook, which changes its output beyond what "
+                             "its weights compute: remove it (the handle's .remove()) or fold "
+                             "what it does into the weights before exporting")
+    return "; ".join(found) if found else None
+
+
+def _cause_output_transform(m):
+    """Something forward applies to the output of its last child: read from the numbers."""
+    got, want = m.got, m.want
+    last = m.chain.layers[-1].get("activation", "linear")
+    if got.shape[1] > 1 and last != "softmax":
+        e = np.exp(want - want.max(axis=1, keepdims=True))
+        if _close(got, e / e.sum(axis=1, keepdims=True)):
+            return ("forward applies a softmax to the output of its last child (torch.softmax / "
+                    "F.softmax): the file would return the logits")
+    if last == "linear":
+        for name, fn in (("sigmoid", lambda v: 1.0 / (1.0 + np.exp(-v))), ("tanh", np.tanh),
+                         ("relu", lambda v: np.maximum(v, 0.0))):
+            if _close(got, fn(want)):
+                return (f"forward applies {name} to the output of its last child (torch.{name}); "
+                        "the file would leave it out")
+    # The factor is estimated from outputs above 1e-3 in magnitude only: near zero the ratio of
+    # two rounded values says nothing.
+    mask = np.abs(want) > 1e-3
+    if np.count_nonzero(mask) >= 2:
+        factor = float(np.median(got[mask] / want[mask]))
+        if factor != 0 and _close(got, factor * want):
+            return (f"forward multiplies the output by a constant factor of about {factor:.6g}, "
+                    "which no child module holds")
+    offset = float(np.median(got - want))
+    if _close(got, want + offset):
+        return f"forward adds a constant of about {offset:.6g} to the output"
+    return None
+
+
+def _cause_earlier_output(m):
+    """forward returns what an earlier child computes (say the first element of (y, fc(y)))."""
+    width = m.got.shape[1]
+    for k in range(1, len(m.chain.layers)):
+        if _layer_out_size(m.chain.layers[k - 1]) == width and \
+                m.got_matches(lambda seq, k=k: m.chain.rows(seq, order=range(k))):
+            return (f"forward returns the output of {m.chain.sources[k - 1]}, not of its last "
+                    f"child {m.chain.sources[-1]}, while the file would hold all of them (of a "
+                    "tuple result such as (y, fc(y)) the first element is the output: return the "
+                    "model's output first)")
+    return None
+
+
+def _cause_input_transform(m):
+    """A functional activation forward applies to the input before its first child."""
+    import torch
+    if isinstance(m.reference, _ModuleRunner) and m.reference.tokens:
+        return None
+    for name, fn in (("tanh", torch.tanh), ("sigmoid", torch.sigmoid), ("relu", torch.relu)):
+        if m.got_matches(lambda seq, fn=fn: m.chain.rows(seq, input_fn=fn)):
+            return (f"forward applies {name} to the input before its first child "
+                    f"(torch.{name}(x)): the file would take the input as it is")
+    return None
+
+
+def _cause_dense_order(m):
+    """Linear layers registered in another order than forward calls them (tried for up to 4)."""
+    import itertools
+    layers = m.chain.layers
+    dense = [k for k, layer in enumerate(layers) if layer["type"] == "dense"]
+    if not 2 <= len(dense) <= 4:
+        return None
+    recurrent = [k for k in range(len(layers)) if k not in dense]
+    for order in itertools.permutations(dense):
+        width = _layer_out_size(layers[recurrent[-1]])
+        fits = True
+        for k in order:
+            fits = fits and _layer_in_size(layers[k]) == width
+            width = _layer_out_size(layers[k])
+        if list(order) == dense or not fits:
+            continue
+        if m.got_matches(lambda seq, o=recurrent + list(order): m.chain.rows(seq, order=o)):
+            called = " -> ".join(m.chain.sources[k] for k in order)
+            registered = " -> ".join(m.chain.sources[k] for k in dense)
+            return (f"forward calls its Linear layers as {called}, but they are registered as "
+                    f"{registered}, the order the file would hold")
+    return None
+
+
+def _cause_layout(m):
+    """forward takes its input in the other layout than its first nn.GRU, which was assumed."""
+    if not m.layout_inferred:
+        return None
+    other = m.reference.with_layout(not m.reference.batch_first, "as given")
+    try:
+        for seq in m.input_set.seqs:
+            steps, rows = other.rows(seq, m.input_set.prefixes)
+            if not _close(rows, m.chain.rows(seq)[steps]):
+                return None
+    except ValueError:  # forward cannot even run that way
+        return None
+    layout = "batch-first" if other.batch_first else "time-first"
+    return (f"forward takes its input as x {other.layout()} ({layout}), not as "
+            f"{m.reference.layout()} as its first nn.GRU would: pass batch_first="
+            f"{other.batch_first} (command line: --input-layout {layout})")
+
+
+def _cause_unused_parameters(m):
+    """Parameters and buffers of the user's module outside its layers: forward may use them."""
+    layer_tensors = {id(t) for _, root in m.roots for sub in root.modules()
+                     if _kind(sub) in ("GRU", "Linear", "Embedding")
+                     for t in list(sub.parameters()) + list(sub.buffers())}
+    extra = [f"{root_name}.{name} {list(t.shape)}" for root_name, root in m.roots
+             for name, t in list(root.named_parameters()) + list(root.named_buffers())
+             if id(t) not in layer_tensors]
+    if not extra:
+        return None
+    return (f"forward probably uses {', '.join(extra[:4])}, which no layer holds (a learned "
+            "initial state? GruTiny starts every sequence from the zero state and holds only the "
+            "layers' weights)")
+
+
+def _cause_input_set(m):
+    """What only one input set shows: large values, or a long sequence."""
+    if m.input_set.kind == "scaled":
+        return ("the outputs agree on the standard inputs but not on inputs x10: forward probably "
+                "transforms the input before its first child (a clamp, torch.tanh, a scale) in a "
+                "way that shows only on large values")
+    if m.input_set.kind == "long":
+        return (f"the outputs agree on {SELF_CHECK_STEPS}-step sequences but not on one of "
+                f"{PARITY_LONG_STEPS} steps: forward probably reads only part of a long sequence "
+                "(a window such as x[:, -20:], a truncation, chunks), while GruTiny's model runs "
+                "every step from the zero state")
+    return None
+
+
+_GENERIC_CAUSE = (
+    "forward does something its children in registration order do not show: an operation on the "
+    "input before the first child (a functional activation, a scale), on the output after the "
+    "last one (softmax, a constant factor), children registered in a different order than forward "
+    "calls them, or a child forward calls twice or not at all")
+
+_WAY_FORWARD = (
+    "The exporter writes only what it can show equals your forward. Make forward a plain chain of "
+    "its child modules in the order they are registered (an activation as a module, e.g. "
+    "self.softmax = nn.Softmax(dim=-1) after the nn.Linear; a constant factor folded into the "
+    "nn.Linear's weight and bias), or pass the modules in forward's order yourself: "
+    "export([gru, fc, nn.Softmax(dim=-1)]); or export to ONNX with export_onnx (docs/onnx.md), "
+    "which compiles what forward computes or fails the build naming the operation GruTiny cannot "
+    "compile.")
+
+_WAY_FORWARD_LIST = (
+    "The file holds each module's weights (.weight, .bias, weight_ih_l0, ...) as they are, run as "
+    "plain nn.Embedding / nn.GRU / nn.Linear; remove whatever makes a module compute something "
+    "else before exporting.")
+
+
+_GENERIC_CAUSE_LIST = (
+    "a forward hook or pre-hook, or a reparametrisation (weight_norm, spectral_norm, pruning) "
+    "whose .weight is stale")
+
+
+def _likely_cause(m):
+    """The first cause the evidence points to: hooks present, then (for a user's forward) what-ifs
+    that reproduce forward's numbers from the file's layers, then what the failing input set alone
+    shows.  A list has no forward of its own: only hooks can make it differ."""
+    if not isinstance(m.reference, _ModuleRunner):
+        return _cause_hooks(m) or _GENERIC_CAUSE_LIST
+    found = _cause_hooks(m)
+    # A what-if tells causes apart only where the outputs differ by more than _close allows;
+    # closer than that, every what-if near the identity (a factor of 1.00001) would match.
+    if not found and not _close(m.got, m.want):
+        for cause in (_cause_output_transform, _cause_earlier_output, _cause_input_transform,
+                      _cause_dense_order, _cause_layout):
+            found = cause(m)
+            if found:
+                break
+    return found or _cause_unused_parameters(m) or _cause_input_set(m) or _GENERIC_CAUSE
+
+
+def _parity_refusal(m):
+    """The ValueError text for a mismatch: where, both values, the likely cause, the way forward."""
+    steps, got, want = m.results[m.sequence]
+    t, j = m.step, m.output
+    where = f"On {m.input_set.name}, sequence {m.sequence}, step {int(steps[t])}, output {j}"
+    cause = _likely_cause(m)
+    if isinstance(m.reference, _ModuleRunner):
+        return (f"{m.reference.source} does not compute what its child modules compute in "
+                f"registration order ({m.chain.describe()}) with the weights the file would hold. "
+                f"{where}: forward gives {got[t, j]:.9g}, the file's layers {want[t, j]:.9g} "
+                f"(tolerance {PARITY_TOLERANCE:g} x max(1, |forward|)). Likely cause: {cause}. "
+                f"Nothing was written. {_WAY_FORWARD}")
+    return (f"The modules as called do not compute what their weights compute as the file would "
+            f"hold them ({m.chain.describe()}). {where}: the modules give {got[t, j]:.9g}, the "
+            f"file's layers {want[t, j]:.9g} (tolerance {PARITY_TOLERANCE:g} x max(1, "
+            f"|modules|)). Likely cause: {cause}. Nothing was written. {_WAY_FORWARD_LIST}")
+
+
+def _check_parity(reference, chain, sets, roots, layout_inferred):
+    """Refuse (ValueError) unless ``reference`` (the user's forward, or a list's modules as called)
+    gives the file's layers' outputs within PARITY_TOLERANCE on every input set; returns the worst
+    |file - reference| / max(1, |reference|)."""
+    worst = 0.0
+    for input_set in sets:
+        results = []
+        for seq in input_set.seqs:
+            steps, got = reference.rows(seq, input_set.prefixes)
+            results.append((steps, got, chain.rows(seq)[steps]))
+        for s, (steps, got, want) in enumerate(results):
+            if got.shape[1] != want.shape[1]:
+                raise ValueError(
+                    f"{reference.source} returns {got.shape[1]} value(s) per step but its child "
+                    f"modules in registration order ({chain.describe()}) compute "
+                    f"{want.shape[1]}: the file would not be your model (of a tuple result the "
+                    f"first element is the output). Nothing was written. {_WAY_FORWARD}")
+            rel = _within_tolerance(got, want)
+            bad = np.argwhere(~(rel <= PARITY_TOLERANCE))
+            if bad.size:
+                t, j = (int(v) for v in bad[0])
+                raise ValueError(_parity_refusal(_Mismatch(reference, chain, input_set, results,
+                                                           s, t, j, roots, layout_inferred)))
+            worst = max(worst, float(rel.max()) if rel.size else 0.0)
+    return worst
+
+
+def _parity_summary(reference, sets, worst):
+    """The command line's one-line account of the parity check."""
+    read_as = f", read as {reference.describe()}," if isinstance(reference, _ModuleRunner) else ""
+    names = [s.name for s in sets]
+    return (f"{reference.source}{read_as} agree{'s' if read_as else ''} with the exported layers "
+            f"on {', '.join(names[:-1])} and {names[-1]}: worst |difference| / max(1, |y|) = "
+            f"{worst:.1e} <= {PARITY_TOLERANCE:g}")
+
+
+# --------------------------------------------------------------------------
+# export
+# --------------------------------------------------------------------------
 
 def export(modules, input_size=None, path=None, metadata=None, self_check=True,
-           input_normalization=None, output_normalization=None):
-    """Convert a sequence of PyTorch modules to a ``grutiny/1`` dict.
+           input_normalization=None, output_normalization=None,
+           max_parameters=DEFAULT_MAX_PARAMETERS, batch_first=None):
+    """Convert PyTorch modules to a ``grutiny/1`` dict.
 
-    ``modules``: list / nn.Sequential of an optional nn.Embedding (first,
-    directly followed by the first GRU), nn.GRU (one or more), then
-    nn.Linear each optionally followed by one of nn.ReLU, nn.Sigmoid,
-    nn.Tanh, nn.Softmax(dim=-1), nn.Identity.  nn.Dropout is skipped.
+    ``modules``: your own ``nn.Module`` (its child modules, in registration
+    order, give the layers; its forward gives the self-check and must agree
+    with them, see below), or a list / nn.Sequential / nn.ModuleList of an
+    optional nn.Embedding (first, directly followed by the first GRU),
+    nn.GRU (one or more), then nn.Linear each optionally followed by one of
+    nn.ReLU, nn.Sigmoid, nn.Tanh, nn.Softmax(dim=-1), nn.Identity (such a
+    list *is* the model: each module runs on the previous one's output, a
+    GRU's y); nn.Dropout is skipped.
     ``input_size`` defaults to the first GRU's input_size, or with an
     nn.Embedding to its num_embeddings (V).
-    ``self_check``: ``True`` (default) runs the modules on 2 seeded sequences
-    of 16 standard-normal steps (random token ids 0..V-1, as [[t], ...]
-    rows, for an embedding model; batch 1, float32, no_grad, eval mode, zero
-    initial state) and stores inputs and outputs as ``self_check``;
-    ``False`` / ``None`` leaves the key out; a ``{"sequences": [...]}`` dict
-    is validated and stored as given.  Writes the JSON to ``path`` if given.
+    The exporter runs your module's forward (a list's modules as called)
+    and the layers it would write (fresh PyTorch modules loaded with the
+    stored weights) on the self-check inputs, on them x10 (normalised
+    units; for an embedding model a second draw of token ids) and on one
+    sequence of 256 steps, and raises ValueError naming the first output
+    that differs by more than ``PARITY_TOLERANCE`` x max(1, |output|) and
+    the likely cause.  This runs whatever ``self_check`` is.
+    ``batch_first``: how your module's forward is called (x [1, T, in] or
+    [T, 1, in]); default the first GRU's.  Not for a list.
+    ``self_check``: ``True`` (default) stores 2 seeded sequences of 16 steps
+    (fewer for large models) and the outputs of your module's forward (of
+    the list of modules) for them (batch 1, float32, no_grad, eval mode,
+    zero initial state) as ``self_check``; ``False`` / ``None`` leaves the
+    key out; a ``{"sequences": [...]}`` dict is validated and stored as
+    given.  Writes the JSON to ``path`` if given.
     ``input_normalization`` / ``output_normalization``: ``(mean, std)`` or
     None; stored in the file, and the self-check is then in raw units (raw
     inputs mean + std * z, modules run on (x - mean) / std, outputs
     y * std + mean, float32).  The modules themselves work in normalised units.
+    ``max_parameters``: an ExportWarning is issued when the model has more
+    parameters (default: GruTiny's default limit, 2,000,000).
     Returns the dict.  Raises ValueError otherwise.
     """
-    if hasattr(modules, "children") and _kind(modules) not in ("Sequential", "ModuleList"):
-        modules = [modules]  # a single module, e.g. an nn.GRU
-    mods = _flatten(list(modules))
-    layers = []
-    first_gru = None
-    embedding = None
-    i = 0
-    while i < len(mods):
-        m = mods[i]
-        kind = _kind(m)
-        if kind == "Embedding":
-            if layers or any(_kind(p) not in _NOOP_MODULES for p in mods[:i]):
-                raise ValueError(f"module {i} (Embedding): an nn.Embedding is only allowed as "
-                                 "the first module")
-            if getattr(m, "max_norm", None) is not None:
-                raise ValueError(f"module {i} (Embedding): max_norm is not supported (it "
-                                 "renormalises the weights during the forward pass)")
-            try:
-                layers.append(embedding_layer(m.weight))
-            except ValueError as e:
-                raise ValueError(f"module {i} (Embedding): {e}") from None
-            embedding = m
-            i += 1
-            j = i
-            while j < len(mods) and _kind(mods[j]) in _NOOP_MODULES:
-                j += 1
-            if j >= len(mods) or _kind(mods[j]) != "GRU":
-                raise ValueError(f"module {i - 1} (Embedding): must be followed by an nn.GRU")
-        elif kind == "GRU":
-            if layers and layers[-1]["type"] == "dense":
-                raise ValueError(f"module {i} (GRU): GRUs must come before all Linear layers")
-            if first_gru is None:
-                first_gru = m
-            layers.extend(_gru_layers(m, i))
-            i += 1
-        elif kind == "Linear":
-            if not layers or layers[-1]["type"] == "embedding":
-                raise ValueError(f"module {i} (Linear): the model must start with an nn.GRU "
-                                 "(or an nn.Embedding followed by an nn.GRU)")
-            activation = "linear"
-            j = i + 1
-            while j < len(mods) and _kind(mods[j]) == "Dropout":
-                j += 1
-            if j < len(mods) and _kind(mods[j]) in _ACTIVATION_MODULES:
-                if _kind(mods[j]) == "Softmax":
-                    _softmax_dim_ok(mods[j], j)
-                activation = _ACTIVATION_MODULES[_kind(mods[j])]
-                j += 1
-            bias = m.bias if getattr(m, "bias", None) is not None else None
-            try:
-                layers.append(dense_layer(m.weight, bias, activation))
-            except ValueError as e:
-                raise ValueError(f"module {i} (Linear): {e}") from None
-            i = j
-        elif kind in _NOOP_MODULES:
-            i += 1
-        elif kind in _ACTIVATION_MODULES:
-            raise ValueError(f"module {i} ({kind}): an activation must directly follow an "
-                             "nn.Linear (GRU outputs cannot take an activation)")
-        else:
-            raise ValueError(f"module {i} ({kind}): unsupported module type")
-    if first_gru is None:
-        raise ValueError("no nn.GRU found: a grutiny/1 model starts with a GRU")
-    if embedding is not None:
-        vocab = int(embedding.num_embeddings)
-        if input_size is None:
-            input_size = vocab
-        elif int(input_size) != vocab:
-            raise ValueError(f"input_size={input_size} but the nn.Embedding has "
-                             f"num_embeddings={vocab} (an embedding model's input_size is V)")
-        if int(embedding.embedding_dim) != int(first_gru.input_size):
-            raise ValueError(f"the nn.Embedding has embedding_dim={embedding.embedding_dim} but "
-                             f"the first GRU has input_size={first_gru.input_size}")
-    elif input_size is None:
-        input_size = int(first_gru.input_size)
-    elif int(input_size) != int(first_gru.input_size):
-        raise ValueError(f"input_size={input_size} but the first GRU has "
-                         f"input_size={first_gru.input_size}")
+    return _export(modules, input_size, path, metadata, self_check, input_normalization,
+                   output_normalization, max_parameters, batch_first)[0]
+
+
+def _standard_self_check(reference, input_size, tokens, input_norm, output_norm, size):
+    """The ``self_check`` dict of the standard inputs at ``size`` (sequences, steps), outputs from
+    ``reference`` (the user's forward, or the list's modules as called), in raw units."""
+    sequences, steps = size
+    pairs = []
+    for raw, seen in zip(*_standard_inputs(input_size, tokens, input_norm, sequences, steps)):
+        y = reference.rows(seen)[1]
+        if output_norm is not None:
+            mean, std = output_norm
+            y = ((y * std).astype(np.float32) + mean).astype(np.float32)
+        pairs.append((raw, y))
+    check = make_self_check(pairs)
+    if tokens:
+        for seq, (x, _) in zip(check["sequences"], pairs):
+            seq["inputs"] = [[int(t)] for t in x[:, 0].tolist()]
+    return check
+
+
+def _reference(own_module, named, first_gru, batch_first, tokens, input_size):
+    """What computes the model: the user's own forward, or a list's modules as called; and whether
+    the layout forward is called in was inferred (rather than given)."""
+    if own_module is None:
+        return _CalledModules(named), False
+    if batch_first is not None:
+        return _ModuleRunner(own_module, batch_first, tokens, input_size, "as given"), False
+    return _ModuleRunner(own_module, getattr(first_gru, "batch_first", False), tokens, input_size,
+                         "as its first nn.GRU; pass batch_first= / --input-layout if forward "
+                         "expects the other layout"), True
+
+
+def _export(modules, input_size, path, metadata, self_check, input_normalization,
+            output_normalization, max_parameters, batch_first):
+    """``export``; returns (model dict, a one-line account of the parity check, what computed the
+    self-check)."""
+    import torch
+    max_parameters = _check_max_parameters(max_parameters)
+    if not (self_check in (True, False, None) or isinstance(self_check, dict)):
+        raise ValueError("self_check must be True, False, None or a {\"sequences\": [...]} dict")
+    own_module, named = _split_modules(modules)
+    if own_module is None and batch_first is not None:
+        raise ValueError("batch_first (--input-layout) says how your own module's forward takes "
+                         "its input; a list, nn.Sequential or single module is run module by "
+                         "module, each nn.GRU in its own layout: leave it out")
+    layers, sources, first_gru, embedding = _read_layers(named)
+    input_size = _resolve_input_size(input_size, first_gru, embedding)
+    tokens = embedding is not None
     norms = dict(input_normalization=input_normalization,
                  output_normalization=output_normalization)
-    result = model(int(input_size), layers, metadata, **norms)
-    if self_check is True:
-        try:
-            check = _torch_self_check(
-                mods, int(input_size),
-                _normalization_arrays(result.get("input_normalization")),
-                _normalization_arrays(result.get("output_normalization")),
-                embedding=embedding is not None)
-        except ValueError as e:
-            raise ValueError(f"self_check: running the PyTorch modules: {e}") from None
-        result = model(int(input_size), layers, metadata, check, **norms)
-    elif isinstance(self_check, dict):
-        result = model(int(input_size), layers, metadata, self_check, **norms)
-    elif self_check not in (False, None):
-        raise ValueError("self_check must be True, False, None or a {\"sequences\": [...]} dict")
+    result = model(input_size, layers, metadata, **norms)  # validates before anything runs
+    parameters = parameter_count(result)
+    input_norm = _normalization_arrays(result.get("input_normalization"))
+    output_norm = _normalization_arrays(result.get("output_normalization"))
+    roots = [(_kind(own_module), own_module)] if own_module is not None else named
+
+    check = self_check if isinstance(self_check, dict) else None
+    with torch.no_grad(), _Preserved([m for _, m in roots]):
+        reference, layout_inferred = _reference(own_module, named, first_gru, batch_first,
+                                                tokens, input_size)
+        chain = _FileChain(layers, sources)
+        standard = _standard_inputs(input_size, tokens, input_norm, SELF_CHECK_SEQUENCES,
+                                    SELF_CHECK_STEPS)[1]
+        sets = _parity_sets(standard, input_size, tokens)
+        worst = _check_parity(reference, chain, sets, roots, layout_inferred)
+        summary = _parity_summary(reference, sets, worst)
+        size = _self_check_size(parameters)
+        if self_check is True and size is not None:
+            check = _standard_self_check(reference, input_size, tokens, input_norm, output_norm,
+                                         size)
+    if self_check is True and size is None:
+        _warn_no_self_check(parameters, stacklevel=3)
+    if check is not None:
+        result = model(input_size, layers, metadata, check, **norms)
+    _warn_parameter_limit(parameters, max_parameters, path or "the model", 3)
     if path is not None:
         write(result, path)
-    return result
+    return result, summary, reference.source
 
 
 # --------------------------------------------------------------------------
@@ -949,56 +1956,219 @@ def _onnx_input_width(model_proto):
     return int(dims[-1].dim_value)
 
 
-def add_onnx_self_check(onnx_path, module, input_size, batch_first, sequences=SELF_CHECK_SEQUENCES,
-                        steps=SELF_CHECK_STEPS, seed=SELF_CHECK_SEED):
-    """Run ``module`` on the self-check inputs and store the result in the
-    ONNX file ``onnx_path`` (in place) as the metadata entry
-    ``grutiny.self_check`` (compact JSON ``{"sequences": [...]}``), replacing
-    any previous entry.
+def _onnx_output_depths(proto):
+    """For every graph output, the GRU and MatMul / Gemm nodes on its longest path from the graph
+    input -- the layers GruTiny counts for it -- or None when it does not depend on the input."""
+    inits = {t.name for t in proto.graph.initializer}
+    depth = {i.name: 0 for i in proto.graph.input if i.name not in inits}
+    for node in proto.graph.node:  # ONNX keeps nodes in topological order
+        ds = [depth[name] for name in node.input if name in depth]
+        if ds:
+            d = max(ds) + (1 if node.op_type in ("GRU", "MatMul", "Gemm") else 0)
+            for name in node.output:
+                depth[name] = d
+    return [depth.get(o.name) for o in proto.graph.output]
 
-    ``module``: an nn.Module whose forward maps x [T, 1, input_size] (or
-    [1, T, input_size] if ``batch_first``) to per-step outputs [T, 1, out]
-    ([1, T, out]); a tuple / list result contributes its first element.  It
-    runs in float32 with torch.no_grad(), in eval mode, from the zero state
-    (no initial state argument).  Returns the self-check dict.
-    """
-    import onnx
+
+def _onnx_compiled_output(proto, runner):
+    """Which of forward's output tensors GruTiny compiles from the file: the graph output computed
+    through the most layers, a per-step one before one per sequence on a tie, the first of equals
+    (OnnxGraphCompiler.ChooseOutput); h_n of several layers is never it (GruTiny exposes the state
+    instead).  For ``return y, fc(y)`` that is fc(y), not the first element."""
+    seq = runner.sample(3)
+    two, three = runner.outputs(seq[:2]), runner.outputs(seq)
+    depths = _onnx_output_depths(proto)
+    if len(two) != len(depths):
+        raise ValueError(f"{runner.name}.forward returns {len(two)} tensor(s) but the file has "
+                         f"{len(depths)} graph output(s): pass the module the file was exported "
+                         "from")
+    best = None
+    for k, (a, b, depth) in enumerate(zip(two, three, depths)):
+        if depth is None or not hasattr(a, "shape"):
+            continue
+        per_step = list(a.shape) != list(b.shape)
+        if not per_step and len([d for d in a.shape if d != 1]) > 1:
+            continue
+        if best is None or (depth, per_step) > best[0]:
+            best = ((depth, per_step), k)
+    # None qualifies (say, h_n of several layers alone): the first, which the probe then refuses
+    # with its reason.
+    return 0 if best is None else best[1]
+
+
+def _layer_parameters(runner):
+    """The parameters GruTiny counts for the model: the weights and biases of the nn.GRU,
+    nn.Linear and nn.Embedding modules forward calls -- not a learned initial state, not a head
+    forward leaves unused.  A TorchScript module takes no hooks: then every such module counts."""
+    layers = [m for m in runner.module.modules() if _kind(m) in ("GRU", "Linear", "Embedding")]
+    called, handles = {}, []
+
+    def record(mod, inputs, output):
+        called[id(mod)] = mod  # and returns None: a hook's result would replace the output
+
+    try:
+        for m in layers:
+            handles.append(m.register_forward_hook(record))
+    except RuntimeError:  # "register_forward_hook is not supported on ScriptModules"
+        called = {id(m): m for m in layers}
+    else:
+        try:
+            runner.outputs(runner.sample(2))
+        finally:
+            for handle in handles:
+                handle.remove()
+
+    def count(m):
+        if _kind(m) != "GRU":
+            bias = getattr(m, "bias", None)
+            return m.weight.numel() + (bias.numel() if bias is not None else 0)
+        names = [f"{w}_l{k}" for k in range(int(m.num_layers))
+                 for w in ("weight_ih", "weight_hh") + (("bias_ih", "bias_hh") if m.bias else ())]
+        return sum(getattr(m, name).numel() for name in names)
+
+    return int(sum(count(m) for m in called.values()))
+
+
+def _onnx_self_check(proto, module, input_size, batch_first, sequences, steps, seed,
+                     wanted=True):
+    """``module``'s own forward on the self-check inputs, for the output GruTiny compiles from
+    ``proto``: (the self-check dict -- None when not ``wanted`` or when one step exceeds the
+    build-time budget --, the parameters GruTiny counts).  ``steps`` None: the standard size
+    within the budget."""
     import torch
-    if isinstance(input_size, bool) or int(input_size) < 1:
-        raise ValueError(f"input_size must be an integer >= 1; got {input_size!r}")
-    input_size = int(input_size)
-    proto = onnx.load(onnx_path)
-    width = _onnx_input_width(proto)
-    if width is not None and width != input_size:
-        raise ValueError(f"{onnx_path}: the graph input has {width} features, "
-                         f"input_size={input_size}")
-    device = _module_device([module])
-    pairs = []
-    with torch.no_grad(), _EvalMode([module]):
-        run = _as_float32_module(module)
-        for inputs in self_check_inputs(input_size, sequences, steps, seed):
-            x = torch.from_numpy(inputs)
-            x = x[None] if batch_first else x[:, None]
-            if device is not None:
-                x = x.to(device)
-            y = run(x)
-            if isinstance(y, (tuple, list)):
-                y = y[0]
-            want = (1, int(steps)) if batch_first else (int(steps), 1)
-            if y.dim() != 3 or tuple(y.shape[:2]) != want:
-                layout = "[1, T, out]" if batch_first else "[T, 1, out]"
-                raise ValueError(f"module output has shape {list(y.shape)}; expected per-step "
-                                 f"outputs {layout} with T={steps}")
-            y = y[0] if batch_first else y[:, 0]
-            pairs.append((inputs, y.detach().cpu().float().numpy()))
-    check = make_self_check(pairs)
+    with torch.no_grad(), _Preserved([module]):
+        runner = _ModuleRunner(module, batch_first, False, input_size)
+        runner.output_index = _onnx_compiled_output(proto, runner)
+        parameters = _layer_parameters(runner)
+        if steps is None:
+            size = _self_check_size(parameters)
+            sequences, steps = (min(int(sequences), size[0]), size[1]) if size else (None, None)
+        if not wanted or steps is None:
+            return None, parameters
+        pairs = [(x, runner.rows(x)[1])
+                 for x in self_check_inputs(input_size, sequences, steps, seed)]
+    return make_self_check(pairs), parameters
+
+
+def _store_onnx_metadata(proto, check):
     text = _compact(check)
     kept = [(p.key, p.value) for p in proto.metadata_props if p.key != ONNX_SELF_CHECK_KEY]
     del proto.metadata_props[:]
     for key, value in kept + [(ONNX_SELF_CHECK_KEY, text)]:
         entry = proto.metadata_props.add()
         entry.key, entry.value = key, value
+
+
+def add_onnx_self_check(onnx_path, module, input_size, batch_first, sequences=SELF_CHECK_SEQUENCES,
+                        steps=None, seed=SELF_CHECK_SEED, max_parameters=DEFAULT_MAX_PARAMETERS):
+    """Run ``module`` on the self-check inputs and store the result in the
+    ONNX file ``onnx_path`` (in place) as the metadata entry
+    ``grutiny.self_check`` (compact JSON ``{"sequences": [...]}``), replacing
+    any previous entry.
+
+    ``module``: the nn.Module that was exported; it is called with x
+    [T, 1, input_size] (or [1, T, input_size] if ``batch_first``).  Of a
+    tuple result, the output GruTiny compiles from the file is stored: the
+    graph output computed through the most GRU and Linear layers (per-step
+    before one per sequence on a tie).  Per-step outputs (any shape with one
+    time axis, e.g. [1, T, out]) are stored as they are; an output whose
+    shape does not depend on T (a classifier reading the last step, [1, out];
+    a head on h_n) is stored as forward on the first t + 1 steps for every
+    step t -- what GruTiny's per-step model computes.  It runs in float32
+    with torch.no_grad(), in eval mode, from the zero state (no initial state
+    argument).  ``steps``: default 16, fewer for models whose parameters
+    would exceed the build-time budget (ValueError when not one step fits).
+    An ExportWarning is issued when the model has more parameters than
+    ``max_parameters``.  Returns the self-check dict.
+    """
+    import onnx
+    max_parameters = _check_max_parameters(max_parameters)
+    input_size = _check_input_size(input_size)
+    proto = onnx.load(onnx_path)
+    width = _onnx_input_width(proto)
+    if width is not None and width != input_size:
+        raise ValueError(f"{onnx_path}: the graph input has {width} features, "
+                         f"input_size={input_size}")
+    check, parameters = _onnx_self_check(proto, module, input_size, batch_first, sequences, steps,
+                                         seed)
+    if check is None:
+        raise ValueError(f"one step of a {parameters:,}-parameter model exceeds GruTiny's "
+                         f"build-time self-check budget of {SELF_CHECK_MAX_WORK:,} "
+                         "multiply-adds: no self-check can be stored")
+    _store_onnx_metadata(proto, check)
     onnx.save(proto, onnx_path)
+    _warn_parameter_limit(parameters, max_parameters, onnx_path, 2)
+    return check
+
+
+# torch.onnx.export (PyTorch 1.13) warns about every nn.GRU it traces: the GRU's own argument
+# checks turn tensors into Python booleans, a zero initial state is a constant without shape
+# inference, and an exported GRU is said to need batch size 1 -- which is how GruTiny runs it.  The
+# self-check stored in the file is what shows whether GruTiny reads the file as the module
+# computes, so these are hidden; every other warning reaches the user.
+_GRU_EXPORT_WARNINGS = (
+    ("Converting a tensor to a Python boolean", r"torch\.nn\.modules\.rnn"),
+    ("Exporting a model to ONNX with a batch_size other than 1, with a variable length with GRU",
+     None),
+    ("The shape inference of prim::Constant type is missing", None),
+)
+
+
+def _torch_onnx_export(module, input_size, batch_first, opset_version, export_args):
+    """torch.onnx.export of ``module`` traced on 16 zero steps in eval mode: the ModelProto."""
+    import io
+    import onnx
+    import torch
+    time_axis, batch_axis = (1, 0) if batch_first else (0, 1)
+    export_args.setdefault("input_names", ["x"])
+    export_args.setdefault("output_names", ["y"])
+    export_args.setdefault("dynamic_axes",
+                           {export_args["input_names"][0]: {batch_axis: "batch", time_axis: "time"}})
+    # GruTiny's ONNX import has no embedding layer (docs/onnx.md): a token model goes through export().
+    if any(isinstance(m, torch.nn.Embedding) for m in module.modules()):
+        raise ValueError(f"{type(module).__name__} has an nn.Embedding: GruTiny compiles token models from "
+                         "grutiny/1 files only, not from ONNX; export it with export() to a .gru.json")
+    dummy = torch.zeros((1, SELF_CHECK_STEPS, input_size) if batch_first
+                        else (SELF_CHECK_STEPS, 1, input_size))
+    device = _module_device([module])
+    if device is not None:
+        dummy = dummy.to(device)
+    buffer = io.BytesIO()
+    with _Preserved([module]), warnings.catch_warnings():
+        for message, origin in _GRU_EXPORT_WARNINGS:
+            warnings.filterwarnings("ignore", message=message, module=origin or "")
+        torch.onnx.export(module, dummy, buffer, opset_version=opset_version, **export_args)
+    return onnx.load_from_string(buffer.getvalue())
+
+
+def export_onnx(module, path, input_size, batch_first, self_check=True,
+                max_parameters=DEFAULT_MAX_PARAMETERS, opset_version=17, **export_args):
+    """``torch.onnx.export`` of ``module`` to ``path`` with the self-check of its own forward in
+    the file (metadata ``grutiny.self_check``, as ``add_onnx_self_check``).
+
+    The module is traced on x [1, 16, input_size] (``batch_first``) or [16, 1, input_size] in
+    eval mode, with input name ``x``, first output ``y``, dynamic batch and time axes on the
+    input, ``opset_version`` 17; ``export_args`` go to ``torch.onnx.export`` as they are
+    (``input_names``, ``output_names``, ``dynamic_axes``, ``do_constant_folding`` replace the
+    defaults).  Per-step outputs, last-step classifiers and heads on h_n all carry a
+    self-check of the output GruTiny compiles (see ``add_onnx_self_check``).
+    ``self_check=False`` writes none; a model too large for any self-check is written without
+    one and an ExportWarning says so.  An ExportWarning is issued when the model has more
+    parameters than ``max_parameters`` (default: GruTiny's default limit).  Returns the
+    self-check dict (or None)."""
+    import onnx
+    max_parameters = _check_max_parameters(max_parameters)
+    input_size = _check_input_size(input_size)
+    proto = _torch_onnx_export(module, input_size, batch_first, opset_version, export_args)
+    check, parameters = _onnx_self_check(proto, module, input_size, batch_first,
+                                         SELF_CHECK_SEQUENCES, None, SELF_CHECK_SEED,
+                                         wanted=bool(self_check))
+    if check is not None:
+        _store_onnx_metadata(proto, check)
+    elif self_check:
+        _warn_no_self_check(parameters, stacklevel=2)
+    onnx.save(proto, path)
+    _warn_parameter_limit(parameters, max_parameters, path, 2)
     return check
 
 
@@ -1007,7 +2177,6 @@ def add_onnx_self_check(onnx_path, module, input_size, batch_first, sequences=SE
 # --------------------------------------------------------------------------
 
 def _load_module(path):
-    import os
     import torch
     # A pickled module needs its class: look in the current directory too.
     if os.getcwd() not in sys.path:
@@ -1027,12 +2196,9 @@ def _modules_of(obj):
     kind = _kind(obj)
     if kind in ("Sequential", "ModuleList", "GRU"):
         return obj
-    children = list(obj.children())
-    if not children:
+    if not list(obj.children()):
         raise SystemExit(f"unsupported top-level module {kind}")
-    warnings.warn(f"{kind} is not an nn.Sequential: assuming its children run in "
-                  "registration order", stacklevel=2)
-    return children
+    return obj  # export() reads its children and checks them against its forward
 
 
 def main(argv=None):
@@ -1048,28 +2214,47 @@ def main(argv=None):
                         help="JSON object stored verbatim as the model's metadata")
     parser.add_argument("--no-self-check", action="store_true",
                         help="do not store self-check vectors (default: 2 sequences of 16 "
-                             "steps run through the PyTorch modules)")
+                             "steps run through the PyTorch module)")
     parser.add_argument("--input-normalization", default=None, metavar="JSON",
                         help='{"mean": [...], "std": [...]} with input_size values each')
     parser.add_argument("--output-normalization", default=None, metavar="JSON",
                         help='{"mean": [...], "std": [...]} with output-size values each')
+    parser.add_argument("--max-parameters", type=int, default=DEFAULT_MAX_PARAMETERS, metavar="N",
+                        help="warn when the model has more parameters than N, the "
+                             "GruTinyMaxParameters of the project that compiles it "
+                             "(default: GruTiny's default, %(default)s)")
+    parser.add_argument("--input-layout", choices=("batch-first", "time-first"), default=None,
+                        help="how your module's forward takes a sequence: x [1, T, in] or "
+                             "[T, 1, in] (default: as its first nn.GRU)")
     args = parser.parse_args(argv)
     metadata = json.loads(args.metadata) if args.metadata else None
     in_norm = json.loads(args.input_normalization) if args.input_normalization else None
     out_norm = json.loads(args.output_normalization) if args.output_normalization else None
+    batch_first = None if args.input_layout is None else args.input_layout == "batch-first"
     module = _load_module(args.model)
-    try:
-        m = export(_modules_of(module), input_size=args.input_size,
-                   path=args.output, metadata=metadata,
-                   self_check=not args.no_self_check,
-                   input_normalization=in_norm, output_normalization=out_norm)
-    except ValueError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 1
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            m, summary, source = _export(_modules_of(module), args.input_size, args.output,
+                                         metadata, not args.no_self_check, in_norm, out_norm,
+                                         args.max_parameters, batch_first)
+        except ValueError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 1
+    for w in caught:
+        print(f"warning: {w.message}", file=sys.stderr)
     sizes = [f"{len(l['weight'])}x{len(l['weight'][0])}" if l["type"] == "embedding"
              else l.get("hidden_size", len(l.get("weight", []))) for l in m["layers"]]
-    print(f"wrote {args.output}: input {m['input_size']}, layers "
+    size = os.path.getsize(args.output)
+    size_text = f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{size / 1e3:.1f} kB"
+    print(f"wrote {args.output} ({size_text}, {parameter_count(m):,} parameters): input "
+          f"{m['input_size']}, layers "
           + ", ".join(f"{l['type']}({s})" for l, s in zip(m["layers"], sizes)))
+    print(f"checked: {summary}")
+    if "self_check" in m:
+        seqs = m["self_check"]["sequences"]
+        print(f"self_check: {len(seqs)} sequence(s) x {len(seqs[0]['inputs'])} steps computed "
+              f"by {source}")
     return 0
 
 

@@ -25,6 +25,17 @@ Writes into ``tests/GruTiny.Tests/SelfCheck/`` (or ``--out``):
   ``grutiny.self_check``).  Must build.
 * ``wrong_variant.onnx`` -- the same file with the GRU node's
   ``linear_before_reset`` attribute set to 0 (metadata unchanged).
+* ``classifier_last.gru.json`` -- a user's module (not a Sequential):
+  nn.GRU(3, 8, batch_first=True) + nn.Linear(8, 2) + nn.Softmax(dim=-1) as
+  children (same seed, same weights), forward ``softmax(fc(y[:, -1, :]))``:
+  one output per sequence.  ``grutiny_export.export(module)`` checks forward
+  against its children and stores row t = forward on the first t + 1 steps.
+  Must build.
+* ``classifier_last.onnx`` -- the same module through
+  ``grutiny_export.export_onnx`` (opset 14): a Gather of the last step before
+  the Gemm; self-check from forward on prefixes.  Must build.
+* ``hn_head.onnx`` -- ``fc(h_n[-1])`` of a one-layer nn.GRU(3, 8) (same
+  weights) through ``export_onnx``: the GRU's Y_h feeds the Gemm.  Must build.
 * ``manifest.json`` -- one ``{"file", "expect", "description"}`` per line;
   ``expect`` is ``pass``, ``mismatch`` or ``malformed``.
 
@@ -36,7 +47,8 @@ Checks (the script fails if one does not hold):
   |y - ref| / max(1, |ref|) exceeds 1e-3;
 * the same two checks for the ONNX pair, using the float64 numpy ONNX
   interpreter of ``tools/onnx_cases.py`` (``run_onnx``) on the files as
-  written;
+  written; the last-step files (JSON and ONNX) within 1e-5 too, row t of an
+  ONNX last-step file against the graph run on the first t + 1 steps;
 * the ``ok`` and ``wrong_variant`` JSON files validate against
   ``docs/model-format.schema.json`` (if ``jsonschema`` is installed) and the
   malformed ones are rejected by ``grutiny_export.model``;
@@ -123,13 +135,23 @@ def build_json_models():
     seq["outputs"] = seq["outputs"][:15]
     assert len(seq["inputs"]) == 16 and len(seq["outputs"]) == 15
 
+    torch.manual_seed(SEED)
+    classifier = LastStepClassifier()
+    # Same seed and construction order as ok.gru.json: the same weights.
+    assert ge._to_list(classifier.fc.weight.detach().numpy()) == ok["layers"][1]["weight"]
+    last = ge.export(classifier, metadata={
+        "generator": "tools/make_self_check.py", "seed": SEED,
+        "modules": "a module with children nn.GRU(3, 8, batch_first=True), nn.Linear(8, 2), "
+                   "nn.Softmax(dim=-1); forward softmax(fc(y[:, -1, :]))"})
+
     return {"ok.gru.json": ok, "wrong_variant.gru.json": wrong,
-            "bad_shape.gru.json": bad_shape, "bad_count.gru.json": bad_count}
+            "bad_shape.gru.json": bad_shape, "bad_count.gru.json": bad_count,
+            "classifier_last.gru.json": last}
 
 
 def check_json_models(models, validator):
     results = {}
-    for name in ("ok.gru.json", "wrong_variant.gru.json"):
+    for name in ("ok.gru.json", "wrong_variant.gru.json", "classifier_last.gru.json"):
         m = models[name]
         if validator is not None:
             errors = list(validator.iter_errors(m))
@@ -166,6 +188,36 @@ class GruLinear(nn.Module):
         return self.fc(y)
 
 
+# The exporter tests use these two modules as well (tools/tests/modules_for_tests.py): one
+# definition for the fixtures and the tests.
+class LastStepClassifier(nn.Module):
+    """y = softmax(fc(gru(x)[0][:, -1, :])); batch_first: one output per sequence."""
+
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(INPUT_SIZE, HIDDEN, batch_first=True)
+        self.fc = nn.Linear(HIDDEN, OUTPUTS)
+        self.softmax = nn.Softmax(dim=-1)
+
+    def forward(self, x):
+        y, _ = self.gru(x)
+        return self.softmax(self.fc(y[:, -1, :]))
+
+
+class HiddenStateHead(nn.Module):
+    """y = fc(h_n[-1]) of a batch_first GRU (one layer for the fixture): one output per
+    sequence."""
+
+    def __init__(self, num_layers=1):
+        super().__init__()
+        self.gru = nn.GRU(INPUT_SIZE, HIDDEN, num_layers=num_layers, batch_first=True)
+        self.fc = nn.Linear(HIDDEN, OUTPUTS)
+
+    def forward(self, x):
+        _, h = self.gru(x)
+        return self.fc(h[-1])
+
+
 def write_onnx_models(out_dir, json_ok):
     torch.manual_seed(SEED)
     net = GruLinear().eval()
@@ -194,12 +246,23 @@ def write_onnx_models(out_dir, json_ok):
     grus[0].attribute.extend(kept + [helper.make_attribute("linear_before_reset", 0)])
     wrong_path = os.path.join(out_dir, "wrong_variant.onnx")
     onnx.save(proto, wrong_path)
-    return {"ok.onnx": ok_path, "wrong_variant.onnx": wrong_path}, check
+    files = {"ok.onnx": (ok_path, check, True), "wrong_variant.onnx": (wrong_path, check, True)}
+
+    # Last-step heads, exported with the wrapper that stores forward's self-check.
+    for name, cls in (("classifier_last.onnx", LastStepClassifier),
+                      ("hn_head.onnx", HiddenStateHead)):
+        torch.manual_seed(SEED)
+        head = cls().eval()
+        path = os.path.join(out_dir, name)
+        files[name] = (path, ge.export_onnx(head, path, INPUT_SIZE, batch_first=True,
+                                            opset_version=ONNX_OPSET), False)
+    return files
 
 
-def check_onnx_models(paths, check):
+def check_onnx_models(files):
+    """``files``: name -> (path, the self-check written, per_step)."""
     results = {}
-    for name, path in paths.items():
+    for name, (path, check, per_step) in files.items():
         proto = onnx.load(path)
         onnx.checker.check_model(proto)
         meta = [p for p in proto.metadata_props if p.key == ge.ONNX_SELF_CHECK_KEY]
@@ -211,7 +274,12 @@ def check_onnx_models(paths, check):
         def run(x, proto=proto):
             (y,) = onnx_cases.run_onnx(proto, x[None])  # batch_first: [1, T, in]
             return y[0]
-        results[name] = worst_errors(run, stored)
+
+        def run_prefixes(x, proto=proto):
+            # One output per sequence: after step t, the graph on the first t + 1 steps.
+            return np.stack([onnx_cases.run_onnx(proto, x[None, :t + 1])[0].reshape(-1)
+                             for t in range(len(x))])
+        results[name] = worst_errors(run if per_step else run_prefixes, stored)
     return results
 
 
@@ -234,6 +302,15 @@ MANIFEST = [
     ("wrong_variant.onnx", "mismatch",
      "ok.onnx with the GRU node's linear_before_reset attribute set to 0; metadata "
      "unchanged."),
+    ("classifier_last.gru.json", "pass",
+     "A user's module, forward softmax(fc(y[:, -1, :])), exported with export(module): "
+     "self_check row t is forward on the first t + 1 steps."),
+    ("classifier_last.onnx", "pass",
+     "The same module through export_onnx (opset 14): last step gathered before the Gemm; "
+     "self-check from forward on prefixes."),
+    ("hn_head.onnx", "pass",
+     "fc(h_n[-1]) of a one-layer nn.GRU(3, 8) through export_onnx: Y_h feeds the Gemm; "
+     "self-check from forward on prefixes."),
 ]
 
 
@@ -258,8 +335,7 @@ def main(argv=None):
             read_back[name] = json.load(f)
     results = check_json_models(read_back, validator)
 
-    onnx_paths, check = write_onnx_models(out_dir, read_back["ok.gru.json"])
-    results.update(check_onnx_models(onnx_paths, check))
+    results.update(check_onnx_models(write_onnx_models(out_dir, read_back["ok.gru.json"])))
 
     _write_text(os.path.join(out_dir, "manifest.json"),
                 "[\n" + ",\n".join(json.dumps({"file": f, "expect": e, "description": d})
