@@ -39,6 +39,19 @@ public sealed class GruModelFormatException : FormatException
     {
     }
 
+    // The same failure, in the file at filePath: the message names it as a compiler diagnostic would.
+    private GruModelFormatException(GruModelFormatException inner, string filePath)
+        : base(inner.Line > 0 ? $"{inner.DiagnosticId} {filePath}({inner.Line},{inner.Column}): {inner.Reason}" : $"{inner.DiagnosticId} {filePath}: {inner.Reason}", inner.InnerException)
+    {
+        DiagnosticId = inner.DiagnosticId;
+        Reason = inner.Reason;
+        Line = inner.Line;
+        Column = inner.Column;
+        FilePath = filePath;
+    }
+
+    internal GruModelFormatException InFile(string filePath) => new(this, filePath);
+
     /// <summary>The GRUT diagnostic ID, the same the generator reports for this model.</summary>
     public string DiagnosticId { get; }
 
@@ -50,4 +63,7 @@ public sealed class GruModelFormatException : FormatException
 
     /// <summary>1-based column in the model file, 0 when there is none.</summary>
     public int Column { get; }
+
+    /// <summary>The model file, when it was loaded from one (<see cref="GruNetwork.LoadFile"/>); null otherwise.</summary>
+    public string? FilePath { get; }
 }

@@ -56,8 +56,20 @@ public sealed class GruNetwork : IGruTokenModel
     public static GruNetwork Load(string json, GruNetworkLoadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(json);
-        return Create(json, options, static (text, max) => (ModelDescriptionReader.TryRead(text, max, out SelfCheck? c, out ModelFormatError? e), c, e));
+        try
+        {
+            return Create(json, options, static (text, max) => (ModelDescriptionReader.TryRead(text, max, out SelfCheck? c, out ModelFormatError? e), c, e));
+        }
+        catch (GruModelFormatException e) when (e.DiagnosticId == ModelDiagnosticIds.InvalidJson && LooksLikePath(json))
+        {
+            // The name invites Load("models/x.gru.json"): say what the argument is, not only that it is bad JSON.
+            throw new GruModelFormatException(e.DiagnosticId, $"{e.Reason} The text passed to Load is \"{json}\", which looks like a file path: Load takes the model's JSON text; GruNetwork.LoadFile(path) reads a file.", e.Line, e.Column);
+        }
     }
+
+    private static bool LooksLikePath(string text) =>
+        text.Length < 1024 && text.IndexOfAny(['{', '\n']) < 0 &&
+        (text.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || OnnxModelReader.IsOnnxPath(text) || File.Exists(text));
 
     /// <summary>Loads a model description from a UTF-8 stream.</summary>
     /// <exception cref="GruModelFormatException">The description is invalid, or fails its self-check.</exception>
@@ -93,7 +105,14 @@ public sealed class GruNetwork : IGruTokenModel
     public static GruNetwork LoadFile(string path, GruNetworkLoadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return OnnxModelReader.IsOnnxPath(path) ? LoadOnnx(File.ReadAllBytes(path), options) : Load(File.ReadAllText(path, Encoding.UTF8), options);
+        try
+        {
+            return OnnxModelReader.IsOnnxPath(path) ? LoadOnnx(File.ReadAllBytes(path), options) : Load(File.ReadAllText(path, Encoding.UTF8), options);
+        }
+        catch (GruModelFormatException e) when (e.FilePath is null)
+        {
+            throw e.InFile(path);
+        }
     }
 
     /// <summary>

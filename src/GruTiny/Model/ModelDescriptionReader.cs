@@ -18,6 +18,21 @@ internal static class ModelDescriptionReader
     /// <summary>Default limit on the number of parameters of one model.</summary>
     public const long DefaultMaxParameters = 2_000_000;
 
+    /// <summary>The end of every GRUT015 message: how to raise the limit, at build time and at run time.</summary>
+    public const string RaiseParameterLimit =
+        "Raise the limit with the MSBuild property GruTinyMaxParameters (GruNetworkLoadOptions.MaxParameters for GruNetwork), at most 100000000.";
+
+    /// <summary>
+    /// Whether a model file's first bytes are a Git LFS pointer (a small text file Git stores in place of a large
+    /// file when Git LFS was not installed at checkout) rather than the model.
+    /// </summary>
+    public static bool IsGitLfsPointer(string text) => text.StartsWith(GitLfsPointerStart, StringComparison.Ordinal);
+
+    public const string GitLfsPointerStart = "version https://git-lfs.github.com/spec/";
+
+    public const string GitLfsPointerMessage =
+        "The file is a Git LFS pointer, not the model: Git stored a small text file in its place. Fetch the model with 'git lfs pull' (with Git LFS installed), then build again.";
+
     private static readonly string[] TopLevelKeys = { "format", "input_size", "layers", "metadata", "input_normalization", "output_normalization", "self_check" };
     private static readonly string[] GruKeys = { "type", "hidden_size", "linear_before_reset", "weight_ih", "weight_hh", "bias_ih", "bias_hh" };
     private static readonly string[] DenseKeys = { "type", "activation", "weight", "bias" };
@@ -61,6 +76,7 @@ internal static class ModelDescriptionReader
 
     private static ModelDescription Read(string text, long maxParameters, out SelfCheck? selfCheck)
     {
+        if (IsGitLfsPointer(text)) throw Fail(ModelDiagnosticIds.InvalidJson, GitLfsPointerMessage, 1, 1);
         JsonNode root = ParseJson(text);
 
         if (root.Kind != JsonKind.Object)
@@ -158,7 +174,7 @@ internal static class ModelDescriptionReader
             if (i == layerNodes.Count - 1 && !seenGru)
                 throw Fail(ModelDiagnosticIds.InvalidLayerSequence, $"the model has no gru layer; an embedding must be followed by a gru layer.", type.Value);
             if (parameters > maxParameters)
-                throw Fail(ModelDiagnosticIds.ModelTooLarge, $"The model has more than {maxParameters.ToString(CultureInfo.InvariantCulture)} parameters (counted up to {where}: {parameters.ToString(CultureInfo.InvariantCulture)}).", node);
+                throw Fail(ModelDiagnosticIds.ModelTooLarge, $"The model has more than {maxParameters.ToString(CultureInfo.InvariantCulture)} parameters (counted up to {where}: {parameters.ToString(CultureInfo.InvariantCulture)}). {RaiseParameterLimit}", node);
         }
 
         // Second pass: the tensors.

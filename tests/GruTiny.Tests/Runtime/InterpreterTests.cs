@@ -141,6 +141,41 @@ public sealed class InterpreterTests
     }
 
     [Fact]
+    public void Load_given_a_file_path_says_that_LoadFile_reads_files()
+    {
+        var e = Assert.Throws<GruModelFormatException>(() => GruNetwork.Load("models/x.gru.json"));
+        Assert.Equal("GRUT002", e.DiagnosticId);
+        Assert.Contains("looks like a file path", e.Message);
+        Assert.Contains("GruNetwork.LoadFile(path)", e.Message);
+        Assert.DoesNotContain("file path", Assert.Throws<GruModelFormatException>(() => GruNetwork.Load("{\"format\": 1")).Message);
+    }
+
+    [Fact]
+    public void LoadFile_errors_name_the_file()
+    {
+        string directory = Directory.CreateTempSubdirectory("grutiny-loadfile-").FullName;
+        try
+        {
+            string json = Path.Combine(directory, "bad.gru.json");
+            File.WriteAllText(json, "{\n  \"format\": \"grutiny/1\",\n  \"input_size\": 1 2\n}");
+            var e = Assert.Throws<GruModelFormatException>(() => GruNetwork.LoadFile(json));
+            Assert.Equal(json, e.FilePath);
+            Assert.StartsWith($"GRUT002 {json}(3,19): ", e.Message);
+            Assert.Equal((3, 19), (e.Line, e.Column));
+
+            string onnx = Path.Combine(directory, "lfs.onnx");
+            File.WriteAllText(onnx, "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 12345\n");
+            e = Assert.Throws<GruModelFormatException>(() => GruNetwork.LoadFile(onnx));
+            Assert.Equal("GRUT030", e.DiagnosticId);
+            Assert.StartsWith($"GRUT030 {onnx}: The file is a Git LFS pointer, not the model", e.Message);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Exceptions_carry_the_position()
     {
         var e = Assert.Throws<GruModelFormatException>(() => GruNetwork.Load("{\n  \"format\": \"grutiny/1\",\n  \"input_size\": 1 2\n}"));

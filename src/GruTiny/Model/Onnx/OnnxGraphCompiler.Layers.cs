@@ -303,7 +303,7 @@ internal sealed partial class OnnxGraphCompiler
     {
         long count = layers.Sum(l => l.ParameterCount);
         if (count > _maxParameters)
-            throw Error(ModelDiagnosticIds.ModelTooLarge, $"{node.Display}: the model has more than {_maxParameters.ToString(System.Globalization.CultureInfo.InvariantCulture)} parameters (counted up to this node: {count.ToString(System.Globalization.CultureInfo.InvariantCulture)})");
+            throw Error(ModelDiagnosticIds.ModelTooLarge, $"{node.Display}: the model has more than {_maxParameters.ToString(System.Globalization.CultureInfo.InvariantCulture)} parameters (counted up to this node: {count.ToString(System.Globalization.CultureInfo.InvariantCulture)}). {ModelDescriptionReader.RaiseParameterLimit}");
     }
 
     private static void CheckFinite(OnnxNode node, string name, ConstTensor tensor)

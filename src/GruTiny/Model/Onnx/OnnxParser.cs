@@ -15,6 +15,8 @@ internal static class OnnxParser
     {
         if (bytes.Length == 0)
             throw new ProtoReader(bytes, 0, 0, "the file").Malformed("the file is empty");
+        if (StartsWithAscii(bytes, ModelDescriptionReader.GitLfsPointerStart))
+            throw new ModelFormatErrorException(new ModelFormatError(ModelDiagnosticIds.OnnxMalformed, ModelDescriptionReader.GitLfsPointerMessage, 0, 0));
 
         var reader = new ProtoReader(bytes, 0, bytes.Length, "ModelProto");
         var model = new OnnxModel();
@@ -319,4 +321,12 @@ internal static class OnnxParser
     // Attribute strings are bytes in onnx.proto; only their ASCII values matter here, so invalid UTF-8 is
     // replaced rather than rejected.
     private static string Lenient(byte[] bytes) => new System.Text.UTF8Encoding(false, false).GetString(bytes);
+
+    private static bool StartsWithAscii(byte[] bytes, string prefix)
+    {
+        if (bytes.Length < prefix.Length) return false;
+        for (int i = 0; i < prefix.Length; i++)
+            if (bytes[i] != prefix[i]) return false;
+        return true;
+    }
 }

@@ -170,7 +170,7 @@ internal struct ProtoReader
             throw Malformed($"packed field '{field}' holds {end - start} bytes, not a whole number of floats");
         if (into.Count + (end - start) / 4 > maxCount)
             throw new ModelFormatErrorException(new ModelFormatError(ModelDiagnosticIds.ModelTooLarge,
-                $"ONNX field '{field}' in {_message} holds more than {maxCount} values.", 0, 0));
+                $"ONNX field '{field}' in {_message} holds more than {maxCount} values. {ModelDescriptionReader.RaiseParameterLimit}", 0, 0));
         for (int p = start; p < end; p += 4)
             into.Add(BitsToFloat((uint)(_bytes[p] | _bytes[p + 1] << 8 | _bytes[p + 2] << 16 | _bytes[p + 3] << 24)));
     }
@@ -208,7 +208,7 @@ internal struct ProtoReader
     {
         if (into.Count >= maxCount)
             throw new ModelFormatErrorException(new ModelFormatError(ModelDiagnosticIds.ModelTooLarge,
-                $"ONNX field '{field}' in {_message} holds more than {maxCount} values.", 0, 0));
+                $"ONNX field '{field}' in {_message} holds more than {maxCount} values. {ModelDescriptionReader.RaiseParameterLimit}", 0, 0));
         into.Add(value);
     }
 
