@@ -4,7 +4,8 @@ namespace GruTiny;
 
 /// <summary>
 /// Marks a <c>partial</c> class, struct, record class or record struct as a GRU model compiled at build time
-/// from a model description (<c>grutiny/1</c> JSON). The GruTiny source generator fills in the type with
+/// from a model file: a <c>grutiny/1</c> JSON description or an ONNX model (<c>.onnx</c>, e.g. from
+/// <c>torch.onnx.export</c>). The GruTiny source generator fills in the type with
 /// fixed-size, allocation-free inference code that implements <see cref="IGruModel"/>.
 /// </summary>
 /// <remarks>
@@ -13,14 +14,14 @@ namespace GruTiny;
 /// </remarks>
 /// <example>
 /// <code>
-/// [GruModel("models/forecaster.gru.json")]
+/// [GruModel("models/forecaster.gru.json")]   // or "models/forecaster.onnx"
 /// public partial struct Forecaster;
 /// </code>
 /// </example>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, AllowMultiple = false, Inherited = false)]
 public sealed class GruModelAttribute : Attribute
 {
-    /// <summary>Creates the attribute for the model description at <paramref name="path"/>.</summary>
+    /// <summary>Creates the attribute for the model file at <paramref name="path"/> (<c>.gru.json</c> or <c>.onnx</c>).</summary>
     /// <param name="path">The model file, relative to the project directory (or absolute).</param>
     public GruModelAttribute(string path) => Path = path;
 

@@ -29,7 +29,7 @@ public sealed class PackageTests(ITestOutputHelper output)
         try
         {
             string sources = Path.Combine(work, "sources"), feed = Path.Combine(work, "feed"), consumer = Path.Combine(work, "consumer");
-            foreach (string file in new[] { "Directory.Build.props", "global.json", "README.md" })
+            foreach (string file in new[] { "Directory.Build.props", "global.json" })
                 CopyFile(Path.Combine(repository, file), Path.Combine(sources, file));
             CopyTree(Path.Combine(repository, "src", "GruTiny"), Path.Combine(sources, "src", "GruTiny"));
             CopyTree(Path.Combine(repository, "generator", "GruTiny.Generator"), Path.Combine(sources, "generator", "GruTiny.Generator"));
@@ -178,6 +178,15 @@ public sealed class PackageTests(ITestOutputHelper output)
         })
         {
             Assert.Contains(expected, entries);
+        }
+
+        // A package page shows README.md without the repository around it: every link must be absolute.
+        using (var readme = new StreamReader(zip.GetEntry("README.md")!.Open()))
+        {
+            string text = readme.ReadToEnd();
+            Assert.Contains("GruTiny compiles a trained GRU", text);
+            System.Text.RegularExpressions.Match relative = System.Text.RegularExpressions.Regex.Match(text, @"\]\((?!https://)[^)]*\)");
+            Assert.False(relative.Success, $"relative link in the package README: {relative.Value}");
         }
 
         using var nuspec = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
