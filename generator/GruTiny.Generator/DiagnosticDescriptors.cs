@@ -73,8 +73,8 @@ internal static class DiagnosticDescriptors
         "GruModel path is empty", "The model path of '{0}' is empty; give the model file's path relative to the project directory");
 
     public static readonly DiagnosticDescriptor DefensiveCopy = new(ModelDiagnosticIds.DefensiveCopy,
-        "State-changing call on a read-only copy of a model",
-        "'{0}' is called on a copy of the {1} model in {2}: the copy's state changes, the model's never does; store the model in a non-readonly field or pass it by ref",
+        "State-changing call on a copy of a model",
+        "'{0}' is called on a copy of the {1} model in {2}: the copy's state changes, the model's never does; store the model in a non-readonly field or an array, pass it by ref, take a ref to a list element with CollectionsMarshal.AsSpan, or make the model a class",
         Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
         helpLinkUri: "https://github.com/grutiny/grutiny/blob/main/docs/diagnostics.md#grut050");
 

@@ -8,8 +8,11 @@ namespace GruTiny.Generator.Analyzers;
 
 /// <summary>
 /// GRUT050: <c>Step</c>, <c>Run</c>, <c>RunFinal</c>, <c>Reset</c> or <c>SetState</c> called on a struct model held
-/// in a <c>readonly</c> field, an <c>in</c> or <c>ref readonly</c> parameter or a <c>ref readonly</c> local. The
-/// compiler calls the method on a hidden copy, so the model's state silently never advances.
+/// in a <c>readonly</c> field, an <c>in</c> or <c>ref readonly</c> parameter or a <c>ref readonly</c> local, or on a
+/// temporary: the value of a property or indexer that does not return by reference (<c>List&lt;T&gt;[i]</c>) or of
+/// a method call. The compiler calls the method on a hidden copy, so the model's state silently never advances.
+/// Arrays, <c>Span&lt;T&gt;</c> (its indexer returns a reference), <c>ref</c> locals and a copy the user makes on
+/// purpose (<c>var copy = model; copy.Step(...)</c>) are the model itself or a variable, and are not reported.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class DefensiveCopyAnalyzer : DiagnosticAnalyzer
@@ -48,6 +51,11 @@ public sealed class DefensiveCopyAnalyzer : DiagnosticAnalyzer
             IParameterReferenceOperation { Parameter.RefKind: RefKind.In } p => $"'in' parameter '{p.Parameter.Name}'",
             IParameterReferenceOperation { Parameter.RefKind: RefKind.RefReadOnlyParameter } p => $"'ref readonly' parameter '{p.Parameter.Name}'",
             ILocalReferenceOperation { Local.RefKind: RefKind.RefReadOnly } l => $"'ref readonly' local '{l.Local.Name}'",
+            // ReturnsByRef is false for `ref readonly` returns too: those are copied before the call as well.
+            IPropertyReferenceOperation { Property: { ReturnsByRef: false } p } => p.IsIndexer
+                ? $"the value an indexer of {p.ContainingType.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)} returns, a temporary copy"
+                : $"the value property '{p.Name}' returns, a temporary copy",
+            IInvocationOperation { TargetMethod: { ReturnsByRef: false } m } => $"the value method '{m.Name}' returns, a temporary copy",
             _ => null,
         };
         if (holder is null) return;

@@ -127,6 +127,56 @@ public sealed class HardeningTests
     }
 
     [Fact]
+    public async Task Calls_on_temporary_copies_of_a_struct_model_are_GRUT050()
+    {
+        const string source = """
+            using System;
+            using System.Collections.Generic;
+            using System.Runtime.InteropServices;
+            /// <summary>Model.</summary>
+            [GruTiny.GruModel("models/tiny.gru.json")]
+            public partial struct M;
+            /// <summary>User code.</summary>
+            public sealed class Fleet
+            {
+                private readonly List<M> _list = new() { new M() };
+                private readonly M[] _array = new M[1];
+                private M _one;
+                /// <summary>A model by value.</summary>
+                public M Current { get; set; }
+                /// <summary>A model by reference.</summary>
+                public ref M Live => ref _one;
+                /// <summary>A model by value.</summary>
+                public M Make() => new M();
+                /// <summary>Uses them.</summary>
+                public void Use(ReadOnlySpan<float> x, Span<float> y)
+                {
+                    _list[0].Step(x, y);                          // GRUT050: List<M>'s indexer returns a copy
+                    Current.Reset();                              // GRUT050: a property's value
+                    Make().Run(x, y);                             // GRUT050: a method's value
+                    _array[0].Step(x, y);
+                    CollectionsMarshal.AsSpan(_list)[0].Step(x, y);
+                    Span<M> span = _array;
+                    span[0].Step(x, y);
+                    ref M element = ref _array[0];
+                    element.Step(x, y);
+                    Live.Step(x, y);
+                    var copy = _list[0];
+                    copy.Step(x, y);
+                }
+            }
+            """;
+        GeneratorResult result = Generate(source, ModelFile("models/tiny.gru.json", TinyModelJson));
+        ImmutableArray<Diagnostic> found = await result.Output.WithAnalyzers([new DefensiveCopyAnalyzer()]).GetAnalyzerDiagnosticsAsync();
+        Assert.Equal(new[] { "Step", "Reset", "Run" }, found.Select(d => d.GetMessage().Split('\'')[1]));
+        Assert.All(found, d => Assert.Equal("GRUT050", d.Id));
+        Assert.Contains("the value an indexer of List<M> returns, a temporary copy", found[0].GetMessage());
+        Assert.Contains("the value property 'Current' returns", found[1].GetMessage());
+        Assert.Contains("the value method 'Make' returns", found[2].GetMessage());
+        Assert.Contains("CollectionsMarshal.AsSpan", found[0].GetMessage());
+    }
+
+    [Fact]
     public void Models_that_together_exceed_the_compilers_user_string_limit_are_GRUT045()
     {
         // gru 280 → 660: 1.86 million weights each (under the 2 million cap, and no weight block over one
