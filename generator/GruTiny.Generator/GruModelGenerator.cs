@@ -110,8 +110,8 @@ public sealed class GruModelGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Diagnostics);
 
         IncrementalValuesProvider<EmitSpec> emits = generation
-            .Where(static spec => spec.Model is not null)
-            .Select(static (spec, _) => new EmitSpec(spec.Target.WithoutLocations(), spec.Model!, spec.SelfCheck))
+            .Where(static spec => spec.Model is not null || spec.StandIn is not null)
+            .Select(static (spec, _) => new EmitSpec(spec.Target.WithoutLocations(), spec.Model, spec.SelfCheck, spec.StandIn))
             .WithTrackingName(TrackingNames.Emit);
 
         context.RegisterSourceOutput(diagnostics, static (spc, list) =>
@@ -284,14 +284,19 @@ public sealed class GruModelGenerator : IIncrementalGenerator
         }
     }
 
+    // The type's declaration itself is sound (target.Error is null), so a stand-in with the standard members can
+    // be emitted; not when those members are what clashes (GRUT028).
     private static GenerationSpec Fail(TargetSpec target, DiagnosticInfo diagnostic) =>
-        new(target, null, new[] { diagnostic }.ToEquatableArray());
+        new(target, null, new[] { diagnostic }.ToEquatableArray(),
+            StandIn: diagnostic.Descriptor.Id == ModelDiagnosticIds.MemberNameClash ? null : diagnostic.Descriptor.Id);
 
     private static void Emit(SourceProductionContext context, EmitSpec spec)
     {
         try
         {
-            string source = ModelEmitter.Emit(spec.Target, spec.Model, spec.SelfCheck);
+            string source = spec.Model is null
+                ? ModelEmitter.EmitStandIn(spec.Target, spec.StandIn!)
+                : ModelEmitter.Emit(spec.Target, spec.Model, spec.SelfCheck);
             context.AddSource(ModelEmitter.HintName(spec.Target), SourceText.From(source, System.Text.Encoding.UTF8));
         }
         catch (Exception e) when (e is not OperationCanceledException)

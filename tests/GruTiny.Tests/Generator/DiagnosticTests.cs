@@ -161,10 +161,44 @@ public sealed class DiagnosticTests
         Assert.Empty(result.Run.Results.Single().GeneratedSources);
     }
 
+    [Theory]
+    [InlineData("struct")]
+    [InlineData("class")]
+    public void A_model_that_cannot_be_compiled_leaves_its_GRUT_error_alone(string keyword)
+    {
+        string source = $$"""
+            /// <summary>Model.</summary>
+            [GruTiny.GruModel("models/m.gru.json")]
+            public partial {{keyword}} M;
+            /// <summary>User code.</summary>
+            public static class User
+            {
+                /// <summary>Uses every member a model has.</summary>
+                public static int Use(System.ReadOnlySpan<float> x, System.Span<float> y)
+                {
+                    var m = new M();
+                    m.Step(x, y); m.Run(x, y); m.RunFinal(x, y); m.Reset(); m.CopyStateTo(y); m.SetState(x);
+                    GruTiny.IGruModel model = m;
+                    return M.InputSize + M.OutputSize + M.StateSize + M.ParameterCount + model.InputSize;
+                }
+            }
+            """;
+        GeneratorResult result = Generate(source, ModelFile("models/m.gru.json", Model().Replace("\"weight_ih\":" + W3, "\"weight_ih\":[[0.1],[0.2]]")));
+        Assert.Equal("GRUT007", Assert.Single(result.Diagnostics).Id);
+        Assert.Empty(result.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.Contains("Not compiled: GruTiny could not compile the model file (GRUT007", result.SingleSource);
+        IGruModel standIn = CreateModel(CompileAndLoad(result.Output), "M");
+        Assert.Equal(0, standIn.InputSize);
+        var e = Assert.Throws<System.InvalidOperationException>(() => standIn.Step([], []));
+        Assert.Equal("GruTiny could not compile this model (GRUT007); the build reported why.", e.Message);
+    }
+
+    // A model that cannot be compiled gets its one GRUT error, and the stand-in type (every member throws).
     private static Diagnostic SingleDiagnostic(string source, string json)
     {
         GeneratorResult result = Generate(source, ModelFile("models/m.gru.json", json));
-        Assert.Empty(result.Run.Results.Single().GeneratedSources);
-        return Assert.Single(result.Diagnostics);
+        Diagnostic diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Contains($"Not compiled: GruTiny could not compile the model file ({diagnostic.Id}", result.SingleSource);
+        return diagnostic;
     }
 }
