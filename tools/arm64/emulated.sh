@@ -29,7 +29,8 @@ root="${GRUTINY_ARM64_DOTNET_ROOT:-$repo/artifacts/arm64/dotnet}"
 qemu="${GRUTINY_QEMU:-qemu-aarch64-static}"
 # The tests that run under emulation: everything that executes kernels, the interpreter and allocation counts
 # (generator, package and fuzz tests are platform-neutral and slow under emulation). Arm64Tests proves the
-# process really was ARM64 with NEON. GRUTINY_ARM64_FILTER replaces the filter (keep Arm64Tests in it).
+# process really was ARM64 with NEON. GRUTINY_ARM64_FILTER replaces the filter (keep Arm64Tests in it);
+# GRUTINY_ARM64_CONFIGURATION=Debug tests the Debug build (default Release).
 arm64_filter="${GRUTINY_ARM64_FILTER:-FullyQualifiedName~ParityTests|FullyQualifiedName~KernelTests|FullyQualifiedName~AllocationTests|FullyQualifiedName~ArgumentTests|FullyQualifiedName~StackTests|FullyQualifiedName~InterpreterTests|FullyQualifiedName~Arm64Tests}"
 
 die() { echo "arm64: $*" >&2; exit 1; }
@@ -90,7 +91,7 @@ run_tests() {
   lay_out_runtime
   [[ ${1:-} == -- ]] && shift
   GRUTINY_EXPECT_ARM64=1 DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 \
-    dotnet test "$repo/tests/GruTiny.Tests" -c Release --filter "$arm64_filter" "$@" \
+    dotnet test "$repo/tests/GruTiny.Tests" -c "${GRUTINY_ARM64_CONFIGURATION:-Release}" --filter "$arm64_filter" "$@" \
     -- RunConfiguration.TargetPlatform=ARM64 RunConfiguration.DotNetHostPath="$root/dotnet-qemu"
 }
 
