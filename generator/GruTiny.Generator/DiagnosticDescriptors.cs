@@ -10,7 +10,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor ModelFileNotFound = Error(ModelDiagnosticIds.ModelFileNotFound,
         "Model file is not an AdditionalFiles item",
-        "Model file '{0}' (resolved to '{1}') {2}; add it to the project as <AdditionalFiles Include=\"{0}\" />");
+        "Model file '{0}' (resolved to '{1}') {2}");
 
     public static readonly DiagnosticDescriptor InvalidJson = ModelError(ModelDiagnosticIds.InvalidJson, "Model file is not valid JSON");
     public static readonly DiagnosticDescriptor UnknownFormat = ModelError(ModelDiagnosticIds.UnknownFormat, "Unknown model format");

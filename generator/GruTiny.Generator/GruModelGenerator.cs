@@ -200,9 +200,16 @@ public sealed class GruModelGenerator : IIncrementalGenerator
             else
             {
                 ModelFileSpec? caseOnly = files.FirstOrDefault(f => string.Equals(f.Path, resolvedPath, StringComparison.OrdinalIgnoreCase));
-                problem = caseOnly is null
-                    ? "is not among the project's AdditionalFiles"
-                    : $"is not among the project's AdditionalFiles (an item differs only in letter case: '{caseOnly.Path}')";
+                // The same file name in another folder: most likely the attribute's path is wrong, and adding
+                // the path it names to AdditionalFiles would only add a second, missing file.
+                ModelFileSpec? sameName = caseOnly is null
+                    ? files.FirstOrDefault(f => string.Equals(FileName(f.Path), FileName(resolvedPath), StringComparison.OrdinalIgnoreCase))
+                    : null;
+                problem = caseOnly is not null
+                    ? $"is not among the project's AdditionalFiles (an item differs only in letter case: '{caseOnly.Path}')"
+                    : sameName is not null
+                        ? $"is not among the project's AdditionalFiles, but '{sameName.Path}' is: if that is the model, correct the path in [GruModel] (relative to the project directory)"
+                        : $"is not among the project's AdditionalFiles; add it to the project as <AdditionalFiles Include=\"{target.ModelPath}\" />";
                 if (!ModelPathResolver.IsRooted(resolvedPath))
                     problem += " (the project directory is unknown: add <CompilerVisibleProperty Include=\"ProjectDir\" />, which the GruTiny package's build props do)";
             }
@@ -283,6 +290,8 @@ public sealed class GruModelGenerator : IIncrementalGenerator
             }
         }
     }
+
+    private static string FileName(string path) => path.Substring(path.LastIndexOfAny(new[] { '/', '\\' }) + 1);
 
     // The type's declaration itself is sound (target.Error is null), so a stand-in with the standard members can
     // be emitted; not when those members are what clashes (GRUT028).

@@ -91,7 +91,17 @@ public sealed class DiagnosticTests
         Diagnostic diagnostic = SingleDiagnostic(Target.Replace("models/m.gru.json", "models/../other/x.gru.json"), Model());
         Assert.Equal("GRUT001", diagnostic.Id);
         Assert.Contains("'/project/other/x.gru.json'", diagnostic.GetMessage());
-        Assert.Contains("AdditionalFiles", diagnostic.GetMessage());
+        Assert.Contains("add it to the project as <AdditionalFiles Include=\"models/../other/x.gru.json\" />", diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void A_model_path_in_the_wrong_folder_is_told_where_the_file_is_not_to_add_it()
+    {
+        // The attribute says m.gru.json; the project lists models/m.gru.json.
+        Diagnostic diagnostic = SingleDiagnostic(Target.Replace("models/m.gru.json", "m.gru.json"), Model());
+        Assert.Equal("GRUT001", diagnostic.Id);
+        Assert.Contains("but '/project/models/m.gru.json' is: if that is the model, correct the path in [GruModel]", diagnostic.GetMessage());
+        Assert.DoesNotContain("<AdditionalFiles Include", diagnostic.GetMessage());
     }
 
     [Fact]
