@@ -112,7 +112,10 @@ internal static class DiagnosticDescriptors
     // the shared reader builds it, so the run-time interpreter reports the same words.
     private static DiagnosticDescriptor ModelError(string id, string title) => Error(id, title, "{0}");
 
+    // Errors cannot be lowered or suppressed (.editorconfig, NoWarn): a model that failed would otherwise build
+    // with its stand-in type, whose members throw at run time.
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
-            helpLinkUri: "https://github.com/grutiny/grutiny/blob/main/docs/diagnostics.md#" + id.ToLowerInvariant());
+            helpLinkUri: "https://github.com/grutiny/grutiny/blob/main/docs/diagnostics.md#" + id.ToLowerInvariant(),
+            customTags: WellKnownDiagnosticTags.NotConfigurable);
 }

@@ -54,7 +54,6 @@ require() {
 # vstest starts as its "dotnet" (it runs the launcher under the emulator).
 lay_out_runtime() {
   require
-  command -v aarch64-linux-gnu-gcc >/dev/null || die "aarch64-linux-gnu-gcc not found: run 'sudo bash $0 install' first"
   local props version packages pack
   # Restored first: NuGetPackageRoot is only defined once the project has been restored.
   dotnet restore "$repo/tools/arm64/RuntimePack.csproj" -nologo -v:q
@@ -65,6 +64,7 @@ lay_out_runtime() {
   if [[ -x $root/dotnet && -f $root/shared/Microsoft.NETCore.App/$version/System.Private.CoreLib.dll ]]; then
     echo "arm64: .NET $version root already at $root"; return
   fi
+  command -v aarch64-linux-gnu-gcc >/dev/null || die "aarch64-linux-gnu-gcc not found: run 'sudo bash $0 install' first"
   pack="$packages/microsoft.netcore.app.runtime.linux-arm64/$version/runtimes/linux-arm64"
   [[ -f $pack/native/libhostfxr.so ]] || die "runtime pack not found at $pack"
   rm -rf "$root"
@@ -98,8 +98,10 @@ run_tests() {
 publish() {
   [[ $# -eq 2 ]] || die "usage: $0 publish PROJECT OUT"
   require
+  command -v aarch64-linux-gnu-readelf >/dev/null || die "aarch64-linux-gnu-readelf not found: run 'sudo bash $0 install' first"
   local name
-  name=$(basename "$(ls "$1"/*.csproj 2>/dev/null || echo "$1")" .csproj)
+  name=$(dotnet msbuild "$1" -getProperty:AssemblyName -p:TargetFramework=net10.0)
+  [[ -n $name ]] || die "could not read the AssemblyName of $1"
   dotnet publish "$1" -c Release -f net10.0 -r linux-arm64 -o "$2" -warnaserror
   aarch64-linux-gnu-readelf -h "$2/$name" | grep -q 'Machine:.*AArch64' || die "$2/$name is not an AArch64 executable"
 }

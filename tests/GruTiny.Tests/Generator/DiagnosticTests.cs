@@ -1,5 +1,6 @@
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
 using static GruTiny.Tests.Generator.GeneratorHarness;
 
@@ -201,6 +202,23 @@ public sealed class DiagnosticTests
         Assert.Equal(0, standIn.InputSize);
         var e = Assert.Throws<System.InvalidOperationException>(() => standIn.Step([], []));
         Assert.Equal("GruTiny could not compile this model (GRUT007); the build reported why.", e.Message);
+    }
+
+    [Fact]
+    public void A_GRUT_error_cannot_be_suppressed_or_lowered()
+    {
+        // Otherwise the stand-in type would let the build succeed with a model that throws at run time.
+        CSharpCompilation compilation = CreateCompilation(Target);
+        compilation = compilation.WithOptions(compilation.Options.WithSpecificDiagnosticOptions(
+            new System.Collections.Generic.Dictionary<string, ReportDiagnostic> { ["GRUT007"] = ReportDiagnostic.Suppress }));
+        GeneratorResult result = Generate(compilation, ModelFile("models/m.gru.json", Model().Replace("\"weight_ih\":" + W3, "\"weight_ih\":[[0.1],[0.2]]")));
+        Diagnostic diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal(("GRUT007", DiagnosticSeverity.Error), (diagnostic.Id, diagnostic.Severity));
+        System.Type descriptors = typeof(GruTiny.Generator.GruModelGenerator).Assembly.GetType("GruTiny.Generator.DiagnosticDescriptors", throwOnError: true)!;
+        var errors = descriptors.GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Select(f => f.GetValue(null)).OfType<DiagnosticDescriptor>().Where(d => d.DefaultSeverity == DiagnosticSeverity.Error).ToList();
+        Assert.True(errors.Count > 30, $"{errors.Count} error descriptors");
+        Assert.All(errors, d => Assert.Contains(WellKnownDiagnosticTags.NotConfigurable, d.CustomTags));
     }
 
     // A model that cannot be compiled gets its one GRUT error, and the stand-in type (every member throws).

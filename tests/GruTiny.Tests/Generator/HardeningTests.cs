@@ -153,7 +153,7 @@ public sealed class HardeningTests
                 {
                     _list[0].Step(x, y);                          // GRUT050: List<M>'s indexer returns a copy
                     Current.Reset();                              // GRUT050: a property's value
-                    Make().Run(x, y);                             // GRUT050: a method's value
+                    Make().RunFinal(x, y);                        // a fresh model used once: fine
                     _array[0].Step(x, y);
                     CollectionsMarshal.AsSpan(_list)[0].Step(x, y);
                     Span<M> span = _array;
@@ -168,11 +168,10 @@ public sealed class HardeningTests
             """;
         GeneratorResult result = Generate(source, ModelFile("models/tiny.gru.json", TinyModelJson));
         ImmutableArray<Diagnostic> found = await result.Output.WithAnalyzers([new DefensiveCopyAnalyzer()]).GetAnalyzerDiagnosticsAsync();
-        Assert.Equal(new[] { "Step", "Reset", "Run" }, found.Select(d => d.GetMessage().Split('\'')[1]));
+        Assert.Equal(new[] { "Step", "Reset" }, found.Select(d => d.GetMessage().Split('\'')[1]));
         Assert.All(found, d => Assert.Equal("GRUT050", d.Id));
         Assert.Contains("the value an indexer of List<M> returns, a temporary copy", found[0].GetMessage());
         Assert.Contains("the value property 'Current' returns", found[1].GetMessage());
-        Assert.Contains("the value method 'Make' returns", found[2].GetMessage());
         Assert.Contains("CollectionsMarshal.AsSpan", found[0].GetMessage());
     }
 
