@@ -111,7 +111,7 @@ public sealed class GruModelGenerator : IIncrementalGenerator
 
         IncrementalValuesProvider<EmitSpec> emits = generation
             .Where(static spec => spec.Model is not null || spec.StandIn is not null)
-            .Select(static (spec, _) => new EmitSpec(spec.Target.WithoutLocations(), spec.Model, spec.SelfCheck, spec.StandIn))
+            .Select(static (spec, _) => new EmitSpec(spec.Target.WithoutLocations(), spec.Model, spec.SelfCheck, spec.StandIn, spec.StandInTokens))
             .WithTrackingName(TrackingNames.Emit);
 
         context.RegisterSourceOutput(diagnostics, static (spc, list) =>
@@ -247,13 +247,13 @@ public sealed class GruModelGenerator : IIncrementalGenerator
         // every requested file, so no step over all targets is needed (combining one made the driver quadratic).
         long together = UserStringBudget.Total(files.Where(f => f.Model is not null).Select(f => f.Model!));
         if (together > UserStringBudget.MaxModelBytes)
-            return Fail(target, UserStringBudget.Diagnostic(target, model, files.Count(f => f.Model is not null), together));
+            return Fail(target, UserStringBudget.Diagnostic(target, model, files.Count(f => f.Model is not null), together), model);
 
         var layout = new WorkLayout(model);
         if (!layout.FitsOnStack)
         {
             return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.ModelTooLarge, target.AttributeLocation,
-                $"{target.ModelPath}: one step needs {layout.StepFloats * 4 / 1024} KiB of working memory (the widest GRU layer's gates and hidden rows, the dense layers' rows{(layout.NormalizedInputLength > 0 ? ", and the normalised input" : "")}{(layout.EmbeddingLength > 0 ? ", and the looked-up embedding rows" : "")}); generated code keeps it on the stack and allows at most {WorkLayout.MaxStackFloats * 4 / 1024} KiB (reduce the widest layer or the input size)."));
+                $"{target.ModelPath}: one step needs {layout.StepFloats * 4 / 1024} KiB of working memory (the widest GRU layer's gates and hidden rows, the dense layers' rows{(layout.NormalizedInputLength > 0 ? ", and the normalised input" : "")}{(layout.EmbeddingLength > 0 ? ", and the looked-up embedding rows" : "")}); generated code keeps it on the stack and allows at most {WorkLayout.MaxStackFloats * 4 / 1024} KiB (reduce the widest layer or the input size)."), model);
         }
 
         var diagnostics = LargeBlockWarnings(target, file.Model!).ToList();
@@ -261,7 +261,7 @@ public sealed class GruModelGenerator : IIncrementalGenerator
         if (file.SelfCheck is { } check)
         {
             if (!check.Passes(tolerance))
-                return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.SelfCheckFailed, target.AttributeLocation, $"{target.ModelPath}: {check.FailureMessage(tolerance)}"));
+                return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.SelfCheckFailed, target.AttributeLocation, $"{target.ModelPath}: {check.FailureMessage(tolerance)}"), model);
             selfCheck = check.PassMessage(tolerance);
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SelfCheckPassed, target.AttributeLocation, $"{target.ModelPath}: {selfCheck}"));
         }
@@ -295,16 +295,18 @@ public sealed class GruModelGenerator : IIncrementalGenerator
 
     // The type's declaration itself is sound (target.Error is null), so a stand-in with the standard members can
     // be emitted; not when those members are what clashes (GRUT028).
-    private static GenerationSpec Fail(TargetSpec target, DiagnosticInfo diagnostic) =>
+    // model: the model, when it was read before a later check failed (its kind decides the stand-in's API).
+    private static GenerationSpec Fail(TargetSpec target, DiagnosticInfo diagnostic, ModelDescription? model = null) =>
         new(target, null, new[] { diagnostic }.ToEquatableArray(),
-            StandIn: diagnostic.Descriptor.Id == ModelDiagnosticIds.MemberNameClash ? null : diagnostic.Descriptor.Id);
+            StandIn: diagnostic.Descriptor.Id == ModelDiagnosticIds.MemberNameClash ? null : diagnostic.Descriptor.Id,
+            StandInTokens: model?.Embedding is not null);
 
     private static void Emit(SourceProductionContext context, EmitSpec spec)
     {
         try
         {
             string source = spec.Model is null
-                ? ModelEmitter.EmitStandIn(spec.Target, spec.StandIn!)
+                ? ModelEmitter.EmitStandIn(spec.Target, spec.StandIn!, spec.StandInTokens)
                 : ModelEmitter.Emit(spec.Target, spec.Model, spec.SelfCheck);
             context.AddSource(ModelEmitter.HintName(spec.Target), SourceText.From(source, System.Text.Encoding.UTF8));
         }

@@ -71,18 +71,22 @@ internal static class ModelEmitter
     }
 
     /// <summary>
-    /// The type of a model that could not be compiled: its constants (0) and the float API, every member throwing.
-    /// The build fails with <paramref name="errorId"/> anyway; without the stand-in, every use of the type would
-    /// add a compiler error of its own (CS0117, CS1061) after the one that matters.
+    /// The type of a model that could not be compiled: its constants (0) and the float API (and the token API for a
+    /// token model), every member throwing. The build fails with <paramref name="errorId"/> anyway; without the
+    /// stand-in, every use of the type would add a compiler error of its own (CS0117, CS1061) after the one that
+    /// matters.
     /// </summary>
-    public static string EmitStandIn(TargetSpec target, string errorId)
+    public static string EmitStandIn(TargetSpec target, string errorId, bool tokens)
     {
+        const string Ints = "global::System.ReadOnlySpan<int>";
         var w = new CodeWriter();
         OpenContainers(w, target);
         w.Line($"/// <remarks>Not compiled: GruTiny could not compile the model file ({errorId}; the build reports why). Every member throws.</remarks>");
-        w.Line($"partial {target.Keyword} {target.Name} : global::GruTiny.IGruModel");
+        w.Line($"partial {target.Keyword} {target.Name} : global::GruTiny.{(tokens ? "IGruTokenModel" : "IGruModel")}");
         w.Open();
-        foreach (string constant in new[] { "InputSize", "OutputSize", "StateSize", "ParameterCount" })
+        foreach (string constant in tokens
+            ? new[] { "VocabularySize", "EmbeddingSize", "InputSize", "OutputSize", "StateSize", "ParameterCount" }
+            : new[] { "InputSize", "OutputSize", "StateSize", "ParameterCount" })
         {
             w.Doc($"0: the model was not compiled ({errorId}).");
             w.Line($"public const int {constant} = 0;");
@@ -94,11 +98,19 @@ internal static class ModelEmitter
         w.Line("int global::GruTiny.IGruModel.OutputSize => OutputSize;");
         w.Line();
         w.Line("int global::GruTiny.IGruModel.StateSize => StateSize;");
-        foreach (string member in new[]
+        if (tokens)
+        {
+            w.Line();
+            w.Line("int global::GruTiny.IGruTokenModel.VocabularySize => VocabularySize;");
+        }
+
+        string[] members =
         {
             "Reset()", $"Step({ReadOnlySpan} input, {Span} output)", $"Run({ReadOnlySpan} inputs, {Span} outputs)",
             $"RunFinal({ReadOnlySpan} inputs, {Span} output)", $"CopyStateTo({Span} state)", $"SetState({ReadOnlySpan} state)",
-        })
+        };
+        string[] tokenMembers = { $"Step(int token, {Span} output)", $"Run({Ints} tokens, {Span} outputs)", $"RunFinal({Ints} tokens, {Span} output)" };
+        foreach (string member in tokens ? members.Concat(tokenMembers) : members)
         {
             w.Line();
             w.Doc($"Throws: the model was not compiled ({errorId}).");

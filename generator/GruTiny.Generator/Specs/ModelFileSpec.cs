@@ -12,17 +12,20 @@ internal sealed record ModelFileSpec(string Path, ModelDescription? Model, Model
 /// A target with its model: what one generated file is made from, or the diagnostics instead. SelfCheck is the
 /// passed self-check's summary (numbers only), null when the model file carries no self-check data. StandIn is
 /// the ID of the error that kept the model from compiling when a stand-in type is emitted instead (the type's
-/// members, all throwing, so that the GRUT error is not followed by a compiler error at every use).
+/// members, all throwing, so that the GRUT error is not followed by a compiler error at every use);
+/// StandInTokens, that the model was read and is a token model, so the stand-in has the token API too.
 /// </summary>
 internal sealed record GenerationSpec(
     TargetSpec Target,
     ModelDescription? Model,
     EquatableArray<DiagnosticInfo> Diagnostics,
     string? SelfCheck = null,
-    string? StandIn = null);
+    string? StandIn = null,
+    bool StandInTokens = false);
 
 /// <summary>
 /// What a model's source is emitted from: the target without positions, and the model with its self-check
-/// summary, or (Model null) the ID of the error the stand-in type names.
+/// summary, or (Model null) the ID of the error the stand-in type names, and whether the stand-in is for a token
+/// model (known when the model was read and failed a later check).
 /// </summary>
-internal sealed record EmitSpec(TargetSpec Target, ModelDescription? Model, string? SelfCheck, string? StandIn);
+internal sealed record EmitSpec(TargetSpec Target, ModelDescription? Model, string? SelfCheck, string? StandIn, bool StandInTokens);

@@ -205,6 +205,34 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void A_token_model_that_fails_a_later_check_gets_a_token_stand_in()
+    {
+        // Read, then failed its self-check (GRUT041): the generator knows it is a token model.
+        string json = System.IO.File.ReadAllText(System.IO.Path.Combine(System.AppContext.BaseDirectory, "Models", "embedding", "emb_v5_d1_h3.gru.json"))
+            .Replace("\"input_size\":5,", "\"input_size\":5,\"self_check\":{\"sequences\":[{\"inputs\":[[0]],\"outputs\":[[9,9,9]]}]},");
+        const string source = """
+            /// <summary>Model.</summary>
+            [GruTiny.GruModel("models/m.gru.json")]
+            public partial class M;
+            /// <summary>User code.</summary>
+            public static class User
+            {
+                /// <summary>Uses the token API.</summary>
+                public static int Use(System.ReadOnlySpan<int> tokens, System.Span<float> y)
+                {
+                    GruTiny.IGruTokenModel model = new M();
+                    model.Step(3, y); model.Run(tokens, y); model.RunFinal(tokens, y);
+                    return M.VocabularySize + M.EmbeddingSize + model.VocabularySize;
+                }
+            }
+            """;
+        GeneratorResult result = Generate(source, ModelFile("models/m.gru.json", json));
+        Assert.Equal("GRUT041", Assert.Single(result.Diagnostics).Id);
+        Assert.Empty(result.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.Contains(": global::GruTiny.IGruTokenModel", result.SingleSource);
+    }
+
+    [Fact]
     public void A_GRUT_error_cannot_be_suppressed_or_lowered()
     {
         // Otherwise the stand-in type would let the build succeed with a model that throws at run time.
