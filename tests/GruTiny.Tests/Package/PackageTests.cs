@@ -193,6 +193,10 @@ public sealed class PackageTests(ITestOutputHelper output)
         string metadata = nuspec.ReadToEnd();
         foreach (string element in new[] { "<description>", "<license type=\"expression\">MIT</license>", "<readme>README.md</readme>", "<repository ", "<tags>", "<releaseNotes>", "System.Numerics.Tensors" })
             Assert.Contains(element, metadata);
+        // The description names both model formats a user may have, not JSON only.
+        string description = metadata[(metadata.IndexOf("<description>", StringComparison.Ordinal) + 13)..metadata.IndexOf("</description>", StringComparison.Ordinal)];
+        Assert.Contains("ONNX", description);
+        Assert.Contains("grutiny/1", description);
     }
 
     // Runs dotnet with the environment a user's shell would have: no MSBuild variables inherited from the
