@@ -9,11 +9,10 @@ namespace GruTiny.Generator.Analyzers;
 /// <summary>
 /// GRUT050: <c>Step</c>, <c>Run</c>, <c>RunFinal</c>, <c>Reset</c> or <c>SetState</c> called on a struct model held
 /// in a <c>readonly</c> field, an <c>in</c> or <c>ref readonly</c> parameter or a <c>ref readonly</c> local, or on a
-/// temporary: the value of a property or indexer that does not return by reference (<c>List&lt;T&gt;[i]</c>). The
-/// compiler calls the method on a hidden copy, so the model's state silently never advances. Arrays,
-/// <c>Span&lt;T&gt;</c> (its indexer returns a reference), <c>ref</c> locals and a copy the user makes on purpose
-/// (<c>var copy = model; copy.Step(...)</c>) are the model itself or a variable, and are not reported; nor is a
-/// method's result (<c>Create().RunFinal(...)</c> on a model made for one sequence is a legitimate one-shot).
+/// temporary: the value of a property or indexer that does not return by reference (<c>List&lt;T&gt;[i]</c>) or of
+/// a method call. The compiler calls the method on a hidden copy, so the model's state silently never advances.
+/// Arrays, <c>Span&lt;T&gt;</c> (its indexer returns a reference), <c>ref</c> locals and a copy the user makes on
+/// purpose (<c>var copy = model; copy.Step(...)</c>) are the model itself or a variable, and are not reported.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class DefensiveCopyAnalyzer : DiagnosticAnalyzer
@@ -56,6 +55,9 @@ public sealed class DefensiveCopyAnalyzer : DiagnosticAnalyzer
             IPropertyReferenceOperation { Property: { ReturnsByRef: false } p } => p.IsIndexer
                 ? $"the value an indexer of {p.ContainingType.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)} returns, a temporary copy"
                 : $"the value property '{p.Name}' returns, a temporary copy",
+            // Also a method's result: even where a model made for one call gives the right output, its state is
+            // thrown away; `var model = Create(); model.RunFinal(...)` says that is meant.
+            IInvocationOperation { TargetMethod: { ReturnsByRef: false } m } => $"the value method '{m.Name}' returns, a temporary copy",
             _ => null,
         };
         if (holder is null) return;

@@ -153,7 +153,9 @@ public sealed class HardeningTests
                 {
                     _list[0].Step(x, y);                          // GRUT050: List<M>'s indexer returns a copy
                     Current.Reset();                              // GRUT050: a property's value
-                    Make().RunFinal(x, y);                        // a fresh model used once: fine
+                    Make().RunFinal(x, y);                        // GRUT050: a method's value
+                    var made = Make();
+                    made.RunFinal(x, y);                          // the same, said to be meant
                     _array[0].Step(x, y);
                     CollectionsMarshal.AsSpan(_list)[0].Step(x, y);
                     Span<M> span = _array;
@@ -168,10 +170,11 @@ public sealed class HardeningTests
             """;
         GeneratorResult result = Generate(source, ModelFile("models/tiny.gru.json", TinyModelJson));
         ImmutableArray<Diagnostic> found = await result.Output.WithAnalyzers([new DefensiveCopyAnalyzer()]).GetAnalyzerDiagnosticsAsync();
-        Assert.Equal(new[] { "Step", "Reset" }, found.Select(d => d.GetMessage().Split('\'')[1]));
+        Assert.Equal(new[] { "Step", "Reset", "RunFinal" }, found.Select(d => d.GetMessage().Split('\'')[1]));
         Assert.All(found, d => Assert.Equal("GRUT050", d.Id));
         Assert.Contains("the value an indexer of List<M> returns, a temporary copy", found[0].GetMessage());
         Assert.Contains("the value property 'Current' returns", found[1].GetMessage());
+        Assert.Contains("the value method 'Make' returns", found[2].GetMessage());
         Assert.Contains("CollectionsMarshal.AsSpan", found[0].GetMessage());
     }
 
