@@ -57,7 +57,7 @@ public sealed class DefensiveCopyAnalyzer : DiagnosticAnalyzer
                 : $"the value property '{p.Name}' returns, a temporary copy",
             // Also a method's result: even where a model made for one call gives the right output, its state is
             // thrown away; `var model = Create(); model.RunFinal(...)` says that is meant.
-            IInvocationOperation { TargetMethod: { ReturnsByRef: false } m } => $"the value method '{m.Name}' returns, a temporary copy",
+            IInvocationOperation { TargetMethod: { ReturnsByRef: false } m } => $"the value method '{m.Name}' returns, a temporary copy (hold it in a local if it is made for this one call)",
             _ => null,
         };
         if (holder is null) return;
