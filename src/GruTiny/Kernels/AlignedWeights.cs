@@ -14,10 +14,14 @@ namespace GruTiny.Kernels;
 /// start 12 bytes into the object, so the floats are only 4-byte aligned and half of the 32-byte loads of the
 /// kernels straddle two cache lines. Measured on the benchmark machine (bench/GruTiny.Bench/StreamFma.cs, 12
 /// accumulators reading every weight once): 39 GMAC/s misaligned against 58 GMAC/s aligned, from L1.</para>
-/// <para>The copy is native memory that the GC never sees or moves, and it is never freed, like the literal it
-/// copies: one more copy of the weights (4 bytes per parameter), nothing per step. The address lives in a
-/// plain static field of the generated layer, not in a static initialiser: a type with a static constructor
-/// makes Native AOT check for initialisation at every access and allocate on the first one.</para>
+/// <para>The copy is native memory that the GC never sees or moves, and it is never freed: nothing per step.
+/// The address lives in a plain static field of the generated layer, not in a static initialiser: a type with
+/// a static constructor makes Native AOT check for initialisation at every access and allocate on the first
+/// one.</para>
+/// <para>Once a literal is copied, its own pages hold the weights a second time. On Linux the copy asks the
+/// kernel to take them out of resident memory, chunk by chunk (<see cref="ResidentPages"/>), so that a Native
+/// AOT program, whose literals are pages of its binary file, keeps about one copy of the weights resident
+/// (docs/deployment.md, bench/memory.sh).</para>
 /// </remarks>
 public static unsafe class AlignedWeights
 {
@@ -44,7 +48,9 @@ public static unsafe class AlignedWeights
         ReadOnlySpan<float> source = MemoryMarshal.Cast<char, float>(literal.AsSpan());
         if (source.Length != length) throw new ArgumentException($"The weight literal holds {source.Length} floats, not {length}.", nameof(literal));
         void* copy = NativeMemory.AlignedAlloc((nuint)Math.Max(1, length) * sizeof(float), Alignment);
+        ResidentPages.BeforeReadingOnce(source);
         source.CopyTo(new Span<float>(copy, length));
+        ResidentPages.Release(source);
 
         // Two threads may both copy: the first to publish wins, the other frees its copy.
         nint published = Interlocked.CompareExchange(ref slot, (nint)copy, 0);
