@@ -132,6 +132,11 @@ public sealed class PackageTests(ITestOutputHelper output)
 
             AssertOnnxOutputs(printed, Path.Combine(consumer, "models", "m.onnx"));
 
+            // The package's props keep a Native AOT binary's literals as file pages (Kernels/ResidentPages.cs),
+            // and a project that sets IlcDehydrate itself keeps its choice.
+            Assert.Equal("false", Dotnet(consumer, clock, "msbuild", "Consumer.csproj", "-getProperty:IlcDehydrate", "-p:TargetFramework=net10.0").Trim());
+            Assert.Equal("true", Dotnet(consumer, clock, "msbuild", "Consumer.csproj", "-getProperty:IlcDehydrate", "-p:TargetFramework=net10.0", "-p:IlcDehydrate=true").Trim());
+
             // Replacing the .onnx file is picked up by an incremental build (AdditionalFiles are inputs of
             // CoreCompile; the generator reads the new bytes), here with a model of other sizes.
             File.Copy(Path.Combine(AppContext.BaseDirectory, "Models", "onnx", "onnx_stacked3_softmax4.onnx"), Path.Combine(consumer, "models", "m.onnx"), overwrite: true);
