@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# What a float32 model costs per parameter: bytes in the JIT assembly, bytes in the Native AOT binary, and the
-# AOT process's resident memory after 100 steps (peak VmHWM, and RssAnon / RssFile separately, from
-# /proc/self/status). Each figure is the difference between a consumer with a generated model and the same
-# consumer without it, divided by the model's parameters.
+# What a float32 model costs per parameter: bytes in the JIT assembly, bytes in the Native AOT binary, and
+# resident memory after 100 steps of the AOT program and of the JIT one (peak VmHWM, and RssAnon / RssFile, from
+# /proc/self/status; median of five runs). Each figure is the difference between a consumer with a generated
+# model and the same consumer without it, divided by the model's parameters. MEMORY_PUBLISH_ARGS adds arguments
+# to the AOT publish, for example -p:IlcDehydrate=true (ILC's own default, which GruTiny's build props turn off).
 #
 #   bash bench/memory.sh [HIDDEN]     # two GRU layers of HIDDEN units, input 64, dense 16 (default 320: ~1.0M)
 #
@@ -92,10 +93,22 @@ CS
 
 for variant in with without; do
   dotnet build "$work/$variant" -c Release -v:q -nologo >/dev/null
-  dotnet publish "$work/$variant" -c Release -r linux-x64 -o "$work/$variant/aot" -v:q -nologo >/dev/null
+  dotnet publish "$work/$variant" -c Release -r linux-x64 -o "$work/$variant/aot" -v:q -nologo ${MEMORY_PUBLISH_ARGS:-} >/dev/null
 done
 
-status() { "$work/$1/aot/Consumer" | awk -v key="$2" '$1 == key ":" { print $2 * 1024 }'; }
+# The binaries are written to disk first: pages of a file that has just been written are dirty in the page
+# cache, and the kernel cannot drop them from a process until they are written back, which a deployed program
+# never sees. Each figure is the median of five runs.
+sync "$work/with/aot/Consumer" "$work/without/aot/Consumer"
+for variant in with without; do
+  for run in 1 2 3 4 5; do
+    "$work/$variant/aot/Consumer" >"$work/$variant/aot.$run"
+    dotnet "$work/$variant/bin/Release/net10.0/Consumer.dll" >"$work/$variant/jit.$run"
+  done
+done
+status() { # variant, aot|jit, key
+  for run in 1 2 3 4 5; do awk -v key="$3" '$1 == key ":" { print $2 * 1024 }' "$work/$1/$2.$run"; done | sort -n | sed -n 3p
+}
 per() { awk -v a="$1" -v b="$2" -v n="$parameters" 'BEGIN { printf "%.2f", (a - b) / n }'; }
 dll_with=$(stat -c %s "$work/with/bin/Release/net10.0/Consumer.dll"); dll_without=$(stat -c %s "$work/without/bin/Release/net10.0/Consumer.dll")
 aot_with=$(stat -c %s "$work/with/aot/Consumer"); aot_without=$(stat -c %s "$work/without/aot/Consumer")
@@ -103,7 +116,9 @@ echo "model: 64 inputs, 2 GRU layers of $hidden units, dense 16: $parameters par
 printf '%-34s %14s %14s %10s\n' "" "with model" "without" "per param"
 printf '%-34s %14d %14d %10s\n' "JIT assembly (bytes)" "$dll_with" "$dll_without" "$(per "$dll_with" "$dll_without")"
 printf '%-34s %14d %14d %10s\n' "Native AOT binary (bytes)" "$aot_with" "$aot_without" "$(per "$aot_with" "$aot_without")"
-for key in VmHWM RssAnon RssFile; do
-  a=$(status with "$key"); b=$(status without "$key")
-  printf '%-34s %14d %14d %10s\n' "AOT after 100 steps: $key (bytes)" "$a" "$b" "$(per "$a" "$b")"
+for mode in aot jit; do
+  for key in VmHWM RssAnon RssFile; do
+    a=$(status with "$mode" "$key"); b=$(status without "$mode" "$key")
+    printf '%-34s %14d %14d %10s\n' "${mode^^} after 100 steps: $key (bytes)" "$a" "$b" "$(per "$a" "$b")"
+  done
 done
