@@ -26,6 +26,16 @@ internal sealed class CodeWriter
         Line("}" + suffix);
     }
 
+    /// <summary>
+    /// <c>[GeneratedCode]</c> with the generator's version, on every member and type GruTiny adds. Not on the
+    /// user's partial type itself: the attribute would then cover the user's own members too, and analyzers
+    /// that skip generated code would skip them.
+    /// </summary>
+    public void Generated() => Line(GeneratedCodeAttribute);
+
+    private static readonly string GeneratedCodeAttribute =
+        $"[global::System.CodeDom.Compiler.GeneratedCode(\"GruTiny.Generator\", \"{typeof(CodeWriter).Assembly.GetName().Version}\")]";
+
     /// <summary>An XML doc comment: a summary, then any further raw doc lines.</summary>
     public void Doc(string summary, params string[] more)
     {

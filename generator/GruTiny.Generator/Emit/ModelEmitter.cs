@@ -93,14 +93,18 @@ internal static class ModelEmitter
             w.Line();
         }
 
+        w.Generated();
         w.Line("int global::GruTiny.IGruModel.InputSize => InputSize;");
         w.Line();
+        w.Generated();
         w.Line("int global::GruTiny.IGruModel.OutputSize => OutputSize;");
         w.Line();
+        w.Generated();
         w.Line("int global::GruTiny.IGruModel.StateSize => StateSize;");
         if (tokens)
         {
             w.Line();
+            w.Generated();
             w.Line("int global::GruTiny.IGruTokenModel.VocabularySize => VocabularySize;");
         }
 
@@ -114,10 +118,12 @@ internal static class ModelEmitter
         {
             w.Line();
             w.Doc($"Throws: the model was not compiled ({errorId}).");
+            w.Generated();
             w.Line($"public void {member} => throw __GruTiny_NotCompiled();");
         }
 
         w.Line();
+        w.Generated();
         w.Line($"private static global::System.InvalidOperationException __GruTiny_NotCompiled() => new(\"GruTiny could not compile this model ({errorId}); the build reported why.\");");
         w.Close();
         CloseContainers(w, target);
@@ -206,25 +212,31 @@ internal static class ModelEmitter
         w.Line($"private const int __GruTiny_ScratchLength = {layout.ScratchLength};");
         w.Line($"private const int __GruTiny_StepWork = {layout.StepWork};");
         w.Line();
+        w.Generated();
         w.Line("private __GruTiny_State __gruTinyState;");
         w.Line();
     }
 
     private static void EmitInterfaceMembers(CodeWriter w, TargetSpec target, bool tokens)
     {
+        w.Generated();
         w.Line("int global::GruTiny.IGruModel.InputSize => InputSize;");
         w.Line();
         if (tokens)
         {
+            w.Generated();
             w.Line("int global::GruTiny.IGruTokenModel.VocabularySize => VocabularySize;");
             w.Line();
         }
 
+        w.Generated();
         w.Line("int global::GruTiny.IGruModel.OutputSize => OutputSize;");
         w.Line();
+        w.Generated();
         w.Line("int global::GruTiny.IGruModel.StateSize => StateSize;");
         w.Line();
         w.Doc("Sets the recurrent state back to zeros, the state of a new instance" + (target.IsValueType ? " and of <c>default</c>." : "."));
+        w.Generated();
         w.Line("public void Reset() => __gruTinyState = default;");
         w.Line();
     }
@@ -243,6 +255,7 @@ internal static class ModelEmitter
             "<param name=\"output\">Receives exactly <see cref=\"OutputSize\"/> values.</param>",
             "<exception cref=\"global::System.ArgumentOutOfRangeException\">The token is out of range; the state is unchanged.</exception>",
             "<exception cref=\"global::System.ArgumentException\">The span has the wrong length.</exception>");
+        w.Generated();
         w.Line($"public void Step(int token, {Span} output)");
         w.Open();
         w.Line($"if ((uint)token >= (uint)VocabularySize) {Throw}.ThrowTokenOutOfRange(nameof(token), 0, token, VocabularySize);");
@@ -258,6 +271,7 @@ internal static class ModelEmitter
             "<param name=\"outputs\">Receives row-major [T × <see cref=\"OutputSize\"/>] values.</param>",
             "<exception cref=\"global::System.ArgumentOutOfRangeException\">A token is out of range; the state is unchanged.</exception>",
             "<exception cref=\"global::System.ArgumentException\">The span has the wrong length.</exception>");
+        w.Generated();
         w.Line($"public void Run({Ints} tokens, {Span} outputs)");
         w.Open();
         w.Line("int steps = tokens.Length;");
@@ -273,6 +287,7 @@ internal static class ModelEmitter
             "<param name=\"output\">Receives the last step's <see cref=\"OutputSize\"/> values.</param>",
             "<exception cref=\"global::System.ArgumentOutOfRangeException\">A token is out of range; the state is unchanged.</exception>",
             "<exception cref=\"global::System.ArgumentException\">The span has the wrong length, or there are no tokens.</exception>");
+        w.Generated();
         w.Line($"public void RunFinal({Ints} tokens, {Span} output)");
         w.Open();
         w.Line("int steps = tokens.Length;");
@@ -319,6 +334,7 @@ internal static class ModelEmitter
             "<param name=\"input\">Exactly <see cref=\"InputSize\"/> values.</param>",
             "<param name=\"output\">Receives exactly <see cref=\"OutputSize\"/> values; may be the same memory as <paramref name=\"input\"/>.</param>",
             "<exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+        w.Generated();
         w.Line($"public void Step({ReadOnlySpan} input, {Span} output)");
         w.Open();
         w.Line($"if (input.Length != InputSize) {Throw}.ThrowLengthMismatch(nameof(input), InputSize, input.Length);");
@@ -338,6 +354,7 @@ internal static class ModelEmitter
             "<param name=\"inputs\">Row-major [T × <see cref=\"InputSize\"/>] values; T may be zero.</param>",
             "<param name=\"outputs\">Receives row-major [T × <see cref=\"OutputSize\"/>] values; must not overlap <paramref name=\"inputs\"/>.</param>",
             "<exception cref=\"global::System.ArgumentException\">A span has the wrong length, or the spans overlap.</exception>");
+        w.Generated();
         w.Line($"public void Run({ReadOnlySpan} inputs, {Span} outputs)");
         w.Open();
         w.Line("int steps = inputs.Length / InputSize;");
@@ -358,6 +375,7 @@ internal static class ModelEmitter
             "<param name=\"inputs\">Row-major [T × <see cref=\"InputSize\"/>] values, T ≥ 1.</param>",
             "<param name=\"output\">Receives the last step's <see cref=\"OutputSize\"/> values; it is written only after every input was read.</param>",
             "<exception cref=\"global::System.ArgumentException\">A span has the wrong length, or there are no steps.</exception>");
+        w.Generated();
         w.Line($"public void RunFinal({ReadOnlySpan} inputs, {Span} output)");
         w.Open();
         w.Line("int steps = inputs.Length / InputSize;");
@@ -376,6 +394,7 @@ internal static class ModelEmitter
         w.Doc("Copies the recurrent state (each GRU layer's hidden state, in layer order: PyTorch's <c>h_n</c> for batch 1).",
             "<param name=\"state\">Receives exactly <see cref=\"StateSize\"/> values.</param>",
             "<exception cref=\"global::System.ArgumentException\">The span has the wrong length.</exception>");
+        w.Generated();
         w.Line($"public void CopyStateTo({Span} state)");
         w.Open();
         w.Line($"if (state.Length != StateSize) {Throw}.ThrowLengthMismatch(nameof(state), StateSize, state.Length);");
@@ -393,6 +412,7 @@ internal static class ModelEmitter
         w.Doc("Replaces the recurrent state (each GRU layer's hidden state, in layer order: PyTorch's <c>h_n</c> for batch 1).",
             "<param name=\"state\">Exactly <see cref=\"StateSize\"/> values.</param>",
             "<exception cref=\"global::System.ArgumentException\">The span has the wrong length.</exception>");
+        w.Generated();
         w.Line($"public void SetState({ReadOnlySpan} state)");
         w.Open();
         w.Line($"if (state.Length != StateSize) {Throw}.ThrowLengthMismatch(nameof(state), StateSize, state.Length);");
@@ -421,6 +441,7 @@ internal static class ModelEmitter
             var sb = new StringBuilder();
             WeightBlob.AppendLiteral(sb, values);
             w.Line($"// {which.ToLowerInvariant()}_normalization {name.ToLowerInvariant()}: {string.Join(", ", values.Select(v => v.ToString("G9", CultureInfo.InvariantCulture)))}");
+            w.Generated();
             w.Line($"private static {ReadOnlySpan} __GruTiny_{which}{name} => global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>({sb});");
         }
 
@@ -431,6 +452,7 @@ internal static class ModelEmitter
     {
         w.Line("// Advances n steps: each GRU layer projects the inputs of all n steps at once, then recurs step by step;");
         w.Line("// the last layer writes the caller's rows. The input is fully read before any output is written.");
+        w.Generated();
         w.Line($"private void __GruTiny_Advance({ReadOnlySpan} inputs, {Span} outputs, int n, {Span} work)");
         w.Open();
         w.Line($"{Span} state = __gruTinyState;");
@@ -528,6 +550,7 @@ internal static class ModelEmitter
         w.Line("// instance needs no heap and default(T) is a reset model.");
         w.Line("// Equality by value: the runtime's built-in Equals and GetHashCode throw for inline arrays, and records,");
         w.Line("// struct equality and hashing of the model type compare this field.");
+        w.Generated();
         w.Line($"[global::System.Runtime.CompilerServices.InlineArray({stateLength})]");
         w.Line("private struct __GruTiny_State : global::System.IEquatable<__GruTiny_State>");
         w.Open();
@@ -566,6 +589,7 @@ internal static class ModelEmitter
             switch (model.Layers[i])
             {
                 case GruLayerDescription gru:
+                    w.Generated();
                     w.Line($"private struct __GruTiny_Layer{i} : {Kernels}.IGruLayer");
                     w.Open();
                     w.Line($"public static int InputSize => {gru.InputSize};");
@@ -577,6 +601,7 @@ internal static class ModelEmitter
                         KernelLayout.GruSectionBlockLengths(gru.InputSize, gru.HiddenSize, gru.LinearBeforeReset));
                     break;
                 case DenseLayerDescription dense:
+                    w.Generated();
                     w.Line($"private struct __GruTiny_Layer{i} : {Kernels}.IDenseLayer");
                     w.Open();
                     w.Line($"public static int InputSize => {dense.InputSize};");
@@ -621,6 +646,7 @@ internal static class ModelEmitter
         int d = embedding.Dimension, v = embedding.VocabularySize;
         int rowsPerChunk = System.Math.Max(1, KernelLayout.MaxChunkFloats / d);
         int chunks = (v + rowsPerChunk - 1) / rowsPerChunk;
+        w.Generated();
         w.Line($"private static class __GruTiny_Layer{index}");
         w.Open();
         w.Line($"private const int RowsPerChunk = {rowsPerChunk};");

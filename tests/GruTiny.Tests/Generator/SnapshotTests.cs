@@ -1,38 +1,99 @@
 using System;
+using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.RegularExpressions;
 using Xunit;
 using static GruTiny.Tests.Generator.GeneratorHarness;
 
 namespace GruTiny.Tests.Generator;
 
 /// <summary>
-/// The emitted source of one tiny model, compared with the reviewed copy in Snapshots/. A change to the
-/// emitter shows up here as a diff to review: on mismatch the new text is written beside the snapshot as
-/// *.received.txt; replace the snapshot with it once it is right.
+/// The emitted source of one model per emitter path, compared with the reviewed copies in Snapshots/. A change
+/// to the emitter shows up here as a diff to review: on mismatch the new text is written beside the snapshot
+/// as *.received.txt; replace the snapshot with it once it is right. The generator's version is scrubbed, so
+/// a version bump alone changes no snapshot.
 /// </summary>
-public sealed class SnapshotTests
+public sealed partial class SnapshotTests
 {
-    [Fact]
-    public void Emitted_source_of_the_tiny_model_matches_the_snapshot()
+    public static readonly TheoryData<string> Paths = new()
     {
-        const string source = """
-            namespace Sample
-            {
-                /// <summary>Tiny.</summary>
-                [GruTiny.GruModel("models/tiny.gru.json")]
-                public partial struct Tiny;
-            }
-            """;
-        string actual = Generate(source, ModelFile("models/tiny.gru.json", TinyModelJson)).SingleSource;
-        string snapshot = Path.Combine(AppContext.BaseDirectory, "Snapshots", "Tiny.GruModel.g.cs.txt");
+        "Tiny",          // PyTorch GRU (reset after the recurrent product) + dense tanh, a struct in a namespace
+        "ResetBefore",   // linear_before_reset = false (Cho 2014), no biases, a class
+        "Tokens",        // embedding first: the token API and IGruTokenModel
+        "Normalized",    // input_normalization and output_normalization
+        "StackedDense",  // two dense layers after the GRU (intermediate dense buffers)
+        "Nested",        // a record struct nested in a class, in the global namespace
+        "Chunked",       // weights of one section in several literals (KernelLayout.MaxChunkFloats)
+    };
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void Emitted_source_matches_the_reviewed_snapshot(string path)
+    {
+        (string source, string model) = path switch
+        {
+            "Tiny" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\")] public partial struct Tiny; }", Reference("tiny.gru.json")),
+            "ResetBefore" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\")] public partial class ResetBefore; }", Reference("cho_in3_h5_nobias.gru.json")),
+            "Tokens" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\")] public partial struct Tokens; }", Reference("embedding/emb_v5_d1_h3.gru.json")),
+            "Normalized" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\")] public partial struct Normalized; }", Reference("normalized/norm_in_out_in2_h8_linear1.gru.json")),
+            "StackedDense" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\")] public partial class StackedDense; }", Reference("in16_h5_relu4_sigmoid2.gru.json")),
+            "Nested" => ("/// <summary>O.</summary>\npublic partial class Outer { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\")] public partial record struct Nested; }", Reference("tiny.gru.json")),
+            "Chunked" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\")] public partial struct Chunked; }", ChunkedModel()),
+            _ => throw new ArgumentOutOfRangeException(nameof(path)),
+        };
+
+        string actual = Scrub(Generate(source, ModelFile("m.gru.json", model)).SingleSource, elideWeights: path == "Chunked");
+        string name = path + ".GruModel.g.cs";
+        string snapshot = Path.Combine(AppContext.BaseDirectory, "Snapshots", name + ".txt");
         string expected = File.Exists(snapshot) ? File.ReadAllText(snapshot) : "";
         if (expected != actual)
         {
-            File.WriteAllText(Path.Combine(SourceDirectory(), "..", "Snapshots", "Tiny.GruModel.g.cs.received.txt"), actual);
-            Assert.Fail("The emitted source differs from Snapshots/Tiny.GruModel.g.cs.txt; review Tiny.GruModel.g.cs.received.txt beside it.");
+            File.WriteAllText(Path.Combine(SourceDirectory(), "..", "Snapshots", name + ".received.txt"), actual);
+            Assert.Fail($"The emitted source differs from Snapshots/{name}.txt; review {name}.received.txt beside it.");
         }
     }
+
+    [Fact]
+    public void The_chunked_model_really_has_several_chunks_in_one_section()
+    {
+        string emitted = Generate("[GruTiny.GruModel(\"m.gru.json\")] public partial struct C;", ModelFile("m.gru.json", ChunkedModel())).SingleSource;
+        // Input section: 2 blocks of (400 inputs + a bias) × 24 floats (9,624), one block per chunk; then the
+        // recurrent section in one chunk, and the dense layer's.
+        Assert.Equal(2, Regex.Matches(emitted, "// 9624 floats\\.").Count);
+        Assert.Contains("2 => global::GruTiny.Kernels.AlignedWeights.Span(ref Aligned2, Chunk2, 784),", emitted);
+    }
+
+    private static string Reference(string relative) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Models", relative));
+
+    // GRU 400 → 16 and a dense 1: the input section's blocks (400 × 3 × 8 floats) are one chunk each.
+    private static string ChunkedModel()
+    {
+        var random = new Random(5);
+        string Matrix(int rows, int columns) => "[" + string.Join(",", Enumerable.Range(0, rows).Select(_ =>
+            "[" + string.Join(",", Enumerable.Range(0, columns).Select(_ => ((float)(random.NextDouble() - 0.5)).ToString("R", CultureInfo.InvariantCulture))) + "]")) + "]";
+        string Vector(int n) => "[" + string.Join(",", Enumerable.Range(0, n).Select(_ => ((float)(random.NextDouble() - 0.5)).ToString("R", CultureInfo.InvariantCulture))) + "]";
+        return new StringBuilder("{\"format\":\"grutiny/1\",\"input_size\":400,\"layers\":[")
+            .Append("{\"type\":\"gru\",\"hidden_size\":16,\"linear_before_reset\":true,\"weight_ih\":").Append(Matrix(48, 400))
+            .Append(",\"weight_hh\":").Append(Matrix(48, 16)).Append(",\"bias_ih\":").Append(Vector(48)).Append(",\"bias_hh\":").Append(Vector(48)).Append('}')
+            .Append(",{\"type\":\"dense\",\"activation\":\"linear\",\"weight\":").Append(Matrix(1, 16)).Append(",\"bias\":").Append(Vector(1)).Append("}]}")
+            .ToString();
+    }
+
+    // The generator's version, and (for the chunked model, whose text would be ~200 KB) the weight literals.
+    private static string Scrub(string text, bool elideWeights)
+    {
+        text = GeneratedCodeVersion().Replace(text, "$1<version>$2");
+        return elideWeights ? WeightLiteral().Replace(text, m => $"=> \"<{m.Groups[1].Length} characters>\";") : text;
+    }
+
+    [GeneratedRegex("(GeneratedCode\\(\"GruTiny\\.Generator\", \")[^\"]*(\"\\))")]
+    private static partial Regex GeneratedCodeVersion();
+
+    [GeneratedRegex("=> \"((?:[^\"\\\\]|\\\\.)*)\";")]
+    private static partial Regex WeightLiteral();
 
     private static string SourceDirectory([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
 }
