@@ -73,6 +73,8 @@ internal static class GeneratorHarness
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> diagnostics);
         GeneratorDriverRunResult run = driver.GetRunResult();
         Assert.Empty(run.Results.SelectMany(r => r.Exception is null ? [] : new[] { r.Exception }));
+        PipelineChecks.AssertHoldsNoCompilerObjects(run);
+        PipelineChecks.AssertSameInputIsAllCached(driver, compilation, run);
         return new GeneratorResult(driver, run, output, diagnostics);
     }
 
