@@ -32,11 +32,9 @@ make_project() {
   mkdir -p "$dir"
   cat > "$dir/Consumer.csproj" <<XML
 <Project Sdk="Microsoft.NET.Sdk">
-  <Import Project="$root/src/GruTiny/build/GruTiny.props" />
+  <Import Project="$root/eng/UseGruTinyFromSource.props" />
   <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><NoWarn>\$(NoWarn);GRUT016</NoWarn></PropertyGroup>
   <ItemGroup>
-    <ProjectReference Include="$root/src/GruTiny/GruTiny.csproj" />
-    <ProjectReference Include="$root/generator/GruTiny.Generator/GruTiny.Generator.csproj" OutputItemType="Analyzer" ReferenceOutputAssembly="false" />
     <AdditionalFiles Include="$work/big.gru.json" />
   </ItemGroup>
 </Project>

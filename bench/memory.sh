@@ -43,7 +43,7 @@ PY
 for variant in with without; do
   cat >"$work/$variant/Consumer.csproj" <<XML
 <Project Sdk="Microsoft.NET.Sdk">
-  <Import Project="$repo/src/GruTiny/build/GruTiny.props" />
+  <Import Project="$repo/eng/UseGruTinyFromSource.props" />
   <PropertyGroup>
     <OutputType>Exe</OutputType>
     <TargetFramework>net10.0</TargetFramework>
@@ -52,10 +52,6 @@ for variant in with without; do
     <GruTinyMaxParameters>100000000</GruTinyMaxParameters>
     <NoWarn>\$(NoWarn);CS1591;GRUT016</NoWarn>
   </PropertyGroup>
-  <ItemGroup>
-    <ProjectReference Include="$repo/src/GruTiny/GruTiny.csproj" />
-    <ProjectReference Include="$repo/generator/GruTiny.Generator/GruTiny.Generator.csproj" OutputItemType="Analyzer" ReferenceOutputAssembly="false" />
-  </ItemGroup>
   <ItemGroup Condition="Exists('model.gru.json')">
     <AdditionalFiles Include="model.gru.json" />
   </ItemGroup>

@@ -29,7 +29,7 @@ public sealed class PackageTests(ITestOutputHelper output)
         try
         {
             string sources = Path.Combine(work, "sources"), feed = Path.Combine(work, "feed"), consumer = Path.Combine(work, "consumer");
-            foreach (string file in new[] { "Directory.Build.props", "global.json" })
+            foreach (string file in new[] { "Directory.Build.props", "Directory.Packages.props", "global.json" })
                 CopyFile(Path.Combine(repository, file), Path.Combine(sources, file));
             CopyTree(Path.Combine(repository, "src", "GruTiny"), Path.Combine(sources, "src", "GruTiny"));
             CopyTree(Path.Combine(repository, "generator", "GruTiny.Generator"), Path.Combine(sources, "generator", "GruTiny.Generator"));
