@@ -53,6 +53,7 @@ public sealed class GruNetwork : IGruTokenModel
     /// <param name="json">The grutiny/1 description.</param>
     /// <param name="options">Loading options (self-check); null for <see cref="GruNetworkLoadOptions.Default"/>.</param>
     /// <exception cref="GruModelFormatException">The description is invalid, or fails its self-check; the exception carries the GRUT ID, message and position.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in the type of their one required parameter (string, Stream, byte span), so no call is ambiguous; options stay optional in each.")]
     public static GruNetwork Load(string json, GruNetworkLoadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(json);
@@ -74,6 +75,7 @@ public sealed class GruNetwork : IGruTokenModel
     /// <summary>Loads a model description from a UTF-8 stream.</summary>
     /// <exception cref="GruModelFormatException">The description is invalid, or fails its self-check.</exception>
     /// <exception cref="IOException">The stream cannot be read.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in the type of their one required parameter (string, Stream, byte span), so no call is ambiguous; options stay optional in each.")]
     public static GruNetwork Load(Stream stream, GruNetworkLoadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -85,12 +87,14 @@ public sealed class GruNetwork : IGruTokenModel
     /// <param name="onnx">The bytes of the .onnx file.</param>
     /// <exception cref="GruModelFormatException">The file is not an ONNX model GruTiny compiles; the exception carries the GRUT ID and a message naming the node, operator and attribute or input at fault.</exception>
     /// <param name="options">Loading options (self-check); null for <see cref="GruNetworkLoadOptions.Default"/>.</param>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in the type of their one required parameter (string, Stream, byte span), so no call is ambiguous; options stay optional in each.")]
     public static GruNetwork LoadOnnx(ReadOnlySpan<byte> onnx, GruNetworkLoadOptions? options = null) =>
         Create(onnx.ToArray(), options, static (bytes, max) => (OnnxModelReader.TryRead(bytes, max, out SelfCheck? c, out ModelFormatError? e), c, e));
 
     /// <summary>Loads an ONNX model from a stream.</summary>
     /// <exception cref="GruModelFormatException">The file is not an ONNX model GruTiny compiles.</exception>
     /// <exception cref="IOException">The stream cannot be read.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in the type of their one required parameter (string, Stream, byte span), so no call is ambiguous; options stay optional in each.")]
     public static GruNetwork LoadOnnx(Stream stream, GruNetworkLoadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);

@@ -23,6 +23,7 @@ namespace GruTiny.Kernels;
 /// AOT program, whose literals are pages of its binary file, keeps about one copy of the weights resident
 /// (docs/deployment.md, bench/memory.sh).</para>
 /// </remarks>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)] // for generated code only
 public static unsafe class AlignedWeights
 {
     /// <summary>Alignment of every copy: a cache line, and a whole <c>Vector512</c>.</summary>

@@ -1,6 +1,7 @@
 namespace GruTiny.Kernels;
 
 /// <summary>Activation of a dense layer.</summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)] // for generated code only
 public enum DenseActivation
 {
     /// <summary>y = W x + b.</summary>

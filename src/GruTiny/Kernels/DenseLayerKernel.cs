@@ -11,6 +11,7 @@ namespace GruTiny.Kernels;
 /// A dense layer y = act(W x + b) over its packed weights, for a number of rows. Called by generated code
 /// with a layer type whose sizes are constants.
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)] // for generated code only
 public static class DenseLayerKernel
 {
     private const int Lanes = KernelLayout.Lanes;

@@ -26,6 +26,7 @@ namespace GruTiny.Kernels;
 /// registers (checked with <c>DOTNET_JitDisasm</c>).</para>
 /// <para>Hidden state buffers are padded to whole blocks of 8; padded lanes stay zero.</para>
 /// </remarks>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)] // for generated code only
 public static class GruLayerKernel
 {
     private const int Block = KernelLayout.GruBlock;

@@ -8,6 +8,7 @@ namespace GruTiny.Kernels;
 /// Out-of-line throw helpers for generated code, so that argument checks on the hot path compile to a
 /// compare and a never-taken call rather than inlined exception construction.
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)] // for generated code only
 public static class GruThrowHelper
 {
     /// <summary>Throws because <paramref name="paramName"/> does not have the length <paramref name="expected"/>.</summary>

@@ -3,6 +3,7 @@ using System;
 namespace GruTiny.Kernels;
 
 /// <summary>One dense layer as a type: sizes, activation and packed weights; see <see cref="IGruLayer"/>.</summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)] // for generated code only
 public interface IDenseLayer
 {
     /// <summary>Input features of the layer.</summary>

@@ -8,6 +8,7 @@ namespace GruTiny.Kernels;
 /// over it, so the JIT compiles a copy of each kernel per layer in which every size is a constant (loops
 /// specialise, bounds fold), much like a C++ template.
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)] // for generated code only
 public interface IGruLayer
 {
     /// <summary>Input features of the layer.</summary>

@@ -7,6 +7,7 @@ namespace GruTiny.Kernels;
 /// element-wise, a handful of values per step, so plain loops; the arithmetic is exactly the interpreter's
 /// (a subtraction then a division; a multiplication then an addition, never fused).
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)] // for generated code only
 public static class NormalizationKernel
 {
     /// <summary>destination[r, j] = (source[r, j] − mean[j]) / std[j] for <paramref name="rows"/> rows of mean.Length values.</summary>

@@ -6,6 +6,7 @@ namespace GruTiny.Kernels;
 /// Validation of token ids for models whose first layer is an embedding: every id of a call is checked before
 /// the state changes, so a bad token leaves the model as it was.
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)] // for generated code only
 public static class TokenChecks
 {
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless every token is in [0, <paramref name="vocabularySize"/>).</summary>
