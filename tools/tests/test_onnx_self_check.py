@@ -2,7 +2,7 @@
 add_onnx_self_check, for per-step outputs, last-step classifiers and heads on h_n.
 
 The stored data is checked three ways: it is the module's own forward (bit for bit), it has
-the shape the GruTiny reader accepts (src/GruTiny/Model/SelfCheck.cs: only 'sequences', each
+the shape the GruTiny reader accepts (src/GruTiny/Common/Model/SelfCheck.cs: only 'sequences', each
 with T input rows of input_size and T output rows of the output size), and the float64 numpy
 ONNX interpreter of tools/onnx_cases.py, run on the file as written, reproduces every row of the
 output GruTiny compiles (per-step rows from one run; row t of a last-step head from the first

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using GruTiny.Generator.Specs;
+using GruTiny.Kernels;
 using GruTiny.Model;
 
 namespace GruTiny.Generator.Emit;
@@ -194,7 +195,7 @@ internal static class ModelEmitter
                     w.Line($"public const int Layer{i}HiddenSize = {gru.HiddenSize};");
                     break;
                 case DenseLayerDescription dense:
-                    w.Doc($"Outputs of layer {i} (dense, {ActivationName(dense.Activation)}).");
+                    w.Doc($"Outputs of layer {i} (dense, {DenseActivationNames.Name(dense.Activation)}).");
                     w.Line($"public const int Layer{i}OutputSize = {dense.OutputSize};");
                     break;
             }
@@ -525,7 +526,7 @@ internal static class ModelEmitter
                 {
                     string target = isLast ? "outputs" : dense[denseIndex++ % dense.Length];
                     string targetStride = isLast ? "OutputSize" : "__GruTiny_DenseStride";
-                    w.Line($"// Layer {i}: dense {d.InputSize} → {d.OutputSize}, {ActivationName(d.Activation)}.");
+                    w.Line($"// Layer {i}: dense {d.InputSize} → {d.OutputSize}, {DenseActivationNames.Name(d.Activation)}.");
                     w.Line($"{Kernels}.DenseLayerKernel.Forward<__GruTiny_Layer{i}>({source}, {sourceStride}, {target}, {targetStride}, n);");
                     source = target;
                     sourceStride = targetStride;
@@ -606,7 +607,7 @@ internal static class ModelEmitter
                     w.Open();
                     w.Line($"public static int InputSize => {dense.InputSize};");
                     w.Line($"public static int OutputSize => {dense.OutputSize};");
-                    w.Line($"public static {Kernels}.DenseActivation Activation => {Kernels}.DenseActivation.{ActivationMember(dense.Activation)};");
+                    w.Line($"public static {Kernels}.DenseActivation Activation => {Kernels}.DenseActivation.{dense.Activation};");
                     chunks = KernelLayout.Chunk(
                         KernelLayout.PackDense(dense.InputSize, dense.OutputSize, dense.Weight, dense.Bias),
                         KernelLayout.Padded(dense.OutputSize) / KernelLayout.Lanes,
@@ -696,7 +697,7 @@ internal static class ModelEmitter
                 CommentTensor(w, "bias_hh", g.BiasHh, 1, 3 * g.HiddenSize);
                 break;
             case DenseLayerDescription d:
-                w.Line($"// Layer {index}: dense {d.InputSize} → {d.OutputSize}, {ActivationName(d.Activation)}:");
+                w.Line($"// Layer {index}: dense {d.InputSize} → {d.OutputSize}, {DenseActivationNames.Name(d.Activation)}:");
                 CommentTensor(w, "weight", d.Weight, d.OutputSize, d.InputSize);
                 CommentTensor(w, "bias", d.Bias, 1, d.OutputSize);
                 break;
@@ -724,22 +725,4 @@ internal static class ModelEmitter
             w.Line(line.ToString());
         }
     }
-
-    private static string ActivationName(ActivationKind activation) => activation switch
-    {
-        ActivationKind.Relu => "relu",
-        ActivationKind.Sigmoid => "sigmoid",
-        ActivationKind.Tanh => "tanh",
-        ActivationKind.Softmax => "softmax",
-        _ => "linear",
-    };
-
-    private static string ActivationMember(ActivationKind activation) => activation switch
-    {
-        ActivationKind.Relu => "Relu",
-        ActivationKind.Sigmoid => "Sigmoid",
-        ActivationKind.Tanh => "Tanh",
-        ActivationKind.Softmax => "Softmax",
-        _ => "Linear",
-    };
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using GruTiny.Model;
 
 namespace GruTiny.Generator.Emit;
 
@@ -24,7 +25,7 @@ internal static class WeightBlob
         sb.Append('"');
         foreach (float value in values)
         {
-            int bits = FloatBits(value);
+            int bits = FloatBits.ToInt32(value);
             AppendUnit(sb, (char)(bits & 0xFFFF));
             AppendUnit(sb, (char)((bits >> 16) & 0xFFFF));
         }
@@ -48,14 +49,5 @@ internal static class WeightBlob
         const string hex = "0123456789ABCDEF";
         sb.Append('\\').Append('u')
           .Append(hex[c >> 12]).Append(hex[(c >> 8) & 0xF]).Append(hex[(c >> 4) & 0xF]).Append(hex[c & 0xF]);
-    }
-
-    private static int FloatBits(float value) => new Union { Float = value }.Int;
-
-    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit)]
-    private struct Union
-    {
-        [System.Runtime.InteropServices.FieldOffset(0)] public float Float;
-        [System.Runtime.InteropServices.FieldOffset(0)] public int Int;
     }
 }

@@ -352,10 +352,10 @@ public sealed class GruNetwork : IGruTokenModel
         MatVec(layer.Weight, layer.Bias, x, y);
         switch (layer.Activation)
         {
-            case ActivationKind.Relu: TensorPrimitives.Max(y, 0f, y); break;
-            case ActivationKind.Sigmoid: TensorPrimitives.Sigmoid(y, y); break;
-            case ActivationKind.Tanh: TensorPrimitives.Tanh(y, y); break;
-            case ActivationKind.Softmax:
+            case DenseActivation.Relu: TensorPrimitives.Max(y, 0f, y); break;
+            case DenseActivation.Sigmoid: TensorPrimitives.Sigmoid(y, y); break;
+            case DenseActivation.Tanh: TensorPrimitives.Tanh(y, y); break;
+            case DenseActivation.Softmax:
                 // Shift by the maximum first: TensorPrimitives.SoftMax computes e^x / Σ e^x as it is, which
                 // overflows to ∞/∞ = NaN above x ≈ 88 (the generated kernel shifts too).
                 TensorPrimitives.Subtract(y, TensorPrimitives.Max(y), y);

@@ -42,11 +42,11 @@ public sealed class KernelTests
     [Fact] public void Cho_7x13_matches_the_oracle() => CheckGru<Cho7x13>(seed: 4, biases: true);
     [Fact] public void Cho_2x8_matches_the_oracle() => CheckGru<Cho2x8>(seed: 5, biases: false);
     [Fact] public void Cho_4x96_in_several_weight_chunks_matches_the_oracle() => CheckGru<Cho4x96>(seed: 10, biases: true, expectedChunks: 4);
-    [Fact] public void Dense_with_a_block_per_chunk_matches_the_oracle() => CheckDense<Dense4000x40Linear>(12, ActivationKind.Linear, expectedChunks: 10);
-    [Fact] public void Dense_softmax_matches_the_oracle() => CheckDense<Dense13x3Softmax>(6, ActivationKind.Softmax);
-    [Fact] public void Dense_tanh_matches_the_oracle() => CheckDense<Dense5x9Tanh>(7, ActivationKind.Tanh);
-    [Fact] public void Dense_relu_matches_the_oracle() => CheckDense<Dense8x4Relu>(8, ActivationKind.Relu);
-    [Fact] public void Dense_sigmoid_matches_the_oracle() => CheckDense<Dense3x1Sigmoid>(9, ActivationKind.Sigmoid);
+    [Fact] public void Dense_with_a_block_per_chunk_matches_the_oracle() => CheckDense<Dense4000x40Linear>(12, DenseActivation.Linear, expectedChunks: 10);
+    [Fact] public void Dense_softmax_matches_the_oracle() => CheckDense<Dense13x3Softmax>(6, DenseActivation.Softmax);
+    [Fact] public void Dense_tanh_matches_the_oracle() => CheckDense<Dense5x9Tanh>(7, DenseActivation.Tanh);
+    [Fact] public void Dense_relu_matches_the_oracle() => CheckDense<Dense8x4Relu>(8, DenseActivation.Relu);
+    [Fact] public void Dense_sigmoid_matches_the_oracle() => CheckDense<Dense3x1Sigmoid>(9, DenseActivation.Sigmoid);
 
     [Fact]
     public void Projecting_many_steps_at_once_is_bitwise_equal_to_one_at_a_time()
@@ -191,7 +191,7 @@ public sealed class KernelTests
         Assert.Equal(hidden.AsSpan((steps - 1) * padded, padded).ToArray(), state);
     }
 
-    private static void CheckDense<TShape>(int seed, ActivationKind activation, int expectedChunks = 0) where TShape : IDenseLayer
+    private static void CheckDense<TShape>(int seed, DenseActivation activation, int expectedChunks = 0) where TShape : IDenseLayer
     {
         var random = new Random(seed);
         int k = TShape.InputSize, o = TShape.OutputSize;
@@ -223,10 +223,10 @@ public sealed class KernelTests
             {
                 double expected = activation switch
                 {
-                    ActivationKind.Relu => Math.Max(0, z[r]),
-                    ActivationKind.Sigmoid => 1 / (1 + Math.Exp(-z[r])),
-                    ActivationKind.Tanh => Math.Tanh(z[r]),
-                    ActivationKind.Softmax => Math.Exp(z[r] - max) / sum,
+                    DenseActivation.Relu => Math.Max(0, z[r]),
+                    DenseActivation.Sigmoid => 1 / (1 + Math.Exp(-z[r])),
+                    DenseActivation.Tanh => Math.Tanh(z[r]),
+                    DenseActivation.Softmax => Math.Exp(z[r] - max) / sum,
                     _ => z[r],
                 };
                 Assert.True(Math.Abs(outputs[s * (o + 1) + r] - expected) <= 1e-5 * Math.Max(1, Math.Abs(expected)), $"step {s} output {r}");

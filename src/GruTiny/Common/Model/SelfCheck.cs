@@ -62,7 +62,7 @@ internal sealed class SelfCheck : IEquatable<SelfCheck>
         foreach (JsonProperty property in node.Properties!)
         {
             if (property.Name != "sequences")
-                throw Fail($"{where}: unknown key '{Printable(property.Name)}'; expected only 'sequences'.", property.Line, property.Column);
+                throw Fail($"{where}: unknown key '{FileText.Quote(property.Name, 40)}'; expected only 'sequences'.", property.Line, property.Column);
             if (sequencesNode is not null)
                 throw Fail($"{where}: duplicate key 'sequences'.", property.Line, property.Column);
             sequencesNode = property.Value;
@@ -84,7 +84,7 @@ internal sealed class SelfCheck : IEquatable<SelfCheck>
             {
                 if (property.Name == "inputs" && inputs is null) inputs = property.Value;
                 else if (property.Name == "outputs" && outputs is null) outputs = property.Value;
-                else throw Fail($"{owner}: unexpected key '{Printable(property.Name)}'; expected 'inputs' and 'outputs' once each.", property.Line, property.Column);
+                else throw Fail($"{owner}: unexpected key '{FileText.Quote(property.Name, 40)}'; expected 'inputs' and 'outputs' once each.", property.Line, property.Column);
             }
 
             if (inputs is null || outputs is null) throw Fail($"{owner}: needs both 'inputs' and 'outputs'.", sequence);
@@ -133,7 +133,6 @@ internal sealed class SelfCheck : IEquatable<SelfCheck>
         return values.ToArray();
     }
 
-    private static string Printable(string s) => s.Length > 40 ? s.Substring(0, 40) + "…" : s;
 
     private static ModelFormatErrorException Fail(string message, JsonNode node) => Fail(message, node.Line, node.Column);
 

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using GruTiny.Kernels;
 
 namespace GruTiny.Model.Onnx;
 
@@ -16,12 +17,12 @@ internal sealed partial class OnnxGraphCompiler
             {
                 case "direction":
                     if (a.S != "forward")
-                        throw AttributeError(node, "direction", $"is \"{Printable(a.S)}\"; GruTiny compiles forward GRUs only (export with bidirectional=False, and without reversing the sequence)");
+                        throw AttributeError(node, "direction", $"is \"{FileText.Quote(a.S, 40, asciiOnly: true)}\"; GruTiny compiles forward GRUs only (export with bidirectional=False, and without reversing the sequence)");
                     break;
                 case "activations":
                     if (a.Strings.Count != 2 || !string.Equals(a.Strings[0], "Sigmoid", StringComparison.OrdinalIgnoreCase)
                         || !string.Equals(a.Strings[1], "Tanh", StringComparison.OrdinalIgnoreCase))
-                        throw AttributeError(node, "activations", $"is [{string.Join(", ", a.Strings.Select(Printable))}]; GruTiny computes the default activations [Sigmoid, Tanh] only");
+                        throw AttributeError(node, "activations", $"is [{string.Join(", ", a.Strings.Select(s => FileText.Quote(s, 40, asciiOnly: true)))}]; GruTiny computes the default activations [Sigmoid, Tanh] only");
                     break;
                 case "activation_alpha":
                 case "activation_beta":
@@ -258,19 +259,19 @@ internal sealed partial class OnnxGraphCompiler
 
         LayerDescription[] layers = seq.LayersWithPending();
         var pending = new PendingDense(columns, rows, rowMajor, bias, node.Display);
-        CheckParameters(layers.Concat(new[] { pending.Finish(ActivationKind.Linear) }).ToArray(), node);
+        CheckParameters(layers.Concat(new[] { pending.Finish(DenseActivation.Linear) }).ToArray(), node);
         Factor[][] axes = SeqTensor.CopyAxes(seq.Axes);
         Factor? feature = rows == 1 ? null : NewFeature(rows);
         axes[seq.Rank - 1] = feature is null ? Array.Empty<Factor>() : new[] { feature };
         return new SeqTensor(axes, feature, rows, layers, pending, seq.FinalOnly);
     }
 
-    private OnnxValue Activation(OnnxNode node, OnnxValue?[] inputs, ActivationKind kind)
+    private OnnxValue Activation(OnnxNode node, OnnxValue?[] inputs, DenseActivation kind)
     {
         OnnxValue x = Required(node, inputs, 0, "input");
         if (x is not SeqTensor seq)
             throw OpError(node, $"applies {node.OpType} to {x.Describe()}; GruTiny applies activations to dense layers only");
-        if (kind == ActivationKind.Softmax)
+        if (kind == DenseActivation.Softmax)
         {
             AllowAttributes(node, "axis");
             long axisAttribute = IntAttribute(node, "axis", _opset >= 13 ? -1 : 1);
@@ -318,12 +319,4 @@ internal sealed partial class OnnxGraphCompiler
 
     private static ModelFormatErrorException ShapeError(OnnxNode node, string input, ConstTensor tensor, string expected) =>
         Error(ModelDiagnosticIds.TensorShape, $"{node.Display}: input '{input}' (tensor '{tensor.Source}') has shape [{string.Join(",", tensor.Dims)}]; expected {expected}");
-
-    // Strings from the file reach messages only as printable ASCII, cut short.
-    private static string Printable(string? s)
-    {
-        if (s is null) return "";
-        var chars = s.Take(40).Select(c => c >= ' ' && c < 127 && c != '"' ? c : '?').ToArray();
-        return new string(chars) + (s.Length > 40 ? "…" : "");
-    }
 }

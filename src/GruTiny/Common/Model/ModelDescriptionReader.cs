@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using GruTiny.Kernels;
 using GruTiny.Model.Json;
 
 namespace GruTiny.Model;
@@ -87,7 +88,7 @@ internal static class ModelDescriptionReader
         if (format.Value.Kind != JsonKind.String)
             throw Fail(ModelDiagnosticIds.WrongValueType, $"'format' must be the string \"{FormatTag}\", but it is {format.Value.Describe()}.", format.Value);
         if (format.Value.String != FormatTag)
-            throw Fail(ModelDiagnosticIds.UnknownFormat, $"Unknown format \"{Escape(format.Value.String!)}\"; this version of GruTiny reads \"{FormatTag}\".", format.Value);
+            throw Fail(ModelDiagnosticIds.UnknownFormat, $"Unknown format \"{FileText.Quote(format.Value.String!, 64)}\"; this version of GruTiny reads \"{FormatTag}\".", format.Value);
 
         if (top.TryGetValue("metadata", out JsonProperty? metadata) && metadata.Value.Kind != JsonKind.Object)
             throw Fail(ModelDiagnosticIds.WrongValueType, $"'metadata' must be an object, but it is {metadata.Value.Describe()}.", metadata.Value);
@@ -126,7 +127,7 @@ internal static class ModelDescriptionReader
                 if (lbr.Value.Kind != JsonKind.True && lbr.Value.Kind != JsonKind.False)
                     throw Fail(ModelDiagnosticIds.WrongValueType, $"{where} (gru): 'linear_before_reset' must be true or false, but it is {lbr.Value.Describe()}.", lbr.Value);
                 long count = 3L * hidden * (width + hidden) + (keys.ContainsKey("bias_ih") ? 3L * hidden : 0) + (keys.ContainsKey("bias_hh") ? 3L * hidden : 0);
-                plans.Add(new LayerPlan(i, node, keys, isGru: true, width, hidden, lbr.Value.Kind == JsonKind.True, ActivationKind.Linear));
+                plans.Add(new LayerPlan(i, node, keys, isGru: true, width, hidden, lbr.Value.Kind == JsonKind.True, DenseActivation.Linear));
                 parameters += count;
                 width = hidden;
             }
@@ -139,7 +140,7 @@ internal static class ModelDescriptionReader
                         : $"{where} is a dense layer right after the embedding; an embedding must be followed by a gru layer.", type.Value);
                 seenDense = true;
                 JsonProperty activation = Required(keys, "activation", node, $"{where} (dense)");
-                ActivationKind act = Activation(activation, where);
+                DenseActivation act = Activation(activation, where);
                 JsonProperty weight = Required(keys, "weight", node, $"{where} (dense)");
                 int outputs = weight.Value.Kind == JsonKind.Array ? weight.Value.Items!.Count : 0;
                 if (outputs == 0)
@@ -162,13 +163,13 @@ internal static class ModelDescriptionReader
                     throw Fail(ModelDiagnosticIds.InvalidSize, $"{where} (embedding): {rows} rows; a vocabulary has at most {1 << 24} tokens (token ids travel as float32 through the IGruModel API, exact up to 2^24).", weight.Value);
                 if (rows != inputSize)
                     throw Fail(ModelDiagnosticIds.TensorShape, $"{where} (embedding): tensor 'weight' has {rows} rows but 'input_size' is {inputSize}; for a token model input_size is the vocabulary size.", weight.Value);
-                plans.Add(new LayerPlan(i, node, keys, isGru: false, rows, dim, false, ActivationKind.Linear) { IsEmbedding = true });
+                plans.Add(new LayerPlan(i, node, keys, isGru: false, rows, dim, false, DenseActivation.Linear) { IsEmbedding = true });
                 parameters += (long)rows * dim;
                 width = dim;
             }
             else
             {
-                throw Fail(ModelDiagnosticIds.UnknownLayerType, $"{where}: unknown layer type \"{Escape(kind)}\"; expected \"embedding\", \"gru\" or \"dense\".", type.Value);
+                throw Fail(ModelDiagnosticIds.UnknownLayerType, $"{where}: unknown layer type \"{FileText.Quote(kind, 64)}\"; expected \"embedding\", \"gru\" or \"dense\".", type.Value);
             }
 
             if (i == layerNodes.Count - 1 && !seenGru)
@@ -221,7 +222,7 @@ internal static class ModelDescriptionReader
 
     private sealed class LayerPlan
     {
-        public LayerPlan(int index, JsonNode node, Dictionary<string, JsonProperty> keys, bool isGru, int inputSize, int width, bool linearBeforeReset, ActivationKind activation)
+        public LayerPlan(int index, JsonNode node, Dictionary<string, JsonProperty> keys, bool isGru, int inputSize, int width, bool linearBeforeReset, DenseActivation activation)
         {
             Index = index;
             Node = node;
@@ -249,7 +250,7 @@ internal static class ModelDescriptionReader
 
         public bool LinearBeforeReset { get; }
 
-        public ActivationKind Activation { get; }
+        public DenseActivation Activation { get; }
     }
 
     private static JsonProperty TypeOf(JsonNode layer, string where)
@@ -270,20 +271,12 @@ internal static class ModelDescriptionReader
         return type;
     }
 
-    private static ActivationKind Activation(JsonProperty property, string where)
+    private static DenseActivation Activation(JsonProperty property, string where)
     {
         if (property.Value.Kind != JsonKind.String)
             throw Fail(ModelDiagnosticIds.WrongValueType, $"{where} (dense): 'activation' must be a string, but it is {property.Value.Describe()}.", property.Value);
-        switch (property.Value.String)
-        {
-            case "linear": return ActivationKind.Linear;
-            case "relu": return ActivationKind.Relu;
-            case "sigmoid": return ActivationKind.Sigmoid;
-            case "tanh": return ActivationKind.Tanh;
-            case "softmax": return ActivationKind.Softmax;
-            default:
-                throw Fail(ModelDiagnosticIds.UnknownActivation, $"{where} (dense): unknown activation \"{Escape(property.Value.String!)}\"; expected linear, relu, sigmoid, tanh or softmax.", property.Value);
-        }
+        if (DenseActivationNames.TryParse(property.Value.String, out DenseActivation activation)) return activation;
+        throw Fail(ModelDiagnosticIds.UnknownActivation, $"{where} (dense): unknown activation \"{FileText.Quote(property.Value.String!, 64)}\"; expected {DenseActivationNames.Expected}.", property.Value);
     }
 
     // Checks an object's keys (duplicates first, then unknown ones) and indexes them.
@@ -337,9 +330,9 @@ internal static class ModelDescriptionReader
         foreach (JsonProperty property in node.Properties!)
         {
             if (result.ContainsKey(property.Name))
-                throw Fail(ModelDiagnosticIds.DuplicateKey, $"{owner}: duplicate key '{Escape(property.Name)}'.", property);
+                throw Fail(ModelDiagnosticIds.DuplicateKey, $"{owner}: duplicate key '{FileText.Quote(property.Name, 64)}'.", property);
             if (Array.IndexOf(allowed, property.Name) < 0)
-                throw Fail(ModelDiagnosticIds.UnknownKey, $"{owner}: unknown key '{Escape(property.Name)}'; expected one of {string.Join(", ", allowed)}.", property);
+                throw Fail(ModelDiagnosticIds.UnknownKey, $"{owner}: unknown key '{FileText.Quote(property.Name, 64)}'; expected one of {string.Join(", ", allowed)}.", property);
             result.Add(property.Name, property);
         }
 
@@ -415,24 +408,6 @@ internal static class ModelDescriptionReader
         foreach (JsonNode item in items)
             if (item.Kind != JsonKind.Array || item.Items!.Count != columns) return $"[{items.Count}][rows of different lengths]";
         return $"[{items.Count}][{columns}]";
-    }
-
-    // Strings from the file only ever reach messages, never code; keep them short and printable.
-    private static string Escape(string value)
-    {
-        var chars = new System.Text.StringBuilder();
-        foreach (char c in value)
-        {
-            if (chars.Length >= 64)
-            {
-                chars.Append('…');
-                break;
-            }
-
-            chars.Append(c < ' ' || c == '\u007f' ? '?' : c);
-        }
-
-        return chars.ToString();
     }
 
     private static ModelFormatErrorException Fail(string id, string message, JsonNode node) =>

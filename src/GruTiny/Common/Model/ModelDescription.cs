@@ -1,17 +1,7 @@
 using System;
-using System.Runtime.InteropServices;
+using GruTiny.Kernels;
 
 namespace GruTiny.Model;
-
-/// <summary>The activation of a dense layer, as the model format names it.</summary>
-internal enum ActivationKind
-{
-    Linear = 0,
-    Relu = 1,
-    Sigmoid = 2,
-    Tanh = 3,
-    Softmax = 4,
-}
 
 /// <summary>
 /// A validated model: the input size and the layers with their tensors in PyTorch's layout (row-major,
@@ -130,14 +120,7 @@ internal abstract class LayerDescription : IEquatable<LayerDescription>
         return hash;
     }
 
-    private static int Bits(float value) => new FloatBits { Float = value }.Int;
-
-    [StructLayout(LayoutKind.Explicit)]
-    private struct FloatBits
-    {
-        [FieldOffset(0)] public float Float;
-        [FieldOffset(0)] public int Int;
-    }
+    private static int Bits(float value) => FloatBits.ToInt32(value);
 }
 
 /// <summary>
@@ -221,7 +204,7 @@ internal sealed class DenseLayerDescription : LayerDescription
 {
     private readonly int _hash;
 
-    public DenseLayerDescription(int inputSize, int outputSize, ActivationKind activation, float[] weight, float[]? bias)
+    public DenseLayerDescription(int inputSize, int outputSize, DenseActivation activation, float[] weight, float[]? bias)
         : base(inputSize, outputSize)
     {
         Activation = activation;
@@ -230,7 +213,7 @@ internal sealed class DenseLayerDescription : LayerDescription
         _hash = (((inputSize * 31 + outputSize) * 8 + (int)activation) * 31 + HashBits(weight)) * 31 + HashBits(bias);
     }
 
-    public ActivationKind Activation { get; }
+    public DenseActivation Activation { get; }
 
     /// <summary>[out × in], row-major.</summary>
     public float[] Weight { get; }

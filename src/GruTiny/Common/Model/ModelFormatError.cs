@@ -12,7 +12,7 @@ internal sealed class ModelFormatError : IEquatable<ModelFormatError>
     public ModelFormatError(string id, string message, int line, int column)
     {
         Id = id;
-        Message = Printable(message);
+        Message = FileText.OneLine(message);
         Line = line;
         Column = column;
     }
@@ -33,16 +33,6 @@ internal sealed class ModelFormatError : IEquatable<ModelFormatError>
     public override int GetHashCode() => (Id.GetHashCode() * 31 + Message.GetHashCode()) * 31 + Line * 7 + Column;
 
     public override string ToString() => $"{Id} ({Line},{Column}): {Message}";
-
-    // Names from a model file (ONNX node and tensor names, JSON keys) reach messages: no control character,
-    // line or paragraph separator may break a diagnostic line or a log.
-    private static string Printable(string message)
-    {
-        var chars = message.ToCharArray();
-        for (int i = 0; i < chars.Length; i++)
-            if (chars[i] < ' ' || chars[i] == '\u007f' || chars[i] == '\u2028' || chars[i] == '\u2029' || (chars[i] >= '\u0080' && chars[i] < '\u00a0')) chars[i] = '?';
-        return new string(chars);
-    }
 }
 
 /// <summary>Thrown inside the reader to unwind to the single place that turns it into a <see cref="ModelFormatError"/>.</summary>

@@ -107,7 +107,7 @@ internal sealed class JsonReader
             case 'I': return ReadNonFinite("Infinity", float.PositiveInfinity, _line, Column);
             default:
                 if (c == '-' || (c >= '0' && c <= '9')) return ReadNumber();
-                throw Error($"Unexpected character '{Printable(c)}'; a value was expected.");
+                throw Error($"Unexpected character '{FileText.Character(c)}'; a value was expected.");
         }
     }
 
@@ -229,7 +229,7 @@ internal sealed class JsonReader
                     break;
                 default:
                     _pos -= 2;
-                    throw Error($"Invalid escape '\\{Printable(e)}'.");
+                    throw Error($"Invalid escape '\\{FileText.Character(e)}'.");
             }
         }
     }
@@ -319,5 +319,4 @@ internal sealed class JsonReader
         }
     }
 
-    private static string Printable(char c) => c < ' ' || c > '~' ? "\\u" + ((int)c).ToString("X4", CultureInfo.InvariantCulture) : c.ToString();
 }

@@ -193,16 +193,7 @@ internal struct ProtoReader
         new(new ModelFormatError(ModelDiagnosticIds.OnnxMalformed, $"The file is not a valid ONNX model: in {_message}, {what}.", 0, 0));
 
     /// <summary>Little-endian IEEE 754 bits to a float, whatever the machine's byte order.</summary>
-    public static float BitsToFloat(uint bits) => new FloatBits { Bits = bits }.Float;
-
-    // Integer and float share the machine's byte order, so the overlay is exact everywhere; netstandard2.0
-    // has no BitConverter.Int32BitsToSingle.
-    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit)]
-    private struct FloatBits
-    {
-        [System.Runtime.InteropServices.FieldOffset(0)] public uint Bits;
-        [System.Runtime.InteropServices.FieldOffset(0)] public float Float;
-    }
+    public static float BitsToFloat(uint bits) => FloatBits.FromUInt32(bits);
 
     private void Add<T>(System.Collections.Generic.List<T> into, T value, string field, long maxCount)
     {

@@ -1,4 +1,5 @@
 using System;
+using GruTiny.Kernels;
 
 namespace GruTiny.Model;
 
@@ -126,14 +127,14 @@ internal sealed class ReferenceModel
             for (int k = 0; k < layer.InputSize; k++) acc += layer.Weight[o * layer.InputSize + k] * x[k];
             y[o] = layer.Activation switch
             {
-                ActivationKind.Relu => acc > 0 || double.IsNaN(acc) ? acc : 0,
-                ActivationKind.Sigmoid => Sigmoid(acc),
-                ActivationKind.Tanh => Math.Tanh(acc),
+                DenseActivation.Relu => acc > 0 || double.IsNaN(acc) ? acc : 0,
+                DenseActivation.Sigmoid => Sigmoid(acc),
+                DenseActivation.Tanh => Math.Tanh(acc),
                 _ => acc,
             };
         }
 
-        if (layer.Activation == ActivationKind.Softmax)
+        if (layer.Activation == DenseActivation.Softmax)
         {
             double max = double.NegativeInfinity, sum = 0;
             foreach (double v in y) max = Math.Max(max, v);
