@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using GruTiny.Generator.Emit;
+using GruTiny.Generator.Emit.Layers;
 using GruTiny.Generator.Parsing;
 using GruTiny.Generator.Specs;
 using GruTiny.Model;
@@ -236,9 +237,8 @@ public sealed class GruModelGenerator : IIncrementalGenerator
 
         for (int i = 0; i < model.Layers.Length; i++)
         {
-            if (model.Layers[i] is EmbeddingLayerDescription) continue; // it gets VocabularySize and EmbeddingSize instead
-            string constant = $"Layer{i}{(model.Layers[i] is GruLayerDescription ? "HiddenSize" : "OutputSize")}";
-            if (target.UserLayerMemberNames.Contains(constant))
+            string? constant = LayerEmitters.For(model.Layers[i]).ConstantName(i);
+            if (constant is not null && target.UserLayerMemberNames.Contains(constant))
                 return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.MemberNameClash, target.AttributeLocation, target.Name, constant));
         }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using GruTiny.Generator.Emit.Layers;
 using GruTiny.Generator.Specs;
 using GruTiny.Kernels;
 using GruTiny.Model;
@@ -39,7 +40,7 @@ internal static class ModelEmitter
     {
         var w = new CodeWriter();
         var layout = new WorkLayout(model);
-        LayerDescription[] layers = model.Layers;
+        LayerEmitter[] layers = model.Layers.Select(LayerEmitters.For).ToArray();
 
         OpenContainers(w, target);
         // The type's documentation says whether the build compared the model with its training framework's
@@ -56,16 +57,16 @@ internal static class ModelEmitter
 
         w.Line($"partial {target.Keyword} {target.Name} : global::GruTiny.{(model.Embedding is null ? "IGruModel" : "IGruTokenModel")}");
         w.Open();
-        EmitConstants(w, model, layout);
+        EmitConstants(w, model, layout, layers);
         EmitInterfaceMembers(w, target, model.Embedding is not null);
         bool tokens = model.Embedding is not null;
         EmitStep(w, tokens);
         EmitRun(w, tokens);
         EmitRunFinal(w, tokens);
         if (tokens) EmitTokenApi(w);
-        EmitState(w, model);
-        EmitAdvance(w, model, layout);
-        EmitLayers(w, model);
+        EmitState(w, layers);
+        EmitAdvance(w, model, layout, layers);
+        EmitLayers(w, model, layers);
         w.Close();
         CloseContainers(w, target);
         return w.ToString();
@@ -160,7 +161,7 @@ internal static class ModelEmitter
         if (target.Namespace is not null) w.Close();
     }
 
-    private static void EmitConstants(CodeWriter w, ModelDescription model, WorkLayout layout)
+    private static void EmitConstants(CodeWriter w, ModelDescription model, WorkLayout layout, LayerEmitter[] layers)
     {
         if (model.Embedding is { } embedding)
         {
@@ -186,20 +187,9 @@ internal static class ModelEmitter
         w.Doc("Floats of recurrent state: the hidden sizes of all GRU layers, in layer order.");
         w.Line($"public const int StateSize = {model.StateSize};");
         w.Line();
-        for (int i = 0; i < model.Layers.Length; i++)
+        for (int i = 0; i < layers.Length; i++)
         {
-            switch (model.Layers[i])
-            {
-                case GruLayerDescription gru:
-                    w.Doc($"Hidden units of layer {i} (gru, linear_before_reset: {(gru.LinearBeforeReset ? "true" : "false")}).");
-                    w.Line($"public const int Layer{i}HiddenSize = {gru.HiddenSize};");
-                    break;
-                case DenseLayerDescription dense:
-                    w.Doc($"Outputs of layer {i} (dense, {DenseActivationNames.Name(dense.Activation)}).");
-                    w.Line($"public const int Layer{i}OutputSize = {dense.OutputSize};");
-                    break;
-            }
-
+            layers[i].EmitConstant(w, i);
             w.Line();
         }
 
@@ -389,9 +379,9 @@ internal static class ModelEmitter
         w.Line();
     }
 
-    private static void EmitState(CodeWriter w, ModelDescription model)
+    // The state of every stateful layer, in layer order: packed for the API, each padded to whole blocks inside.
+    private static void EmitState(CodeWriter w, LayerEmitter[] layers)
     {
-        var grus = model.Layers.OfType<GruLayerDescription>().ToArray();
         w.Doc("Copies the recurrent state (each GRU layer's hidden state, in layer order: PyTorch's <c>h_n</c> for batch 1).",
             "<param name=\"state\">Receives exactly <see cref=\"StateSize\"/> values.</param>",
             "<exception cref=\"global::System.ArgumentException\">The span has the wrong length.</exception>");
@@ -401,11 +391,12 @@ internal static class ModelEmitter
         w.Line($"if (state.Length != StateSize) {Throw}.ThrowLengthMismatch(nameof(state), StateSize, state.Length);");
         w.Line($"{ReadOnlySpan} current = __gruTinyState;");
         int padded = 0, plain = 0;
-        foreach (GruLayerDescription gru in grus)
+        foreach (LayerEmitter layer in layers)
         {
-            w.Line($"current.Slice({padded}, {gru.HiddenSize}).CopyTo(state.Slice({plain}, {gru.HiddenSize}));");
-            padded += KernelLayout.PaddedHidden(gru.HiddenSize);
-            plain += gru.HiddenSize;
+            if (layer.StateSize == 0) continue;
+            w.Line($"current.Slice({padded}, {layer.StateSize}).CopyTo(state.Slice({plain}, {layer.StateSize}));");
+            padded += layer.PaddedStateSize;
+            plain += layer.StateSize;
         }
 
         w.Close();
@@ -421,35 +412,19 @@ internal static class ModelEmitter
         w.Line($"{Span} current = __gruTinyState;");
         padded = 0;
         plain = 0;
-        foreach (GruLayerDescription gru in grus)
+        foreach (LayerEmitter layer in layers)
         {
-            w.Line($"state.Slice({plain}, {gru.HiddenSize}).CopyTo(current.Slice({padded}, {gru.HiddenSize}));");
-            padded += KernelLayout.PaddedHidden(gru.HiddenSize);
-            plain += gru.HiddenSize;
+            if (layer.StateSize == 0) continue;
+            w.Line($"state.Slice({plain}, {layer.StateSize}).CopyTo(current.Slice({padded}, {layer.StateSize}));");
+            padded += layer.PaddedStateSize;
+            plain += layer.StateSize;
         }
 
         w.Close();
         w.Line();
     }
 
-    // Mean and std as string literals read back as floats, like the weights (WeightBlob): a span over a
-    // constant float array allocates on every call in Debug builds.
-    private static void EmitNormalization(CodeWriter w, string which, Normalization? normalization)
-    {
-        if (normalization is null) return;
-        foreach ((string name, float[] values) in new[] { ("Mean", normalization.Mean), ("Std", normalization.Std) })
-        {
-            var sb = new StringBuilder();
-            WeightBlob.AppendLiteral(sb, values);
-            w.Line($"// {which.ToLowerInvariant()}_normalization {name.ToLowerInvariant()}: {string.Join(", ", values.Select(v => v.ToString("G9", CultureInfo.InvariantCulture)))}");
-            w.Generated();
-            w.Line($"private static {ReadOnlySpan} __GruTiny_{which}{name} => global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>({sb});");
-        }
-
-        w.Line();
-    }
-
-    private static void EmitAdvance(CodeWriter w, ModelDescription model, WorkLayout layout)
+    private static void EmitAdvance(CodeWriter w, ModelDescription model, WorkLayout layout, LayerEmitter[] layers)
     {
         w.Line("// Advances n steps: each GRU layer projects the inputs of all n steps at once, then recurs step by step;");
         w.Line("// the last layer writes the caller's rows. The input is fully read before any output is written.");
@@ -477,76 +452,15 @@ internal static class ModelEmitter
 
         w.Line($"{Span} scratch = work.Slice(work.Length - __GruTiny_ScratchLength);");
 
-        LayerDescription[] layers = model.Layers;
-        string source = "inputs", sourceStride = "InputSize";
-        if (model.Embedding is not null)
-        {
-            w.Line("// Layer 0: embedding, a row lookup per token (the ids were checked by the caller).");
-            w.Line($"{Span} embedded = work.Slice(n * ({at} * __GruTiny_HiddenStride + {layout.DenseBuffers} * __GruTiny_DenseStride), n * EmbeddingSize);");
-            w.Line("for (int s = 0; s < n; s++)");
-            w.Line("    __GruTiny_Layer0.Row((int)inputs[s]).CopyTo(embedded.Slice(s * EmbeddingSize, EmbeddingSize));");
-            source = "embedded";
-            sourceStride = "EmbeddingSize";
-        }
-
-        if (model.InputNormalization is not null)
-        {
-            w.Line("// input_normalization: x' = (x − mean) / std, into a buffer of its own (the caller's input is read-only).");
-            w.Line($"{Span} normalized = work.Slice(n * ({at} * __GruTiny_HiddenStride + {layout.DenseBuffers} * __GruTiny_DenseStride), n * InputSize);");
-            w.Line($"{Kernels}.NormalizationKernel.Normalize(inputs, __GruTiny_InputMean, __GruTiny_InputStd, normalized, n);");
-            source = "normalized";
-        }
-        int stateOffset = 0, gruIndex = 0, denseIndex = 0;
-        for (int i = 0; i < layers.Length; i++)
-        {
-            bool isLast = i == layers.Length - 1;
-            switch (layers[i])
-            {
-                case EmbeddingLayerDescription:
-                    continue; // looked up above
-                case GruLayerDescription gru:
-                {
-                    int padded = KernelLayout.PaddedHidden(gru.HiddenSize);
-                    string target = hidden[gruIndex++ % hidden.Length];
-                    w.Line($"// Layer {i}: gru {gru.InputSize} → {gru.HiddenSize}, linear_before_reset: {(gru.LinearBeforeReset ? "true" : "false")}.");
-                    w.Line($"{Kernels}.GruLayerKernel.Forward<__GruTiny_Layer{i}>({source}, {sourceStride}, gates, state.Slice({stateOffset}, {padded}), {target}, n, scratch);");
-                    stateOffset += padded;
-                    source = target;
-                    sourceStride = padded.ToString(CultureInfo.InvariantCulture); // Recur writes rows of the layer's own padded width
-                    if (isLast)
-                    {
-                        w.Line("for (int s = 0; s < n; s++)");
-                        w.Line($"    {source}.Slice(s * {sourceStride}, OutputSize).CopyTo(outputs.Slice(s * OutputSize, OutputSize));");
-                    }
-
-                    break;
-                }
-
-                case DenseLayerDescription d:
-                {
-                    string target = isLast ? "outputs" : dense[denseIndex++ % dense.Length];
-                    string targetStride = isLast ? "OutputSize" : "__GruTiny_DenseStride";
-                    w.Line($"// Layer {i}: dense {d.InputSize} → {d.OutputSize}, {DenseActivationNames.Name(d.Activation)}.");
-                    w.Line($"{Kernels}.DenseLayerKernel.Forward<__GruTiny_Layer{i}>({source}, {sourceStride}, {target}, {targetStride}, n);");
-                    source = target;
-                    sourceStride = targetStride;
-                    break;
-                }
-            }
-        }
-
-        if (model.OutputNormalization is not null)
-        {
-            w.Line("// output_normalization: y = y' · std + mean, in place on the rows just written.");
-            w.Line($"{Kernels}.NormalizationKernel.Denormalize(outputs.Slice(0, n * OutputSize), __GruTiny_OutputMean, __GruTiny_OutputStd, n);");
-        }
-
+        var advance = new Advance(hidden, dense, $"n * ({at} * __GruTiny_HiddenStride + {layout.DenseBuffers} * __GruTiny_DenseStride)", layers.Length);
+        NormalizationEmitter.EmitNormalizeInput(w, model, advance);
+        for (int i = 0; i < layers.Length; i++) layers[i].EmitForward(w, i, advance);
+        NormalizationEmitter.EmitDenormalizeOutput(w, model);
         w.Close();
         w.Line();
-        EmitNormalization(w, "Input", model.InputNormalization);
-        EmitNormalization(w, "Output", model.OutputNormalization);
+        NormalizationEmitter.EmitVectors(w, model);
 
-        int stateLength = model.Layers.OfType<GruLayerDescription>().Sum(g => KernelLayout.PaddedHidden(g.HiddenSize));
+        int stateLength = layers.Sum(layer => layer.PaddedStateSize);
         w.Line("// The hidden states of the GRU layers, each padded to whole blocks of 8; inline, so a struct");
         w.Line("// instance needs no heap and default(T) is a reset model.");
         w.Line("// Equality by value: the runtime's built-in Equals and GetHashCode throw for inline arrays, and records,");
@@ -577,152 +491,17 @@ internal static class ModelEmitter
         w.Line();
     }
 
-    private static void EmitLayers(CodeWriter w, ModelDescription model)
+    private static void EmitLayers(CodeWriter w, ModelDescription model, LayerEmitter[] layers)
     {
         w.Line("// The layers as types: sizes as constants, so the JIT specialises each generic kernel on them, and the");
         w.Line("// weights, packed at build time in the order the kernels read them (docs/design.md), as the little-endian");
         w.Line("// bits of floats in string literals of at most 64,000 bytes: read-only data in the assembly that the");
         w.Line("// runtime keeps on its frozen heap, so reading them never allocates.");
         bool comment = model.ParameterCount < CommentedParameterLimit;
-        for (int i = 0; i < model.Layers.Length; i++)
+        for (int i = 0; i < layers.Length; i++)
         {
-            float[][] chunks;
-            switch (model.Layers[i])
-            {
-                case GruLayerDescription gru:
-                    w.Generated();
-                    w.Line($"private struct __GruTiny_Layer{i} : {Kernels}.IGruLayer");
-                    w.Open();
-                    w.Line($"public static int InputSize => {gru.InputSize};");
-                    w.Line($"public static int HiddenSize => {gru.HiddenSize};");
-                    w.Line($"public static bool LinearBeforeReset => {(gru.LinearBeforeReset ? "true" : "false")};");
-                    chunks = KernelLayout.Chunk(
-                        KernelLayout.PackGru(gru.InputSize, gru.HiddenSize, gru.LinearBeforeReset, gru.WeightIh, gru.WeightHh, gru.BiasIh, gru.BiasHh),
-                        KernelLayout.GruBlocks(gru.HiddenSize),
-                        KernelLayout.GruSectionBlockLengths(gru.InputSize, gru.HiddenSize, gru.LinearBeforeReset));
-                    break;
-                case DenseLayerDescription dense:
-                    w.Generated();
-                    w.Line($"private struct __GruTiny_Layer{i} : {Kernels}.IDenseLayer");
-                    w.Open();
-                    w.Line($"public static int InputSize => {dense.InputSize};");
-                    w.Line($"public static int OutputSize => {dense.OutputSize};");
-                    w.Line($"public static {Kernels}.DenseActivation Activation => {Kernels}.DenseActivation.{dense.Activation};");
-                    chunks = KernelLayout.Chunk(
-                        KernelLayout.PackDense(dense.InputSize, dense.OutputSize, dense.Weight, dense.Bias),
-                        KernelLayout.Padded(dense.OutputSize) / KernelLayout.Lanes,
-                        new[] { KernelLayout.DenseBlockLength(dense.InputSize) });
-                    break;
-                case EmbeddingLayerDescription embedding:
-                    EmitEmbedding(w, i, embedding);
-                    if (i < model.Layers.Length - 1) w.Line();
-                    continue;
-                default:
-                    continue;
-            }
-
-            w.Line();
-            if (comment) CommentValues(w, i, model.Layers[i]);
-            // The kernels read 64-byte-aligned copies of the literals (see AlignedWeights), made at first use;
-            // their addresses are plain static fields, so the layer type has no static constructor.
-            w.Line($"public static {ReadOnlySpan} Weights(int index) => index switch");
-            w.Open();
-            for (int c = 0; c < chunks.Length; c++) w.Line($"{c} => {Kernels}.AlignedWeights.Span(ref Aligned{c}, Chunk{c}, {chunks[c].Length}),");
-            w.Line("_ => default,");
-            w.Close(";");
-            for (int c = 0; c < chunks.Length; c++)
-            {
-                EmitChunk(w, c, chunks[c], $"{chunks[c].Length} floats.");
-                w.Line($"private static nint Aligned{c};");
-            }
-
-            w.Close();
-            if (i < model.Layers.Length - 1) w.Line();
-        }
-    }
-
-    // Rows of the embedding in string literals of at most MaxChunkFloats floats, whole rows per literal.
-    private static void EmitEmbedding(CodeWriter w, int index, EmbeddingLayerDescription embedding)
-    {
-        int d = embedding.Dimension, v = embedding.VocabularySize;
-        int rowsPerChunk = System.Math.Max(1, KernelLayout.MaxChunkFloats / d);
-        int chunks = (v + rowsPerChunk - 1) / rowsPerChunk;
-        w.Generated();
-        w.Line($"private static class __GruTiny_Layer{index}");
-        w.Open();
-        w.Line($"private const int RowsPerChunk = {rowsPerChunk};");
-        w.Line();
-        w.Line($"// Row t of the [{v} × {d}] embedding.");
-        w.Line($"public static {ReadOnlySpan} Row(int token)");
-        w.Open();
-        w.Line($"if (!global::System.BitConverter.IsLittleEndian) {Throw}.ThrowBigEndian();");
-        w.Line("global::System.ReadOnlySpan<float> rows = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>((token / RowsPerChunk) switch");
-        w.Open();
-        for (int c = 0; c < chunks; c++) w.Line($"{c} => Chunk{c},");
-        w.Line("_ => \"\",");
-        w.Close(");");
-        w.Line($"return rows.Slice(token % RowsPerChunk * {d}, {d});");
-        w.Close();
-        for (int c = 0; c < chunks; c++)
-        {
-            int first = c * rowsPerChunk, count = System.Math.Min(rowsPerChunk, v - first);
-            var values = new float[count * d];
-            System.Array.Copy(embedding.Weight, first * d, values, 0, values.Length);
-            EmitChunk(w, c, values, $"Rows {first} to {first + count - 1}.");
-        }
-
-        w.Close();
-    }
-
-    // A property, never a const field: a const field's value is stored in the assembly's constant table as well
-    // as in the user-string heap its ldstr reads, which held every weight twice (8 bytes a weight in the DLL).
-    private static void EmitChunk(CodeWriter w, int index, float[] values, string comment)
-    {
-        var sb = new StringBuilder();
-        WeightBlob.AppendLiteral(sb, values);
-        w.Line();
-        w.Line("// " + comment);
-        w.Line($"private static string Chunk{index} => {sb};");
-    }
-
-    private static void CommentValues(CodeWriter w, int index, LayerDescription layer)
-    {
-        switch (layer)
-        {
-            case GruLayerDescription g:
-                w.Line($"// Layer {index}: gru {g.InputSize} → {g.HiddenSize}, linear_before_reset: {(g.LinearBeforeReset ? "true" : "false")}, PyTorch layout (gates r, z, n):");
-                CommentTensor(w, "weight_ih", g.WeightIh, 3 * g.HiddenSize, g.InputSize);
-                CommentTensor(w, "weight_hh", g.WeightHh, 3 * g.HiddenSize, g.HiddenSize);
-                CommentTensor(w, "bias_ih", g.BiasIh, 1, 3 * g.HiddenSize);
-                CommentTensor(w, "bias_hh", g.BiasHh, 1, 3 * g.HiddenSize);
-                break;
-            case DenseLayerDescription d:
-                w.Line($"// Layer {index}: dense {d.InputSize} → {d.OutputSize}, {DenseActivationNames.Name(d.Activation)}:");
-                CommentTensor(w, "weight", d.Weight, d.OutputSize, d.InputSize);
-                CommentTensor(w, "bias", d.Bias, 1, d.OutputSize);
-                break;
-        }
-    }
-
-    private static void CommentTensor(CodeWriter w, string name, float[]? values, int rows, int columns)
-    {
-        if (values is null)
-        {
-            w.Line($"//   {name}: none (zero)");
-            return;
-        }
-
-        w.Line(rows == 1 ? $"//   {name} [{columns}]:" : $"//   {name} [{rows}][{columns}]:");
-        for (int r = 0; r < rows; r++)
-        {
-            var line = new StringBuilder("//     ");
-            for (int c = 0; c < columns; c++)
-            {
-                if (c > 0) line.Append(", ");
-                line.Append(values[r * columns + c].ToString("R", CultureInfo.InvariantCulture));
-            }
-
-            w.Line(line.ToString());
+            layers[i].EmitType(w, i, comment);
+            if (i < layers.Length - 1) w.Line();
         }
     }
 }

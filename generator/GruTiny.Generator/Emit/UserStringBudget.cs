@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using GruTiny.Generator.Emit.Layers;
 using GruTiny.Generator.Specs;
 using GruTiny.Model;
 
@@ -20,16 +21,7 @@ internal static class UserStringBudget
     public static long Bytes(ModelDescription model)
     {
         long floats = 0;
-        foreach (LayerDescription layer in model.Layers)
-        {
-            floats += layer switch
-            {
-                GruLayerDescription g => KernelLayout.GruLength(g.InputSize, g.HiddenSize, g.LinearBeforeReset),
-                DenseLayerDescription d => KernelLayout.DenseLength(d.InputSize, d.OutputSize),
-                EmbeddingLayerDescription e => e.Weight.Length,
-                _ => 0,
-            };
-        }
+        foreach (LayerDescription layer in model.Layers) floats += LayerEmitters.For(layer).LiteralFloats;
 
         floats += 2L * (model.InputNormalization?.Mean.Length ?? 0) + 2L * (model.OutputNormalization?.Mean.Length ?? 0);
         return floats * 4;

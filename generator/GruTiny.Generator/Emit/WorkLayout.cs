@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
+using GruTiny.Generator.Emit.Layers;
 using GruTiny.Model;
 
 namespace GruTiny.Generator.Emit;
@@ -27,19 +29,46 @@ internal sealed class WorkLayout
 
     public WorkLayout(ModelDescription model)
     {
-        var grus = model.Layers.OfType<GruLayerDescription>().ToArray();
-        var denses = model.Layers.OfType<DenseLayerDescription>().ToArray();
-        HiddenStride = grus.Max(g => KernelLayout.PaddedHidden(g.HiddenSize));
-        HiddenBuffers = Math.Min(2, grus.Length);
-        DenseStride = denses.Length >= 2 ? denses.Take(denses.Length - 1).Max(d => KernelLayout.Padded(d.OutputSize)) : 0;
-        DenseBuffers = Math.Min(2, Math.Max(0, denses.Length - 1));
-        ScratchLength = grus.Any(g => !g.LinearBeforeReset) ? 2 * HiddenStride : 0;
+        // Each layer says what it needs (LayerEmitter.Plan); the buffers are planned here, and only here.
+        var needs = new Needs();
+        foreach (LayerDescription layer in model.Layers) LayerEmitters.For(layer).Plan(needs);
+        HiddenStride = needs.Hidden.Max();
+        HiddenBuffers = Math.Min(2, needs.Hidden.Count);
+        DenseStride = needs.DenseOutputs.Count >= 2 ? needs.DenseOutputs.Take(needs.DenseOutputs.Count - 1).Max() : 0;
+        DenseBuffers = Math.Min(2, Math.Max(0, needs.DenseOutputs.Count - 1));
+        ScratchLength = needs.Scratch ? 2 * HiddenStride : 0;
         NormalizedInputLength = model.InputNormalization is null ? 0 : model.InputSize;
-        EmbeddingLength = model.Embedding?.Dimension ?? 0;
+        EmbeddingLength = needs.EmbeddingWidth;
         OutputSize = model.OutputSize;
         long perStep = PerStepFloats;
         StepFloats = perStep + ScratchLength;
         ChunkSteps = (int)Math.Max(1, Math.Min(MaxChunkSteps, (ChunkBudgetFloats - ScratchLength) / perStep));
+    }
+
+    /// <summary>What the layers of a model ask of the working memory, in layer order.</summary>
+    internal sealed class Needs
+    {
+        /// <summary>Padded widths of the recurrent layers' hidden rows.</summary>
+        public List<int> Hidden { get; } = new();
+
+        /// <summary>Padded output widths of the dense layers (the last one writes the caller's outputs).</summary>
+        public List<int> DenseOutputs { get; } = new();
+
+        /// <summary>Whether any recurrent layer needs the scratch of <c>linear_before_reset=false</c>.</summary>
+        public bool Scratch { get; private set; }
+
+        /// <summary>Floats per step of looked-up embedding rows.</summary>
+        public int EmbeddingWidth { get; private set; }
+
+        public void Recurrent(int paddedHidden, bool needsScratch)
+        {
+            Hidden.Add(paddedHidden);
+            Scratch |= needsScratch;
+        }
+
+        public void Dense(int paddedOutputs) => DenseOutputs.Add(paddedOutputs);
+
+        public void Embedding(int width) => EmbeddingWidth += width;
     }
 
     /// <summary>Widest padded hidden state.</summary>

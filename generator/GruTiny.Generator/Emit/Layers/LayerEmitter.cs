@@ -1,0 +1,42 @@
+using GruTiny.Model;
+
+namespace GruTiny.Generator.Emit.Layers;
+
+/// <summary>
+/// One layer kind's part of a generated model. <see cref="ModelEmitter"/> is the skeleton that every model
+/// shares; it asks each layer, through <see cref="LayerEmitters.For"/> (the one dispatch over kinds), for its
+/// pieces, and knows nothing of any kind itself. A new kind is a new subclass and one line in
+/// <see cref="LayerEmitters.For"/> (docs/design.md, "Adding a layer kind").
+/// </summary>
+internal abstract class LayerEmitter
+{
+    protected const string Kernels = "global::GruTiny.Kernels";
+    protected const string Span = "global::System.Span<float>";
+    protected const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
+
+    /// <summary>The public constant that names this layer's width (checked against the user's members), or null.</summary>
+    public abstract string? ConstantName(int index);
+
+    /// <summary>The documented public constant named <see cref="ConstantName"/>; nothing when it is null.</summary>
+    public virtual void EmitConstant(CodeWriter w, int index)
+    {
+    }
+
+    /// <summary>Floats of recurrent state as the API counts them (0: the layer keeps no state).</summary>
+    public virtual int StateSize => 0;
+
+    /// <summary>Floats the state takes inside the model, padded for the kernels (0: no state).</summary>
+    public virtual int PaddedStateSize => 0;
+
+    /// <summary>Floats of string literals the layer's weights take (the compiler's user-string limit).</summary>
+    public abstract long LiteralFloats { get; }
+
+    /// <summary>What the layer needs of the per-step working memory that <see cref="WorkLayout"/> plans.</summary>
+    public abstract void Plan(WorkLayout.Needs needs);
+
+    /// <summary>The layer's statements inside <c>__GruTiny_Advance</c>: reads <see cref="Advance.Source"/>, writes its own rows, and moves the source on.</summary>
+    public abstract void EmitForward(CodeWriter w, int index, Advance advance);
+
+    /// <summary>The nested type that holds the layer's sizes and weights for its kernel.</summary>
+    public abstract void EmitType(CodeWriter w, int index, bool commentWeights);
+}

@@ -1,0 +1,18 @@
+using System;
+using GruTiny.Model;
+
+namespace GruTiny.Generator.Emit.Layers;
+
+/// <summary>The one place the generator dispatches over layer kinds.</summary>
+internal static class LayerEmitters
+{
+    /// <summary>The emitter of <paramref name="layer"/>'s kind; a kind without one is a bug in GruTiny (GRUT099), never skipped.</summary>
+    public static LayerEmitter For(LayerDescription layer) => layer switch
+    {
+        GruLayerDescription gru => new GruLayerEmitter(gru),
+        DenseLayerDescription dense => new DenseLayerEmitter(dense),
+        EmbeddingLayerDescription embedding => new EmbeddingLayerEmitter(embedding),
+        _ => throw new InvalidOperationException(
+            $"The generator has no emitter for layer kind {layer.GetType().Name}: register it in LayerEmitters.For (docs/design.md, \"Adding a layer kind\")."),
+    };
+}

@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using GruTiny.Model;
+
+namespace GruTiny.Generator.Emit;
+
+/// <summary>
+/// input_normalization and output_normalization (fields of grutiny/1, not layers): x' = (x − mean) / std into a
+/// buffer of its own before layer 0, y = y' · std + mean in place after the last layer (NormalizationKernel).
+/// </summary>
+internal static class NormalizationEmitter
+{
+    private const string Kernels = "global::GruTiny.Kernels";
+    private const string Span = "global::System.Span<float>";
+    private const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
+
+    /// <summary>Before the layers: the normalised rows become the first layer's source.</summary>
+    public static void EmitNormalizeInput(CodeWriter w, ModelDescription model, Emit.Layers.Advance advance)
+    {
+        if (model.InputNormalization is null) return;
+        w.Line("// input_normalization: x' = (x − mean) / std, into a buffer of its own (the caller's input is read-only).");
+        w.Line($"{Span} normalized = work.Slice({advance.ExtraBufferOffset}, n * InputSize);");
+        w.Line($"{Kernels}.NormalizationKernel.Normalize(inputs, __GruTiny_InputMean, __GruTiny_InputStd, normalized, n);");
+        advance.Source = "normalized";
+    }
+
+    /// <summary>After the layers, on the rows the last one wrote.</summary>
+    public static void EmitDenormalizeOutput(CodeWriter w, ModelDescription model)
+    {
+        if (model.OutputNormalization is null) return;
+        w.Line("// output_normalization: y = y' · std + mean, in place on the rows just written.");
+        w.Line($"{Kernels}.NormalizationKernel.Denormalize(outputs.Slice(0, n * OutputSize), __GruTiny_OutputMean, __GruTiny_OutputStd, n);");
+    }
+
+    /// <summary>
+    /// Mean and std as string literals read back as floats, like the weights (WeightBlob): a span over a constant
+    /// float array allocates on every call in Debug builds.
+    /// </summary>
+    public static void EmitVectors(CodeWriter w, ModelDescription model)
+    {
+        EmitVectors(w, "Input", model.InputNormalization);
+        EmitVectors(w, "Output", model.OutputNormalization);
+    }
+
+    private static void EmitVectors(CodeWriter w, string which, Normalization? normalization)
+    {
+        if (normalization is null) return;
+        foreach ((string name, float[] values) in new[] { ("Mean", normalization.Mean), ("Std", normalization.Std) })
+        {
+            var sb = new StringBuilder();
+            WeightBlob.AppendLiteral(sb, values);
+            w.Line($"// {which.ToLowerInvariant()}_normalization {name.ToLowerInvariant()}: {string.Join(", ", values.Select(v => v.ToString("G9", CultureInfo.InvariantCulture)))}");
+            w.Generated();
+            w.Line($"private static {ReadOnlySpan} __GruTiny_{which}{name} => global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>({sb});");
+        }
+
+        w.Line();
+    }
+}

@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Text;
+
+namespace GruTiny.Generator.Emit;
+
+/// <summary>How a layer type's weights appear in generated code: chunks of string literals, the aligned copies the kernels read, and the readable comment of small models.</summary>
+internal static class WeightLiterals
+{
+    private const string Kernels = "global::GruTiny.Kernels";
+    private const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
+
+    /// <summary>
+    /// <c>Weights(int index)</c> over the chunks of a packed layer: the kernels read 64-byte-aligned copies of the
+    /// literals (see AlignedWeights), made at first use; their addresses are plain static fields, so the layer
+    /// type has no static constructor.
+    /// </summary>
+    public static void EmitAlignedChunks(CodeWriter w, float[][] chunks)
+    {
+        w.Line($"public static {ReadOnlySpan} Weights(int index) => index switch");
+        w.Open();
+        for (int c = 0; c < chunks.Length; c++) w.Line($"{c} => {Kernels}.AlignedWeights.Span(ref Aligned{c}, Chunk{c}, {chunks[c].Length}),");
+        w.Line("_ => default,");
+        w.Close(";");
+        for (int c = 0; c < chunks.Length; c++)
+        {
+            EmitChunk(w, c, chunks[c], $"{chunks[c].Length} floats.");
+            w.Line($"private static nint Aligned{c};");
+        }
+    }
+
+    /// <summary>
+    /// One chunk as a property, never a const field: a const field's value is stored in the assembly's constant
+    /// table as well as in the user-string heap its ldstr reads, which held every weight twice (8 bytes a weight
+    /// in the DLL).
+    /// </summary>
+    public static void EmitChunk(CodeWriter w, int index, float[] values, string comment)
+    {
+        var sb = new StringBuilder();
+        WeightBlob.AppendLiteral(sb, values);
+        w.Line();
+        w.Line("// " + comment);
+        w.Line($"private static string Chunk{index} => {sb};");
+    }
+
+    /// <summary>A tensor of a small model in a comment, row by row, every value round-trippable.</summary>
+    public static void CommentTensor(CodeWriter w, string name, float[]? values, int rows, int columns)
+    {
+        if (values is null)
+        {
+            w.Line($"//   {name}: none (zero)");
+            return;
+        }
+
+        w.Line(rows == 1 ? $"//   {name} [{columns}]:" : $"//   {name} [{rows}][{columns}]:");
+        for (int r = 0; r < rows; r++)
+        {
+            var line = new StringBuilder("//     ");
+            for (int c = 0; c < columns; c++)
+            {
+                if (c > 0) line.Append(", ");
+                line.Append(values[r * columns + c].ToString("R", CultureInfo.InvariantCulture));
+            }
+
+            w.Line(line.ToString());
+        }
+    }
+}
