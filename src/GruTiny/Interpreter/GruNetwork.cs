@@ -1,7 +1,7 @@
 using System;
 using System.IO;
-using System.Numerics.Tensors;
 using System.Text;
+using GruTiny.Interpreter.Layers;
 using GruTiny.Kernels;
 using GruTiny.Model;
 using GruTiny.Model.Onnx;
@@ -11,7 +11,7 @@ namespace GruTiny;
 /// <summary>
 /// A <c>grutiny/1</c> or ONNX model loaded at run time: the same semantics as a type compiled with
 /// <see cref="GruModelAttribute"/>, for models chosen at run time, and as an independent oracle for the
-/// generated code (it keeps PyTorch's tensor layout and uses <see cref="TensorPrimitives"/>).
+/// generated code (it keeps PyTorch's tensor layout and uses <see cref="System.Numerics.Tensors.TensorPrimitives"/>).
 /// </summary>
 /// <remarks>
 /// Loading validates the file with the generator's rules and messages and allocates every buffer;
@@ -21,31 +21,14 @@ namespace GruTiny;
 public sealed class GruNetwork : IGruTokenModel
 {
     private readonly ModelDescription _model;
-    private readonly float[][] _hidden;     // per layer (null for dense): the hidden state
-    private readonly float[][] _outputs;    // per layer: this step's output (new hidden state for gru)
-    private readonly float[] _gi, _gh, _scratch;
+    private readonly InterpreterLayer[] _layers;
     private readonly float[] _normalizedInput;   // input_normalization: this step's normalised input
 
     private GruNetwork(ModelDescription model)
     {
         _model = model;
-        int layers = model.Layers.Length, widest = 0;
-        _hidden = new float[layers][];
-        _outputs = new float[layers][];
-        for (int i = 0; i < layers; i++)
-        {
-            LayerDescription layer = model.Layers[i];
-            _outputs[i] = new float[layer.OutputSize];
-            if (layer is GruLayerDescription gru)
-            {
-                _hidden[i] = new float[gru.HiddenSize];
-                widest = Math.Max(widest, gru.HiddenSize);
-            }
-        }
-
-        _gi = new float[3 * widest];
-        _gh = new float[3 * widest];
-        _scratch = new float[widest];
+        _layers = new InterpreterLayer[model.Layers.Length];
+        for (int i = 0; i < _layers.Length; i++) _layers[i] = InterpreterLayers.For(model.Layers[i]);
         _normalizedInput = new float[model.InputNormalization is null ? 0 : model.InputSize];
     }
 
@@ -173,7 +156,7 @@ public sealed class GruNetwork : IGruTokenModel
     /// <inheritdoc/>
     public void Reset()
     {
-        foreach (float[] h in _hidden) h?.AsSpan().Clear();
+        foreach (InterpreterLayer layer in _layers) layer.Reset();
     }
 
     /// <inheritdoc/>
@@ -215,7 +198,7 @@ public sealed class GruNetwork : IGruTokenModel
         if (output.Length != OutputSize) GruThrowHelper.ThrowLengthMismatch(nameof(output), OutputSize, output.Length);
         TokenChecks.Check(tokens, VocabularySize, nameof(tokens));
         for (int t = 0; t < tokens.Length; t++) Advance([(float)tokens[t]], default);
-        _outputs[^1].CopyTo(output);
+        _layers[^1].Output.CopyTo(output);
     }
 
     private void RequireTokens()
@@ -246,7 +229,7 @@ public sealed class GruNetwork : IGruTokenModel
         if (output.Length != OutputSize) GruThrowHelper.ThrowLengthMismatch(nameof(output), OutputSize, output.Length);
         if (VocabularySize > 0) TokenChecks.Check(inputs, VocabularySize, nameof(inputs));
         for (int t = 0; t < steps; t++) Advance(inputs.Slice(t * InputSize, InputSize), default);
-        _outputs[^1].CopyTo(output);
+        _layers[^1].Output.CopyTo(output);
     }
 
     /// <inheritdoc/>
@@ -254,11 +237,10 @@ public sealed class GruNetwork : IGruTokenModel
     {
         if (state.Length != StateSize) GruThrowHelper.ThrowLengthMismatch(nameof(state), StateSize, state.Length);
         int at = 0;
-        foreach (float[] h in _hidden)
+        foreach (InterpreterLayer layer in _layers)
         {
-            if (h is null) continue;
-            h.CopyTo(state.Slice(at));
-            at += h.Length;
+            layer.CopyStateTo(state.Slice(at, layer.StateSize));
+            at += layer.StateSize;
         }
     }
 
@@ -267,11 +249,10 @@ public sealed class GruNetwork : IGruTokenModel
     {
         if (state.Length != StateSize) GruThrowHelper.ThrowLengthMismatch(nameof(state), StateSize, state.Length);
         int at = 0;
-        foreach (float[] h in _hidden)
+        foreach (InterpreterLayer layer in _layers)
         {
-            if (h is null) continue;
-            state.Slice(at, h.Length).CopyTo(h);
-            at += h.Length;
+            layer.SetState(state.Slice(at, layer.StateSize));
+            at += layer.StateSize;
         }
     }
 
@@ -282,93 +263,18 @@ public sealed class GruNetwork : IGruTokenModel
         ReadOnlySpan<float> x = input;
         if (_model.InputNormalization is { } inNorm)
         {
-            for (int j = 0; j < _normalizedInput.Length; j++) _normalizedInput[j] = (input[j] - inNorm.Mean[j]) / inNorm.Std[j];
+            NormalizationSteps.Normalize(inNorm, input, _normalizedInput);
             x = _normalizedInput;
         }
 
-        for (int i = 0; i < _model.Layers.Length; i++)
+        foreach (InterpreterLayer layer in _layers)
         {
-            switch (_model.Layers[i])
-            {
-                case EmbeddingLayerDescription embedding:
-                    // A row lookup; the token was checked by the caller.
-                    embedding.Weight.AsSpan((int)x[0] * embedding.Dimension, embedding.Dimension).CopyTo(_outputs[i]);
-                    break;
-                case GruLayerDescription gru:
-                    GruStep(gru, x, _hidden[i], _outputs[i]);
-                    _outputs[i].AsSpan().CopyTo(_hidden[i]);
-                    break;
-                case DenseLayerDescription dense:
-                    DenseStep(dense, x, _outputs[i]);
-                    break;
-            }
-
-            x = _outputs[i];
+            layer.Step(x);
+            x = layer.Output;
         }
 
-        if (_model.OutputNormalization is { } outNorm)
-        {
-            // In place: a GRU's hidden state was copied out above, and RunFinal reads this buffer.
-            float[] y = _outputs[^1];
-            for (int j = 0; j < y.Length; j++) y[j] = y[j] * outNorm.Std[j] + outNorm.Mean[j];
-        }
-
+        // In place on the last layer's output: a GRU copied its new state out already, and RunFinal reads it.
+        if (_model.OutputNormalization is { } outNorm) NormalizationSteps.Denormalize(outNorm, _layers[^1].Output);
         if (!output.IsEmpty) x.CopyTo(output);
-    }
-
-    private void GruStep(GruLayerDescription layer, ReadOnlySpan<float> x, ReadOnlySpan<float> h, Span<float> next)
-    {
-        int n = layer.HiddenSize;
-        Span<float> gi = _gi.AsSpan(0, 3 * n), gh = _gh.AsSpan(0, 3 * n), tmp = _scratch.AsSpan(0, n);
-        MatVec(layer.WeightIh, layer.BiasIh, x, gi);
-
-        // r and z: σ(W_i x + b_i + W_h h + b_h).
-        MatVec(layer.WeightHh.AsSpan(0, 2 * n * n), layer.BiasHh is null ? null : layer.BiasHh.AsSpan(0, 2 * n), h, gh.Slice(0, 2 * n));
-        TensorPrimitives.Add(gi.Slice(0, 2 * n), gh.Slice(0, 2 * n), gi.Slice(0, 2 * n));
-        TensorPrimitives.Sigmoid(gi.Slice(0, 2 * n), gi.Slice(0, 2 * n));
-        Span<float> r = gi.Slice(0, n), z = gi.Slice(n, n), inX = gi.Slice(2 * n, n), hn = gh.Slice(2 * n, n);
-
-        ReadOnlySpan<float> whn = layer.WeightHh.AsSpan(2 * n * n, n * n);
-        ReadOnlySpan<float> bhn = layer.BiasHh is null ? default : layer.BiasHh.AsSpan(2 * n, n);
-        if (layer.LinearBeforeReset)
-        {
-            MatVec(whn, bhn, h, hn);                          // W_hn h + b_hn
-            TensorPrimitives.Multiply(r, hn, hn);             // r ⊙ (W_hn h + b_hn)
-        }
-        else
-        {
-            TensorPrimitives.Multiply(r, h, tmp);             // r ⊙ h
-            MatVec(whn, bhn, tmp, hn);                        // W_hn (r ⊙ h) + b_hn
-        }
-
-        TensorPrimitives.Add(inX, hn, tmp);
-        TensorPrimitives.Tanh(tmp, tmp);                      // n
-        TensorPrimitives.Subtract(h, tmp, next);              // h − n
-        TensorPrimitives.MultiplyAdd(next, z, tmp, next);     // n + z (h − n) = (1 − z) n + z h
-    }
-
-    private static void DenseStep(DenseLayerDescription layer, ReadOnlySpan<float> x, Span<float> y)
-    {
-        MatVec(layer.Weight, layer.Bias, x, y);
-        switch (layer.Activation)
-        {
-            case DenseActivation.Relu: TensorPrimitives.Max(y, 0f, y); break;
-            case DenseActivation.Sigmoid: TensorPrimitives.Sigmoid(y, y); break;
-            case DenseActivation.Tanh: TensorPrimitives.Tanh(y, y); break;
-            case DenseActivation.Softmax:
-                // Shift by the maximum first: TensorPrimitives.SoftMax computes e^x / Σ e^x as it is, which
-                // overflows to ∞/∞ = NaN above x ≈ 88 (the generated kernel shifts too).
-                TensorPrimitives.Subtract(y, TensorPrimitives.Max(y), y);
-                TensorPrimitives.SoftMax(y, y);
-                break;
-        }
-    }
-
-    // y = W x + b with W row-major [y.Length × x.Length]: one dot product per row.
-    private static void MatVec(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, Span<float> y)
-    {
-        int columns = x.Length;
-        for (int row = 0; row < y.Length; row++)
-            y[row] = TensorPrimitives.Dot(weight.Slice(row * columns, columns), x) + (bias.IsEmpty ? 0f : bias[row]);
     }
 }

@@ -1,0 +1,65 @@
+using System;
+using System.Numerics.Tensors;
+using GruTiny.Model;
+
+namespace GruTiny.Interpreter.Layers;
+
+/// <summary>A GRU layer with TensorPrimitives, straight from PyTorch's tensor layout (gates r, z, n).</summary>
+internal sealed class GruInterpreterLayer : InterpreterLayer
+{
+    private readonly GruLayerDescription _layer;
+    private readonly float[] _hidden, _gi, _gh, _scratch;
+
+    public GruInterpreterLayer(GruLayerDescription layer)
+        : base(layer.HiddenSize)
+    {
+        _layer = layer;
+        int n = layer.HiddenSize;
+        _hidden = new float[n];
+        _gi = new float[3 * n];
+        _gh = new float[3 * n];
+        _scratch = new float[n];
+    }
+
+    public override int StateSize => _hidden.Length;
+
+    public override void Reset() => _hidden.AsSpan().Clear();
+
+    public override void CopyStateTo(Span<float> state) => _hidden.CopyTo(state);
+
+    public override void SetState(ReadOnlySpan<float> state) => state.CopyTo(_hidden);
+
+    public override void Step(ReadOnlySpan<float> x)
+    {
+        GruLayerDescription layer = _layer;
+        int n = layer.HiddenSize;
+        ReadOnlySpan<float> h = _hidden;
+        Span<float> next = Output, gi = _gi, gh = _gh, tmp = _scratch;
+        MatVec(layer.WeightIh, layer.BiasIh, x, gi);
+
+        // r and z: σ(W_i x + b_i + W_h h + b_h).
+        MatVec(layer.WeightHh.AsSpan(0, 2 * n * n), layer.BiasHh is null ? null : layer.BiasHh.AsSpan(0, 2 * n), h, gh.Slice(0, 2 * n));
+        TensorPrimitives.Add(gi.Slice(0, 2 * n), gh.Slice(0, 2 * n), gi.Slice(0, 2 * n));
+        TensorPrimitives.Sigmoid(gi.Slice(0, 2 * n), gi.Slice(0, 2 * n));
+        Span<float> r = gi.Slice(0, n), z = gi.Slice(n, n), inX = gi.Slice(2 * n, n), hn = gh.Slice(2 * n, n);
+
+        ReadOnlySpan<float> whn = layer.WeightHh.AsSpan(2 * n * n, n * n);
+        ReadOnlySpan<float> bhn = layer.BiasHh is null ? default : layer.BiasHh.AsSpan(2 * n, n);
+        if (layer.LinearBeforeReset)
+        {
+            MatVec(whn, bhn, h, hn);                          // W_hn h + b_hn
+            TensorPrimitives.Multiply(r, hn, hn);             // r ⊙ (W_hn h + b_hn)
+        }
+        else
+        {
+            TensorPrimitives.Multiply(r, h, tmp);             // r ⊙ h
+            MatVec(whn, bhn, tmp, hn);                        // W_hn (r ⊙ h) + b_hn
+        }
+
+        TensorPrimitives.Add(inX, hn, tmp);
+        TensorPrimitives.Tanh(tmp, tmp);                      // n
+        TensorPrimitives.Subtract(h, tmp, next);              // h − n
+        TensorPrimitives.MultiplyAdd(next, z, tmp, next);     // n + z (h − n) = (1 − z) n + z h
+        next.CopyTo(_hidden);
+    }
+}
