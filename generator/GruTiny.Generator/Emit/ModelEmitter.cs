@@ -432,27 +432,25 @@ internal static class ModelEmitter
         w.Line($"private void __GruTiny_Advance({ReadOnlySpan} inputs, {Span} outputs, int n, {Span} work)");
         w.Open();
         w.Line($"{Span} state = __gruTinyState;");
-        w.Line($"{Span} gates = work.Slice(0, n * 3 * __GruTiny_HiddenStride);");
-        int at = 3;
+        // The buffers as WorkLayout planned them; this only prints them.
+        w.Line($"{Span} gates = work.Slice({WorkLayout.GatesOffset}, {WorkLayout.GatesLength});");
         string[] hidden = new string[layout.HiddenBuffers];
-        for (int i = 0; i < layout.HiddenBuffers; i++)
+        for (int i = 0; i < hidden.Length; i++)
         {
             hidden[i] = "hidden" + (char)('A' + i);
-            w.Line($"{Span} {hidden[i]} = work.Slice(n * {at} * __GruTiny_HiddenStride, n * __GruTiny_HiddenStride);");
-            at++;
+            w.Line($"{Span} {hidden[i]} = work.Slice({layout.HiddenBufferOffset(i)}, {WorkLayout.HiddenBufferLength});");
         }
 
-        string denseBase = $"n * {at} * __GruTiny_HiddenStride";
         string[] dense = new string[layout.DenseBuffers];
-        for (int i = 0; i < layout.DenseBuffers; i++)
+        for (int i = 0; i < dense.Length; i++)
         {
             dense[i] = "dense" + (char)('A' + i);
-            w.Line($"{Span} {dense[i]} = work.Slice({denseBase} + n * {i} * __GruTiny_DenseStride, n * __GruTiny_DenseStride);");
+            w.Line($"{Span} {dense[i]} = work.Slice({layout.DenseBufferOffset(i)}, {WorkLayout.DenseBufferLength});");
         }
 
-        w.Line($"{Span} scratch = work.Slice(work.Length - __GruTiny_ScratchLength);");
+        w.Line($"{Span} scratch = work.Slice({WorkLayout.ScratchOffset});");
 
-        var advance = new Advance(hidden, dense, $"n * ({at} * __GruTiny_HiddenStride + {layout.DenseBuffers} * __GruTiny_DenseStride)", layers.Length);
+        var advance = new Advance(hidden, dense, layout.ExtraBufferOffset, layers.Length);
         NormalizationEmitter.EmitNormalizeInput(w, model, advance);
         for (int i = 0; i < layers.Length; i++) layers[i].EmitForward(w, i, advance);
         NormalizationEmitter.EmitDenormalizeOutput(w, model);

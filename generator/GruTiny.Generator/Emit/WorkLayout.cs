@@ -71,6 +71,31 @@ internal sealed class WorkLayout
         public void Embedding(int width) => EmbeddingWidth += width;
     }
 
+    // Where each buffer of __GruTiny_Advance's work span starts and how long it is, as C# expressions over n (the
+    // steps of the chunk) and the type's constants: [gates | hidden rows | dense rows | embedding or normalised
+    // input | …], and the scratch at the end. The emitter prints these and computes none.
+
+    /// <summary>Start of the gate rows (3 × the widest hidden state per step).</summary>
+    public const string GatesOffset = "0";
+
+    public const string GatesLength = "n * 3 * __GruTiny_HiddenStride";
+
+    public const string HiddenBufferLength = "n * __GruTiny_HiddenStride";
+
+    public const string DenseBufferLength = "n * __GruTiny_DenseStride";
+
+    /// <summary>The scratch of <c>linear_before_reset=false</c>: the last <see cref="ScratchLength"/> floats.</summary>
+    public const string ScratchOffset = "work.Length - __GruTiny_ScratchLength";
+
+    /// <summary>Start of hidden row buffer <paramref name="index"/>, after the gate rows.</summary>
+    public string HiddenBufferOffset(int index) => $"n * {3 + index} * __GruTiny_HiddenStride";
+
+    /// <summary>Start of dense row buffer <paramref name="index"/>, after the hidden rows.</summary>
+    public string DenseBufferOffset(int index) => $"n * {3 + HiddenBuffers} * __GruTiny_HiddenStride + n * {index} * __GruTiny_DenseStride";
+
+    /// <summary>Start of the buffer after the dense rows: the looked-up embedding rows or the normalised input.</summary>
+    public string ExtraBufferOffset => $"n * ({3 + HiddenBuffers} * __GruTiny_HiddenStride + {DenseBuffers} * __GruTiny_DenseStride)";
+
     /// <summary>Widest padded hidden state.</summary>
     public int HiddenStride { get; }
 
