@@ -55,15 +55,16 @@ internal static class ModelEmitter
             w.Line("[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Auto)]");
         }
 
-        w.Line($"partial {target.Keyword} {target.Name} : global::GruTiny.{(model.Embedding is null ? "IGruModel" : "IGruTokenModel")}");
+        // What a step takes: features, or (an embedding first) token ids with an API of their own.
+        ModelInput input = layers[0].Input ?? new FeatureInput(model.InputSize);
+        w.Line($"partial {target.Keyword} {target.Name} : global::GruTiny.{input.InterfaceName}");
         w.Open();
-        EmitConstants(w, model, layout, layers);
-        EmitInterfaceMembers(w, target, model.Embedding is not null);
-        bool tokens = model.Embedding is not null;
-        EmitStep(w, tokens);
-        EmitRun(w, tokens);
-        EmitRunFinal(w, tokens);
-        if (tokens) EmitTokenApi(w);
+        EmitConstants(w, model, layout, layers, input);
+        EmitInterfaceMembers(w, target, input);
+        EmitStep(w, input);
+        EmitRun(w, input);
+        EmitRunFinal(w, input);
+        input.EmitApi(w);
         EmitState(w, layers);
         EmitAdvance(w, model, layout, layers);
         EmitLayers(w, model, layers);
@@ -161,25 +162,9 @@ internal static class ModelEmitter
         if (target.Namespace is not null) w.Close();
     }
 
-    private static void EmitConstants(CodeWriter w, ModelDescription model, WorkLayout layout, LayerEmitter[] layers)
+    private static void EmitConstants(CodeWriter w, ModelDescription model, WorkLayout layout, LayerEmitter[] layers, ModelInput input)
     {
-        if (model.Embedding is { } embedding)
-        {
-            w.Doc("Token ids this model accepts: 0 to VocabularySize − 1 (the rows of its embedding).");
-            w.Line($"public const int VocabularySize = {embedding.VocabularySize};");
-            w.Line();
-            w.Doc("Width of a token's embedding (layer 0), the first GRU layer's input.");
-            w.Line($"public const int EmbeddingSize = {embedding.Dimension};");
-            w.Line();
-            w.Doc("Values per time step of the float API (<see cref=\"global::GruTiny.IGruModel\"/>): one, the token id.");
-            w.Line("public const int InputSize = 1;");
-        }
-        else
-        {
-            w.Doc("Input features per time step.");
-            w.Line($"public const int InputSize = {model.InputSize};");
-        }
-
+        input.EmitConstants(w);
         w.Line();
         w.Doc("Outputs per time step.");
         w.Line($"public const int OutputSize = {model.OutputSize};");
@@ -208,17 +193,12 @@ internal static class ModelEmitter
         w.Line();
     }
 
-    private static void EmitInterfaceMembers(CodeWriter w, TargetSpec target, bool tokens)
+    private static void EmitInterfaceMembers(CodeWriter w, TargetSpec target, ModelInput input)
     {
         w.Generated();
         w.Line("int global::GruTiny.IGruModel.InputSize => InputSize;");
         w.Line();
-        if (tokens)
-        {
-            w.Generated();
-            w.Line("int global::GruTiny.IGruTokenModel.VocabularySize => VocabularySize;");
-            w.Line();
-        }
+        input.EmitInterfaceMembers(w);
 
         w.Generated();
         w.Line("int global::GruTiny.IGruModel.OutputSize => OutputSize;");
@@ -232,68 +212,10 @@ internal static class ModelEmitter
         w.Line();
     }
 
-    // Token models take the token id as the float of their IGruModel API, checked before any state changes.
-    private static void EmitTokenCheck(CodeWriter w, bool tokens, string span)
-    {
-        if (tokens) w.Line($"{Kernels}.TokenChecks.Check({span}, VocabularySize, nameof({span}));");
-    }
-
-    private static void EmitTokenApi(CodeWriter w)
-    {
-        const string Ints = "global::System.ReadOnlySpan<int>";
-        w.Doc("Advances the model by one token.",
-            "<param name=\"token\">A token id from 0 to <see cref=\"VocabularySize\"/> − 1.</param>",
-            "<param name=\"output\">Receives exactly <see cref=\"OutputSize\"/> values.</param>",
-            "<exception cref=\"global::System.ArgumentOutOfRangeException\">The token is out of range; the state is unchanged.</exception>",
-            "<exception cref=\"global::System.ArgumentException\">The span has the wrong length.</exception>");
-        w.Generated();
-        w.Line($"public void Step(int token, {Span} output)");
-        w.Open();
-        w.Line($"if ((uint)token >= (uint)VocabularySize) {Throw}.ThrowTokenOutOfRange(nameof(token), 0, token, VocabularySize);");
-        w.Line($"if (output.Length != OutputSize) {Throw}.ThrowLengthMismatch(nameof(output), OutputSize, output.Length);");
-        w.Line("float id = token;");
-        w.Line($"{Span} work = stackalloc float[__GruTiny_StepWork + __GruTiny_ScratchLength];");
-        w.Line("__GruTiny_Advance(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref id, 1), output, 1, work);");
-        w.Close();
-        w.Line();
-
-        w.Doc("Advances the model by T tokens: the same as T calls of <see cref=\"Step(int, global::System.Span{float})\"/>.",
-            "<param name=\"tokens\">T token ids; T may be zero. All are checked before any state changes.</param>",
-            "<param name=\"outputs\">Receives row-major [T × <see cref=\"OutputSize\"/>] values.</param>",
-            "<exception cref=\"global::System.ArgumentOutOfRangeException\">A token is out of range; the state is unchanged.</exception>",
-            "<exception cref=\"global::System.ArgumentException\">The span has the wrong length.</exception>");
-        w.Generated();
-        w.Line($"public void Run({Ints} tokens, {Span} outputs)");
-        w.Open();
-        w.Line("int steps = tokens.Length;");
-        w.Line($"if ((long)steps * OutputSize != outputs.Length) {Throw}.ThrowStepsMismatch(nameof(outputs), (long)steps * OutputSize, steps, OutputSize, outputs.Length);");
-        w.Line($"if (global::System.MemoryExtensions.Overlaps(global::System.Runtime.InteropServices.MemoryMarshal.Cast<int, float>(tokens), ({ReadOnlySpan})outputs)) {Throw}.ThrowOverlap(nameof(outputs));");
-        w.Line($"{Kernels}.TokenChecks.Check(tokens, VocabularySize, nameof(tokens));");
-        EmitChunks(w, final: false, tokens: true);
-        w.Close();
-        w.Line();
-
-        w.Doc("Advances the model by T ≥ 1 tokens and writes only the last step's output.",
-            "<param name=\"tokens\">T ≥ 1 token ids, all checked before any state changes.</param>",
-            "<param name=\"output\">Receives the last step's <see cref=\"OutputSize\"/> values.</param>",
-            "<exception cref=\"global::System.ArgumentOutOfRangeException\">A token is out of range; the state is unchanged.</exception>",
-            "<exception cref=\"global::System.ArgumentException\">The span has the wrong length, or there are no tokens.</exception>");
-        w.Generated();
-        w.Line($"public void RunFinal({Ints} tokens, {Span} output)");
-        w.Open();
-        w.Line("int steps = tokens.Length;");
-        w.Line($"if (steps == 0) {Throw}.ThrowEmptySequence(nameof(tokens), 1);");
-        w.Line($"if (output.Length != OutputSize) {Throw}.ThrowLengthMismatch(nameof(output), OutputSize, output.Length);");
-        w.Line($"{Kernels}.TokenChecks.Check(tokens, VocabularySize, nameof(tokens));");
-        EmitChunks(w, final: true, tokens: true);
-        w.Close();
-        w.Line();
-    }
-
     // Run and RunFinal advance in chunks of __GruTiny_ChunkSteps so that stack use is bounded whatever T is.
     // RunFinal collects a chunk's outputs in rows of its own and copies out the last; the token overloads
     // first turn a chunk's ids into the floats __GruTiny_Advance reads.
-    private static void EmitChunks(CodeWriter w, bool final, bool tokens)
+    internal static void EmitChunks(CodeWriter w, bool final, bool tokens)
     {
         string source = tokens ? "ids.Slice(0, n)" : "inputs.Slice(t * InputSize, n * InputSize)";
         if (tokens) w.Line($"{Span} ids = stackalloc float[__GruTiny_ChunkSteps];");
@@ -319,7 +241,7 @@ internal static class ModelEmitter
         if (final) w.Line("rows.Slice(last * OutputSize, OutputSize).CopyTo(output);");
     }
 
-    private static void EmitStep(CodeWriter w, bool tokens)
+    private static void EmitStep(CodeWriter w, ModelInput input)
     {
         w.Doc("Advances the model by one time step.",
             "<param name=\"input\">Exactly <see cref=\"InputSize\"/> values.</param>",
@@ -330,17 +252,17 @@ internal static class ModelEmitter
         w.Open();
         w.Line($"if (input.Length != InputSize) {Throw}.ThrowLengthMismatch(nameof(input), InputSize, input.Length);");
         w.Line($"if (output.Length != OutputSize) {Throw}.ThrowLengthMismatch(nameof(output), OutputSize, output.Length);");
-        EmitTokenCheck(w, tokens, "input");
+        input.EmitCheck(w, "input");
         w.Line($"{Span} work = stackalloc float[__GruTiny_StepWork + __GruTiny_ScratchLength];");
         w.Line("__GruTiny_Advance(input, output, 1, work);");
         w.Close();
         w.Line();
     }
 
-    private static void EmitRun(CodeWriter w, bool tokens)
+    private static void EmitRun(CodeWriter w, ModelInput input)
     {
         // A token model also has Step(int, ...) and Run(ReadOnlySpan<int>, ...): its crefs name the overload.
-        string step = tokens ? "Step(global::System.ReadOnlySpan{float}, global::System.Span{float})" : "Step";
+        string step = input.HasOverloads ? "Step(global::System.ReadOnlySpan{float}, global::System.Span{float})" : "Step";
         w.Doc($"Advances the model by T time steps from its current state: the same as T calls of <see cref=\"{step}\"/>.",
             "<param name=\"inputs\">Row-major [T × <see cref=\"InputSize\"/>] values; T may be zero.</param>",
             "<param name=\"outputs\">Receives row-major [T × <see cref=\"OutputSize\"/>] values; must not overlap <paramref name=\"inputs\"/>.</param>",
@@ -353,15 +275,15 @@ internal static class ModelEmitter
         w.Line($"if ((long)steps * OutputSize != outputs.Length) {Throw}.ThrowStepsMismatch(nameof(outputs), (long)steps * OutputSize, steps, OutputSize, outputs.Length);");
         w.Line("if (steps == 0) return;");
         w.Line($"if (global::System.MemoryExtensions.Overlaps(inputs, ({ReadOnlySpan})outputs)) {Throw}.ThrowOverlap(nameof(outputs));");
-        EmitTokenCheck(w, tokens, "inputs");
+        input.EmitCheck(w, "inputs");
         EmitChunks(w, final: false, tokens: false);
         w.Close();
         w.Line();
     }
 
-    private static void EmitRunFinal(CodeWriter w, bool tokens)
+    private static void EmitRunFinal(CodeWriter w, ModelInput input)
     {
-        string run = tokens ? "Run(global::System.ReadOnlySpan{float}, global::System.Span{float})" : "Run";
+        string run = input.HasOverloads ? "Run(global::System.ReadOnlySpan{float}, global::System.Span{float})" : "Run";
         w.Doc($"Advances the model by T ≥ 1 time steps, as <see cref=\"{run}\"/>, and writes only the last step's output (sequence classification).",
             "<param name=\"inputs\">Row-major [T × <see cref=\"InputSize\"/>] values, T ≥ 1.</param>",
             "<param name=\"output\">Receives the last step's <see cref=\"OutputSize\"/> values; it is written only after every input was read.</param>",
@@ -373,7 +295,7 @@ internal static class ModelEmitter
         w.Line($"if (steps * InputSize != inputs.Length) {Throw}.ThrowNotWholeRows(nameof(inputs), InputSize, inputs.Length);");
         w.Line($"if (steps == 0) {Throw}.ThrowEmptySequence(nameof(inputs), InputSize);");
         w.Line($"if (output.Length != OutputSize) {Throw}.ThrowLengthMismatch(nameof(output), OutputSize, output.Length);");
-        EmitTokenCheck(w, tokens, "inputs");
+        input.EmitCheck(w, "inputs");
         EmitChunks(w, final: true, tokens: false);
         w.Close();
         w.Line();

@@ -3,12 +3,15 @@ using GruTiny.Model;
 namespace GruTiny.Generator.Emit.Layers;
 
 /// <summary>
-/// A token embedding, always layer 0: a row lookup per token into a buffer of its own. The token API itself
-/// (<c>Step(int)</c>, <c>IGruTokenModel</c>, <c>VocabularySize</c>) is the skeleton's, chosen by <see cref="ModelDescription.Embedding"/>.
+/// A token embedding, always layer 0: a row lookup per token into a buffer of its own. It also supplies the
+/// token API (<c>Step(int)</c>, <c>IGruTokenModel</c>, <c>VocabularySize</c>: <see cref="EmbeddingTokenInput"/>).
 /// </summary>
 internal sealed class EmbeddingLayerEmitter(EmbeddingLayerDescription embedding) : LayerEmitter
 {
     private const string Throw = "global::GruTiny.Kernels.GruThrowHelper";
+
+    /// <summary>Token ids, with their own API (<see cref="EmbeddingTokenInput"/>).</summary>
+    public override ModelInput? Input => new EmbeddingTokenInput(embedding);
 
     // VocabularySize and EmbeddingSize name its sizes instead.
     public override string? ConstantName(int index) => null;

@@ -14,6 +14,9 @@ internal abstract class LayerEmitter
     protected const string Span = "global::System.Span<float>";
     protected const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
 
+    /// <summary>What the model takes per step when this layer is first, or null for a vector of features.</summary>
+    public virtual ModelInput? Input => null;
+
     /// <summary>The public constant that names this layer's width (checked against the user's members), or null.</summary>
     public abstract string? ConstantName(int index);
 
