@@ -11,7 +11,7 @@ namespace GruTiny.Model;
 /// and the run-time interpreter, so both accept exactly the same files and reject the others with the same
 /// diagnostic ID and message.
 /// </summary>
-internal static class ModelDescriptionReader
+internal static partial class ModelDescriptionReader
 {
     /// <summary>The format tag this reader understands.</summary>
     public const string FormatTag = "grutiny/1";
@@ -35,8 +35,6 @@ internal static class ModelDescriptionReader
         "The file is a Git LFS pointer, not the model: Git stored a small text file in its place. Fetch the model with 'git lfs pull' (with Git LFS installed), then build again.";
 
     private static readonly string[] TopLevelKeys = { "format", "input_size", "layers", "metadata", "input_normalization", "output_normalization", "self_check" };
-    private static readonly string[] GruKeys = { "type", "hidden_size", "linear_before_reset", "weight_ih", "weight_hh", "bias_ih", "bias_hh" };
-    private static readonly string[] DenseKeys = { "type", "activation", "weight", "bias" };
 
     /// <summary>Reads a model, or says why it cannot.</summary>
     /// <param name="text">The whole file.</param>
@@ -104,9 +102,8 @@ internal static class ModelDescriptionReader
         // First pass: kinds, sizes and order, so that the parameter count is known (and capped) before any
         // tensor is converted.
         var plans = new List<LayerPlan>(layerNodes.Count);
-        int width = inputSize;
         long parameters = 0;
-        bool seenDense = false, seenGru = false;
+        var sequence = new LayerSequence(inputSize);
         for (int i = 0; i < layerNodes.Count; i++)
         {
             JsonNode node = layerNodes[i];
@@ -115,64 +112,15 @@ internal static class ModelDescriptionReader
                 throw Fail(ModelDiagnosticIds.WrongValueType, $"{where} must be an object, but it is {node.Describe()}.", node);
 
             JsonProperty type = TypeOf(node, where);
-            string kind = type.Value.String!;
-            if (kind == "gru")
-            {
-                Dictionary<string, JsonProperty> keys = Properties(node, $"{where} (gru)", GruKeys);
-                if (seenDense)
-                    throw Fail(ModelDiagnosticIds.InvalidLayerSequence, $"{where} is a gru layer after a dense layer; all gru layers must come first.", type.Value);
-                seenGru = true;
-                int hidden = Size(Required(keys, "hidden_size", node, $"{where} (gru)"), $"{where} (gru)");
-                JsonProperty lbr = Required(keys, "linear_before_reset", node, $"{where} (gru)");
-                if (lbr.Value.Kind != JsonKind.True && lbr.Value.Kind != JsonKind.False)
-                    throw Fail(ModelDiagnosticIds.WrongValueType, $"{where} (gru): 'linear_before_reset' must be true or false, but it is {lbr.Value.Describe()}.", lbr.Value);
-                long count = 3L * hidden * (width + hidden) + (keys.ContainsKey("bias_ih") ? 3L * hidden : 0) + (keys.ContainsKey("bias_hh") ? 3L * hidden : 0);
-                plans.Add(new LayerPlan(i, node, keys, isGru: true, width, hidden, lbr.Value.Kind == JsonKind.True, DenseActivation.Linear));
-                parameters += count;
-                width = hidden;
-            }
-            else if (kind == "dense")
-            {
-                Dictionary<string, JsonProperty> keys = Properties(node, $"{where} (dense)", DenseKeys);
-                if (!seenGru)
-                    throw Fail(ModelDiagnosticIds.InvalidLayerSequence, i == 0
-                        ? $"{where} is a dense layer; the first layer must be a gru layer."
-                        : $"{where} is a dense layer right after the embedding; an embedding must be followed by a gru layer.", type.Value);
-                seenDense = true;
-                JsonProperty activation = Required(keys, "activation", node, $"{where} (dense)");
-                DenseActivation act = Activation(activation, where);
-                JsonProperty weight = Required(keys, "weight", node, $"{where} (dense)");
-                int outputs = weight.Value.Kind == JsonKind.Array ? weight.Value.Items!.Count : 0;
-                if (outputs == 0)
-                    throw Fail(ModelDiagnosticIds.TensorShape, $"{where} (dense): tensor 'weight' must be a non-empty array of rows [out][{width}], but it is {ShapeOf(weight.Value)}.", weight.Value);
-                plans.Add(new LayerPlan(i, node, keys, isGru: false, width, outputs, false, act));
-                parameters += (long)outputs * width + (keys.ContainsKey("bias") ? outputs : 0);
-                width = outputs;
-            }
-            else if (kind == "embedding")
-            {
-                Dictionary<string, JsonProperty> keys = Properties(node, $"{where} (embedding)", EmbeddingKeys);
-                if (i != 0)
-                    throw Fail(ModelDiagnosticIds.InvalidLayerSequence, $"{where} is an embedding layer; it may only be the first layer.", type.Value);
-                JsonProperty weight = Required(keys, "weight", node, $"{where} (embedding)");
-                int rows = weight.Value.Kind == JsonKind.Array ? weight.Value.Items!.Count : 0;
-                int dim = rows > 0 && weight.Value.Items![0].Kind == JsonKind.Array ? weight.Value.Items[0].Items!.Count : 0;
-                if (rows == 0 || dim == 0)
-                    throw Fail(ModelDiagnosticIds.TensorShape, $"{where} (embedding): tensor 'weight' must be a non-empty array of rows [vocabulary][dimension], but it is {ShapeOf(weight.Value)}.", weight.Value);
-                if (rows > 1 << 24)
-                    throw Fail(ModelDiagnosticIds.InvalidSize, $"{where} (embedding): {rows} rows; a vocabulary has at most {1 << 24} tokens (token ids travel as float32 through the IGruModel API, exact up to 2^24).", weight.Value);
-                if (rows != inputSize)
-                    throw Fail(ModelDiagnosticIds.TensorShape, $"{where} (embedding): tensor 'weight' has {rows} rows but 'input_size' is {inputSize}; for a token model input_size is the vocabulary size.", weight.Value);
-                plans.Add(new LayerPlan(i, node, keys, isGru: false, rows, dim, false, DenseActivation.Linear) { IsEmbedding = true });
-                parameters += (long)rows * dim;
-                width = dim;
-            }
-            else
-            {
-                throw Fail(ModelDiagnosticIds.UnknownLayerType, $"{where}: unknown layer type \"{FileText.Quote(kind, 64)}\"; expected \"embedding\", \"gru\" or \"dense\".", type.Value);
-            }
+            LayerReader reader = LayerReaders.For(type.Value.String!)
+                ?? throw Fail(ModelDiagnosticIds.UnknownLayerType, $"{where}: unknown layer type \"{FileText.Quote(type.Value.String!, 64)}\"; expected {LayerReaders.Expected}.", type.Value);
+            Dictionary<string, JsonProperty> keys = Properties(node, $"{where} ({reader.TypeName})", reader.Keys);
+            LayerPlan plan = reader.Plan(i, node, keys, type, sequence);
+            plans.Add(plan);
+            parameters += plan.Parameters;
+            sequence.Width = plan.Width;
 
-            if (i == layerNodes.Count - 1 && !seenGru)
+            if (i == layerNodes.Count - 1 && !sequence.SeenGru)
                 throw Fail(ModelDiagnosticIds.InvalidLayerSequence, $"the model has no gru layer; an embedding must be followed by a gru layer.", type.Value);
             if (parameters > maxParameters)
                 throw Fail(ModelDiagnosticIds.ModelTooLarge, $"The model has more than {maxParameters.ToString(CultureInfo.InvariantCulture)} parameters (counted up to {where}: {parameters.ToString(CultureInfo.InvariantCulture)}). {RaiseParameterLimit}", node);
@@ -180,33 +128,7 @@ internal static class ModelDescriptionReader
 
         // Second pass: the tensors.
         var layers = new LayerDescription[plans.Count];
-        for (int p = 0; p < plans.Count; p++)
-        {
-            LayerPlan plan = plans[p];
-            string where = $"layers[{plan.Index}]";
-            if (plan.IsEmbedding)
-            {
-                float[] weight = Tensor(plan, "weight", $"{where} (embedding)", plan.InputSize, plan.Width, $"{plan.InputSize} rows (the vocabulary) of dimension {plan.Width}");
-                layers[p] = new EmbeddingLayerDescription(plan.InputSize, plan.Width, weight);
-            }
-            else if (plan.IsGru)
-            {
-                string owner = $"{where} (gru)";
-                int h = plan.Width;
-                float[] wih = Tensor(plan, "weight_ih", owner, 3 * h, plan.InputSize, $"3·hidden_size = {3 * h} rows of input size {plan.InputSize}");
-                float[] whh = Tensor(plan, "weight_hh", owner, 3 * h, h, $"3·hidden_size = {3 * h} rows of hidden_size {h}");
-                float[]? bih = OptionalVector(plan, "bias_ih", owner, 3 * h);
-                float[]? bhh = OptionalVector(plan, "bias_hh", owner, 3 * h);
-                layers[p] = new GruLayerDescription(plan.InputSize, h, plan.LinearBeforeReset, wih, whh, bih, bhh);
-            }
-            else
-            {
-                string owner = $"{where} (dense)";
-                float[] weight = Tensor(plan, "weight", owner, plan.Width, plan.InputSize, $"{plan.Width} output rows of the previous layer's width {plan.InputSize}");
-                float[]? bias = OptionalVector(plan, "bias", owner, plan.Width);
-                layers[p] = new DenseLayerDescription(plan.InputSize, plan.Width, plan.Activation, weight, bias);
-            }
-        }
+        for (int p = 0; p < plans.Count; p++) layers[p] = plans[p].Reader.Read(plans[p]);
 
         int outputSize = layers[layers.Length - 1].OutputSize;
         if (layers[0] is EmbeddingLayerDescription && top.TryGetValue("input_normalization", out JsonProperty? tokenNorm))
@@ -220,37 +142,93 @@ internal static class ModelDescriptionReader
         return model;
     }
 
+    // What the first pass learnt of a layer: enough to count its parameters (and cap them) before any tensor is
+    // converted, and to read it in the second pass.
     private sealed class LayerPlan
     {
-        public LayerPlan(int index, JsonNode node, Dictionary<string, JsonProperty> keys, bool isGru, int inputSize, int width, bool linearBeforeReset, DenseActivation activation)
+        public LayerPlan(LayerReader reader, int index, JsonNode node, Dictionary<string, JsonProperty> keys, int inputSize, int width, long parameters)
         {
+            Reader = reader;
             Index = index;
             Node = node;
             Keys = keys;
-            IsGru = isGru;
             InputSize = inputSize;
             Width = width;
-            LinearBeforeReset = linearBeforeReset;
-            Activation = activation;
+            Parameters = parameters;
         }
 
+        public LayerReader Reader { get; }
+
         public int Index { get; }
+
+        public string Where => $"layers[{Index}]";
 
         public JsonNode Node { get; }
 
         public Dictionary<string, JsonProperty> Keys { get; }
 
-        public bool IsGru { get; }
-
-        public bool IsEmbedding { get; init; }
-
         public int InputSize { get; }
 
+        /// <summary>The layer's output width (a GRU's hidden size, an embedding's dimension).</summary>
         public int Width { get; }
 
-        public bool LinearBeforeReset { get; }
+        public long Parameters { get; }
 
-        public DenseActivation Activation { get; }
+        /// <summary>GRU: linear_before_reset.</summary>
+        public bool LinearBeforeReset { get; init; }
+
+        /// <summary>Dense: its activation.</summary>
+        public DenseActivation Activation { get; init; }
+    }
+
+    // The layers read so far, for the rules on their order (docs/model-format.md).
+    private sealed class LayerSequence(int inputSize)
+    {
+        public int InputSize { get; } = inputSize;
+
+        /// <summary>The width of the last layer read (input_size before the first).</summary>
+        public int Width { get; set; } = inputSize;
+
+        public bool SeenGru { get; set; }
+
+        public bool SeenDense { get; set; }
+    }
+
+    // One layer kind's part of the reader: its keys, its place in the sequence and sizes (first pass), its
+    // tensors (second pass). LayerReaders.For is the one dispatch over the kinds a file may name.
+    private abstract class LayerReader
+    {
+        /// <summary>The kind's 'type' in the file.</summary>
+        public abstract string TypeName { get; }
+
+        public abstract string[] Keys { get; }
+
+        public abstract LayerPlan Plan(int index, JsonNode node, Dictionary<string, JsonProperty> keys, JsonProperty type, LayerSequence sequence);
+
+        public abstract LayerDescription Read(LayerPlan plan);
+    }
+
+    private static class LayerReaders
+    {
+        private static readonly LayerReader[] All = { new EmbeddingLayerReader(), new GruLayerReader(), new DenseLayerReader() };
+
+        /// <summary>The kinds a file may name, for GRUT009: "embedding", "gru" or "dense".</summary>
+        public static string Expected
+        {
+            get
+            {
+                var names = new string[All.Length];
+                for (int i = 0; i < All.Length; i++) names[i] = $"\"{All[i].TypeName}\"";
+                return string.Join(", ", names, 0, names.Length - 1) + " or " + names[names.Length - 1];
+            }
+        }
+
+        public static LayerReader? For(string type)
+        {
+            foreach (LayerReader reader in All)
+                if (reader.TypeName == type) return reader;
+            return null;
+        }
     }
 
     private static JsonProperty TypeOf(JsonNode layer, string where)
@@ -278,9 +256,6 @@ internal static class ModelDescriptionReader
         if (DenseActivationNames.TryParse(property.Value.String, out DenseActivation activation)) return activation;
         throw Fail(ModelDiagnosticIds.UnknownActivation, $"{where} (dense): unknown activation \"{FileText.Quote(property.Value.String!, 64)}\"; expected {DenseActivationNames.Expected}.", property.Value);
     }
-
-    // Checks an object's keys (duplicates first, then unknown ones) and indexes them.
-    private static readonly string[] EmbeddingKeys = { "type", "weight" };
 
     private static readonly string[] NormalizationKeys = { "mean", "std" };
 
