@@ -17,7 +17,7 @@ import modules_for_tests as mt
 
 class ParameterLimit(unittest.TestCase):
     def test_default_is_the_generators(self):
-        with open(os.path.join(ROOT, "src", "GruTiny", "Model", "ModelDescriptionReader.cs"),
+        with open(os.path.join(ROOT, "src", "GruTiny", "Common", "Model", "Reading", "ModelDescriptionReader.cs"),
                   encoding="utf-8") as f:
             source = f.read()
         found = re.search(r"DefaultMaxParameters\s*=\s*([0-9_]+)\s*;", source)
