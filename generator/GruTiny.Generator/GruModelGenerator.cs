@@ -178,7 +178,21 @@ public sealed class GruModelGenerator : IIncrementalGenerator
         }
     }
 
+    // Every stage turns an unexpected exception into GRUT099, so that none escapes as CS8785 (a layer kind
+    // that a stage does not know throws in LayerEmitters.For, for instance).
     private static GenerationSpec Join(TargetSpec target, string resolvedPath, EquatableArray<ModelFileSpec> files, BuildSettings settings)
+    {
+        try
+        {
+            return JoinChecked(target, resolvedPath, files, settings);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, target.AttributeLocation, target.Name, e.GetType().Name + ": " + e.Message));
+        }
+    }
+
+    private static GenerationSpec JoinChecked(TargetSpec target, string resolvedPath, EquatableArray<ModelFileSpec> files, BuildSettings settings)
     {
         string? toleranceText = settings.SelfCheckTolerance;
         if (target.Error is not null)
@@ -276,13 +290,7 @@ public sealed class GruModelGenerator : IIncrementalGenerator
     {
         for (int i = 0; i < model.Layers.Length; i++)
         {
-            int[] blocks = model.Layers[i] switch
-            {
-                GruLayerDescription g => KernelLayout.GruSectionBlockLengths(g.InputSize, g.HiddenSize, g.LinearBeforeReset),
-                DenseLayerDescription d => new[] { KernelLayout.DenseBlockLength(d.InputSize) },
-                _ => Array.Empty<int>(),
-            };
-            int largest = blocks.Length == 0 ? 0 : blocks.Max();
+            int largest = LayerEmitters.For(model.Layers[i]).LargestBlockFloats;
             if (largest > KernelLayout.MaxChunkFloats)
             {
                 yield return DiagnosticInfo.Create(DiagnosticDescriptors.LargeWeightBlock, target.AttributeLocation,

@@ -34,6 +34,16 @@ public sealed class LayerKindTests
         Assert.Equal(LibraryKinds().Select(t => t.Name).Order(), GeneratorKinds().Select(t => t.Name).Order());
     }
 
+    [Fact]
+    public void The_grutiny_1_reader_has_a_reader_for_every_kind()
+    {
+        // ModelDescriptionReader.LayerReaders.All: the kinds a file may name, each with the description it reads.
+        Type registry = typeof(ModelDescriptionReader).GetNestedType("LayerReaders", BindingFlags.NonPublic)!;
+        var readers = (Array)registry.GetField("All", BindingFlags.NonPublic | BindingFlags.Static)!.GetValue(null)!;
+        var read = readers.Cast<object>().Select(r => (Type)r.GetType().GetProperty("DescriptionType")!.GetValue(r)!);
+        Assert.Equal(LibraryKinds().Select(t => t.Name).Order(), read.Select(t => t.Name).Order());
+    }
+
     [Theory]
     [MemberData(nameof(Kinds))]
     public void Every_stage_registers_the_kind(string kind)

@@ -18,6 +18,8 @@ internal sealed class DenseLayerEmitter(DenseLayerDescription dense) : LayerEmit
 
     public override long LiteralFloats => KernelLayout.DenseLength(dense.InputSize, dense.OutputSize);
 
+    public override int LargestBlockFloats => KernelLayout.DenseBlockLength(dense.InputSize);
+
     public override void Plan(WorkLayout.Needs needs) => needs.Dense(KernelLayout.Padded(dense.OutputSize));
 
     public override void EmitForward(CodeWriter w, int index, Advance advance)

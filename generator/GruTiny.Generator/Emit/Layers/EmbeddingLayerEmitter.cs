@@ -18,6 +18,8 @@ internal sealed class EmbeddingLayerEmitter(EmbeddingLayerDescription embedding)
 
     public override long LiteralFloats => embedding.Weight.Length;
 
+    public override int LargestBlockFloats => embedding.Dimension;
+
     public override void Plan(WorkLayout.Needs needs) => needs.Embedding(embedding.Dimension);
 
     public override void EmitForward(CodeWriter w, int index, Advance advance)

@@ -22,6 +22,8 @@ internal sealed class GruLayerEmitter(GruLayerDescription gru) : LayerEmitter
 
     public override long LiteralFloats => KernelLayout.GruLength(gru.InputSize, gru.HiddenSize, gru.LinearBeforeReset);
 
+    public override int LargestBlockFloats => System.Linq.Enumerable.Max(KernelLayout.GruSectionBlockLengths(gru.InputSize, gru.HiddenSize, gru.LinearBeforeReset));
+
     public override void Plan(WorkLayout.Needs needs) => needs.Recurrent(KernelLayout.PaddedHidden(gru.HiddenSize), needsScratch: !gru.LinearBeforeReset);
 
     public override void EmitForward(CodeWriter w, int index, Advance advance)

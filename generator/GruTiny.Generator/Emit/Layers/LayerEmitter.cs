@@ -34,6 +34,13 @@ internal abstract class LayerEmitter
     /// <summary>Floats of string literals the layer's weights take (the compiler's user-string limit).</summary>
     public abstract long LiteralFloats { get; }
 
+    /// <summary>
+    /// Floats of the largest run of weights that one literal must hold whole (a block; an embedding row): above
+    /// KernelLayout.MaxChunkFloats its literal is larger than the runtime's frozen heap takes, and is allocated
+    /// once, at first use (GRUT016).
+    /// </summary>
+    public abstract int LargestBlockFloats { get; }
+
     /// <summary>What the layer needs of the per-step working memory that <see cref="WorkLayout"/> plans.</summary>
     public abstract void Plan(WorkLayout.Needs needs);
 

@@ -41,14 +41,13 @@ internal sealed class ModelDescription : IEquatable<ModelDescription>
     /// <summary>Outputs per step: the last layer's width.</summary>
     public int OutputSize => Layers[Layers.Length - 1].OutputSize;
 
-    /// <summary>Floats of recurrent state: every GRU layer's hidden size, added up.</summary>
+    /// <summary>Floats of recurrent state: every stateful layer's state (a GRU's hidden size), added up.</summary>
     public int StateSize
     {
         get
         {
             int size = 0;
-            foreach (LayerDescription layer in Layers)
-                if (layer is GruLayerDescription gru) size += gru.HiddenSize;
+            foreach (LayerDescription layer in Layers) size += layer.StateSize;
             return size;
         }
     }

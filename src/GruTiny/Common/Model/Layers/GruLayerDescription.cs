@@ -21,6 +21,8 @@ internal sealed class GruLayerDescription : LayerDescription
 
     public int HiddenSize => OutputSize;
 
+    public override int StateSize => HiddenSize;
+
     public bool LinearBeforeReset { get; }
 
     /// <summary>[3H × in], row-major.</summary>

@@ -17,6 +17,9 @@ internal abstract class LayerDescription : IEquatable<LayerDescription>
 
     public abstract long ParameterCount { get; }
 
+    /// <summary>Floats of recurrent state the layer keeps between steps (0: none).</summary>
+    public virtual int StateSize => 0;
+
     public abstract bool Equals(LayerDescription? other);
 
     public override bool Equals(object? obj) => Equals(obj as LayerDescription);

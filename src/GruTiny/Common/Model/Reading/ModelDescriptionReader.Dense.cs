@@ -11,6 +11,8 @@ internal static partial class ModelDescriptionReader
     {
         public override string TypeName => "dense";
 
+        public override System.Type DescriptionType => typeof(DenseLayerDescription);
+
         public override string[] Keys { get; } = { "type", "activation", "weight", "bias" };
 
         public override LayerPlan Plan(int index, JsonNode node, Dictionary<string, JsonProperty> keys, JsonProperty type, LayerSequence sequence)

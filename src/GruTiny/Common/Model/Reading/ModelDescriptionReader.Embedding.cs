@@ -10,6 +10,8 @@ internal static partial class ModelDescriptionReader
     {
         public override string TypeName => "embedding";
 
+        public override System.Type DescriptionType => typeof(EmbeddingLayerDescription);
+
         public override string[] Keys { get; } = { "type", "weight" };
 
         public override LayerPlan Plan(int index, JsonNode node, Dictionary<string, JsonProperty> keys, JsonProperty type, LayerSequence sequence)

@@ -10,6 +10,8 @@ internal static partial class ModelDescriptionReader
     {
         public override string TypeName => "gru";
 
+        public override System.Type DescriptionType => typeof(GruLayerDescription);
+
         public override string[] Keys { get; } = { "type", "hidden_size", "linear_before_reset", "weight_ih", "weight_hh", "bias_ih", "bias_hh" };
 
         public override LayerPlan Plan(int index, JsonNode node, Dictionary<string, JsonProperty> keys, JsonProperty type, LayerSequence sequence)

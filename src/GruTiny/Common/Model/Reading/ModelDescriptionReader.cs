@@ -201,6 +201,9 @@ internal static partial class ModelDescriptionReader
         /// <summary>The kind's 'type' in the file.</summary>
         public abstract string TypeName { get; }
 
+        /// <summary>The description it reads (LayerKindTests checks that every kind has a reader).</summary>
+        public abstract Type DescriptionType { get; }
+
         public abstract string[] Keys { get; }
 
         public abstract LayerPlan Plan(int index, JsonNode node, Dictionary<string, JsonProperty> keys, JsonProperty type, LayerSequence sequence);
@@ -243,9 +246,9 @@ internal static partial class ModelDescriptionReader
         }
 
         if (type is null)
-            throw Fail(ModelDiagnosticIds.MissingKey, $"{where}: missing required key 'type' (\"embedding\", \"gru\" or \"dense\").", layer);
+            throw Fail(ModelDiagnosticIds.MissingKey, $"{where}: missing required key 'type' ({LayerReaders.Expected}).", layer);
         if (type.Value.Kind != JsonKind.String)
-            throw Fail(ModelDiagnosticIds.WrongValueType, $"{where}: 'type' must be a string (\"embedding\", \"gru\" or \"dense\"), but it is {type.Value.Describe()}.", type.Value);
+            throw Fail(ModelDiagnosticIds.WrongValueType, $"{where}: 'type' must be a string ({LayerReaders.Expected}), but it is {type.Value.Describe()}.", type.Value);
         return type;
     }
 
