@@ -35,4 +35,5 @@ while IFS= read -r file; do
 done < <(cd "$work/before" && find . -name '*.GruModel.g.cs' | sort)
 new=$(cd "$work/after" && find . -name '*.GruModel.g.cs' | wc -l)
 echo "$compared generated files at $(git -C "$repo" rev-parse --short "$ref") compared with this tree ($new now)"
+if (( compared == 0 )); then echo "nothing was compared: the build at $ref emitted no generated files"; exit 1; fi
 exit "$differ"

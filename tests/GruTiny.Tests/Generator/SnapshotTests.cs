@@ -51,8 +51,9 @@ public sealed partial class SnapshotTests
         string expected = File.Exists(snapshot) ? File.ReadAllText(snapshot) : "";
         if (expected != actual)
         {
-            File.WriteAllText(Path.Combine(SourceDirectory(), "..", "Snapshots", name + ".received.txt"), actual);
-            Assert.Fail($"The emitted source differs from Snapshots/{name}.txt; review {name}.received.txt beside it.");
+            string received = Path.Combine(SnapshotSourceDirectory(), name + ".received.txt");
+            File.WriteAllText(received, actual);
+            Assert.Fail($"The emitted source differs from Snapshots/{name}.txt; review {received}.");
         }
     }
 
@@ -95,5 +96,19 @@ public sealed partial class SnapshotTests
     [GeneratedRegex("=> \"((?:[^\"\\\\]|\\\\.)*)\";")]
     private static partial Regex WeightLiteral();
 
-    private static string SourceDirectory([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
+    // The reviewed snapshots' folder in the source tree, where *.received.txt is written for review: beside this
+    // file, unless the build mapped source paths away (ContinuousIntegrationBuild), then found upwards from the
+    // test output; else the test output's copy.
+    private static string SnapshotSourceDirectory([CallerFilePath] string path = "")
+    {
+        string beside = Path.Combine(Path.GetDirectoryName(path)!, "..", "Snapshots");
+        if (Directory.Exists(beside)) return beside;
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "tests", "GruTiny.Tests", "Snapshots");
+            if (Directory.Exists(candidate)) return candidate;
+        }
+
+        return Path.Combine(AppContext.BaseDirectory, "Snapshots");
+    }
 }
