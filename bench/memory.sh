@@ -3,7 +3,8 @@
 # resident memory after 100 steps of the AOT program and of the JIT one (peak VmHWM, and RssAnon / RssFile, from
 # /proc/self/status; median of five runs). Each figure is the difference between a consumer with a generated
 # model and the same consumer without it, divided by the model's parameters. MEMORY_PUBLISH_ARGS adds arguments
-# to the AOT publish, for example -p:IlcDehydrate=true (ILC's own default, which GruTiny's build props turn off).
+# to the AOT publish, for example -p:IlcDehydrate=true (ILC's own default, which GruTiny's build props turn off);
+# MEMORY_RUN_AS=nobody runs the AOT programs as a user that does not own them (see below).
 #
 #   bash bench/memory.sh [HIDDEN]     # two GRU layers of HIDDEN units, input 64, dense 16 (default 320: ~1.0M)
 #
@@ -95,10 +96,19 @@ done
 # The binaries are written to disk first: pages of a file that has just been written are dirty in the page
 # cache, and the kernel cannot drop them from a process until they are written back, which a deployed program
 # never sees. Each figure is the median of five runs.
+# MEMORY_RUN_AS=user runs the AOT programs as that user, from a copy it does not own (a service account running
+# a root-owned binary): Linux then refuses MADV_PAGEOUT on the binary's pages (needs root, for runuser).
 sync "$work/with/aot/Consumer" "$work/without/aot/Consumer"
 for variant in with without; do
+  program="$work/$variant/aot/Consumer" runner=()
+  if [[ -n "${MEMORY_RUN_AS:-}" ]]; then
+    install -d -m 755 "$work/$variant/system" && install -m 755 "$program" "$work/$variant/system/Consumer"
+    chmod o+x "$repo" "$repo/artifacts" "$work" "$work/$variant" 2>/dev/null || true
+    sync "$work/$variant/system/Consumer"
+    program="$work/$variant/system/Consumer" runner=(runuser -u "$MEMORY_RUN_AS" --)
+  fi
   for run in 1 2 3 4 5; do
-    "$work/$variant/aot/Consumer" >"$work/$variant/aot.$run"
+    (cd /; "${runner[@]}" "$program") >"$work/$variant/aot.$run"
     dotnet "$work/$variant/bin/Release/net10.0/Consumer.dll" >"$work/$variant/jit.$run"
   done
 done

@@ -49,9 +49,8 @@ public static unsafe class AlignedWeights
         ReadOnlySpan<float> source = MemoryMarshal.Cast<char, float>(literal.AsSpan());
         if (source.Length != length) throw new ArgumentException($"The weight literal holds {source.Length} floats, not {length}.", nameof(literal));
         void* copy = NativeMemory.AlignedAlloc((nuint)Math.Max(1, length) * sizeof(float), Alignment);
-        ResidentPages.BeforeReadingOnce(source);
         source.CopyTo(new Span<float>(copy, length));
-        ResidentPages.Release(source);
+        ResidentPages.Release(literal, source);
 
         // Two threads may both copy: the first to publish wins, the other frees its copy.
         nint published = Interlocked.CompareExchange(ref slot, (nint)copy, 0);

@@ -136,6 +136,9 @@ public sealed class PackageTests(ITestOutputHelper output)
             // and a project that sets IlcDehydrate itself keeps its choice.
             Assert.Equal("false", Dotnet(consumer, clock, "msbuild", "Consumer.csproj", "-getProperty:IlcDehydrate", "-p:TargetFramework=net10.0").Trim());
             Assert.Equal("true", Dotnet(consumer, clock, "msbuild", "Consumer.csproj", "-getProperty:IlcDehydrate", "-p:TargetFramework=net10.0", "-p:IlcDehydrate=true").Trim());
+            // ...and the program is told so (build/GruTiny.targets), only then.
+            Assert.Contains("GruTiny.Kernels.LiteralsAreFilePages", Dotnet(consumer, clock, "msbuild", "Consumer.csproj", "-getItem:RuntimeHostConfigurationOption", "-p:TargetFramework=net10.0"));
+            Assert.DoesNotContain("GruTiny.Kernels.LiteralsAreFilePages", Dotnet(consumer, clock, "msbuild", "Consumer.csproj", "-getItem:RuntimeHostConfigurationOption", "-p:TargetFramework=net10.0", "-p:IlcDehydrate=true"));
 
             // Replacing the .onnx file is picked up by an incremental build (AdditionalFiles are inputs of
             // CoreCompile; the generator reads the new bytes), here with a model of other sizes.
@@ -179,7 +182,8 @@ public sealed class PackageTests(ITestOutputHelper output)
         foreach (string expected in new[]
         {
             "lib/net9.0/GruTiny.dll", "lib/net10.0/GruTiny.dll", "lib/net10.0/GruTiny.xml",
-            "analyzers/dotnet/cs/GruTiny.Generator.dll", "build/GruTiny.props", "buildTransitive/GruTiny.props", "README.md",
+            "analyzers/dotnet/cs/GruTiny.Generator.dll", "build/GruTiny.props", "buildTransitive/GruTiny.props",
+            "build/GruTiny.targets", "buildTransitive/GruTiny.targets", "README.md",
         })
         {
             Assert.Contains(expected, entries);
