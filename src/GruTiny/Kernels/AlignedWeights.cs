@@ -50,11 +50,16 @@ public static unsafe class AlignedWeights
         if (source.Length != length) throw new ArgumentException($"The weight literal holds {source.Length} floats, not {length}.", nameof(literal));
         void* copy = NativeMemory.AlignedAlloc((nuint)Math.Max(1, length) * sizeof(float), Alignment);
         source.CopyTo(new Span<float>(copy, length));
-        ResidentPages.Release(literal, source);
 
-        // Two threads may both copy: the first to publish wins, the other frees its copy.
+        // Two threads may both copy: the first to publish wins, the other frees its copy. Only the winner hands
+        // the literal's pages back, once no copy of it is still being read.
         nint published = Interlocked.CompareExchange(ref slot, (nint)copy, 0);
-        if (published == 0) return (nint)copy;
+        if (published == 0)
+        {
+            ResidentPages.Release(literal, source);
+            return (nint)copy;
+        }
+
         NativeMemory.AlignedFree(copy);
         return published;
     }

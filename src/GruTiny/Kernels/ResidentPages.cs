@@ -1,5 +1,4 @@
 using System;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
 
@@ -22,15 +21,15 @@ namespace GruTiny.Kernels;
 /// or may write it, which a service account running a root-owned binary may not.</item>
 /// <item><c>MADV_DONTNEED</c>, which drops pages from the process whoever owns the file, but replaces anonymous
 /// or written pages with zeros. It is used only where the pages are known to be unwritten pages of the
-/// executable: in a Native AOT program built with <c>IlcDehydrate</c> false (build/GruTiny.targets says so at run
-/// time), for a literal of the image (the GC reports such frozen objects as generation <see cref="int.MaxValue"/>),
+/// executable: in a Native AOT program built with <c>IlcDehydrate</c> false (build/GruTiny.targets gives ILC, and
+/// ILC alone, a runtime switch that says so), for a literal of the image (the GC reports such frozen objects as generation <see cref="int.MaxValue"/>),
 /// and only on whole pages of its characters (the page with a string's header is written when the loader
 /// relocates its type pointer). The pages stay in the page cache, and the kernel maps cached pages around every
 /// page fault (fault-around, 64 KB), so reading one literal can map back pages of a neighbour already dropped:
 /// each drop also drops again the ranges dropped before within that reach.</item>
 /// </list>
-/// <para>Measured with a ~1M-parameter model (bench/memory.sh): peak resident memory 4.3 bytes a parameter,
-/// whether or not the process owns the binary, against 12.1 before. A kernel that does not know an advice
+/// <para>Measured with a ~1M-parameter model (bench/memory.sh): peak resident memory 4.4 bytes a parameter as
+/// the binary's owner, 4.4–4.5 as another user, against 12.1 before. A kernel that does not know an advice
 /// refuses it (EINVAL) and nothing changes, which is all a refusal can mean here, so results are not checked.
 /// Elsewhere than Linux nothing is done. <c>madvise</c> is looked up once in the process's own symbols rather
 /// than bound with <c>DllImport</c>: binding a library by name may call managed resolvers, which allocate, on a
@@ -108,8 +107,9 @@ internal static unsafe class ResidentPages
             int known = s_filePages;
             if (known == 0)
             {
-                bool filePages = !RuntimeFeature.IsDynamicCodeSupported
-                    && AppContext.TryGetSwitch(LiteralsAreFilePagesSwitch, out bool enabled) && enabled;
+                // Only ILC receives the switch (build/GruTiny.targets): RuntimeFeature.IsDynamicCodeSupported is
+                // false in JIT runs of a PublishAot project too, whose literals are on the anonymous frozen heap.
+                bool filePages = AppContext.TryGetSwitch(LiteralsAreFilePagesSwitch, out bool enabled) && enabled;
                 s_filePages = known = filePages ? 1 : -1;
             }
 

@@ -136,9 +136,13 @@ public sealed class PackageTests(ITestOutputHelper output)
             // and a project that sets IlcDehydrate itself keeps its choice.
             Assert.Equal("false", Dotnet(consumer, clock, "msbuild", "Consumer.csproj", "-getProperty:IlcDehydrate", "-p:TargetFramework=net10.0").Trim());
             Assert.Equal("true", Dotnet(consumer, clock, "msbuild", "Consumer.csproj", "-getProperty:IlcDehydrate", "-p:TargetFramework=net10.0", "-p:IlcDehydrate=true").Trim());
-            // ...and the program is told so (build/GruTiny.targets), only then.
-            Assert.Contains("GruTiny.Kernels.LiteralsAreFilePages", Dotnet(consumer, clock, "msbuild", "Consumer.csproj", "-getItem:RuntimeHostConfigurationOption", "-p:TargetFramework=net10.0"));
-            Assert.DoesNotContain("GruTiny.Kernels.LiteralsAreFilePages", Dotnet(consumer, clock, "msbuild", "Consumer.csproj", "-getItem:RuntimeHostConfigurationOption", "-p:TargetFramework=net10.0", "-p:IlcDehydrate=true"));
+            // The switch that lets Kernels/ResidentPages.cs drop literal pages goes to ILC alone (build/GruTiny.targets):
+            // in runtimeconfig.json it would reach JIT runs too, where literals are anonymous memory and would be
+            // zeroed. A PublishAot project's JIT build is the case that matters (IsDynamicCodeSupported is false there).
+            Dotnet(consumer, clock, "build", "-c", "Release", "-f", "net10.0", "-p:PublishAot=true", "-o", Path.Combine(consumer, "aot-jit"), "--disable-build-servers", "-nodeReuse:false");
+            string runtimeConfig = File.ReadAllText(Path.Combine(consumer, "aot-jit", "Consumer.runtimeconfig.json"));
+            Assert.Contains("System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported", runtimeConfig);
+            Assert.DoesNotContain("LiteralsAreFilePages", runtimeConfig);
 
             // Replacing the .onnx file is picked up by an incremental build (AdditionalFiles are inputs of
             // CoreCompile; the generator reads the new bytes), here with a model of other sizes.
