@@ -49,18 +49,53 @@ public static unsafe class AlignedWeights
         ReadOnlySpan<float> source = MemoryMarshal.Cast<char, float>(literal.AsSpan());
         if (source.Length != length) throw new ArgumentException($"The weight literal holds {source.Length} floats, not {length}.", nameof(literal));
         void* copy = NativeMemory.AlignedAlloc((nuint)Math.Max(1, length) * sizeof(float), Alignment);
-        source.CopyTo(new Span<float>(copy, length));
-
-        // Two threads may both copy: the first to publish wins, the other frees its copy. Only the winner hands
-        // the literal's pages back, once no copy of it is still being read.
-        nint published = Interlocked.CompareExchange(ref slot, (nint)copy, 0);
-        if (published == 0)
+        var destination = new Span<float>(copy, length);
+        nint published;
+        if (!ResidentPages.Drops(literal))
         {
-            ResidentPages.Release(literal, source);
-            return (nint)copy;
+            source.CopyTo(destination);
+
+            // Two threads may both copy: the first to publish wins, the other frees its copy. Only the winner asks
+            // for the literal's pages to be reclaimed.
+            published = Interlocked.CompareExchange(ref slot, (nint)copy, 0);
+            if (published == 0)
+            {
+                ResidentPages.PageOut(source);
+                return (nint)copy;
+            }
+
+            NativeMemory.AlignedFree(copy);
+            return published;
         }
 
-        NativeMemory.AlignedFree(copy);
-        return published;
+        // A literal whose pages are dropped outright is never read again: its copies are made one at a time, and a
+        // literal dropped before (the same model compiled into two types shares its literals) is copied from its
+        // first copy.
+        ResidentPages.Enter();
+        try
+        {
+            published = Volatile.Read(ref slot);
+            if (published != 0)
+            {
+                NativeMemory.AlignedFree(copy);
+                return published;
+            }
+
+            nint earlier = ResidentPages.EarlierCopy(source);
+            if (earlier != 0) new ReadOnlySpan<float>((void*)earlier, length).CopyTo(destination);
+            else source.CopyTo(destination);
+            Volatile.Write(ref slot, (nint)copy);
+            if (earlier == 0)
+            {
+                ResidentPages.PageOut(source);
+                ResidentPages.Drop(source, (nint)copy);
+            }
+
+            return (nint)copy;
+        }
+        finally
+        {
+            ResidentPages.Exit();
+        }
     }
 }

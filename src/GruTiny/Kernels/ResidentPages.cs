@@ -26,7 +26,10 @@ namespace GruTiny.Kernels;
 /// and only on whole pages of its characters (the page with a string's header is written when the loader
 /// relocates its type pointer). The pages stay in the page cache, and the kernel maps cached pages around every
 /// page fault (fault-around, 64 KB), so reading one literal can map back pages of a neighbour already dropped:
-/// each drop also drops again the ranges dropped before within that reach.</item>
+/// each drop also drops again the ranges dropped before within that reach. And a dropped literal is never read
+/// again, so that even a wrong assumption could not make weights read zeros: <see cref="AlignedWeights"/> makes
+/// the copies of such literals one at a time, and copies a literal dropped before (the same model compiled into
+/// two types shares its literals) from its first copy.</item>
 /// </list>
 /// <para>Measured with a ~1M-parameter model (bench/memory.sh): peak resident memory 4.4 bytes a parameter as
 /// the binary's owner, 4.4–4.5 as another user, against 12.1 before. A kernel that does not know an advice
@@ -52,51 +55,68 @@ internal static unsafe class ResidentPages
     // The kernel's fault-around window (fault_around_bytes, 64 KB by default): how far a fault maps cached pages.
     private const int FaultAround = 64 * 1024;
 
-    // Literal ranges dropped so far (from, to pairs), for DropFilePages; 4,096 × 64 KB covers 64M parameters.
+    // Literals dropped so far: (from, to, aligned copy) triples; 4,096 × 64 KB covers 64M parameters. A literal
+    // that does not fit the record is not dropped.
     private const int MaxRanges = 4096;
     private static nint* s_ranges;
     private static int s_rangeCount;
     private static int s_lock;
 
-    /// <summary>After <paramref name="data"/>, the characters of <paramref name="literal"/>, has been copied: its pages may leave resident memory.</summary>
-    public static void Release(string literal, ReadOnlySpan<float> data)
+    /// <summary>Whether <paramref name="literal"/>'s pages will be dropped outright once copied (see remarks); copies of such literals go through <see cref="Enter"/>.</summary>
+    public static bool Drops(string literal) => LiteralsAreFilePages && GC.GetGeneration(literal) == int.MaxValue;
+
+    /// <summary>
+    /// Serialises the copies of literals that <see cref="Drops"/>: nothing may read a literal while or after its
+    /// pages are dropped (they would read zeros if the assumption that they are unwritten file pages were ever
+    /// wrong), so no two such copies run at once, and a literal dropped before is copied from its earlier copy.
+    /// </summary>
+    public static void Enter()
     {
-        Advise(data, MadvPageout, wholePagesInside: false);
-        if (LiteralsAreFilePages && GC.GetGeneration(literal) == int.MaxValue) DropFilePages(data);
+        while (Interlocked.CompareExchange(ref s_lock, 1, 0) != 0) Thread.Yield();
     }
 
-    // Pages dropped with MADV_DONTNEED stay in the page cache (unless MADV_PAGEOUT could evict them), and the
-    // kernel maps cached pages around every page fault (fault-around, 64 KB): reading the next literal maps
-    // back pages of a neighbour already dropped. So each drop also drops again the recorded ranges within
-    // reach of the one just read. The record is native memory, made once, and guarded by a spin lock: copies
-    // of different chunks may run on several threads.
-    private static void DropFilePages(ReadOnlySpan<float> data)
+    public static void Exit() => Volatile.Write(ref s_lock, 0);
+
+    /// <summary>Under <see cref="Enter"/>: the aligned copy made of exactly these characters before, or 0.</summary>
+    public static nint EarlierCopy(ReadOnlySpan<float> data)
     {
+        fixed (float* start = data)
+        {
+            for (int i = 0; i < s_rangeCount; i++)
+                if (s_ranges[3 * i] == (nint)start && s_ranges[3 * i + 1] == (nint)(start + data.Length)) return s_ranges[3 * i + 2];
+        }
+
+        return 0;
+    }
+
+    /// <summary>After <paramref name="data"/> has been copied: asks for its pages to be reclaimed (never changes what memory reads).</summary>
+    public static void PageOut(ReadOnlySpan<float> data) => Advise(data, MadvPageout, wholePagesInside: false);
+
+    /// <summary>
+    /// Under <see cref="Enter"/>, after <paramref name="data"/> (a literal that <see cref="Drops"/>) has been copied
+    /// to <paramref name="copy"/>: drops the whole pages of its characters from the process, and again those of
+    /// earlier literals within fault-around reach. Pages dropped with MADV_DONTNEED stay in the page cache
+    /// (unless MADV_PAGEOUT could evict them), and the kernel maps cached pages around every page fault (64 KB):
+    /// reading the next literal maps back pages of a neighbour already dropped.
+    /// </summary>
+    public static void Drop(ReadOnlySpan<float> data, nint copy)
+    {
+        if (s_ranges == null) s_ranges = (nint*)NativeMemory.Alloc(3 * MaxRanges, (nuint)sizeof(nint));
+        if (s_rangeCount == MaxRanges) return; // not recorded, so not dropped: a second slot might read it
         fixed (float* start = data)
         {
             nint from = (nint)start, to = (nint)(start + data.Length);
             Advise(from, to, MadvDontneed, wholePagesInside: true);
-            while (Interlocked.CompareExchange(ref s_lock, 1, 0) != 0) Thread.SpinWait(1);
-            try
+            for (int i = 0; i < s_rangeCount; i++)
             {
-                if (s_ranges == null) s_ranges = (nint*)NativeMemory.Alloc(2 * MaxRanges, (nuint)sizeof(nint));
-                for (int i = 0; i < s_rangeCount; i++)
-                {
-                    nint rangeFrom = s_ranges[2 * i], rangeTo = s_ranges[2 * i + 1];
-                    if (rangeTo > from - FaultAround && rangeFrom < to + FaultAround) Advise(rangeFrom, rangeTo, MadvDontneed, wholePagesInside: true);
-                }
+                nint rangeFrom = s_ranges[3 * i], rangeTo = s_ranges[3 * i + 1];
+                if (rangeTo > from - FaultAround && rangeFrom < to + FaultAround) Advise(rangeFrom, rangeTo, MadvDontneed, wholePagesInside: true);
+            }
 
-                if (s_rangeCount < MaxRanges)
-                {
-                    s_ranges[2 * s_rangeCount] = from;
-                    s_ranges[2 * s_rangeCount + 1] = to;
-                    s_rangeCount++;
-                }
-            }
-            finally
-            {
-                Volatile.Write(ref s_lock, 0);
-            }
+            s_ranges[3 * s_rangeCount] = from;
+            s_ranges[3 * s_rangeCount + 1] = to;
+            s_ranges[3 * s_rangeCount + 2] = copy;
+            s_rangeCount++;
         }
     }
 

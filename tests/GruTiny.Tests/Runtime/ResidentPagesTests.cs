@@ -45,7 +45,7 @@ public sealed class ResidentPagesTests
                 Assert.True(data.SequenceEqual(expected)); // every page resident now
                 long before = ResidentKilobytes(path);
 
-                ResidentPages.Release("", data);
+                ResidentPages.PageOut(data);
                 long after = ResidentKilobytes(path);
 
                 // The kernel may keep a few pages it cannot take at that moment (per-CPU batches); most must go.
@@ -71,7 +71,7 @@ public sealed class ResidentPagesTests
         // drop them (MADV_DONTNEED would read zeros here).
         float[] values = GC.AllocateArray<float>(Floats, pinned: true);
         for (int i = 0; i < values.Length; i++) values[i] = i * 0.5f + 1;
-        ResidentPages.Release("", values);
+        ResidentPages.PageOut(values);
         for (int i = 0; i < values.Length; i++) Assert.Equal(i * 0.5f + 1, values[i]);
     }
 
@@ -81,7 +81,8 @@ public sealed class ResidentPagesTests
         // Both are looked up once per process, on a model's first step: whichever test gets there first would
         // otherwise be the only one to see it.
         float[] values = GC.AllocateArray<float>(4096, pinned: true);
-        ResidentPages.Release("", values); // JIT-compile the path
+        ResidentPages.PageOut(values); // JIT-compile the path
+        _ = ResidentPages.Drops("");
         foreach (string name in new[] { "s_madvise", "s_filePages" })
         {
             FieldInfo field = typeof(ResidentPages).GetField(name, BindingFlags.NonPublic | BindingFlags.Static)!;
@@ -89,12 +90,13 @@ public sealed class ResidentPagesTests
         }
 
         var meter = AllocationMeter.Start();
-        ResidentPages.Release("", values);
+        ResidentPages.PageOut(values);
+        Assert.False(ResidentPages.Drops("")); // a JIT process: the switch goes to ILC alone
         meter.Stop().AssertNone();
     }
 
     [Fact]
-    public void An_empty_span_is_nothing_to_release() => ResidentPages.Release("", ReadOnlySpan<float>.Empty);
+    public void An_empty_span_is_nothing_to_release() => ResidentPages.PageOut(ReadOnlySpan<float>.Empty);
 
     // Rss of the mappings of one file, from /proc/self/smaps.
     private static long ResidentKilobytes(string path)
