@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using System.Threading;
 
@@ -22,7 +23,7 @@ namespace GruTiny.Kernels;
 /// <item><c>MADV_DONTNEED</c>, which drops pages from the process whoever owns the file, but replaces anonymous
 /// or written pages with zeros. It is used only where the pages are known to be unwritten pages of the
 /// executable: in a Native AOT program built with <c>IlcDehydrate</c> false (build/GruTiny.targets gives ILC, and
-/// ILC alone, a runtime switch that says so), for a literal of the image (the GC reports such frozen objects as generation <see cref="int.MaxValue"/>),
+/// ILC alone, a feature switch that says so), for a literal of the image (the GC reports such frozen objects as generation <see cref="int.MaxValue"/>),
 /// and only on whole pages of its characters (the page with a string's header is written when the loader
 /// relocates its type pointer). The pages stay in the page cache, and the kernel maps cached pages around every
 /// page fault (fault-around, 64 KB), so reading one literal can map back pages of a neighbour already dropped:
@@ -43,14 +44,11 @@ internal static unsafe class ResidentPages
     private const int MadvDontneed = 4;
     private const int MadvPageout = 21;
 
-    /// <summary>The run-time switch build/GruTiny.targets sets when a Native AOT binary keeps its literals as file pages.</summary>
+    /// <summary>The feature switch build/GruTiny.targets gives ILC: whether a Native AOT binary keeps its literals as file pages.</summary>
     internal const string LiteralsAreFilePagesSwitch = "GruTiny.Kernels.LiteralsAreFilePages";
 
     // 0: not looked up yet; -1: not available; otherwise the address of madvise.
     private static nint s_madvise;
-
-    // 0: not asked yet; 1: the literals are unwritten pages of the executable file; -1: not known to be.
-    private static int s_filePages;
 
     // The kernel's fault-around window (fault_around_bytes, 64 KB by default): how far a fault maps cached pages.
     private const int FaultAround = 64 * 1024;
@@ -120,22 +118,12 @@ internal static unsafe class ResidentPages
         }
     }
 
-    private static bool LiteralsAreFilePages
-    {
-        get
-        {
-            int known = s_filePages;
-            if (known == 0)
-            {
-                // Only ILC receives the switch (build/GruTiny.targets): RuntimeFeature.IsDynamicCodeSupported is
-                // false in JIT runs of a PublishAot project too, whose literals are on the anonymous frozen heap.
-                bool filePages = AppContext.TryGetSwitch(LiteralsAreFilePagesSwitch, out bool enabled) && enabled;
-                s_filePages = known = filePages ? 1 : -1;
-            }
-
-            return known == 1;
-        }
-    }
+    // A constant in a Native AOT binary: build/GruTiny.targets gives ILC the feature switch, true or false, so the
+    // property is replaced by its value and nothing runs on a model's first step (reading an AppContext switch
+    // there allocated 5.7 KB on the first call in a program that had not read one before). Elsewhere the switch
+    // is read: absent from runtimeconfig.json, so false.
+    [FeatureSwitchDefinition(LiteralsAreFilePagesSwitch)]
+    private static bool LiteralsAreFilePages => AppContext.TryGetSwitch(LiteralsAreFilePagesSwitch, out bool enabled) && enabled;
 
     private static void Advise(ReadOnlySpan<float> data, int advice, bool wholePagesInside)
     {
