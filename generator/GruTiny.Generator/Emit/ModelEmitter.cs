@@ -5,6 +5,7 @@ using GruTiny.Generator.Emit.Layers;
 using GruTiny.Generator.Specs;
 using GruTiny.Kernels;
 using GruTiny.Model;
+using static GruTiny.Generator.Emit.GeneratedNames;
 
 namespace GruTiny.Generator.Emit;
 
@@ -17,10 +18,6 @@ internal static class ModelEmitter
     /// <summary>Models smaller than this also carry their weights in a readable comment.</summary>
     public const int CommentedParameterLimit = 4096;
 
-    private const string Kernels = "global::GruTiny.Kernels";
-    private const string Span = "global::System.Span<float>";
-    private const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
-    private const string Throw = "global::GruTiny.Kernels.GruThrowHelper";
 
     /// <summary>
     /// The hint name: unique per fully qualified type. Roslyn compares hint names ignoring case, and C# type
@@ -81,7 +78,6 @@ internal static class ModelEmitter
     /// </summary>
     public static string EmitStandIn(TargetSpec target, string errorId, bool tokens)
     {
-        const string Ints = "global::System.ReadOnlySpan<int>";
         var w = new CodeWriter();
         OpenContainers(w, target);
         w.Line($"/// <remarks>Not compiled: GruTiny could not compile the model file ({errorId}; the build reports why). Every member throws.</remarks>");

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using GruTiny.Model;
+using static GruTiny.Generator.Emit.GeneratedNames;
 
 namespace GruTiny.Generator.Emit;
 
@@ -11,17 +12,13 @@ namespace GruTiny.Generator.Emit;
 /// </summary>
 internal static class NormalizationEmitter
 {
-    private const string Kernels = "global::GruTiny.Kernels";
-    private const string Span = "global::System.Span<float>";
-    private const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
-
     /// <summary>Before the layers: the normalised rows become the first layer's source.</summary>
     public static void EmitNormalizeInput(CodeWriter w, ModelDescription model, Emit.Layers.Advance advance)
     {
         if (model.InputNormalization is null) return;
         w.Line("// input_normalization: x' = (x − mean) / std, into a buffer of its own (the caller's input is read-only).");
         w.Line($"{Span} normalized = work.Slice({advance.ExtraBufferOffset}, n * InputSize);");
-        w.Line($"{Kernels}.NormalizationKernel.Normalize(inputs, __GruTiny_InputMean, __GruTiny_InputStd, normalized, n);");
+        w.Line($"{KernelsNamespace}.NormalizationKernel.Normalize(inputs, __GruTiny_InputMean, __GruTiny_InputStd, normalized, n);");
         advance.Source = "normalized";
     }
 
@@ -30,7 +27,7 @@ internal static class NormalizationEmitter
     {
         if (model.OutputNormalization is null) return;
         w.Line("// output_normalization: y = y' · std + mean, in place on the rows just written.");
-        w.Line($"{Kernels}.NormalizationKernel.Denormalize(outputs.Slice(0, n * OutputSize), __GruTiny_OutputMean, __GruTiny_OutputStd, n);");
+        w.Line($"{KernelsNamespace}.NormalizationKernel.Denormalize(outputs.Slice(0, n * OutputSize), __GruTiny_OutputMean, __GruTiny_OutputStd, n);");
     }
 
     /// <summary>

@@ -1,14 +1,12 @@
 using System.Globalization;
 using System.Text;
+using static GruTiny.Generator.Emit.GeneratedNames;
 
 namespace GruTiny.Generator.Emit;
 
 /// <summary>How a layer type's weights appear in generated code: chunks of string literals, the aligned copies the kernels read, and the readable comment of small models.</summary>
 internal static class WeightLiterals
 {
-    private const string Kernels = "global::GruTiny.Kernels";
-    private const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
-
     /// <summary>
     /// <c>Weights(int index)</c> over the chunks of a packed layer: the kernels read 64-byte-aligned copies of the
     /// literals (see AlignedWeights), made at first use; their addresses are plain static fields, so the layer
@@ -18,7 +16,7 @@ internal static class WeightLiterals
     {
         w.Line($"public static {ReadOnlySpan} Weights(int index) => index switch");
         w.Open();
-        for (int c = 0; c < chunks.Length; c++) w.Line($"{c} => {Kernels}.AlignedWeights.Span(ref Aligned{c}, Chunk{c}, {chunks[c].Length}),");
+        for (int c = 0; c < chunks.Length; c++) w.Line($"{c} => {KernelsNamespace}.AlignedWeights.Span(ref Aligned{c}, Chunk{c}, {chunks[c].Length}),");
         w.Line("_ => default,");
         w.Close(";");
         for (int c = 0; c < chunks.Length; c++)

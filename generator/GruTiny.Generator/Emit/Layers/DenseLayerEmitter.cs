@@ -1,5 +1,6 @@
 using GruTiny.Kernels;
 using GruTiny.Model;
+using static GruTiny.Generator.Emit.GeneratedNames;
 
 namespace GruTiny.Generator.Emit.Layers;
 
@@ -28,7 +29,7 @@ internal sealed class DenseLayerEmitter(DenseLayerDescription dense) : LayerEmit
         string target = last ? "outputs" : advance.DenseBuffers[advance.DenseUsed++ % advance.DenseBuffers.Length];
         string targetStride = last ? "OutputSize" : "__GruTiny_DenseStride";
         w.Line($"// Layer {index}: dense {dense.InputSize} → {dense.OutputSize}, {ActivationName}.");
-        w.Line($"{Kernels}.DenseLayerKernel.Forward<__GruTiny_Layer{index}>({advance.Source}, {advance.SourceStride}, {target}, {targetStride}, n);");
+        w.Line($"{KernelsNamespace}.DenseLayerKernel.Forward<__GruTiny_Layer{index}>({advance.Source}, {advance.SourceStride}, {target}, {targetStride}, n);");
         advance.Source = target;
         advance.SourceStride = targetStride;
     }
@@ -36,11 +37,11 @@ internal sealed class DenseLayerEmitter(DenseLayerDescription dense) : LayerEmit
     public override void EmitType(CodeWriter w, int index, bool commentWeights)
     {
         w.Generated();
-        w.Line($"private struct __GruTiny_Layer{index} : {Kernels}.IDenseLayer");
+        w.Line($"private struct __GruTiny_Layer{index} : {KernelsNamespace}.IDenseLayer");
         w.Open();
         w.Line($"public static int InputSize => {dense.InputSize};");
         w.Line($"public static int OutputSize => {dense.OutputSize};");
-        w.Line($"public static {Kernels}.DenseActivation Activation => {Kernels}.DenseActivation.{dense.Activation};");
+        w.Line($"public static {KernelsNamespace}.DenseActivation Activation => {KernelsNamespace}.DenseActivation.{dense.Activation};");
         w.Line();
         if (commentWeights)
         {

@@ -1,4 +1,5 @@
 using GruTiny.Model;
+using static GruTiny.Generator.Emit.GeneratedNames;
 
 namespace GruTiny.Generator.Emit.Layers;
 
@@ -8,8 +9,6 @@ namespace GruTiny.Generator.Emit.Layers;
 /// </summary>
 internal sealed class EmbeddingLayerEmitter(EmbeddingLayerDescription embedding) : LayerEmitter
 {
-    private const string Throw = "global::GruTiny.Kernels.GruThrowHelper";
-
     /// <summary>Token ids, with their own API (<see cref="EmbeddingTokenInput"/>).</summary>
     public override ModelInput? Input => new EmbeddingTokenInput(embedding);
 

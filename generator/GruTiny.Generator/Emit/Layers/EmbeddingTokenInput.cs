@@ -1,4 +1,5 @@
 using GruTiny.Model;
+using static GruTiny.Generator.Emit.GeneratedNames;
 
 namespace GruTiny.Generator.Emit.Layers;
 
@@ -9,11 +10,6 @@ namespace GruTiny.Generator.Emit.Layers;
 /// </summary>
 internal sealed class EmbeddingTokenInput(EmbeddingLayerDescription embedding) : ModelInput
 {
-    private const string Kernels = "global::GruTiny.Kernels";
-    private const string Span = "global::System.Span<float>";
-    private const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
-    private const string Throw = "global::GruTiny.Kernels.GruThrowHelper";
-
     public override string InterfaceName => "IGruTokenModel";
 
     public override bool HasOverloads => true;
@@ -38,11 +34,10 @@ internal sealed class EmbeddingTokenInput(EmbeddingLayerDescription embedding) :
     }
 
     public override void EmitCheck(CodeWriter w, string span) =>
-        w.Line($"{Kernels}.TokenChecks.Check({span}, VocabularySize, nameof({span}));");
+        w.Line($"{KernelsNamespace}.TokenChecks.Check({span}, VocabularySize, nameof({span}));");
 
     public override void EmitApi(CodeWriter w)
     {
-        const string Ints = "global::System.ReadOnlySpan<int>";
         w.Doc("Advances the model by one token.",
             "<param name=\"token\">A token id from 0 to <see cref=\"VocabularySize\"/> − 1.</param>",
             "<param name=\"output\">Receives exactly <see cref=\"OutputSize\"/> values.</param>",
@@ -70,7 +65,7 @@ internal sealed class EmbeddingTokenInput(EmbeddingLayerDescription embedding) :
         w.Line("int steps = tokens.Length;");
         w.Line($"if ((long)steps * OutputSize != outputs.Length) {Throw}.ThrowStepsMismatch(nameof(outputs), (long)steps * OutputSize, steps, OutputSize, outputs.Length);");
         w.Line($"if (global::System.MemoryExtensions.Overlaps(global::System.Runtime.InteropServices.MemoryMarshal.Cast<int, float>(tokens), ({ReadOnlySpan})outputs)) {Throw}.ThrowOverlap(nameof(outputs));");
-        w.Line($"{Kernels}.TokenChecks.Check(tokens, VocabularySize, nameof(tokens));");
+        w.Line($"{KernelsNamespace}.TokenChecks.Check(tokens, VocabularySize, nameof(tokens));");
         ModelEmitter.EmitChunks(w, final: false, tokens: true);
         w.Close();
         w.Line();
@@ -86,7 +81,7 @@ internal sealed class EmbeddingTokenInput(EmbeddingLayerDescription embedding) :
         w.Line("int steps = tokens.Length;");
         w.Line($"if (steps == 0) {Throw}.ThrowEmptySequence(nameof(tokens), 1);");
         w.Line($"if (output.Length != OutputSize) {Throw}.ThrowLengthMismatch(nameof(output), OutputSize, output.Length);");
-        w.Line($"{Kernels}.TokenChecks.Check(tokens, VocabularySize, nameof(tokens));");
+        w.Line($"{KernelsNamespace}.TokenChecks.Check(tokens, VocabularySize, nameof(tokens));");
         ModelEmitter.EmitChunks(w, final: true, tokens: true);
         w.Close();
         w.Line();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using GruTiny.Model;
+using static GruTiny.Generator.Emit.GeneratedNames;
 
 namespace GruTiny.Generator.Emit.Layers;
 
@@ -31,7 +32,7 @@ internal sealed class GruLayerEmitter(GruLayerDescription gru) : LayerEmitter
         int padded = PaddedStateSize;
         string target = advance.HiddenBuffers[advance.HiddenUsed++ % advance.HiddenBuffers.Length];
         w.Line($"// Layer {index}: gru {gru.InputSize} → {gru.HiddenSize}, linear_before_reset: {Variant}.");
-        w.Line($"{Kernels}.GruLayerKernel.Forward<__GruTiny_Layer{index}>({advance.Source}, {advance.SourceStride}, gates, state.Slice({advance.StateOffset}, {padded}), {target}, n, scratch);");
+        w.Line($"{KernelsNamespace}.GruLayerKernel.Forward<__GruTiny_Layer{index}>({advance.Source}, {advance.SourceStride}, gates, state.Slice({advance.StateOffset}, {padded}), {target}, n, scratch);");
         advance.StateOffset += padded;
         advance.Source = target;
         advance.SourceStride = padded.ToString(CultureInfo.InvariantCulture); // the kernel writes rows of the layer's own padded width
@@ -45,7 +46,7 @@ internal sealed class GruLayerEmitter(GruLayerDescription gru) : LayerEmitter
     public override void EmitType(CodeWriter w, int index, bool commentWeights)
     {
         w.Generated();
-        w.Line($"private struct __GruTiny_Layer{index} : {Kernels}.IGruLayer");
+        w.Line($"private struct __GruTiny_Layer{index} : {KernelsNamespace}.IGruLayer");
         w.Open();
         w.Line($"public static int InputSize => {gru.InputSize};");
         w.Line($"public static int HiddenSize => {gru.HiddenSize};");

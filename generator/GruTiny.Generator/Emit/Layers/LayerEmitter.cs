@@ -1,4 +1,5 @@
 using GruTiny.Model;
+using static GruTiny.Generator.Emit.GeneratedNames;
 
 namespace GruTiny.Generator.Emit.Layers;
 
@@ -10,10 +11,6 @@ namespace GruTiny.Generator.Emit.Layers;
 /// </summary>
 internal abstract class LayerEmitter
 {
-    protected const string Kernels = "global::GruTiny.Kernels";
-    protected const string Span = "global::System.Span<float>";
-    protected const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
-
     /// <summary>What the model takes per step when this layer is first, or null for a vector of features.</summary>
     public virtual ModelInput? Input => null;
 
