@@ -47,9 +47,10 @@ internal static class DenseActivationNames
         {
             var names = new string[Table.Length];
             for (int i = 0; i < names.Length; i++) names[i] = Table[i].Name;
-            return string.Join(", ", names, 0, names.Length - 1) + " or " + names[names.Length - 1];
+            return GruTiny.Model.MessageText.Alternatives(names);
         }
     }
+
 
     public static bool TryParse(string? name, out DenseActivation activation)
     {

@@ -222,7 +222,7 @@ internal static partial class ModelDescriptionReader
             {
                 var names = new string[All.Length];
                 for (int i = 0; i < All.Length; i++) names[i] = $"\"{All[i].TypeName}\"";
-                return string.Join(", ", names, 0, names.Length - 1) + " or " + names[names.Length - 1];
+                return MessageText.Alternatives(names);
             }
         }
 
