@@ -121,9 +121,19 @@ internal static unsafe class ResidentPages
     // A constant in a Native AOT binary: build/GruTiny.targets gives ILC the feature switch, true or false, so the
     // property is replaced by its value and nothing runs on a model's first step (reading an AppContext switch
     // there allocated 5.7 KB on the first call in a program that had not read one before). Elsewhere the switch
-    // is read: absent from runtimeconfig.json, so false.
+    // is read once per process: absent from runtimeconfig.json, so false.
     [FeatureSwitchDefinition(LiteralsAreFilePagesSwitch)]
-    private static bool LiteralsAreFilePages => AppContext.TryGetSwitch(LiteralsAreFilePagesSwitch, out bool enabled) && enabled;
+    private static bool LiteralsAreFilePages => s_filePages != 0 ? s_filePages > 0 : ReadLiteralsAreFilePages();
+
+    // 0: not read yet; 1 or -1: the switch's value.
+    private static int s_filePages;
+
+    private static bool ReadLiteralsAreFilePages()
+    {
+        bool filePages = AppContext.TryGetSwitch(LiteralsAreFilePagesSwitch, out bool enabled) && enabled;
+        s_filePages = filePages ? 1 : -1;
+        return filePages;
+    }
 
     private static void Advise(ReadOnlySpan<float> data, int advice, bool wholePagesInside)
     {

@@ -83,7 +83,7 @@ public sealed class ResidentPagesTests
         float[] values = GC.AllocateArray<float>(4096, pinned: true);
         ResidentPages.PageOut(values); // JIT-compile the path
         _ = ResidentPages.Drops("");
-        foreach (string name in new[] { "s_madvise" })
+        foreach (string name in new[] { "s_madvise", "s_filePages" })
         {
             FieldInfo field = typeof(ResidentPages).GetField(name, BindingFlags.NonPublic | BindingFlags.Static)!;
             field.SetValue(null, field.FieldType == typeof(nint) ? (object)(nint)0 : 0);
