@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using BenchmarkDotNet.Attributes;
 
 namespace GruTiny.Bench;
@@ -27,7 +26,7 @@ public class GruBenchmarks<T> where T : struct, IGruModel
     public void Setup()
     {
         _model = default;
-        string json = ModelJson(ModelFile(typeof(T).Name));
+        string json = BenchShapes.Json(BenchShapes.FileOf(typeof(T)));
         _interpreter = GruNetwork.Load(json);
         _scalar = new ScalarGru(json);
         var random = new Random(11);
@@ -49,22 +48,4 @@ public class GruBenchmarks<T> where T : struct, IGruModel
 
     [Benchmark(Description = "interpreter Step")]
     public void Interpreter() => _interpreter.Step(_input, _output);
-
-    private static string ModelJson(string file)
-    {
-        var assembly = typeof(GruBenchmarks<T>).Assembly;
-        string name = Array.Find(assembly.GetManifestResourceNames(), n => n.EndsWith(file, StringComparison.Ordinal))!;
-        using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
-        return reader.ReadToEnd();
-    }
-
-    private static string ModelFile(string type) => type switch
-    {
-        nameof(In16H16) => "in16_h16x1.gru.json",
-        nameof(In8H64D4) => "in8_h64x1_d4.gru.json",
-        nameof(In64H64) => "in64_h64x1.gru.json",
-        nameof(In16H128D16) => "in16_h128x1_d16.gru.json",
-        nameof(In1H32x2D1) => "in1_h32x2_d1.gru.json",
-        _ => "in32_h256x2_d1.gru.json",
-    };
 }

@@ -12,7 +12,7 @@ namespace GruTiny.Bench;
 /// </summary>
 public class PeakFma
 {
-    private const int Iterations = 1_000_000;
+    internal const int Iterations = 1_000_000;
 
     [Benchmark(OperationsPerInvoke = Iterations)]
     public float Vector128MultiplyAdd() => Loop128(Vector128.Create(0.999f), Vector128.Create(0.001f));
@@ -21,7 +21,7 @@ public class PeakFma
     public float Vector256MultiplyAdd() => Loop256(Vector256.Create(0.999f), Vector256.Create(0.001f));
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static float Loop128(Vector128<float> a, Vector128<float> b)
+    internal static float Loop128(Vector128<float> a, Vector128<float> b)
     {
         Vector128<float> c0 = Vector128.Create(0.1f), c1 = c0 + b, c2 = c1 + b, c3 = c2 + b, c4 = c3 + b, c5 = c4 + b,
             c6 = c5 + b, c7 = c6 + b, c8 = c7 + b, c9 = c8 + b, c10 = c9 + b, c11 = c10 + b;
@@ -39,7 +39,7 @@ public class PeakFma
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static float Loop256(Vector256<float> a, Vector256<float> b)
+    internal static float Loop256(Vector256<float> a, Vector256<float> b)
     {
         Vector256<float> c0 = Vector256.Create(0.1f), c1 = c0 + b, c2 = c1 + b, c3 = c2 + b, c4 = c3 + b, c5 = c4 + b,
             c6 = c5 + b, c7 = c6 + b, c8 = c7 + b, c9 = c8 + b, c10 = c9 + b, c11 = c10 + b;

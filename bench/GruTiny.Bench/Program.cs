@@ -1,12 +1,20 @@
 using BenchmarkDotNet.Running;
 using GruTiny.Bench;
 
-// dotnet run -c Release --project bench/GruTiny.Bench -- --filter '*' [--job short]   (see bench/README.md)
+// dotnet run -c Release --project bench/GruTiny.Bench -- --filter '*' [--job short]   BenchmarkDotNet (bench/README.md)
+// dotnet run -c Release --project bench/GruTiny.Bench -- versus [rounds]               against RTNeural (Versus/VersusRunner.cs)
+// dotnet run -c Release --project bench/GruTiny.Bench -- check-baseline               only the checks of the above
 // dotnet run -c Release --project bench/GruTiny.Bench -- alignment [rounds]            (AlignmentRunner.cs)
-if (args.Length > 0 && args[0] == "alignment")
+switch (args.Length > 0 ? args[0] : "")
 {
-    AlignmentRunner.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 31);
-    return;
+    case "versus" or "check-baseline":
+        return VersusRunner.Run(args);
+    case "worker" when args.Length == 2:
+        return TimingWorker.Run(args[1]);
+    case "alignment":
+        AlignmentRunner.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 31);
+        return 0;
+    default:
+        BenchmarkSwitcher.FromAssembly(typeof(PeakFma).Assembly).Run(args);
+        return 0;
 }
-
-BenchmarkSwitcher.FromAssembly(typeof(PeakFma).Assembly).Run(args);

@@ -1,24 +1,52 @@
+using System;
 using GruTiny;
 
 namespace GruTiny.Bench;
 
-// The six shapes of issue #5 (RTNeural's published per-step times on this kind of machine in brackets), with
-// random weights written under obj/bench-models/ by the project file before compilation.
+// The six shapes of the performance issues, with random weights written under obj/bench-models/ by the project file
+// before compilation (file name in{I}_h{H}x{L}[_d{O}]). bench/rtneural/baseline.cpp compiles the same six for RTNeural.
 
-/// <summary>GRU 16 → 16 (RTNeural ≈ 126 ns).</summary>
+/// <summary>GRU 16 → 16.</summary>
 [GruModel("obj/bench-models/in16_h16x1.gru.json")] public partial struct In16H16;
 
-/// <summary>GRU 8 → 64, dense 4 (RTNeural ≈ 740 ns).</summary>
+/// <summary>GRU 8 → 64, dense 4.</summary>
 [GruModel("obj/bench-models/in8_h64x1_d4.gru.json")] public partial struct In8H64D4;
 
-/// <summary>GRU 64 → 64 (RTNeural ≈ 1.13 µs).</summary>
+/// <summary>GRU 64 → 64.</summary>
 [GruModel("obj/bench-models/in64_h64x1.gru.json")] public partial struct In64H64;
 
-/// <summary>GRU 16 → 128, dense 16 (RTNeural ≈ 2.4 µs).</summary>
+/// <summary>GRU 16 → 128, dense 16.</summary>
 [GruModel("obj/bench-models/in16_h128x1_d16.gru.json")] public partial struct In16H128D16;
 
-/// <summary>GRU 1 → 32 → 32, dense 1 (RTNeural ≈ 0.52 µs).</summary>
+/// <summary>GRU 1 → 32 → 32, dense 1.</summary>
 [GruModel("obj/bench-models/in1_h32x2_d1.gru.json")] public partial struct In1H32x2D1;
 
-/// <summary>GRU 32 → 256 → 256, dense 1 (RTNeural ≈ 30 µs).</summary>
+/// <summary>GRU 32 → 256 → 256, dense 1.</summary>
 [GruModel("obj/bench-models/in32_h256x2_d1.gru.json")] public partial struct In32H256x2D1;
+
+/// <summary>The six shapes: a short label, the model file's name (without <c>.gru.json</c>) and the generated type.</summary>
+internal static class BenchShapes
+{
+    public static readonly (string Label, string File, Type Type)[] All =
+    [
+        ("16→16", "in16_h16x1", typeof(In16H16)),
+        ("8→64+4", "in8_h64x1_d4", typeof(In8H64D4)),
+        ("64→64", "in64_h64x1", typeof(In64H64)),
+        ("16→128+16", "in16_h128x1_d16", typeof(In16H128D16)),
+        ("1→32×2+1", "in1_h32x2_d1", typeof(In1H32x2D1)),
+        ("32→256×2+1", "in32_h256x2_d1", typeof(In32H256x2D1)),
+    ];
+
+    /// <summary>The model file's JSON text, from the assembly's resources (BenchmarkDotNet runs from its own folder).</summary>
+    public static string Json(string file)
+    {
+        var assembly = typeof(BenchShapes).Assembly;
+        string name = Array.Find(assembly.GetManifestResourceNames(), n => n.EndsWith(file + ".gru.json", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"{file}.gru.json is not embedded in {assembly.GetName().Name}.");
+        using var reader = new System.IO.StreamReader(assembly.GetManifestResourceStream(name)!);
+        return reader.ReadToEnd();
+    }
+
+    public static string FileOf(Type type) => Array.Find(All, s => s.Type == type).File
+        ?? throw new InvalidOperationException($"{type.Name} is not a benchmark shape.");
+}

@@ -1,0 +1,137 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace GruTiny.Bench;
+
+/// <summary>
+/// GruTiny's side of the interleaved runner (<see cref="VersusRunner"/>): one process per vector width (the runner
+/// sets <c>DOTNET_PreferredVectorBitWidth</c>), speaking the same line protocol as the RTNeural baseline
+/// (bench/rtneural/baseline.cpp) and timing the same way. It first checks every generated model against the
+/// float64 reference's outputs (<see cref="CheckData"/>), then answers one request per line:
+/// <c>info</c> (the vector path the kernels take), <c>time &lt;shape&gt;</c> (ns per generated <c>Step</c> of one
+/// sample ≥ 10 ms, after a tenth of it untimed), <c>peak</c> (multiply-adds per ns of the width in use, from
+/// <see cref="PeakFma"/>'s 12 independent chains), <c>quit</c>.
+/// </summary>
+internal static class TimingWorker
+{
+    public static int Run(string folder)
+    {
+        var timers = new ShapeTimer[BenchShapes.All.Length];
+        bool ok = true;
+        for (int i = 0; i < timers.Length; i++)
+        {
+            (_, string file, Type type) = BenchShapes.All[i];
+            var data = CheckData.Read(Path.Combine(folder, file + ".check.txt"));
+            timers[i] = (ShapeTimer)Activator.CreateInstance(typeof(ShapeTimer<>).MakeGenericType(type), file, data)!;
+            double worst = timers[i].Check();
+            bool pass = worst <= CheckData.Tolerance;
+            ok &= pass;
+            Console.Error.WriteLine($"gruTiny {VectorPath}: {file,-16} worst |y - ref| / max(1, |ref|) over {data.Input.Length} steps = {worst:G3} " +
+                                    (pass ? "(ok)" : "> 1e-5: DISAGREES with the float64 reference"));
+        }
+
+        if (!ok) return 1;
+        Console.WriteLine("ready");
+        string? line;
+        while ((line = Console.ReadLine()) is not null)
+        {
+            string[] request = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            string verb = request.Length > 0 ? request[0] : "";
+            if (verb == "quit") break;
+            if (verb == "info") { Console.WriteLine(VectorPath); continue; }
+            if (verb == "peak") { Console.WriteLine(PeakGmacs().ToString("R", CultureInfo.InvariantCulture)); continue; }
+            ShapeTimer? timer = verb == "time" && request.Length == 2 ? Array.Find(timers, t => t.File == request[1]) : null;
+            Console.WriteLine(timer is null ? $"error: unknown request \"{line}\"" : timer.NanosecondsPerStep().ToString("R", CultureInfo.InvariantCulture));
+        }
+
+        return 0;
+    }
+
+    private static string VectorPath => Vector256.IsHardwareAccelerated ? "Vector256" : Vector128.IsHardwareAccelerated ? "Vector128" : "scalar";
+
+    /// <summary>GMAC/s of the widest accelerated vector the kernels use: 10 calls of 1,000,000 × 12 multiply-adds.</summary>
+    private static double PeakGmacs()
+    {
+        bool wide = Vector256.IsHardwareAccelerated;
+        long start = Stopwatch.GetTimestamp();
+        float sink = 0;
+        for (int i = 0; i < 10; i++) sink += wide ? PeakFma.Loop256(Vector256.Create(0.999f), Vector256.Create(0.001f)) : PeakFma.Loop128(Vector128.Create(0.999f), Vector128.Create(0.001f));
+        double ns = Stopwatch.GetElapsedTime(start).TotalNanoseconds;
+        GC.KeepAlive(sink);
+        return 10.0 * PeakFma.Iterations * 12 * (wide ? 8 : 4) / ns;
+    }
+
+    private abstract class ShapeTimer(string file, CheckData data)
+    {
+        public string File { get; } = file;
+
+        protected CheckData Data { get; } = data;
+
+        private long _iterations;
+
+        public abstract double Check();
+
+        /// <summary>Steps through the check inputs in turn, the state carried on as in a stream; returns seconds.</summary>
+        protected abstract double Time(long iterations);
+
+        public double NanosecondsPerStep()
+        {
+            if (_iterations == 0) _iterations = Calibrate();
+            Time(_iterations / 10); // the weights back into this core's caches, untimed
+            return Time(_iterations) * 1e9 / _iterations;
+        }
+
+        // Tier-1 code: the runtime recompiles hot methods in the background some 100 ms after their calls stop
+        // being new, so warm up for a time, not a count. Then double the count until one sample takes ≥ 10 ms.
+        private long Calibrate()
+        {
+            var warm = Stopwatch.StartNew();
+            while (warm.ElapsedMilliseconds < 1500) Time(1000);
+            long n = 64;
+            while (Time(n) < 0.010) n *= 2;
+            return n;
+        }
+    }
+
+    private sealed class ShapeTimer<T>(string file, CheckData data) : ShapeTimer(file, data) where T : struct, IGruModel
+    {
+        private T _model = default;
+        private readonly float[] _inputs = Flatten(data);
+        private readonly float[] _output = new float[data.OutputSize];
+
+        public override double Check()
+        {
+            _model.Reset();
+            double worst = Data.WorstError(x =>
+            {
+                var y = new float[Data.OutputSize];
+                _model.Step(x, y);
+                return y;
+            });
+            _model.Reset();
+            return worst;
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        protected override double Time(long iterations)
+        {
+            int steps = Data.Input.Length, width = Data.InputSize;
+            long start = Stopwatch.GetTimestamp();
+            for (long i = 0; i < iterations;)
+                for (int s = 0; s < steps && i < iterations; s++, i++)
+                    _model.Step(_inputs.AsSpan(s * width, width), _output);
+            return Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+
+        private static float[] Flatten(CheckData data)
+        {
+            var all = new float[data.Input.Length * data.InputSize];
+            for (int s = 0; s < data.Input.Length; s++) data.Input[s].CopyTo(all, s * data.InputSize);
+            return all;
+        }
+    }
+}

@@ -1,0 +1,187 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
+using GruTiny.Model;
+
+namespace GruTiny.Bench;
+
+/// <summary>
+/// GruTiny against RTNeural, timed side by side: generated <c>Step</c> in one process per vector width
+/// (<see cref="TimingWorker"/> with <c>DOTNET_PreferredVectorBitWidth</c> 256 and 128) and the RTNeural baseline in
+/// its AVX2 and 128-bit builds (bench/rtneural), all on the same model files and inputs, each checked against the
+/// float64 reference first. Every round asks each program for one sample of every shape, in an order that rotates
+/// from round to round, and the core's multiply-add peak of each width; the table gives medians over the rounds and
+/// the median of the per-round ratios. This is the measure of the performance targets; BenchmarkDotNet
+/// (<see cref="GruBenchmarks{T}"/>) stays for allocation and absolute figures.
+/// </summary>
+/// <remarks>
+/// <c>dotnet run -c Release --project bench/GruTiny.Bench -- versus [rounds] [--baseline DIR] [--avx512]</c>
+/// (after <c>bash bench/rtneural/build.sh</c>); <c>-- check-baseline</c> only runs every program's check.
+/// </remarks>
+internal static class VersusRunner
+{
+    private sealed record Pair(string Width, WorkerProcess GruTiny, WorkerProcess RTNeural);
+
+    public static int Run(string[] args)
+    {
+        System.Globalization.CultureInfo.DefaultThreadCurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
+        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
+        bool checkOnly = args[0] == "check-baseline";
+        int rounds = 31;
+        bool avx512 = false;
+        string? baseline = null;
+        for (int i = 1; i < args.Length; i++)
+        {
+            if (args[i] == "--baseline" && i + 1 < args.Length) baseline = args[++i];
+            else if (args[i] == "--avx512") avx512 = true;
+            else if (int.TryParse(args[i], out int r) && r > 0) rounds = r;
+            else throw new ArgumentException($"unknown argument \"{args[i]}\" (expected: [rounds] [--baseline DIR] [--avx512])");
+        }
+
+        baseline ??= Path.Combine(RepositoryRoot(), "bench", "rtneural", "bin");
+        if (!Avx2.IsSupported || !Fma.IsSupported)
+            throw new PlatformNotSupportedException("The runner compares x64 builds with AVX2 and FMA; this machine has neither (ARM64 timings under emulation mean nothing).");
+        foreach (string build in new[] { "baseline-avx2", "baseline-sse42" }.Concat(avx512 ? ["baseline-avx512"] : Array.Empty<string>()))
+            if (!File.Exists(Path.Combine(baseline, build)))
+                throw new FileNotFoundException($"{Path.Combine(baseline, build)} is missing: build the RTNeural baseline first (bash bench/rtneural/build.sh{(avx512 ? " --avx512" : "")}).");
+
+        string data = Path.Combine(AppContext.BaseDirectory, "versus-data");
+        CheckData.WriteAll(data);
+
+        var workers = new List<WorkerProcess>();
+        try
+        {
+            WorkerProcess Start(string name, string file, string[] arguments, Dictionary<string, string>? environment = null)
+            {
+                var worker = WorkerProcess.Start(name, file, arguments, environment);
+                workers.Add(worker);
+                return worker;
+            }
+
+            (string self, string[] selfArgs) = SelfCommand("worker", data);
+            var gru256 = Start("GruTiny Vector256", self, selfArgs, new() { ["DOTNET_PreferredVectorBitWidth"] = "256" });
+            var gru128 = Start("GruTiny Vector128", self, selfArgs, new() { ["DOTNET_PreferredVectorBitWidth"] = "128" });
+            var rt256 = Start("RTNeural AVX2", Path.Combine(baseline, "baseline-avx2"), ["serve", data]);
+            var rt128 = Start("RTNeural SSE4.2", Path.Combine(baseline, "baseline-sse42"), ["serve", data]);
+            var pairs = new List<Pair> { new("256-bit", gru256, rt256), new("128-bit", gru128, rt128) };
+            if (avx512) pairs.Add(new("512-bit", gru256, Start("RTNeural AVX-512", Path.Combine(baseline, "baseline-avx512"), ["serve", data])));
+            if (gru256.Ask("info") != "Vector256" || gru128.Ask("info") != "Vector128")
+                throw new InvalidOperationException($"The GruTiny workers took the {gru256.Ask("info")} and {gru128.Ask("info")} paths, not Vector256 and Vector128.");
+            Console.WriteLine("Every program agrees with GruTiny's float64 reference within 1e-5 (lines above).");
+            if (checkOnly) return 0;
+
+            Time(pairs, workers, rounds);
+            return 0;
+        }
+        finally
+        {
+            foreach (WorkerProcess worker in workers) worker.Dispose();
+        }
+    }
+
+    private static void Time(List<Pair> pairs, List<WorkerProcess> workers, int rounds)
+    {
+        var shapes = BenchShapes.All;
+        var ns = workers.ToDictionary(w => w, _ => shapes.Select(_ => new List<double>()).ToArray());
+        var peak = new Dictionary<WorkerProcess, List<double>> { [pairs[0].GruTiny] = [], [pairs[1].GruTiny] = [] };
+        Console.WriteLine($"{rounds} rounds (and one discarded warm-up round) of {shapes.Length} shapes × {workers.Count} programs, ≥ 10 ms a sample…");
+        var clock = Stopwatch.StartNew();
+        for (int round = -1; round < rounds; round++)
+        {
+            for (int s = 0; s < shapes.Length; s++)
+                for (int w = 0; w < workers.Count; w++)
+                {
+                    WorkerProcess worker = workers[(w + s + Math.Max(round, 0)) % workers.Count];
+                    double sample = worker.AskNumber("time " + shapes[s].File);
+                    if (round >= 0) ns[worker][s].Add(sample);
+                }
+
+            foreach ((WorkerProcess worker, List<double> values) in peak)
+            {
+                double gmacs = worker.AskNumber("peak");
+                if (round >= 0) values.Add(gmacs);
+            }
+        }
+
+        Console.WriteLine($"({clock.Elapsed.TotalSeconds:F0} s)");
+        Console.WriteLine();
+        Console.WriteLine($"Machine: {CpuName()}, {Environment.ProcessorCount} logical cores; {RuntimeInformation.OSDescription}; .NET {Environment.Version}; " +
+                          $"{rounds} rounds. FMA peak (12 independent chains, median): Vector256 {Median(peak[pairs[0].GruTiny]):F1} GMAC/s, Vector128 {Median(peak[pairs[1].GruTiny]):F1} GMAC/s.");
+        Console.WriteLine();
+        var header = new List<string> { "shape", "MAC/step" };
+        foreach (Pair p in pairs)
+            header.AddRange([$"{p.GruTiny.Name} ns", $"{p.RTNeural.Name} ns", $"ratio {p.Width} (Q1–Q3)", $"% of {Peak(p, peak).Name} peak"]);
+        Console.WriteLine("| " + string.Join(" | ", header) + " |");
+        Console.WriteLine("| --- |" + string.Concat(Enumerable.Repeat(" ---: |", header.Count - 1)));
+        for (int s = 0; s < shapes.Length; s++)
+        {
+            long macs = MultiplyAdds(shapes[s].File);
+            var cells = new List<string> { shapes[s].Label, macs.ToString("N0") };
+            foreach (Pair p in pairs)
+            {
+                List<double> ours = ns[p.GruTiny][s], theirs = ns[p.RTNeural][s];
+                double[] ratios = ours.Zip(theirs, (a, b) => a / b).ToArray();
+                double gmacs = macs / Median(ours);
+                cells.AddRange([Format(Median(ours)), Format(Median(theirs)),
+                    $"**{Median(ratios):F2}** ({Quantile(ratios, 0.25):F2}–{Quantile(ratios, 0.75):F2})", $"{100 * gmacs / Median(Peak(p, peak).Values):F0}%"]);
+            }
+
+            Console.WriteLine("| " + string.Join(" | ", cells) + " |");
+        }
+    }
+
+    // The 512-bit row is compared with GruTiny's widest path (Vector256) and its peak.
+    private static (string Name, List<double> Values) Peak(Pair pair, Dictionary<WorkerProcess, List<double>> peak) =>
+        (pair.GruTiny.Name.Replace("GruTiny ", "", StringComparison.Ordinal), peak[pair.GruTiny]);
+
+    private static long MultiplyAdds(string file)
+    {
+        ModelDescription model = ModelDescriptionReader.TryRead(BenchShapes.Json(file), long.MaxValue, out _)!;
+        return model.Layers.Sum(l => l is GruLayerDescription g ? 3L * g.HiddenSize * (g.InputSize + g.HiddenSize) : (long)l.InputSize * l.OutputSize);
+    }
+
+    private static string Format(double ns) => ns >= 100 ? ns.ToString("N0") : ns.ToString("F1");
+
+    private static double Median(IEnumerable<double> values) => Quantile(values.ToArray(), 0.5);
+
+    private static double Quantile(double[] values, double q)
+    {
+        double[] sorted = values.OrderBy(v => v).ToArray();
+        double at = q * (sorted.Length - 1);
+        int low = (int)Math.Floor(at);
+        return low + 1 < sorted.Length ? sorted[low] + (at - low) * (sorted[low + 1] - sorted[low]) : sorted[low];
+    }
+
+    /// <summary>This program again, as a worker: through its apphost, or through <c>dotnet</c> when started that way.</summary>
+    private static (string File, string[] Arguments) SelfCommand(params string[] arguments)
+    {
+        string process = Environment.ProcessPath ?? throw new InvalidOperationException("The runner's own path is unknown.");
+        return Path.GetFileNameWithoutExtension(process) == "dotnet"
+            ? (process, [typeof(VersusRunner).Assembly.Location, .. arguments])
+            : (process, arguments);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "GruTiny.sln"))) return dir.FullName;
+        throw new DirectoryNotFoundException($"No GruTiny.sln above {AppContext.BaseDirectory}: pass --baseline DIR.");
+    }
+
+    private static string CpuName()
+    {
+        try
+        {
+            string? line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+            return line is null ? RuntimeInformation.ProcessArchitecture.ToString() : line[(line.IndexOf(':') + 1)..].Trim();
+        }
+        catch (IOException)
+        {
+            return RuntimeInformation.ProcessArchitecture.ToString();
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+
+namespace GruTiny.Bench;
+
+/// <summary>
+/// One timed program of the interleaved runner, started once and asked for one sample at a time over its standard
+/// input and output (the line protocol of <see cref="TimingWorker"/> and bench/rtneural/baseline.cpp). A worker waits
+/// on its input between requests, so only one program runs at a time.
+/// </summary>
+internal sealed class WorkerProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private WorkerProcess(string name, Process process)
+    {
+        Name = name;
+        _process = process;
+    }
+
+    /// <summary>What the runner's tables call it ("GruTiny Vector256", "RTNeural AVX2", …).</summary>
+    public string Name { get; }
+
+    /// <summary>Starts the program, lets it check its outputs against the float64 reference and waits for "ready".</summary>
+    public static WorkerProcess Start(string name, string fileName, IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = false, // its check lines go straight to the runner's console
+            UseShellExecute = false,
+        };
+        foreach (string argument in arguments) start.ArgumentList.Add(argument);
+        if (environment is not null)
+            foreach ((string key, string value) in environment) start.Environment[key] = value;
+        Process process = Process.Start(start) ?? throw new InvalidOperationException($"{name}: {fileName} did not start.");
+        string? first = process.StandardOutput.ReadLine();
+        if (first != "ready")
+        {
+            process.WaitForExit();
+            throw new InvalidOperationException($"{name} did not start timing ({fileName} exited with {process.ExitCode}; its check against GruTiny's float64 reference is printed above).");
+        }
+
+        return new WorkerProcess(name, process);
+    }
+
+    public string Ask(string request)
+    {
+        _process.StandardInput.WriteLine(request);
+        _process.StandardInput.Flush();
+        string answer = _process.StandardOutput.ReadLine() ?? throw new InvalidOperationException($"{Name} exited while answering \"{request}\".");
+        if (answer.StartsWith("error", StringComparison.Ordinal)) throw new InvalidOperationException($"{Name}: {answer}");
+        return answer;
+    }
+
+    public double AskNumber(string request) => double.Parse(Ask(request), CultureInfo.InvariantCulture);
+
+    public void Dispose()
+    {
+        try
+        {
+            _process.StandardInput.WriteLine("quit");
+            _process.StandardInput.Close();
+            if (!_process.WaitForExit(5000)) _process.Kill();
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        _process.Dispose();
+    }
+}
