@@ -24,7 +24,7 @@ namespace GruTiny.Bench;
 /// </remarks>
 internal static class VersusRunner
 {
-    private sealed record Pair(string Width, WorkerProcess GruTiny, WorkerProcess RTNeural);
+    private sealed record Pair(string Width, WorkerProcess GruTiny, WorkerProcess RTNeural, WorkerProcess? Earlier = null);
 
     public static int Run(string[] args)
     {
@@ -33,13 +33,14 @@ internal static class VersusRunner
         bool checkOnly = args[0] == "check-baseline";
         int rounds = 31;
         bool avx512 = false;
-        string? baseline = null;
+        string? baseline = null, earlier = null;
         for (int i = 1; i < args.Length; i++)
         {
             if (args[i] == "--baseline" && i + 1 < args.Length) baseline = args[++i];
+            else if (args[i] == "--compare" && i + 1 < args.Length) earlier = Path.GetFullPath(args[++i]);
             else if (args[i] == "--avx512") avx512 = true;
             else if (int.TryParse(args[i], out int r) && r > 0) rounds = r;
-            else throw new ArgumentException($"unknown argument \"{args[i]}\" (expected: [rounds] [--baseline DIR] [--avx512])");
+            else throw new ArgumentException($"unknown argument \"{args[i]}\" (expected: [rounds] [--baseline DIR] [--compare DIR] [--avx512])");
         }
 
         baseline ??= Path.Combine(RepositoryRoot(), "bench", "rtneural", "bin");
@@ -67,7 +68,19 @@ internal static class VersusRunner
             var gru128 = Start("GruTiny Vector128", self, selfArgs, new() { ["DOTNET_PreferredVectorBitWidth"] = "128" });
             var rt256 = Start("RTNeural AVX2", Path.Combine(baseline, "baseline-avx2"), ["serve", data]);
             var rt128 = Start("RTNeural SSE4.2", Path.Combine(baseline, "baseline-sse42"), ["serve", data]);
-            var pairs = new List<Pair> { new("256-bit", gru256, rt256), new("128-bit", gru128, rt128) };
+            WorkerProcess? old256 = null, old128 = null;
+            if (earlier is not null)
+            {
+                // Another build of this program (a copy of its output folder from before a change), timed in the same
+                // rounds, so that what a change gives is measured against noise that both builds share.
+                string other = Path.Combine(earlier, Path.GetFileName(self) == "dotnet" ? "GruTiny.Bench.dll" : Path.GetFileName(self));
+                string[] otherArgs = Path.GetFileName(self) == "dotnet" ? [other, "worker", data] : ["worker", data];
+                string otherFile = Path.GetFileName(self) == "dotnet" ? self : other;
+                old256 = Start("earlier GruTiny Vector256", otherFile, otherArgs, new() { ["DOTNET_PreferredVectorBitWidth"] = "256" });
+                old128 = Start("earlier GruTiny Vector128", otherFile, otherArgs, new() { ["DOTNET_PreferredVectorBitWidth"] = "128" });
+            }
+
+            var pairs = new List<Pair> { new("256-bit", gru256, rt256, old256), new("128-bit", gru128, rt128, old128) };
             if (avx512) pairs.Add(new("512-bit", gru256, Start("RTNeural AVX-512", Path.Combine(baseline, "baseline-avx512"), ["serve", data])));
             if (gru256.Ask("info") != "Vector256" || gru128.Ask("info") != "Vector128")
                 throw new InvalidOperationException($"The GruTiny workers took the {gru256.Ask("info")} and {gru128.Ask("info")} paths, not Vector256 and Vector128.");
@@ -114,7 +127,11 @@ internal static class VersusRunner
         Console.WriteLine();
         var header = new List<string> { "shape", "MAC/step" };
         foreach (Pair p in pairs)
+        {
             header.AddRange([$"{p.GruTiny.Name} ns", $"{p.RTNeural.Name} ns", $"ratio {p.Width} (Q1–Q3)", $"% of {Peak(p, peak).Name} peak"]);
+            if (p.Earlier is not null) header.Add($"this / earlier build {p.Width}");
+        }
+
         Console.WriteLine("| " + string.Join(" | ", header) + " |");
         Console.WriteLine("| --- |" + string.Concat(Enumerable.Repeat(" ---: |", header.Count - 1)));
         for (int s = 0; s < shapes.Length; s++)
@@ -128,6 +145,11 @@ internal static class VersusRunner
                 double gmacs = macs / Median(ours);
                 cells.AddRange([Format(Median(ours)), Format(Median(theirs)),
                     $"**{Median(ratios):F2}** ({Quantile(ratios, 0.25):F2}–{Quantile(ratios, 0.75):F2})", $"{100 * gmacs / Median(Peak(p, peak).Values):F0}%"]);
+                if (p.Earlier is not null)
+                {
+                    double[] change = ours.Zip(ns[p.Earlier][s], (a, b) => a / b).ToArray();
+                    cells.Add($"{Median(change):F2} ({Quantile(change, 0.25):F2}–{Quantile(change, 0.75):F2})");
+                }
             }
 
             Console.WriteLine("| " + string.Join(" | ", cells) + " |");
