@@ -22,7 +22,7 @@ internal static class VectorMath<TSimd, TVector>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVector Exp(TVector x)
     {
-        x = TSimd.Min(TSimd.Max(x, TSimd.Create(-87f)), TSimd.Create(88f));
+        x = TSimd.Clamp(x, TSimd.Create(-87f), TSimd.Create(88f));
         // n = x·log2 e rounded to the nearest integer by adding and removing 1.5·2^23 (exact for |x·log2 e| < 2^22).
         // Not Floor: without SSE4.1 (a Native AOT build at the default x64 instruction set) Floor is a call per
         // lane, and those calls made the compiler keep every accumulator of the kernels on the stack.

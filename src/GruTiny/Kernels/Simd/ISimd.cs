@@ -42,9 +42,8 @@ internal interface ISimd<TVector> where TVector : struct
     /// </summary>
     static abstract TVector MultiplyAdd(TVector a, TVector b, TVector c);
 
-    static abstract TVector Min(TVector a, TVector b);
-
-    static abstract TVector Max(TVector a, TVector b);
+    /// <summary><paramref name="x"/> limited to [<paramref name="low"/>, <paramref name="high"/>]; a NaN lane stays NaN.</summary>
+    static abstract TVector Clamp(TVector x, TVector low, TVector high);
 
     static abstract TVector Abs(TVector x);
 

@@ -37,11 +37,10 @@ internal readonly struct Simd256 : ISimd<Vector256<float>>
     public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
         Fma.IsSupported || AdvSimd.IsSupported ? Vector256.MultiplyAddEstimate(a, b, c) : a * b + c;
 
+    // maxps/minps return their second operand when either is NaN, so x goes second (see Simd128.Clamp).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Min(Vector256<float> a, Vector256<float> b) => Vector256.Min(a, b);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
+    public static Vector256<float> Clamp(Vector256<float> x, Vector256<float> low, Vector256<float> high) =>
+        Avx.IsSupported ? Avx.Min(high, Avx.Max(low, x)) : Vector256.Min(Vector256.Max(x, low), high);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Abs(Vector256<float> x) => Vector256.Abs(x);
