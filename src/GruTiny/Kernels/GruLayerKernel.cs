@@ -303,60 +303,124 @@ public static class GruLayerKernel
 
     // ---- Recurrence ------------------------------------------------------------------------------------
 
-    // linear_before_reset = true, after ProjectInputs: r, z and W_hn h + b_hn in one pass over h, two strips at a time.
+    // linear_before_reset = true, after ProjectInputs: r, z and W_hn h + b_hn in one pass over h, four strips at a
+    // time where there are four (12 independent accumulators: a multiply-add's latency times the two multiply-add
+    // pipes needs 8 or more, and 6 left the loop latency-bound), then two, then one.
     private static void RecurResetAfter<TLayer, TSimd, TVector>(ref float gates, ref float previous, ref float next)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
         int strips = Strips<TLayer, TSimd, TVector>();
+        int s = 0;
+        for (; s + 4 <= strips; s += 4) RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref gates, ref previous, ref next, s);
+        if (s + 2 <= strips)
+        {
+            RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref gates, ref previous, ref next, s);
+            s += 2;
+        }
+
+        if (s < strips) RecurOneStripResetAfter<TLayer, TSimd, TVector>(ref gates, ref previous, ref next, s);
+    }
+
+    private static void RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref float gates, ref float previous, ref float next, int s)
+        where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
+    {
         int blockLength = WeightBlocks.SectionLength<TLayer>(1);
         int firstChunk = WeightBlocks.FirstChunk<TLayer>(1);
-        int s = 0;
-        for (; s + 2 <= strips; s += 2)
+        ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(firstChunk, blockLength, s);
+        ref float w1 = ref StripWeights<TLayer, TSimd, TVector>(firstChunk, blockLength, s + 1);
+        ref float w2 = ref StripWeights<TLayer, TSimd, TVector>(firstChunk, blockLength, s + 2);
+        ref float w3 = ref StripWeights<TLayer, TSimd, TVector>(firstChunk, blockLength, s + 3);
+        ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
+        ref float g1 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + 1));
+        ref float g2 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + 2));
+        ref float g3 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + 3));
+        TVector r0 = TSimd.Load(ref g0, 0), z0 = TSimd.Load(ref g0, Block), hn0 = TSimd.Load(ref w0, 0);
+        TVector r1 = TSimd.Load(ref g1, 0), z1 = TSimd.Load(ref g1, Block), hn1 = TSimd.Load(ref w1, 0);
+        TVector r2 = TSimd.Load(ref g2, 0), z2 = TSimd.Load(ref g2, Block), hn2 = TSimd.Load(ref w2, 0);
+        TVector r3 = TSimd.Load(ref g3, 0), z3 = TSimd.Load(ref g3, Block), hn3 = TSimd.Load(ref w3, 0);
+        ref float c0 = ref Unsafe.Add(ref w0, Block);
+        ref float c1 = ref Unsafe.Add(ref w1, Block);
+        ref float c2 = ref Unsafe.Add(ref w2, Block);
+        ref float c3 = ref Unsafe.Add(ref w3, Block);
+        for (int k = 0; k < TLayer.HiddenSize; k++)
         {
-            ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(firstChunk, blockLength, s);
-            ref float w1 = ref StripWeights<TLayer, TSimd, TVector>(firstChunk, blockLength, s + 1);
-            ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
-            ref float g1 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + 1));
-            TVector r0 = TSimd.Load(ref g0, 0), z0 = TSimd.Load(ref g0, Block), hn0 = TSimd.Load(ref w0, 0);
-            TVector r1 = TSimd.Load(ref g1, 0), z1 = TSimd.Load(ref g1, Block), hn1 = TSimd.Load(ref w1, 0);
-            ref float c0 = ref Unsafe.Add(ref w0, Block);
-            ref float c1 = ref Unsafe.Add(ref w1, Block);
-            for (int k = 0; k < TLayer.HiddenSize; k++)
-            {
-                TVector hk = TSimd.Create(Unsafe.Add(ref previous, k));
-                r0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, 0), hk, r0);
-                z0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, Block), hk, z0);
-                hn0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, 2 * Block), hk, hn0);
-                r1 = TSimd.MultiplyAdd(TSimd.Load(ref c1, 0), hk, r1);
-                z1 = TSimd.MultiplyAdd(TSimd.Load(ref c1, Block), hk, z1);
-                hn1 = TSimd.MultiplyAdd(TSimd.Load(ref c1, 2 * Block), hk, hn1);
-                c0 = ref Unsafe.Add(ref c0, GateBlock);
-                c1 = ref Unsafe.Add(ref c1, GateBlock);
-            }
-
-            nuint u0 = (nuint)(s * TSimd.Count), u1 = (nuint)((s + 1) * TSimd.Count);
-            TSimd.Store(CombineResetAfter<TSimd, TVector>(r0, z0, hn0, TSimd.Load(ref g0, 2 * Block), TSimd.Load(ref previous, u0)), ref next, u0);
-            TSimd.Store(CombineResetAfter<TSimd, TVector>(r1, z1, hn1, TSimd.Load(ref g1, 2 * Block), TSimd.Load(ref previous, u1)), ref next, u1);
+            TVector hk = TSimd.Create(Unsafe.Add(ref previous, k));
+            r0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, 0), hk, r0);
+            z0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, Block), hk, z0);
+            hn0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, 2 * Block), hk, hn0);
+            r1 = TSimd.MultiplyAdd(TSimd.Load(ref c1, 0), hk, r1);
+            z1 = TSimd.MultiplyAdd(TSimd.Load(ref c1, Block), hk, z1);
+            hn1 = TSimd.MultiplyAdd(TSimd.Load(ref c1, 2 * Block), hk, hn1);
+            r2 = TSimd.MultiplyAdd(TSimd.Load(ref c2, 0), hk, r2);
+            z2 = TSimd.MultiplyAdd(TSimd.Load(ref c2, Block), hk, z2);
+            hn2 = TSimd.MultiplyAdd(TSimd.Load(ref c2, 2 * Block), hk, hn2);
+            r3 = TSimd.MultiplyAdd(TSimd.Load(ref c3, 0), hk, r3);
+            z3 = TSimd.MultiplyAdd(TSimd.Load(ref c3, Block), hk, z3);
+            hn3 = TSimd.MultiplyAdd(TSimd.Load(ref c3, 2 * Block), hk, hn3);
+            c0 = ref Unsafe.Add(ref c0, GateBlock);
+            c1 = ref Unsafe.Add(ref c1, GateBlock);
+            c2 = ref Unsafe.Add(ref c2, GateBlock);
+            c3 = ref Unsafe.Add(ref c3, GateBlock);
         }
 
-        if (s < strips)
-        {
-            ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(firstChunk, blockLength, s);
-            ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
-            TVector r0 = TSimd.Load(ref g0, 0), z0 = TSimd.Load(ref g0, Block), hn0 = TSimd.Load(ref w0, 0);
-            ref float c0 = ref Unsafe.Add(ref w0, Block);
-            for (int k = 0; k < TLayer.HiddenSize; k++)
-            {
-                TVector hk = TSimd.Create(Unsafe.Add(ref previous, k));
-                r0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, 0), hk, r0);
-                z0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, Block), hk, z0);
-                hn0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, 2 * Block), hk, hn0);
-                c0 = ref Unsafe.Add(ref c0, GateBlock);
-            }
+        nuint u = (nuint)(s * TSimd.Count), count = (nuint)TSimd.Count;
+        TSimd.Store(CombineResetAfter<TSimd, TVector>(r0, z0, hn0, TSimd.Load(ref g0, 2 * Block), TSimd.Load(ref previous, u)), ref next, u);
+        TSimd.Store(CombineResetAfter<TSimd, TVector>(r1, z1, hn1, TSimd.Load(ref g1, 2 * Block), TSimd.Load(ref previous, u + count)), ref next, u + count);
+        TSimd.Store(CombineResetAfter<TSimd, TVector>(r2, z2, hn2, TSimd.Load(ref g2, 2 * Block), TSimd.Load(ref previous, u + 2 * count)), ref next, u + 2 * count);
+        TSimd.Store(CombineResetAfter<TSimd, TVector>(r3, z3, hn3, TSimd.Load(ref g3, 2 * Block), TSimd.Load(ref previous, u + 3 * count)), ref next, u + 3 * count);
+    }
 
-            nuint u0 = (nuint)(s * TSimd.Count);
-            TSimd.Store(CombineResetAfter<TSimd, TVector>(r0, z0, hn0, TSimd.Load(ref g0, 2 * Block), TSimd.Load(ref previous, u0)), ref next, u0);
+    private static void RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref float gates, ref float previous, ref float next, int s)
+        where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
+    {
+        int blockLength = WeightBlocks.SectionLength<TLayer>(1);
+        int firstChunk = WeightBlocks.FirstChunk<TLayer>(1);
+        ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(firstChunk, blockLength, s);
+        ref float w1 = ref StripWeights<TLayer, TSimd, TVector>(firstChunk, blockLength, s + 1);
+        ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
+        ref float g1 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + 1));
+        TVector r0 = TSimd.Load(ref g0, 0), z0 = TSimd.Load(ref g0, Block), hn0 = TSimd.Load(ref w0, 0);
+        TVector r1 = TSimd.Load(ref g1, 0), z1 = TSimd.Load(ref g1, Block), hn1 = TSimd.Load(ref w1, 0);
+        ref float c0 = ref Unsafe.Add(ref w0, Block);
+        ref float c1 = ref Unsafe.Add(ref w1, Block);
+        for (int k = 0; k < TLayer.HiddenSize; k++)
+        {
+            TVector hk = TSimd.Create(Unsafe.Add(ref previous, k));
+            r0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, 0), hk, r0);
+            z0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, Block), hk, z0);
+            hn0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, 2 * Block), hk, hn0);
+            r1 = TSimd.MultiplyAdd(TSimd.Load(ref c1, 0), hk, r1);
+            z1 = TSimd.MultiplyAdd(TSimd.Load(ref c1, Block), hk, z1);
+            hn1 = TSimd.MultiplyAdd(TSimd.Load(ref c1, 2 * Block), hk, hn1);
+            c0 = ref Unsafe.Add(ref c0, GateBlock);
+            c1 = ref Unsafe.Add(ref c1, GateBlock);
         }
+
+        nuint u0 = (nuint)(s * TSimd.Count), u1 = (nuint)((s + 1) * TSimd.Count);
+        TSimd.Store(CombineResetAfter<TSimd, TVector>(r0, z0, hn0, TSimd.Load(ref g0, 2 * Block), TSimd.Load(ref previous, u0)), ref next, u0);
+        TSimd.Store(CombineResetAfter<TSimd, TVector>(r1, z1, hn1, TSimd.Load(ref g1, 2 * Block), TSimd.Load(ref previous, u1)), ref next, u1);
+    }
+
+    private static void RecurOneStripResetAfter<TLayer, TSimd, TVector>(ref float gates, ref float previous, ref float next, int s)
+        where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
+    {
+        int blockLength = WeightBlocks.SectionLength<TLayer>(1);
+        int firstChunk = WeightBlocks.FirstChunk<TLayer>(1);
+        ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(firstChunk, blockLength, s);
+        ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
+        TVector r0 = TSimd.Load(ref g0, 0), z0 = TSimd.Load(ref g0, Block), hn0 = TSimd.Load(ref w0, 0);
+        ref float c0 = ref Unsafe.Add(ref w0, Block);
+        for (int k = 0; k < TLayer.HiddenSize; k++)
+        {
+            TVector hk = TSimd.Create(Unsafe.Add(ref previous, k));
+            r0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, 0), hk, r0);
+            z0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, Block), hk, z0);
+            hn0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, 2 * Block), hk, hn0);
+            c0 = ref Unsafe.Add(ref c0, GateBlock);
+        }
+
+        nuint u0 = (nuint)(s * TSimd.Count);
+        TSimd.Store(CombineResetAfter<TSimd, TVector>(r0, z0, hn0, TSimd.Load(ref g0, 2 * Block), TSimd.Load(ref previous, u0)), ref next, u0);
     }
 
     // h' = n + z (h − n) = (1 − z) n + z h, with n = tanh(x part + r (W_hn h + b_hn)).
