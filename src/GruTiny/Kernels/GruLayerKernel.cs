@@ -334,10 +334,10 @@ public static class GruLayerKernel
         ref float g1 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + 1));
         ref float g2 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + 2));
         ref float g3 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + 3));
-        TVector r0 = TSimd.Load(ref g0, 0), z0 = TSimd.Load(ref g0, Block), hn0 = TSimd.Load(ref w0, 0);
-        TVector r1 = TSimd.Load(ref g1, 0), z1 = TSimd.Load(ref g1, Block), hn1 = TSimd.Load(ref w1, 0);
-        TVector r2 = TSimd.Load(ref g2, 0), z2 = TSimd.Load(ref g2, Block), hn2 = TSimd.Load(ref w2, 0);
-        TVector r3 = TSimd.Load(ref g3, 0), z3 = TSimd.Load(ref g3, Block), hn3 = TSimd.Load(ref w3, 0);
+        TVector r0 = default, z0 = default, hn0 = TSimd.Load(ref w0, 0);
+        TVector r1 = default, z1 = default, hn1 = TSimd.Load(ref w1, 0);
+        TVector r2 = default, z2 = default, hn2 = TSimd.Load(ref w2, 0);
+        TVector r3 = default, z3 = default, hn3 = TSimd.Load(ref w3, 0);
         ref float c0 = ref Unsafe.Add(ref w0, Block);
         ref float c1 = ref Unsafe.Add(ref w1, Block);
         ref float c2 = ref Unsafe.Add(ref w2, Block);
@@ -364,10 +364,10 @@ public static class GruLayerKernel
         }
 
         nuint u = (nuint)(s * TSimd.Count), count = (nuint)TSimd.Count;
-        TSimd.Store(CombineResetAfter<TSimd, TVector>(r0, z0, hn0, TSimd.Load(ref g0, 2 * Block), TSimd.Load(ref previous, u)), ref next, u);
-        TSimd.Store(CombineResetAfter<TSimd, TVector>(r1, z1, hn1, TSimd.Load(ref g1, 2 * Block), TSimd.Load(ref previous, u + count)), ref next, u + count);
-        TSimd.Store(CombineResetAfter<TSimd, TVector>(r2, z2, hn2, TSimd.Load(ref g2, 2 * Block), TSimd.Load(ref previous, u + 2 * count)), ref next, u + 2 * count);
-        TSimd.Store(CombineResetAfter<TSimd, TVector>(r3, z3, hn3, TSimd.Load(ref g3, 2 * Block), TSimd.Load(ref previous, u + 3 * count)), ref next, u + 3 * count);
+        TSimd.Store(CombineResetAfter<TSimd, TVector>(ref g0, r0, z0, hn0, TSimd.Load(ref previous, u)), ref next, u);
+        TSimd.Store(CombineResetAfter<TSimd, TVector>(ref g1, r1, z1, hn1, TSimd.Load(ref previous, u + count)), ref next, u + count);
+        TSimd.Store(CombineResetAfter<TSimd, TVector>(ref g2, r2, z2, hn2, TSimd.Load(ref previous, u + 2 * count)), ref next, u + 2 * count);
+        TSimd.Store(CombineResetAfter<TSimd, TVector>(ref g3, r3, z3, hn3, TSimd.Load(ref previous, u + 3 * count)), ref next, u + 3 * count);
     }
 
     private static void RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref float gates, ref float previous, ref float next, int s)
@@ -379,8 +379,8 @@ public static class GruLayerKernel
         ref float w1 = ref StripWeights<TLayer, TSimd, TVector>(firstChunk, blockLength, s + 1);
         ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
         ref float g1 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + 1));
-        TVector r0 = TSimd.Load(ref g0, 0), z0 = TSimd.Load(ref g0, Block), hn0 = TSimd.Load(ref w0, 0);
-        TVector r1 = TSimd.Load(ref g1, 0), z1 = TSimd.Load(ref g1, Block), hn1 = TSimd.Load(ref w1, 0);
+        TVector r0 = default, z0 = default, hn0 = TSimd.Load(ref w0, 0);
+        TVector r1 = default, z1 = default, hn1 = TSimd.Load(ref w1, 0);
         ref float c0 = ref Unsafe.Add(ref w0, Block);
         ref float c1 = ref Unsafe.Add(ref w1, Block);
         for (int k = 0; k < TLayer.HiddenSize; k++)
@@ -397,8 +397,8 @@ public static class GruLayerKernel
         }
 
         nuint u0 = (nuint)(s * TSimd.Count), u1 = (nuint)((s + 1) * TSimd.Count);
-        TSimd.Store(CombineResetAfter<TSimd, TVector>(r0, z0, hn0, TSimd.Load(ref g0, 2 * Block), TSimd.Load(ref previous, u0)), ref next, u0);
-        TSimd.Store(CombineResetAfter<TSimd, TVector>(r1, z1, hn1, TSimd.Load(ref g1, 2 * Block), TSimd.Load(ref previous, u1)), ref next, u1);
+        TSimd.Store(CombineResetAfter<TSimd, TVector>(ref g0, r0, z0, hn0, TSimd.Load(ref previous, u0)), ref next, u0);
+        TSimd.Store(CombineResetAfter<TSimd, TVector>(ref g1, r1, z1, hn1, TSimd.Load(ref previous, u1)), ref next, u1);
     }
 
     private static void RecurOneStripResetAfter<TLayer, TSimd, TVector>(ref float gates, ref float previous, ref float next, int s)
@@ -408,7 +408,7 @@ public static class GruLayerKernel
         int firstChunk = WeightBlocks.FirstChunk<TLayer>(1);
         ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(firstChunk, blockLength, s);
         ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
-        TVector r0 = TSimd.Load(ref g0, 0), z0 = TSimd.Load(ref g0, Block), hn0 = TSimd.Load(ref w0, 0);
+        TVector r0 = default, z0 = default, hn0 = TSimd.Load(ref w0, 0);
         ref float c0 = ref Unsafe.Add(ref w0, Block);
         for (int k = 0; k < TLayer.HiddenSize; k++)
         {
@@ -420,19 +420,24 @@ public static class GruLayerKernel
         }
 
         nuint u0 = (nuint)(s * TSimd.Count);
-        TSimd.Store(CombineResetAfter<TSimd, TVector>(r0, z0, hn0, TSimd.Load(ref g0, 2 * Block), TSimd.Load(ref previous, u0)), ref next, u0);
+        TSimd.Store(CombineResetAfter<TSimd, TVector>(ref g0, r0, z0, hn0, TSimd.Load(ref previous, u0)), ref next, u0);
     }
 
-    // h' = n + z (h − n) = (1 − z) n + z h, with n = tanh(x part + r (W_hn h + b_hn)).
+    // h' = n + z (h − n) = (1 − z) n + z h, with n = tanh(x part + r (W_hn h + b_hn)). The recurrent sums r and z
+    // start from zero and get the input part (the gate row g from ProjectInputs) only here, so that their
+    // multiply-add chains do not wait for the input projection's: within a step the two run side by side.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector CombineResetAfter<TSimd, TVector>(TVector r, TVector z, TVector hn, TVector xn, TVector h)
+    private static TVector CombineResetAfter<TSimd, TVector>(ref float g, TVector r, TVector z, TVector hn, TVector h)
         where TSimd : struct, ISimd<TVector> where TVector : struct
     {
-        TVector n = VectorMath<TSimd, TVector>.Tanh(TSimd.Add(xn, TSimd.Multiply(VectorMath<TSimd, TVector>.Sigmoid(r), hn)));
+        r = TSimd.Add(TSimd.Load(ref g, 0), r);
+        z = TSimd.Add(TSimd.Load(ref g, Block), z);
+        TVector n = VectorMath<TSimd, TVector>.Tanh(TSimd.Add(TSimd.Load(ref g, 2 * Block), TSimd.Multiply(VectorMath<TSimd, TVector>.Sigmoid(r), hn)));
         return TSimd.Add(n, TSimd.Multiply(VectorMath<TSimd, TVector>.Sigmoid(z), TSimd.Subtract(h, n)));
     }
 
-    // linear_before_reset = false: r and z first (for all strips), then W_hn (r ⊙ h).
+    // linear_before_reset = false: r and z first (for all strips), then W_hn (r ⊙ h). As with the other variant,
+    // the recurrent sums of r and z start from zero and get the input part after their chains.
     private static void RecurResetBefore<TLayer, TSimd, TVector>(ref float gates, ref float previous, ref float next, ref float scratch)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
@@ -451,8 +456,8 @@ public static class GruLayerKernel
             ref float c1 = ref StripWeights<TLayer, TSimd, TVector>(rzChunk, rzLength, s + 1);
             ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
             ref float g1 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + 1));
-            TVector r0 = TSimd.Load(ref g0, 0), z0 = TSimd.Load(ref g0, Block);
-            TVector r1 = TSimd.Load(ref g1, 0), z1 = TSimd.Load(ref g1, Block);
+            TVector r0 = default, z0 = default;
+            TVector r1 = default, z1 = default;
             for (int k = 0; k < TLayer.HiddenSize; k++)
             {
                 TVector hk = TSimd.Create(Unsafe.Add(ref previous, k));
@@ -465,6 +470,8 @@ public static class GruLayerKernel
             }
 
             nuint u0 = (nuint)(s * TSimd.Count), u1 = (nuint)((s + 1) * TSimd.Count);
+            (r0, z0) = (TSimd.Add(TSimd.Load(ref g0, 0), r0), TSimd.Add(TSimd.Load(ref g0, Block), z0));
+            (r1, z1) = (TSimd.Add(TSimd.Load(ref g1, 0), r1), TSimd.Add(TSimd.Load(ref g1, Block), z1));
             TSimd.Store(VectorMath<TSimd, TVector>.Sigmoid(z0), ref zs, u0);
             TSimd.Store(VectorMath<TSimd, TVector>.Sigmoid(z1), ref zs, u1);
             TSimd.Store(TSimd.Multiply(VectorMath<TSimd, TVector>.Sigmoid(r0), TSimd.Load(ref previous, u0)), ref rh, u0);
@@ -475,7 +482,7 @@ public static class GruLayerKernel
         {
             ref float c0 = ref StripWeights<TLayer, TSimd, TVector>(rzChunk, rzLength, s);
             ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
-            TVector r0 = TSimd.Load(ref g0, 0), z0 = TSimd.Load(ref g0, Block);
+            TVector r0 = default, z0 = default;
             for (int k = 0; k < TLayer.HiddenSize; k++)
             {
                 TVector hk = TSimd.Create(Unsafe.Add(ref previous, k));
@@ -485,6 +492,7 @@ public static class GruLayerKernel
             }
 
             nuint u0 = (nuint)(s * TSimd.Count);
+            (r0, z0) = (TSimd.Add(TSimd.Load(ref g0, 0), r0), TSimd.Add(TSimd.Load(ref g0, Block), z0));
             TSimd.Store(VectorMath<TSimd, TVector>.Sigmoid(z0), ref zs, u0);
             TSimd.Store(TSimd.Multiply(VectorMath<TSimd, TVector>.Sigmoid(r0), TSimd.Load(ref previous, u0)), ref rh, u0);
         }
@@ -556,8 +564,7 @@ public static class GruLayerKernel
                 ref float wb = ref WeightBlocks.Gru<TLayer>(firstChunk, blockLength, b);
                 for (int lane = 0; lane < Block; lane++)
                 {
-                    float r = Unsafe.Add(ref gates, b * GateBlock + lane);
-                    float z = Unsafe.Add(ref gates, b * GateBlock + Block + lane);
+                    float r = 0f, z = 0f; // the input part is added after the recurrent sums, as in the vector paths
                     float hn = Unsafe.Add(ref wb, lane);
                     for (int k = 0; k < hiddenSize; k++)
                     {
@@ -568,6 +575,8 @@ public static class GruLayerKernel
                         hn += Unsafe.Add(ref wb, o + 2 * Block) * hk;
                     }
 
+                    r = Unsafe.Add(ref gates, b * GateBlock + lane) + r;
+                    z = Unsafe.Add(ref gates, b * GateBlock + Block + lane) + z;
                     int unit = b * Block + lane;
                     float n = ScalarMath.Tanh(Unsafe.Add(ref gates, b * GateBlock + 2 * Block + lane) + ScalarMath.Sigmoid(r) * hn);
                     Unsafe.Add(ref next, unit) = n + ScalarMath.Sigmoid(z) * (Unsafe.Add(ref previous, unit) - n);
@@ -586,8 +595,7 @@ public static class GruLayerKernel
             ref float wb = ref WeightBlocks.Gru<TLayer>(rzChunk, rzLength, b);
             for (int lane = 0; lane < Block; lane++)
             {
-                float r = Unsafe.Add(ref gates, b * GateBlock + lane);
-                float z = Unsafe.Add(ref gates, b * GateBlock + Block + lane);
+                float r = 0f, z = 0f;
                 for (int k = 0; k < hiddenSize; k++)
                 {
                     float hk = Unsafe.Add(ref previous, k);
@@ -595,6 +603,8 @@ public static class GruLayerKernel
                     z += Unsafe.Add(ref wb, k * 2 * Block + Block + lane) * hk;
                 }
 
+                r = Unsafe.Add(ref gates, b * GateBlock + lane) + r;
+                z = Unsafe.Add(ref gates, b * GateBlock + Block + lane) + z;
                 int unit = b * Block + lane;
                 Unsafe.Add(ref zs, unit) = ScalarMath.Sigmoid(z);
                 Unsafe.Add(ref rh, unit) = ScalarMath.Sigmoid(r) * Unsafe.Add(ref previous, unit);
