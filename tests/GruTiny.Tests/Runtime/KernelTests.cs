@@ -24,6 +24,7 @@ public sealed class KernelTests
     private struct Gru3x13 : IGruLayer { public static int InputSize => 3; public static int HiddenSize => 13; public static bool LinearBeforeReset => true; public static ReadOnlySpan<float> Weights(int i) => Slot<Gru3x13>.Chunks[i]; }
     private struct Gru16x128 : IGruLayer { public static int InputSize => 16; public static int HiddenSize => 128; public static bool LinearBeforeReset => true; public static ReadOnlySpan<float> Weights(int i) => Slot<Gru16x128>.Chunks[i]; }
     private struct Gru5x20 : IGruLayer { public static int InputSize => 5; public static int HiddenSize => 20; public static bool LinearBeforeReset => true; public static ReadOnlySpan<float> Weights(int i) => Slot<Gru5x20>.Chunks[i]; }
+    private struct Gru6x56 : IGruLayer { public static int InputSize => 6; public static int HiddenSize => 56; public static bool LinearBeforeReset => true; public static ReadOnlySpan<float> Weights(int i) => Slot<Gru6x56>.Chunks[i]; }
     private struct Cho3x20 : IGruLayer { public static int InputSize => 3; public static int HiddenSize => 20; public static bool LinearBeforeReset => false; public static ReadOnlySpan<float> Weights(int i) => Slot<Cho3x20>.Chunks[i]; }
     private struct Cho7x13 : IGruLayer { public static int InputSize => 7; public static int HiddenSize => 13; public static bool LinearBeforeReset => false; public static ReadOnlySpan<float> Weights(int i) => Slot<Cho7x13>.Chunks[i]; }
     private struct Cho2x8 : IGruLayer { public static int InputSize => 2; public static int HiddenSize => 8; public static bool LinearBeforeReset => false; public static ReadOnlySpan<float> Weights(int i) => Slot<Cho2x8>.Chunks[i]; }
@@ -38,6 +39,8 @@ public sealed class KernelTests
     [Fact] public void Gru_3x13_matches_the_oracle() => CheckGru<Gru3x13>(seed: 2, biases: true);
     [Fact] public void Gru_16x128_in_several_weight_chunks_matches_the_oracle() => CheckGru<Gru16x128>(seed: 3, biases: false, expectedChunks: 5);
     [Fact] public void Gru_5x20_with_an_odd_number_of_strips_matches_the_oracle() => CheckGru<Gru5x20>(seed: 13, biases: true);
+    // 7 strips of Vector256 (groups of four, two and one) and 14 of Vector128.
+    [Fact] public void Gru_6x56_with_every_group_of_strips_matches_the_oracle() => CheckGru<Gru6x56>(seed: 15, biases: true);
     [Fact] public void Cho_3x20_with_an_odd_number_of_strips_matches_the_oracle() => CheckGru<Cho3x20>(seed: 14, biases: true);
     [Fact] public void Cho_7x13_matches_the_oracle() => CheckGru<Cho7x13>(seed: 4, biases: true);
     [Fact] public void Cho_2x8_matches_the_oracle() => CheckGru<Cho2x8>(seed: 5, biases: false);
@@ -141,23 +144,62 @@ public sealed class KernelTests
     }
 
     [Fact]
-    public void Sigmoid_and_tanh_are_accurate_and_saturate()
+    public void Sigmoid_and_tanh_are_accurate_and_saturate_at_128_bits() =>
+        CheckGateFunctions<Simd128, Vector128<float>>(v => Vector128.Create(v), v => v.GetElement(0));
+
+    [Fact]
+    public void Sigmoid_and_tanh_are_accurate_and_saturate_at_256_bits()
+    {
+        if (!Vector256.IsHardwareAccelerated) return; // the path is not taken where 256-bit vectors are not accelerated
+        CheckGateFunctions<Simd256, Vector256<float>>(v => Vector256.Create(v), v => v.GetElement(0));
+    }
+
+    // NaN must survive the clamp of exp: on x64 the clamp is maxps/minps, which return their second operand when
+    // either is NaN, so the order of operands is what keeps it.
+    private static void CheckGateFunctions<TSimd, TVector>(Func<float, TVector> create, Func<TVector, float> first)
+        where TSimd : struct, ISimd<TVector> where TVector : struct
     {
         double worstSigmoid = 0, worstTanh = 0;
         for (double x = -100; x <= 100; x += 0.00731)
         {
             float xf = (float)x;
-            worstSigmoid = Math.Max(worstSigmoid, Math.Abs(VectorMath<Simd128, Vector128<float>>.Sigmoid(Vector128.Create(xf)).GetElement(0) - 1 / (1 + Math.Exp(-(double)xf))));
-            worstTanh = Math.Max(worstTanh, Math.Abs(VectorMath<Simd128, Vector128<float>>.Tanh(Vector128.Create(xf)).GetElement(0) - Math.Tanh(xf)));
+            worstSigmoid = Math.Max(worstSigmoid, Math.Abs(first(VectorMath<TSimd, TVector>.Sigmoid(create(xf))) - 1 / (1 + Math.Exp(-(double)xf))));
+            worstTanh = Math.Max(worstTanh, Math.Abs(first(VectorMath<TSimd, TVector>.Tanh(create(xf))) - Math.Tanh(xf)));
         }
 
         Assert.True(worstSigmoid < 2e-7, $"sigmoid worst absolute error {worstSigmoid:E2}");
         Assert.True(worstTanh < 3e-7, $"tanh worst absolute error {worstTanh:E2}");
-        Assert.Equal(1f, VectorMath<Simd128, Vector128<float>>.Tanh(Vector128.Create(1000f)).GetElement(0));
-        Assert.Equal(-1f, VectorMath<Simd128, Vector128<float>>.Tanh(Vector128.Create(-1000f)).GetElement(0));
-        Assert.InRange(VectorMath<Simd128, Vector128<float>>.Sigmoid(Vector128.Create(-1000f)).GetElement(0), 0f, 1e-37f);
-        Assert.True(float.IsNaN(VectorMath<Simd128, Vector128<float>>.Tanh(Vector128.Create(float.NaN)).GetElement(0)));
-        Assert.True(float.IsNaN(VectorMath<Simd128, Vector128<float>>.Sigmoid(Vector128.Create(float.NaN)).GetElement(0)));
+        Assert.Equal(1f, first(VectorMath<TSimd, TVector>.Tanh(create(1000f))));
+        Assert.Equal(-1f, first(VectorMath<TSimd, TVector>.Tanh(create(-1000f))));
+        Assert.InRange(first(VectorMath<TSimd, TVector>.Sigmoid(create(-1000f))), 0f, 1e-37f);
+        Assert.Equal(1f, first(VectorMath<TSimd, TVector>.Sigmoid(create(1000f))));
+        Assert.True(float.IsNaN(first(VectorMath<TSimd, TVector>.Tanh(create(float.NaN)))));
+        Assert.True(float.IsNaN(first(VectorMath<TSimd, TVector>.Sigmoid(create(float.NaN)))));
+        Assert.True(float.IsNaN(first(VectorMath<TSimd, TVector>.Exp(create(float.NaN)))));
+    }
+
+    // The 256-bit dense sums (two inputs per vector) add the same products in the same order as the 128-bit ones,
+    // so a dense layer gives the same bits on both paths: input sizes with and without a remainder after fours.
+    [Fact] public void Dense_sums_are_bitwise_equal_at_both_widths_13() => CheckDenseSums<Dense13x3Softmax>(21);
+    [Fact] public void Dense_sums_are_bitwise_equal_at_both_widths_8() => CheckDenseSums<Dense8x4Relu>(22);
+    [Fact] public void Dense_sums_are_bitwise_equal_at_both_widths_3() => CheckDenseSums<Dense3x1Sigmoid>(23);
+    [Fact] public void Dense_sums_are_bitwise_equal_at_both_widths_5() => CheckDenseSums<Dense5x9Tanh>(24);
+
+    private static void CheckDenseSums<TLayer>(int seed) where TLayer : IDenseLayer
+    {
+        if (!Vector256.IsHardwareAccelerated) return; // only the 128-bit sums exist on this path
+        var random = new Random(seed);
+        int length = KernelLayout.DenseBlockLength(TLayer.InputSize);
+        float[] w0 = new float[length], w1 = new float[length], x = new float[TLayer.InputSize];
+        for (int trial = 0; trial < 50; trial++)
+        {
+            for (int i = 0; i < length; i++) (w0[i], w1[i]) = ((float)(random.NextDouble() * 2 - 1), (float)(random.NextDouble() * 2 - 1));
+            for (int i = 0; i < x.Length; i++) x[i] = (float)((random.NextDouble() * 2 - 1) * 10);
+            var narrow = DenseLayerKernel.SumTwoBlocks128<TLayer>(ref w0[KernelLayout.Lanes], ref w1[KernelLayout.Lanes], ref x[0]);
+            var wide = DenseLayerKernel.SumTwoBlocks256<TLayer>(ref w0[KernelLayout.Lanes], ref w1[KernelLayout.Lanes], ref x[0]);
+            Assert.Equal(narrow.Item1.AsUInt32(), wide.Item1.AsUInt32());
+            Assert.Equal(narrow.Item2.AsUInt32(), wide.Item2.AsUInt32());
+        }
     }
 
     private static void CheckGru<TShape>(int seed, bool biases, int expectedChunks = 0) where TShape : IGruLayer
