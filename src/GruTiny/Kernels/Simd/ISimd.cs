@@ -44,15 +44,4 @@ internal interface ISimd<TVector> where TVector : struct
 
     /// <summary><paramref name="x"/> limited to [<paramref name="low"/>, <paramref name="high"/>]; a NaN lane stays NaN.</summary>
     static abstract TVector Clamp(TVector x, TVector low, TVector high);
-
-    static abstract TVector Abs(TVector x);
-
-    /// <summary>|<paramref name="magnitude"/>| with the sign of <paramref name="sign"/>, for a non-negative magnitude.</summary>
-    static abstract TVector WithSignOf(TVector magnitude, TVector sign);
-
-    /// <summary>Per lane: <paramref name="a"/> &lt; <paramref name="b"/> ? <paramref name="whenLess"/> : <paramref name="otherwise"/>.</summary>
-    static abstract TVector SelectWhereLess(TVector a, TVector b, TVector whenLess, TVector otherwise);
-
-    /// <summary>2^n for lanes holding whole numbers in [−126, 127] (outside that range the result is unspecified).</summary>
-    static abstract TVector Pow2(TVector n);
 }

@@ -43,19 +43,4 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Clamp(Vector128<float> x, Vector128<float> low, Vector128<float> high) =>
         Sse.IsSupported ? Sse.Min(high, Sse.Max(low, x)) : Vector128.Min(Vector128.Max(x, low), high);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Abs(Vector128<float> x) => Vector128.Abs(x);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> WithSignOf(Vector128<float> magnitude, Vector128<float> sign) => magnitude | (sign & Vector128.Create(-0f));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> SelectWhereLess(Vector128<float> a, Vector128<float> b, Vector128<float> whenLess, Vector128<float> otherwise) =>
-        Vector128.ConditionalSelect(Vector128.LessThan(a, b), whenLess, otherwise);
-
-    // The native conversion: n is a whole number in range, so it needs none of the saturating fix-ups.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Pow2(Vector128<float> n) =>
-        ((Vector128.ConvertToInt32Native(n) + Vector128.Create(127)) << 23).AsSingle();
 }
