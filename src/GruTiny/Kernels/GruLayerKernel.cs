@@ -192,6 +192,10 @@ public static class GruLayerKernel
             ref float x1 = ref Unsafe.Add(ref x, step * stride);
             ref float g1 = ref Unsafe.Add(ref g, step * gateRow);
             int s = 0;
+            for (; s + 4 <= strips; s += 4)
+                ProjectFourStrips<TLayer, TSimd, TVector>(ref StripWeights<TLayer, TSimd, TVector>(0, blockLength, s), ref StripWeights<TLayer, TSimd, TVector>(0, blockLength, s + 1),
+                    ref StripWeights<TLayer, TSimd, TVector>(0, blockLength, s + 2), ref StripWeights<TLayer, TSimd, TVector>(0, blockLength, s + 3), ref x1,
+                    ref Unsafe.Add(ref g1, GateOffset<TSimd, TVector>(s)));
             for (; s + 2 <= strips; s += 2)
                 ProjectTwoStrips<TLayer, TSimd, TVector>(
                     ref StripWeights<TLayer, TSimd, TVector>(0, blockLength, s), ref StripWeights<TLayer, TSimd, TVector>(0, blockLength, s + 1), ref x1,
@@ -218,6 +222,50 @@ public static class GruLayerKernel
         TSimd.Store(r, ref g, 0);
         TSimd.Store(z, ref g, Block);
         TSimd.Store(n, ref g, 2 * Block);
+    }
+
+    // Four strips of one step: 12 accumulators, as in the recurrence. The four strips' gate rows are consecutive
+    // (strip s + i at GateOffset(s + i)), so one reference and the offsets of GateOffset reach them.
+    private static void ProjectFourStrips<TLayer, TSimd, TVector>(ref float w0, ref float w1, ref float w2, ref float w3, ref float x, ref float g)
+        where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
+    {
+        TVector r0 = TSimd.Load(ref w0, 0), z0 = TSimd.Load(ref w0, Block), n0 = TSimd.Load(ref w0, 2 * Block);
+        TVector r1 = TSimd.Load(ref w1, 0), z1 = TSimd.Load(ref w1, Block), n1 = TSimd.Load(ref w1, 2 * Block);
+        TVector r2 = TSimd.Load(ref w2, 0), z2 = TSimd.Load(ref w2, Block), n2 = TSimd.Load(ref w2, 2 * Block);
+        TVector r3 = TSimd.Load(ref w3, 0), z3 = TSimd.Load(ref w3, Block), n3 = TSimd.Load(ref w3, 2 * Block);
+        ref float c0 = ref Unsafe.Add(ref w0, GateBlock);
+        ref float c1 = ref Unsafe.Add(ref w1, GateBlock);
+        ref float c2 = ref Unsafe.Add(ref w2, GateBlock);
+        ref float c3 = ref Unsafe.Add(ref w3, GateBlock);
+        for (int k = 0; k < TLayer.InputSize; k++)
+        {
+            TVector xk = TSimd.Create(Unsafe.Add(ref x, k));
+            r0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, 0), xk, r0);
+            z0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, Block), xk, z0);
+            n0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, 2 * Block), xk, n0);
+            r1 = TSimd.MultiplyAdd(TSimd.Load(ref c1, 0), xk, r1);
+            z1 = TSimd.MultiplyAdd(TSimd.Load(ref c1, Block), xk, z1);
+            n1 = TSimd.MultiplyAdd(TSimd.Load(ref c1, 2 * Block), xk, n1);
+            r2 = TSimd.MultiplyAdd(TSimd.Load(ref c2, 0), xk, r2);
+            z2 = TSimd.MultiplyAdd(TSimd.Load(ref c2, Block), xk, z2);
+            n2 = TSimd.MultiplyAdd(TSimd.Load(ref c2, 2 * Block), xk, n2);
+            r3 = TSimd.MultiplyAdd(TSimd.Load(ref c3, 0), xk, r3);
+            z3 = TSimd.MultiplyAdd(TSimd.Load(ref c3, Block), xk, z3);
+            n3 = TSimd.MultiplyAdd(TSimd.Load(ref c3, 2 * Block), xk, n3);
+            c0 = ref Unsafe.Add(ref c0, GateBlock);
+            c1 = ref Unsafe.Add(ref c1, GateBlock);
+            c2 = ref Unsafe.Add(ref c2, GateBlock);
+            c3 = ref Unsafe.Add(ref c3, GateBlock);
+        }
+
+        ref float g0 = ref g;
+        ref float g1 = ref Unsafe.Add(ref g, GateOffset<TSimd, TVector>(1));
+        ref float g2 = ref Unsafe.Add(ref g, GateOffset<TSimd, TVector>(2));
+        ref float g3 = ref Unsafe.Add(ref g, GateOffset<TSimd, TVector>(3));
+        TSimd.Store(r0, ref g0, 0); TSimd.Store(z0, ref g0, Block); TSimd.Store(n0, ref g0, 2 * Block);
+        TSimd.Store(r1, ref g1, 0); TSimd.Store(z1, ref g1, Block); TSimd.Store(n1, ref g1, 2 * Block);
+        TSimd.Store(r2, ref g2, 0); TSimd.Store(z2, ref g2, Block); TSimd.Store(n2, ref g2, 2 * Block);
+        TSimd.Store(r3, ref g3, 0); TSimd.Store(z3, ref g3, Block); TSimd.Store(n3, ref g3, 2 * Block);
     }
 
     private static void ProjectTwoStrips<TLayer, TSimd, TVector>(ref float w0, ref float w1, ref float x, ref float g0, ref float g1)
