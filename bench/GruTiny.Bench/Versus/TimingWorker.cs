@@ -13,7 +13,10 @@ namespace GruTiny.Bench;
 /// (bench/rtneural/baseline.cpp) and timing the same way. It first checks every generated model against the
 /// float64 reference's outputs (<see cref="CheckData"/>), then answers one request per line:
 /// <c>info</c> (the vector path the kernels take), <c>time &lt;shape&gt;</c> (ns per generated <c>Step</c> of one
-/// sample ≥ 10 ms, after a tenth of it untimed), <c>peak</c> (multiply-adds per ns of the width in use, from
+/// sample ≥ 10 ms, after a tenth of it untimed), <c>floor &lt;shape&gt;</c> (ns per pass of <see cref="StreamFma"/>'s
+/// loop over as many 64-byte-aligned floats as the shape's packed weights, at the width in use: one multiply-add
+/// per weight read, 12 independent chains, no gate functions and no dependencies between layers — what reading
+/// the weights alone costs on this core), <c>peak</c> (multiply-adds per ns of the width in use, from
 /// <see cref="PeakFma"/>'s 12 independent chains), <c>quit</c>.
 /// </summary>
 internal static class TimingWorker
@@ -44,8 +47,9 @@ internal static class TimingWorker
             if (verb == "quit") break;
             if (verb == "info") { Console.WriteLine(VectorPath); continue; }
             if (verb == "peak") { Console.WriteLine(PeakGmacs().ToString("R", CultureInfo.InvariantCulture)); continue; }
-            ShapeTimer? timer = verb == "time" && request.Length == 2 ? Array.Find(timers, t => t.File == request[1]) : null;
-            Console.WriteLine(timer is null ? $"error: unknown request \"{line}\"" : timer.NanosecondsPerStep().ToString("R", CultureInfo.InvariantCulture));
+            ShapeTimer? timer = (verb == "time" || verb == "floor") && request.Length == 2 ? Array.Find(timers, t => t.File == request[1]) : null;
+            if (timer is null) Console.WriteLine($"error: unknown request \"{line}\"");
+            else Console.WriteLine((verb == "time" ? timer.NanosecondsPerStep() : timer.FloorNanoseconds()).ToString("R", CultureInfo.InvariantCulture));
         }
 
         return 0;
@@ -65,15 +69,50 @@ internal static class TimingWorker
         return 10.0 * PeakFma.Iterations * 12 * (wide ? 8 : 4) / ns;
     }
 
+    private delegate ReadOnlySpan<float> WeightsOf(int index);
+
     private abstract class ShapeTimer(string file, CheckData data)
     {
         public string File { get; } = file;
 
         protected CheckData Data { get; } = data;
 
-        private long _iterations;
+        private long _iterations, _passes;
+        private unsafe float* _weights;
+        private int _groups;
 
         public abstract double Check();
+
+        /// <summary>Floats of the model's packed weights (every chunk of every layer).</summary>
+        protected abstract long PackedFloats();
+
+        public unsafe double FloorNanoseconds()
+        {
+            bool wide = Vector256.IsHardwareAccelerated;
+            if (_weights == null)
+            {
+                _groups = (int)(PackedFloats() / (wide ? 96 : 48)); // whole groups of 12 vectors
+                _weights = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)(_groups * 96 * sizeof(float)), 64);
+                for (int i = 0; i < _groups * 96; i++) _weights[i] = 1e-3f * (i % 13);
+                var warm = Stopwatch.StartNew();
+                while (warm.ElapsedMilliseconds < 1500) Pass(wide, 100);
+                for (_passes = 64; Pass(wide, _passes) < 0.010; _passes *= 2) { }
+            }
+
+            Pass(wide, _passes / 10);
+            return Pass(wide, _passes) * 1e9 / _passes;
+        }
+
+        private unsafe double Pass(bool wide, long passes)
+        {
+            float sink = 0;
+            long start = Stopwatch.GetTimestamp();
+            for (long i = 0; i < passes; i++)
+                sink += wide ? StreamFma.Stream256(ref *_weights, _groups) : StreamFma.Stream128(ref *_weights, _groups);
+            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            GC.KeepAlive(sink);
+            return seconds;
+        }
 
         /// <summary>Steps through the check inputs in turn, the state carried on as in a stream; returns seconds.</summary>
         protected abstract double Time(long iterations);
@@ -125,6 +164,20 @@ internal static class TimingWorker
                 for (int s = 0; s < steps && i < iterations; s++, i++)
                     _model.Step(_inputs.AsSpan(s * width, width), _output);
             return Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+
+        protected override long PackedFloats()
+        {
+            long floats = 0;
+            foreach (Type layer in typeof(T).GetNestedTypes(System.Reflection.BindingFlags.NonPublic))
+            {
+                var weights = layer.GetMethod("Weights", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static);
+                if (weights is null) continue;
+                var read = weights.CreateDelegate<WeightsOf>();
+                for (int index = 0; !read(index).IsEmpty; index++) floats += read(index).Length;
+            }
+
+            return floats;
         }
 
         private static float[] Flatten(CheckData data)

@@ -101,6 +101,7 @@ internal static class VersusRunner
         var shapes = BenchShapes.All;
         var ns = workers.ToDictionary(w => w, _ => shapes.Select(_ => new List<double>()).ToArray());
         var peak = new Dictionary<WorkerProcess, List<double>> { [pairs[0].GruTiny] = [], [pairs[1].GruTiny] = [] };
+        var floor = peak.Keys.ToDictionary(w => w, _ => shapes.Select(_ => new List<double>()).ToArray());
         Console.WriteLine($"{rounds} rounds (and one discarded warm-up round) of {shapes.Length} shapes × {workers.Count} programs, ≥ 10 ms a sample…");
         var clock = Stopwatch.StartNew();
         for (int round = -1; round < rounds; round++)
@@ -117,6 +118,11 @@ internal static class VersusRunner
             {
                 double gmacs = worker.AskNumber("peak");
                 if (round >= 0) values.Add(gmacs);
+                for (int s = 0; s < shapes.Length; s++)
+                {
+                    double pass = worker.AskNumber("floor " + shapes[s].File);
+                    if (round >= 0) floor[worker][s].Add(pass);
+                }
             }
         }
 
@@ -128,7 +134,8 @@ internal static class VersusRunner
         var header = new List<string> { "shape", "MAC/step" };
         foreach (Pair p in pairs)
         {
-            header.AddRange([$"{p.GruTiny.Name} ns", $"{p.RTNeural.Name} ns", $"ratio {p.Width} (Q1–Q3)", $"% of {Peak(p, peak).Name} peak"]);
+            header.AddRange([$"{p.GruTiny.Name} ns", $"{p.RTNeural.Name} ns", $"ratio {p.Width} (Q1–Q3)", $"% of {Peak(p, peak).Name} peak",
+                $"weights-only floor {Peak(p, peak).Name} ns", "RTNeural / floor"]);
             if (p.Earlier is not null) header.Add($"this / earlier build {p.Width}");
         }
 
@@ -145,6 +152,8 @@ internal static class VersusRunner
                 double gmacs = macs / Median(ours);
                 cells.AddRange([Format(Median(ours)), Format(Median(theirs)),
                     $"**{Median(ratios):F2}** ({Quantile(ratios, 0.25):F2}–{Quantile(ratios, 0.75):F2})", $"{100 * gmacs / Median(Peak(p, peak).Values):F0}%"]);
+                List<double> floors = floor[p.GruTiny][s];
+                cells.AddRange([Format(Median(floors)), $"{Median(theirs.Zip(floors, (a, b) => a / b)):F2}"]);
                 if (p.Earlier is not null)
                 {
                     double[] change = ours.Zip(ns[p.Earlier][s], (a, b) => a / b).ToArray();
