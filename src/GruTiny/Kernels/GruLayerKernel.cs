@@ -351,20 +351,19 @@ public static class GruLayerKernel
 
     // ---- Recurrence ------------------------------------------------------------------------------------
 
-    // linear_before_reset = true, after ProjectInputs: r, z and W_hn h + b_hn in one pass over h, four strips at a
-    // time where there are four (12 independent accumulators: a multiply-add's latency times the two multiply-add
-    // pipes needs 8 or more, and 6 left the loop latency-bound), then two, then one.
+    // linear_before_reset = true, after ProjectInputs: r, z and W_hn h + b_hn in one pass over h. Vector128 takes
+    // four strips at a time (12 independent accumulators: a multiply-add's latency times the two multiply-add pipes
+    // needs 8 or more, and the 6 of two strips left its loop latency-bound), then two. Vector256 takes two (its
+    // 6 accumulators are as wide as 12 of Vector128): four measured 3–8% slower there, in two runs (bench/RESULTS.md).
     private static void RecurResetAfter<TLayer, TSimd, TVector>(ref float gates, ref float previous, ref float next)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
         int strips = Strips<TLayer, TSimd, TVector>();
         int s = 0;
-        for (; s + 4 <= strips; s += 4) RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref gates, ref previous, ref next, s);
-        if (s + 2 <= strips)
-        {
+        if (TSimd.Count == 4)
+            for (; s + 4 <= strips; s += 4) RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref gates, ref previous, ref next, s);
+        for (; s + 2 <= strips; s += 2)
             RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref gates, ref previous, ref next, s);
-            s += 2;
-        }
 
         if (s < strips) RecurOneStripResetAfter<TLayer, TSimd, TVector>(ref gates, ref previous, ref next, s);
     }
@@ -382,10 +381,10 @@ public static class GruLayerKernel
         ref float g1 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + 1));
         ref float g2 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + 2));
         ref float g3 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + 3));
-        TVector r0 = default, z0 = default, hn0 = TSimd.Load(ref w0, 0);
-        TVector r1 = default, z1 = default, hn1 = TSimd.Load(ref w1, 0);
-        TVector r2 = default, z2 = default, hn2 = TSimd.Load(ref w2, 0);
-        TVector r3 = default, z3 = default, hn3 = TSimd.Load(ref w3, 0);
+        TVector r0 = TSimd.Load(ref g0, 0), z0 = TSimd.Load(ref g0, Block), hn0 = TSimd.Load(ref w0, 0);
+        TVector r1 = TSimd.Load(ref g1, 0), z1 = TSimd.Load(ref g1, Block), hn1 = TSimd.Load(ref w1, 0);
+        TVector r2 = TSimd.Load(ref g2, 0), z2 = TSimd.Load(ref g2, Block), hn2 = TSimd.Load(ref w2, 0);
+        TVector r3 = TSimd.Load(ref g3, 0), z3 = TSimd.Load(ref g3, Block), hn3 = TSimd.Load(ref w3, 0);
         ref float c0 = ref Unsafe.Add(ref w0, Block);
         ref float c1 = ref Unsafe.Add(ref w1, Block);
         ref float c2 = ref Unsafe.Add(ref w2, Block);
@@ -427,8 +426,8 @@ public static class GruLayerKernel
         ref float w1 = ref StripWeights<TLayer, TSimd, TVector>(firstChunk, blockLength, s + 1);
         ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
         ref float g1 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + 1));
-        TVector r0 = default, z0 = default, hn0 = TSimd.Load(ref w0, 0);
-        TVector r1 = default, z1 = default, hn1 = TSimd.Load(ref w1, 0);
+        TVector r0 = TSimd.Load(ref g0, 0), z0 = TSimd.Load(ref g0, Block), hn0 = TSimd.Load(ref w0, 0);
+        TVector r1 = TSimd.Load(ref g1, 0), z1 = TSimd.Load(ref g1, Block), hn1 = TSimd.Load(ref w1, 0);
         ref float c0 = ref Unsafe.Add(ref w0, Block);
         ref float c1 = ref Unsafe.Add(ref w1, Block);
         for (int k = 0; k < TLayer.HiddenSize; k++)
@@ -456,7 +455,7 @@ public static class GruLayerKernel
         int firstChunk = WeightBlocks.FirstChunk<TLayer>(1);
         ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(firstChunk, blockLength, s);
         ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
-        TVector r0 = default, z0 = default, hn0 = TSimd.Load(ref w0, 0);
+        TVector r0 = TSimd.Load(ref g0, 0), z0 = TSimd.Load(ref g0, Block), hn0 = TSimd.Load(ref w0, 0);
         ref float c0 = ref Unsafe.Add(ref w0, Block);
         for (int k = 0; k < TLayer.HiddenSize; k++)
         {
@@ -471,21 +470,16 @@ public static class GruLayerKernel
         TSimd.Store(CombineResetAfter<TSimd, TVector>(ref g0, r0, z0, hn0, TSimd.Load(ref previous, u0)), ref next, u0);
     }
 
-    // h' = n + z (h − n) = (1 − z) n + z h, with n = tanh(x part + r (W_hn h + b_hn)). The recurrent sums r and z
-    // start from zero and get the input part (the gate row g from ProjectInputs) only here, so that their
-    // multiply-add chains do not wait for the input projection's: within a step the two run side by side.
+    // h' = n + z (h − n) = (1 − z) n + z h, with n = tanh(x part + r (W_hn h + b_hn)); g is the strip's gate row.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVector CombineResetAfter<TSimd, TVector>(ref float g, TVector r, TVector z, TVector hn, TVector h)
         where TSimd : struct, ISimd<TVector> where TVector : struct
     {
-        r = TSimd.Add(TSimd.Load(ref g, 0), r);
-        z = TSimd.Add(TSimd.Load(ref g, Block), z);
         TVector n = VectorMath<TSimd, TVector>.Tanh(TSimd.Add(TSimd.Load(ref g, 2 * Block), TSimd.Multiply(VectorMath<TSimd, TVector>.Sigmoid(r), hn)));
         return TSimd.Add(n, TSimd.Multiply(VectorMath<TSimd, TVector>.Sigmoid(z), TSimd.Subtract(h, n)));
     }
 
-    // linear_before_reset = false: r and z first (for all strips), then W_hn (r ⊙ h). As with the other variant,
-    // the recurrent sums of r and z start from zero and get the input part after their chains.
+    // linear_before_reset = false: r and z first (for all strips), then W_hn (r ⊙ h).
     private static void RecurResetBefore<TLayer, TSimd, TVector>(ref float gates, ref float previous, ref float next, ref float scratch)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
@@ -504,8 +498,8 @@ public static class GruLayerKernel
             ref float c1 = ref StripWeights<TLayer, TSimd, TVector>(rzChunk, rzLength, s + 1);
             ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
             ref float g1 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + 1));
-            TVector r0 = default, z0 = default;
-            TVector r1 = default, z1 = default;
+            TVector r0 = TSimd.Load(ref g0, 0), z0 = TSimd.Load(ref g0, Block);
+            TVector r1 = TSimd.Load(ref g1, 0), z1 = TSimd.Load(ref g1, Block);
             for (int k = 0; k < TLayer.HiddenSize; k++)
             {
                 TVector hk = TSimd.Create(Unsafe.Add(ref previous, k));
@@ -518,8 +512,6 @@ public static class GruLayerKernel
             }
 
             nuint u0 = (nuint)(s * TSimd.Count), u1 = (nuint)((s + 1) * TSimd.Count);
-            (r0, z0) = (TSimd.Add(TSimd.Load(ref g0, 0), r0), TSimd.Add(TSimd.Load(ref g0, Block), z0));
-            (r1, z1) = (TSimd.Add(TSimd.Load(ref g1, 0), r1), TSimd.Add(TSimd.Load(ref g1, Block), z1));
             TSimd.Store(VectorMath<TSimd, TVector>.Sigmoid(z0), ref zs, u0);
             TSimd.Store(VectorMath<TSimd, TVector>.Sigmoid(z1), ref zs, u1);
             TSimd.Store(TSimd.Multiply(VectorMath<TSimd, TVector>.Sigmoid(r0), TSimd.Load(ref previous, u0)), ref rh, u0);
@@ -530,7 +522,7 @@ public static class GruLayerKernel
         {
             ref float c0 = ref StripWeights<TLayer, TSimd, TVector>(rzChunk, rzLength, s);
             ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
-            TVector r0 = default, z0 = default;
+            TVector r0 = TSimd.Load(ref g0, 0), z0 = TSimd.Load(ref g0, Block);
             for (int k = 0; k < TLayer.HiddenSize; k++)
             {
                 TVector hk = TSimd.Create(Unsafe.Add(ref previous, k));
@@ -540,7 +532,6 @@ public static class GruLayerKernel
             }
 
             nuint u0 = (nuint)(s * TSimd.Count);
-            (r0, z0) = (TSimd.Add(TSimd.Load(ref g0, 0), r0), TSimd.Add(TSimd.Load(ref g0, Block), z0));
             TSimd.Store(VectorMath<TSimd, TVector>.Sigmoid(z0), ref zs, u0);
             TSimd.Store(TSimd.Multiply(VectorMath<TSimd, TVector>.Sigmoid(r0), TSimd.Load(ref previous, u0)), ref rh, u0);
         }
@@ -612,7 +603,8 @@ public static class GruLayerKernel
                 ref float wb = ref WeightBlocks.Gru<TLayer>(firstChunk, blockLength, b);
                 for (int lane = 0; lane < Block; lane++)
                 {
-                    float r = 0f, z = 0f; // the input part is added after the recurrent sums, as in the vector paths
+                    float r = Unsafe.Add(ref gates, b * GateBlock + lane);
+                    float z = Unsafe.Add(ref gates, b * GateBlock + Block + lane);
                     float hn = Unsafe.Add(ref wb, lane);
                     for (int k = 0; k < hiddenSize; k++)
                     {
@@ -623,8 +615,6 @@ public static class GruLayerKernel
                         hn += Unsafe.Add(ref wb, o + 2 * Block) * hk;
                     }
 
-                    r = Unsafe.Add(ref gates, b * GateBlock + lane) + r;
-                    z = Unsafe.Add(ref gates, b * GateBlock + Block + lane) + z;
                     int unit = b * Block + lane;
                     float n = ScalarMath.Tanh(Unsafe.Add(ref gates, b * GateBlock + 2 * Block + lane) + ScalarMath.Sigmoid(r) * hn);
                     Unsafe.Add(ref next, unit) = n + ScalarMath.Sigmoid(z) * (Unsafe.Add(ref previous, unit) - n);
@@ -643,7 +633,8 @@ public static class GruLayerKernel
             ref float wb = ref WeightBlocks.Gru<TLayer>(rzChunk, rzLength, b);
             for (int lane = 0; lane < Block; lane++)
             {
-                float r = 0f, z = 0f;
+                float r = Unsafe.Add(ref gates, b * GateBlock + lane);
+                float z = Unsafe.Add(ref gates, b * GateBlock + Block + lane);
                 for (int k = 0; k < hiddenSize; k++)
                 {
                     float hk = Unsafe.Add(ref previous, k);
@@ -651,8 +642,6 @@ public static class GruLayerKernel
                     z += Unsafe.Add(ref wb, k * 2 * Block + Block + lane) * hk;
                 }
 
-                r = Unsafe.Add(ref gates, b * GateBlock + lane) + r;
-                z = Unsafe.Add(ref gates, b * GateBlock + Block + lane) + z;
                 int unit = b * Block + lane;
                 Unsafe.Add(ref zs, unit) = ScalarMath.Sigmoid(z);
                 Unsafe.Add(ref rh, unit) = ScalarMath.Sigmoid(r) * Unsafe.Add(ref previous, unit);

@@ -39,7 +39,7 @@ public sealed class KernelTests
     [Fact] public void Gru_3x13_matches_the_oracle() => CheckGru<Gru3x13>(seed: 2, biases: true);
     [Fact] public void Gru_16x128_in_several_weight_chunks_matches_the_oracle() => CheckGru<Gru16x128>(seed: 3, biases: false, expectedChunks: 5);
     [Fact] public void Gru_5x20_with_an_odd_number_of_strips_matches_the_oracle() => CheckGru<Gru5x20>(seed: 13, biases: true);
-    // 7 strips of Vector256 (groups of four, two and one) and 14 of Vector128.
+    // 7 strips of Vector256 (pairs and one) and 14 of Vector128 (groups of four, then a pair).
     [Fact] public void Gru_6x56_with_every_group_of_strips_matches_the_oracle() => CheckGru<Gru6x56>(seed: 15, biases: true);
     [Fact] public void Cho_3x20_with_an_odd_number_of_strips_matches_the_oracle() => CheckGru<Cho3x20>(seed: 14, biases: true);
     [Fact] public void Cho_7x13_matches_the_oracle() => CheckGru<Cho7x13>(seed: 4, biases: true);
