@@ -3,15 +3,13 @@
 # Eigen backend from Debian's libeigen3-dev, in two builds:
 #   bin/baseline-avx2    -march=x86-64-v3 (256-bit AVX2 with FMA), 32-byte alignment: against GruTiny's Vector256
 #   bin/baseline-sse42   -msse4.2 (128-bit, no FMA), 16-byte alignment: against GruTiny's Vector128 (ARM64's path)
-#   bin/baseline-avx512  -march=x86-64-v4, 64-byte alignment: only with --avx512
+# (No AVX-512 build: RTNeural accepts alignments of 8, 16 and 32 bytes only, and GruTiny has no Vector512 path.)
 #
-#   bash bench/rtneural/build.sh [--avx512] [RTNEURAL_DIR]    (default ../shared/rtneural beside the repository)
+#   bash bench/rtneural/build.sh [RTNEURAL_DIR]    (default ../shared/rtneural beside the repository)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 
-avx512=false
-if [[ ${1:-} == --avx512 ]]; then avx512=true; shift; fi
 rtneural="${1:-$repo/../shared/rtneural}"
 
 if [[ ! -f "$rtneural/RTNeural/RTNeural.h" ]]; then
@@ -40,4 +38,3 @@ build baseline-avx2 -march=x86-64-v3 -DRTNEURAL_DEFAULT_ALIGNMENT=32 &
 pid=$!
 build baseline-sse42 -msse4.2 -DRTNEURAL_DEFAULT_ALIGNMENT=16
 wait $pid
-if $avx512; then build baseline-avx512 -march=x86-64-v4 -DRTNEURAL_DEFAULT_ALIGNMENT=64; fi

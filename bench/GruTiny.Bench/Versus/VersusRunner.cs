@@ -19,7 +19,7 @@ namespace GruTiny.Bench;
 /// (<see cref="GruBenchmarks{T}"/>) stays for allocation and absolute figures.
 /// </summary>
 /// <remarks>
-/// <c>dotnet run -c Release --project bench/GruTiny.Bench -- versus [rounds] [--baseline DIR] [--avx512]</c>
+/// <c>dotnet run -c Release --project bench/GruTiny.Bench -- versus [rounds] [--baseline DIR] [--compare DIR]</c>
 /// (after <c>bash bench/rtneural/build.sh</c>); <c>-- check-baseline</c> only runs every program's check.
 /// </remarks>
 internal static class VersusRunner
@@ -32,23 +32,21 @@ internal static class VersusRunner
         System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
         bool checkOnly = args[0] == "check-baseline";
         int rounds = 31;
-        bool avx512 = false;
         string? baseline = null, earlier = null;
         for (int i = 1; i < args.Length; i++)
         {
             if (args[i] == "--baseline" && i + 1 < args.Length) baseline = args[++i];
             else if (args[i] == "--compare" && i + 1 < args.Length) earlier = Path.GetFullPath(args[++i]);
-            else if (args[i] == "--avx512") avx512 = true;
             else if (int.TryParse(args[i], out int r) && r > 0) rounds = r;
-            else throw new ArgumentException($"unknown argument \"{args[i]}\" (expected: [rounds] [--baseline DIR] [--compare DIR] [--avx512])");
+            else throw new ArgumentException($"unknown argument \"{args[i]}\" (expected: [rounds] [--baseline DIR] [--compare DIR])");
         }
 
         baseline ??= Path.Combine(RepositoryRoot(), "bench", "rtneural", "bin");
         if (!Avx2.IsSupported || !Fma.IsSupported)
             throw new PlatformNotSupportedException("The runner compares x64 builds with AVX2 and FMA; this machine has neither (ARM64 timings under emulation mean nothing).");
-        foreach (string build in new[] { "baseline-avx2", "baseline-sse42" }.Concat(avx512 ? ["baseline-avx512"] : Array.Empty<string>()))
+        foreach (string build in new[] { "baseline-avx2", "baseline-sse42" })
             if (!File.Exists(Path.Combine(baseline, build)))
-                throw new FileNotFoundException($"{Path.Combine(baseline, build)} is missing: build the RTNeural baseline first (bash bench/rtneural/build.sh{(avx512 ? " --avx512" : "")}).");
+                throw new FileNotFoundException($"{Path.Combine(baseline, build)} is missing: build the RTNeural baseline first (bash bench/rtneural/build.sh).");
 
         string data = Path.Combine(AppContext.BaseDirectory, "versus-data");
         CheckData.WriteAll(data);
@@ -67,7 +65,7 @@ internal static class VersusRunner
             var gru256 = Start("GruTiny Vector256", self, selfArgs, new() { ["DOTNET_PreferredVectorBitWidth"] = "256" });
             var gru128 = Start("GruTiny Vector128", self, selfArgs, new() { ["DOTNET_PreferredVectorBitWidth"] = "128" });
             var rt256 = Start("RTNeural AVX2", Path.Combine(baseline, "baseline-avx2"), ["serve", data]);
-            var rt128 = Start("RTNeural SSE4.2", Path.Combine(baseline, "baseline-sse42"), ["serve", data]);
+            var rt128 = Start("RTNeural SSE4.2 (no FMA)", Path.Combine(baseline, "baseline-sse42"), ["serve", data]);
             WorkerProcess? old256 = null, old128 = null;
             if (earlier is not null)
             {
@@ -81,7 +79,6 @@ internal static class VersusRunner
             }
 
             var pairs = new List<Pair> { new("256-bit", gru256, rt256, old256), new("128-bit", gru128, rt128, old128) };
-            if (avx512) pairs.Add(new("512-bit", gru256, Start("RTNeural AVX-512", Path.Combine(baseline, "baseline-avx512"), ["serve", data])));
             if (gru256.Ask("info") != "Vector256" || gru128.Ask("info") != "Vector128")
                 throw new InvalidOperationException($"The GruTiny workers took the {gru256.Ask("info")} and {gru128.Ask("info")} paths, not Vector256 and Vector128.");
             Console.WriteLine("Every program agrees with GruTiny's float64 reference within 1e-5 (lines above).");
@@ -165,7 +162,6 @@ internal static class VersusRunner
         }
     }
 
-    // The 512-bit row is compared with GruTiny's widest path (Vector256) and its peak.
     private static (string Name, List<double> Values) Peak(Pair pair, Dictionary<WorkerProcess, List<double>> peak) =>
         (pair.GruTiny.Name.Replace("GruTiny ", "", StringComparison.Ordinal), peak[pair.GruTiny]);
 

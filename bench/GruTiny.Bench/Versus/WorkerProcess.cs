@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
+using System.IO;
 
 namespace GruTiny.Bench;
 
@@ -40,8 +41,13 @@ internal sealed class WorkerProcess : IDisposable
         string? first = process.StandardOutput.ReadLine();
         if (first != "ready")
         {
+            // A program that failed its check has exited; one that printed something else (an older build without
+            // the worker mode, say) may be waiting on its input: close that and stop it.
+            process.StandardInput.Close();
+            if (!process.WaitForExit(10_000)) process.Kill(entireProcessTree: true);
             process.WaitForExit();
-            throw new InvalidOperationException($"{name} did not start timing ({fileName} exited with {process.ExitCode}; its check against GruTiny's float64 reference is printed above).");
+            string said = first is null ? "" : $", after printing \"{first}\" instead of \"ready\"";
+            throw new InvalidOperationException($"{name} did not start timing ({fileName} exited with {process.ExitCode}{said}; its check against GruTiny's float64 reference is printed above).");
         }
 
         return new WorkerProcess(name, process);
@@ -64,11 +70,13 @@ internal sealed class WorkerProcess : IDisposable
         {
             _process.StandardInput.WriteLine("quit");
             _process.StandardInput.Close();
-            if (!_process.WaitForExit(5000)) _process.Kill();
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is IOException or InvalidOperationException)
         {
+            // Already gone (a broken pipe): nothing to ask it.
         }
+
+        if (!_process.HasExited && !_process.WaitForExit(5000)) _process.Kill(entireProcessTree: true);
 
         _process.Dispose();
     }

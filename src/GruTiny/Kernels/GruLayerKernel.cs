@@ -20,9 +20,10 @@ namespace GruTiny.Kernels;
 /// 128-bit paths perform the same operations.</para>
 /// <para>The vector code is written once over <see cref="ISimd{TVector}"/> and works on strips of
 /// <c>TSimd.Count</c> hidden units: a block of 8 is one strip of <see cref="Vector256{T}"/> or two of
-/// <see cref="Vector128{T}"/>. Two strips are computed together (6 independent accumulators; 12 when four
-/// steps are projected together), weight pointers advance by a constant per input so that loads need no
-/// index arithmetic, and nothing inside the loops calls a method, so RyuJIT keeps the accumulators in
+/// <see cref="Vector128{T}"/>. Several strips are computed together, 12 independent accumulators where that
+/// measured faster (four strips of a single step's projection, four strips of the 128-bit recurrence, one strip
+/// of four steps' projection) and 6 elsewhere (two strips of the 256-bit recurrence); weight pointers advance by
+/// a constant per input so that loads need no index arithmetic, and nothing inside the loops calls a method, so RyuJIT keeps the accumulators in
 /// registers (checked with <c>DOTNET_JitDisasm</c>).</para>
 /// <para>Hidden state buffers are padded to whole blocks of 8; padded lanes stay zero.</para>
 /// </remarks>
@@ -354,7 +355,8 @@ public static class GruLayerKernel
     // linear_before_reset = true, after ProjectInputs: r, z and W_hn h + b_hn in one pass over h. Vector128 takes
     // four strips at a time (12 independent accumulators: a multiply-add's latency times the two multiply-add pipes
     // needs 8 or more, and the 6 of two strips left its loop latency-bound), then two. Vector256 takes two (its
-    // 6 accumulators are as wide as 12 of Vector128): four measured 3–8% slower there, in two runs (bench/RESULTS.md).
+    // 6 accumulators are as wide as 12 of Vector128), then one: four measured 0–8% slower there (bench/RESULTS.md,
+    // "Per change").
     private static void RecurResetAfter<TLayer, TSimd, TVector>(ref float gates, ref float previous, ref float next)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
@@ -475,8 +477,8 @@ public static class GruLayerKernel
     private static TVector CombineResetAfter<TSimd, TVector>(ref float g, TVector r, TVector z, TVector hn, TVector h)
         where TSimd : struct, ISimd<TVector> where TVector : struct
     {
-        TVector n = VectorMath<TSimd, TVector>.Tanh(TSimd.Add(TSimd.Load(ref g, 2 * Block), TSimd.Multiply(VectorMath<TSimd, TVector>.Sigmoid(r), hn)));
-        return TSimd.Add(n, TSimd.Multiply(VectorMath<TSimd, TVector>.Sigmoid(z), TSimd.Subtract(h, n)));
+        TVector n = VectorMath<TSimd, TVector>.Tanh(TSimd.Add(TSimd.Load(ref g, 2 * Block), TSimd.Multiply(VectorMath<TSimd, TVector>.GateSigmoid(r), hn)));
+        return TSimd.Add(n, TSimd.Multiply(VectorMath<TSimd, TVector>.GateSigmoid(z), TSimd.Subtract(h, n)));
     }
 
     // linear_before_reset = false: r and z first (for all strips), then W_hn (r ⊙ h).
@@ -512,10 +514,10 @@ public static class GruLayerKernel
             }
 
             nuint u0 = (nuint)(s * TSimd.Count), u1 = (nuint)((s + 1) * TSimd.Count);
-            TSimd.Store(VectorMath<TSimd, TVector>.Sigmoid(z0), ref zs, u0);
-            TSimd.Store(VectorMath<TSimd, TVector>.Sigmoid(z1), ref zs, u1);
-            TSimd.Store(TSimd.Multiply(VectorMath<TSimd, TVector>.Sigmoid(r0), TSimd.Load(ref previous, u0)), ref rh, u0);
-            TSimd.Store(TSimd.Multiply(VectorMath<TSimd, TVector>.Sigmoid(r1), TSimd.Load(ref previous, u1)), ref rh, u1);
+            TSimd.Store(VectorMath<TSimd, TVector>.GateSigmoid(z0), ref zs, u0);
+            TSimd.Store(VectorMath<TSimd, TVector>.GateSigmoid(z1), ref zs, u1);
+            TSimd.Store(TSimd.Multiply(VectorMath<TSimd, TVector>.GateSigmoid(r0), TSimd.Load(ref previous, u0)), ref rh, u0);
+            TSimd.Store(TSimd.Multiply(VectorMath<TSimd, TVector>.GateSigmoid(r1), TSimd.Load(ref previous, u1)), ref rh, u1);
         }
 
         if (s < strips)
@@ -532,8 +534,8 @@ public static class GruLayerKernel
             }
 
             nuint u0 = (nuint)(s * TSimd.Count);
-            TSimd.Store(VectorMath<TSimd, TVector>.Sigmoid(z0), ref zs, u0);
-            TSimd.Store(TSimd.Multiply(VectorMath<TSimd, TVector>.Sigmoid(r0), TSimd.Load(ref previous, u0)), ref rh, u0);
+            TSimd.Store(VectorMath<TSimd, TVector>.GateSigmoid(z0), ref zs, u0);
+            TSimd.Store(TSimd.Multiply(VectorMath<TSimd, TVector>.GateSigmoid(r0), TSimd.Load(ref previous, u0)), ref rh, u0);
         }
 
         int nLength = WeightBlocks.SectionLength<TLayer>(2);

@@ -117,7 +117,9 @@ public sealed class KernelTests
             for (int j = 0; j < 8; j++) values[j] = (float)((random.NextDouble() * 2 - 1) * (trial % 3 == 0 ? 100 : 6));
             Vector256<float> wide = Vector256.Create(values);
             Vector128<float> lo = Vector128.Create(values, 0), hi = Vector128.Create(values, 4);
+            AssertSame(VectorMath<Simd256, Vector256<float>>.Exp(wide), VectorMath<Simd128, Vector128<float>>.Exp(lo), VectorMath<Simd128, Vector128<float>>.Exp(hi));
             AssertSame(VectorMath<Simd256, Vector256<float>>.Sigmoid(wide), VectorMath<Simd128, Vector128<float>>.Sigmoid(lo), VectorMath<Simd128, Vector128<float>>.Sigmoid(hi));
+            AssertSame(VectorMath<Simd256, Vector256<float>>.GateSigmoid(wide), VectorMath<Simd128, Vector128<float>>.GateSigmoid(lo), VectorMath<Simd128, Vector128<float>>.GateSigmoid(hi));
             AssertSame(VectorMath<Simd256, Vector256<float>>.Tanh(wide), VectorMath<Simd128, Vector128<float>>.Tanh(lo), VectorMath<Simd128, Vector128<float>>.Tanh(hi));
         }
 
@@ -139,27 +141,59 @@ public sealed class KernelTests
         CheckGateFunctions<Simd256, Vector256<float>>(v => Vector256.Create(v), v => v.GetElement(0));
     }
 
-    // NaN must survive the clamp of the argument: on x64 the clamp is maxps/minps, which return their second operand when
-    // either is NaN, so the order of operands is what keeps it.
+    [Fact]
+    public void Exp_is_accurate_over_the_float_range()
+    {
+        double worst = 0;
+        for (double x = -87; x <= 88; x += 0.0137)
+        {
+            float y = VectorMath<Simd128, Vector128<float>>.Exp(Vector128.Create((float)x)).GetElement(0);
+            double exact = Math.Exp((float)x);
+            worst = Math.Max(worst, Math.Abs(y - exact) / exact);
+        }
+
+        Assert.True(worst < 4e-7, $"worst relative error {worst:E2}");
+    }
+
+    // NaN must survive the clamps: on x64 a clamp is maxps/minps, which return their second operand when either is
+    // NaN, so the order of operands is what keeps it.
     private static void CheckGateFunctions<TSimd, TVector>(Func<float, TVector> create, Func<TVector, float> first)
         where TSimd : struct, ISimd<TVector> where TVector : struct
     {
-        double worstSigmoid = 0, worstTanh = 0;
+        double worstGate = 0, worstTanh = 0, worstSigmoid = 0;
         for (double x = -100; x <= 100; x += 0.00731)
         {
             float xf = (float)x;
-            worstSigmoid = Math.Max(worstSigmoid, Math.Abs(first(VectorMath<TSimd, TVector>.Sigmoid(create(xf))) - 1 / (1 + Math.Exp(-(double)xf))));
-            worstTanh = Math.Max(worstTanh, Math.Abs(first(VectorMath<TSimd, TVector>.Tanh(create(xf))) - Math.Tanh(xf)));
+            double sigmoid = 1 / (1 + Math.Exp(-(double)xf)), tanh = Math.Tanh(xf);
+            float gate = first(VectorMath<TSimd, TVector>.GateSigmoid(create(xf))), t = first(VectorMath<TSimd, TVector>.Tanh(create(xf)));
+            worstGate = Math.Max(worstGate, Math.Abs(gate - sigmoid));
+            worstTanh = Math.Max(worstTanh, Math.Abs(t - tanh) / Math.Max(1e-30, Math.Min(1, Math.Abs(tanh))));
+            if (xf > -87) worstSigmoid = Math.Max(worstSigmoid, Math.Abs(first(VectorMath<TSimd, TVector>.Sigmoid(create(xf))) - sigmoid) / sigmoid);
+            Assert.InRange(gate, 0f, 1f);
+            Assert.InRange(t, -1f, 1f);
         }
 
-        Assert.True(worstSigmoid < 2e-7, $"sigmoid worst absolute error {worstSigmoid:E2}");
-        Assert.True(worstTanh < 3e-7, $"tanh worst absolute error {worstTanh:E2}");
+        // Where the rational tanh's fraction rounds above 1 (|x| in 8.3…9), densely: it must be clamped to ±1.
+        for (float xf = 8f; xf <= 9.5f; xf = MathF.BitIncrement(MathF.BitIncrement(MathF.BitIncrement(xf))))
+        {
+            Assert.InRange(first(VectorMath<TSimd, TVector>.Tanh(create(xf))), 0.99999f, 1f);
+            Assert.InRange(first(VectorMath<TSimd, TVector>.Tanh(create(-xf))), -1f, -0.99999f);
+            Assert.InRange(first(VectorMath<TSimd, TVector>.GateSigmoid(create(-2 * xf))), 0f, 1e-5f);
+        }
+
+        Assert.True(worstGate < 2e-7, $"gate sigmoid worst absolute error {worstGate:E2}");
+        Assert.True(worstTanh < 3e-7, $"tanh worst error {worstTanh:E2} (relative below |tanh| = 1)");
+        Assert.True(worstSigmoid < 5e-7, $"sigmoid worst relative error {worstSigmoid:E2}");
         Assert.Equal(1f, first(VectorMath<TSimd, TVector>.Tanh(create(1000f))));
         Assert.Equal(-1f, first(VectorMath<TSimd, TVector>.Tanh(create(-1000f))));
+        Assert.Equal(0f, first(VectorMath<TSimd, TVector>.GateSigmoid(create(-1000f))));
+        Assert.Equal(1f, first(VectorMath<TSimd, TVector>.GateSigmoid(create(1000f))));
         Assert.InRange(first(VectorMath<TSimd, TVector>.Sigmoid(create(-1000f))), 0f, 1e-37f);
         Assert.Equal(1f, first(VectorMath<TSimd, TVector>.Sigmoid(create(1000f))));
         Assert.True(float.IsNaN(first(VectorMath<TSimd, TVector>.Tanh(create(float.NaN)))));
+        Assert.True(float.IsNaN(first(VectorMath<TSimd, TVector>.GateSigmoid(create(float.NaN)))));
         Assert.True(float.IsNaN(first(VectorMath<TSimd, TVector>.Sigmoid(create(float.NaN)))));
+        Assert.True(float.IsNaN(first(VectorMath<TSimd, TVector>.Exp(create(float.NaN)))));
     }
 
     // The 256-bit dense sums (two inputs per vector) add the same products in the same order as the 128-bit ones,

@@ -44,4 +44,7 @@ internal interface ISimd<TVector> where TVector : struct
 
     /// <summary><paramref name="x"/> limited to [<paramref name="low"/>, <paramref name="high"/>]; a NaN lane stays NaN.</summary>
     static abstract TVector Clamp(TVector x, TVector low, TVector high);
+
+    /// <summary>2^n for lanes holding whole numbers in [−126, 127] (outside that range the result is unspecified).</summary>
+    static abstract TVector Pow2(TVector n);
 }

@@ -43,4 +43,9 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Clamp(Vector128<float> x, Vector128<float> low, Vector128<float> high) =>
         Sse.IsSupported ? Sse.Min(high, Sse.Max(low, x)) : Vector128.Min(Vector128.Max(x, low), high);
+
+    // The native conversion: n is a whole number in range, so it needs none of the saturating fix-ups.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Pow2(Vector128<float> n) =>
+        ((Vector128.ConvertToInt32Native(n) + Vector128.Create(127)) << 23).AsSingle();
 }
