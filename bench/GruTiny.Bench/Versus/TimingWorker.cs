@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using GruTiny.Kernels.Simd;
 
 namespace GruTiny.Bench;
 
@@ -108,7 +109,8 @@ internal static class TimingWorker
             float sink = 0;
             long start = Stopwatch.GetTimestamp();
             for (long i = 0; i < passes; i++)
-                sink += wide ? StreamFma.Stream256(ref *_weights, _groups) : StreamFma.Stream128(ref *_weights, _groups);
+                sink += wide ? Vector256.Sum(StreamFma.Stream<Simd256, Vector256<float>>(ref *_weights, _groups))
+                    : Vector128.Sum(StreamFma.Stream<Simd128, Vector128<float>>(ref *_weights, _groups));
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             GC.KeepAlive(sink);
             return seconds;

@@ -94,15 +94,7 @@ public static class DenseLayerKernel
             w1 = ref Unsafe.Add(ref w1, 4 * Lanes);
         }
 
-        for (; k < inputSize; k++)
-        {
-            Vector128<float> xk = Vector128.Create(Unsafe.Add(ref x, k));
-            p0 = Simd128.MultiplyAdd(Vector128.LoadUnsafe(ref w0), xk, p0);
-            q0 = Simd128.MultiplyAdd(Vector128.LoadUnsafe(ref w1), xk, q0);
-            w0 = ref Unsafe.Add(ref w0, Lanes);
-            w1 = ref Unsafe.Add(ref w1, Lanes);
-        }
-
+        (p0, q0) = AddLeftOverInputs<TLayer>(ref w0, ref w1, ref x, k, p0, q0);
         return ((p0 + p1) + (p2 + p3), (q0 + q1) + (q2 + q3));
     }
 
@@ -126,8 +118,16 @@ public static class DenseLayerKernel
             w1 = ref Unsafe.Add(ref w1, 4 * Lanes);
         }
 
-        Vector128<float> p0 = p01.GetLower(), q0 = q01.GetLower();
-        for (; k < inputSize; k++)
+        (Vector128<float> p0, Vector128<float> q0) = AddLeftOverInputs<TLayer>(ref w0, ref w1, ref x, k, p01.GetLower(), q01.GetLower());
+        return ((p0 + p01.GetUpper()) + (p23.GetLower() + p23.GetUpper()), (q0 + q01.GetUpper()) + (q23.GetLower() + q23.GetUpper()));
+    }
+
+    // Chain 0 of both blocks takes the inputs k … InputSize − 1 left over after the last four (w0 and w1 at input k).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector128<float>, Vector128<float>) AddLeftOverInputs<TLayer>(ref float w0, ref float w1, ref float x, int k, Vector128<float> p0, Vector128<float> q0)
+        where TLayer : IDenseLayer
+    {
+        for (; k < TLayer.InputSize; k++)
         {
             Vector128<float> xk = Vector128.Create(Unsafe.Add(ref x, k));
             p0 = Simd128.MultiplyAdd(Vector128.LoadUnsafe(ref w0), xk, p0);
@@ -136,7 +136,7 @@ public static class DenseLayerKernel
             w1 = ref Unsafe.Add(ref w1, Lanes);
         }
 
-        return ((p0 + p01.GetUpper()) + (p23.GetLower() + p23.GetUpper()), (q0 + q01.GetUpper()) + (q23.GetLower() + q23.GetUpper()));
+        return (p0, q0);
     }
 
     private static void ForwardScalar<TLayer>(ref float x, ref float y) where TLayer : IDenseLayer
