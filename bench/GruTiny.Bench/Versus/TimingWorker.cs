@@ -92,9 +92,10 @@ internal static class TimingWorker
             bool wide = Vector256.IsHardwareAccelerated;
             if (_weights == null)
             {
-                _groups = (int)(PackedFloats() / (wide ? 96 : 48)); // whole groups of 12 vectors
-                _weights = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)(_groups * 96 * sizeof(float)), 64);
-                for (int i = 0; i < _groups * 96; i++) _weights[i] = 1e-3f * (i % 13);
+                int groupFloats = wide ? 96 : 48; // 12 vectors
+                _groups = (int)(PackedFloats() / groupFloats);
+                _weights = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)(_groups * groupFloats * sizeof(float)), 64);
+                for (int i = 0; i < _groups * groupFloats; i++) _weights[i] = 1e-3f * (i % 13);
                 var warm = Stopwatch.StartNew();
                 while (warm.ElapsedMilliseconds < 1500) Pass(wide, 100);
                 for (_passes = 64; Pass(wide, _passes) < 0.010; _passes *= 2) { }

@@ -52,8 +52,9 @@ public static class DenseLayerKernel
     // waits on the multiply-add latency (~4 cycles: ~70 ns for the 65 inputs of 8 → 64 + 4 by that count); the
     // measured gain was smaller, within noise, because out-of-order execution hid part of it. With an odd
     // number of blocks the last pair computes its block twice and stores the same values twice, which keeps a
-    // single copy of the loop. The sums are a method of their own: inlined here, beside the activation and the
-    // lane-by-lane stores, the JIT kept the eight accumulators on the stack through the loop.
+    // single copy of the loop. The sums are a method of their own, never inlined: inlined here, beside the activation
+    // and the lane-by-lane stores, the JIT kept the eight accumulators on the stack through the loop (RyuJIT's tier 1
+    // does not inline them as it stands, but neither it nor ILC promises that).
     private static void ForwardVector<TLayer>(ref float x, ref float y) where TLayer : IDenseLayer
     {
         int inputSize = TLayer.InputSize, outputSize = TLayer.OutputSize;
@@ -73,6 +74,7 @@ public static class DenseLayerKernel
     }
 
     // (chain 0 + chain 1) + (chain 2 + chain 3) of two blocks; the inputs left over after the last four go to chain 0.
+    [MethodImpl(MethodImplOptions.NoInlining)] // see ForwardVector: inlined, its accumulators were spilled
     internal static (Vector128<float>, Vector128<float>) SumTwoBlocks128<TLayer>(ref float w0, ref float w1, ref float x) where TLayer : IDenseLayer
     {
         int inputSize = TLayer.InputSize;
@@ -101,6 +103,7 @@ public static class DenseLayerKernel
     // The same sums, bit for bit, with half the multiply-adds: a 256-bit vector holds two consecutive inputs' weights
     // of a block (the layout stores them side by side), so chains 0 and 1 share one accumulator (low and high half),
     // and chains 2 and 3 another.
+    [MethodImpl(MethodImplOptions.NoInlining)] // see ForwardVector: inlined, its accumulators were spilled
     internal static (Vector128<float>, Vector128<float>) SumTwoBlocks256<TLayer>(ref float w0, ref float w1, ref float x) where TLayer : IDenseLayer
     {
         int inputSize = TLayer.InputSize;
