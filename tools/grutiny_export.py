@@ -307,10 +307,21 @@ import warnings
 import numpy as np
 
 FORMAT = "grutiny/1"
-ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "softmax")
+ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "softmax", "leaky_relu", "prelu", "elu",
+               "gelu", "gelu_tanh", "hardtanh", "hardsigmoid", "silu", "softsign", "log_softmax")
+
+# The parameters each activation takes in its object form ({"type": name, ...}), with the
+# defaults GruTiny assumes when one is left out (PyTorch's; docs/model-format.md).
+ACTIVATION_PARAMETERS = {
+    "leaky_relu": {"negative_slope": 0.01},
+    "elu": {"alpha": 1.0},
+    "hardtanh": {"min_val": -1.0, "max_val": 1.0},
+    "hardsigmoid": {"alpha": 1.0 / 6.0, "beta": 0.5},
+    "prelu": {"weight": None},
+}
 
 __all__ = ["FORMAT", "ACTIVATIONS", "export", "embedding_layer", "gru_layer", "dense_layer",
-           "model", "write", "dumps", "make_self_check", "add_onnx_self_check", "export_onnx",
+           "activation_layer", "layer_norm_layer", "batch_norm_layer", "model", "write", "dumps", "make_self_check", "add_onnx_self_check", "export_onnx",
            "self_check_inputs", "self_check_tokens", "parameter_count", "ONNX_SELF_CHECK_KEY",
            "DEFAULT_MAX_PARAMETERS", "PARITY_TOLERANCE", "ExportWarning"]
 
@@ -421,15 +432,51 @@ def gru_layer(weight_ih, weight_hh, bias_ih=None, bias_hh=None,
     return layer
 
 
+def _activation(activation, width=None):
+    """An activation as the file holds it: a name, or {"type": name, parameters...} (numbers as
+    float32; prelu's "weight" a list of 1 or ``width`` slopes)."""
+    if isinstance(activation, str):
+        name, params = activation, {}
+    elif isinstance(activation, dict) and isinstance(activation.get("type"), str):
+        name = activation["type"]
+        params = {k: v for k, v in activation.items() if k != "type"}
+    else:
+        raise ValueError(f"activation must be a name or a {{\"type\": name, ...}} dict; got {activation!r}")
+    if name == "identity":
+        name = "linear"
+    if name not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {name!r}")
+    allowed = ACTIVATION_PARAMETERS.get(name, {})
+    for key in params:
+        if key not in allowed:
+            raise ValueError(f"activation {name!r} takes no parameter {key!r}"
+                             + (f" (it takes {', '.join(allowed)})" if allowed else ""))
+    if name == "prelu":
+        if "weight" not in params:
+            raise ValueError("activation 'prelu' needs its learned slopes: {\"type\": \"prelu\", \"weight\": [...]}")
+        slopes = _as_f32(params["weight"], "prelu weight").reshape(-1)
+        if width is not None and slopes.shape[0] not in (1, width):
+            raise ValueError(f"prelu weight: {slopes.shape[0]} slopes; expected 1 or {width}")
+        return {"type": "prelu", "weight": _to_list(slopes)}
+    if name == "hardtanh" and float(params.get("min_val", -1.0)) >= float(params.get("max_val", 1.0)):
+        raise ValueError("hardtanh: min_val must be less than max_val")
+    if not params:
+        return name
+    return dict({"type": name}, **{k: _f32_number(_as_f32(v, k).reshape(-1)[0]) for k, v in params.items()})
+
+
+def _activation_name(activation):
+    return activation if isinstance(activation, str) else activation["type"]
+
+
 def dense_layer(weight, bias=None, activation="linear"):
     """Build a ``dense`` layer dict: ``weight`` [out][in], ``bias`` [out] or
-    ``None``, ``activation`` in linear/relu/sigmoid/tanh/softmax."""
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {activation!r}")
+    ``None``, ``activation`` one of ``ACTIVATIONS`` by name, or a dict
+    ``{"type": name, parameters...}`` (``ACTIVATION_PARAMETERS``)."""
     w = _as_f32(weight, "weight")
     if w.ndim != 2 or w.shape[0] < 1 or w.shape[1] < 1:
         raise ValueError(f"weight: expected shape [out][in], got {list(w.shape)}")
-    layer = {"type": "dense", "activation": activation, "weight": _to_list(w)}
+    layer = {"type": "dense", "activation": _activation(activation, int(w.shape[0])), "weight": _to_list(w)}
     if bias is not None:
         b = _as_f32(bias, "bias")
         _check_shape(b, (w.shape[0],), "bias")
@@ -447,19 +494,78 @@ def embedding_layer(weight):
     return {"type": "embedding", "weight": _to_list(w)}
 
 
-def _layer_in_size(layer):
+def activation_layer(activation):
+    """Build an ``activation`` layer dict: f(x) on the previous layer's outputs (``activation``
+    as for ``dense_layer``)."""
+    return {"type": "activation", "activation": _activation(activation)}
+
+
+def _optional_vector(value, name):
+    return None if value is None else _to_list(_as_f32(value, name).reshape(-1))
+
+
+def _epsilon(eps):
+    e = _as_f32(eps, "eps").reshape(-1)
+    if e.shape[0] != 1 or not e[0] >= 0:
+        raise ValueError(f"eps must be one number >= 0; got {eps!r}")
+    return _f32_number(e[0])
+
+
+def layer_norm_layer(eps, weight=None, bias=None):
+    """Build a ``layer_norm`` layer dict (``nn.LayerNorm`` over the features): ``eps``, and
+    ``weight`` / ``bias`` [features] or ``None`` (``elementwise_affine=False``)."""
+    layer = {"type": "layer_norm", "eps": _epsilon(eps)}
+    for key, value in (("weight", weight), ("bias", bias)):
+        if value is not None:
+            layer[key] = _optional_vector(value, key)
+    return layer
+
+
+def batch_norm_layer(eps, running_mean, running_var, weight=None, bias=None):
+    """Build a ``batch_norm`` layer dict (``nn.BatchNorm1d`` in eval mode): ``eps``, the running
+    statistics [features], ``weight`` / ``bias`` [features] or ``None`` (``affine=False``)."""
+    var = _as_f32(running_var, "running_var").reshape(-1)
+    if not np.all(var >= 0):
+        raise ValueError("running_var: a variance must be >= 0")
+    layer = {"type": "batch_norm", "eps": _epsilon(eps),
+             "running_mean": _optional_vector(running_mean, "running_mean"),
+             "running_var": _to_list(var)}
+    for key, value in (("weight", weight), ("bias", bias)):
+        if value is not None:
+            layer[key] = _optional_vector(value, key)
+    return layer
+
+
+# Layers that map each step's features to as many features: their width is the previous one's.
+_ELEMENTWISE_LAYERS = ("activation", "layer_norm", "batch_norm")
+
+
+def _layer_widths(layer):
+    """The feature vectors a layer's tensors fix (prelu slopes, norm weights), for the size check."""
+    if layer["type"] == "activation":
+        act = layer["activation"]
+        return [len(act["weight"])] if isinstance(act, dict) and act["type"] == "prelu" and len(act["weight"]) > 1 else []
+    return [len(layer[k]) for k in ("weight", "bias", "running_mean", "running_var") if k in layer]
+
+
+def _layer_in_size(layer, width=None):
     if layer["type"] == "gru":
         return len(layer["weight_ih"][0])
     if layer["type"] == "embedding":  # V token ids in
         return len(layer["weight"])
+    if layer["type"] in _ELEMENTWISE_LAYERS:
+        widths = _layer_widths(layer)
+        return widths[0] if widths else width
     return len(layer["weight"][0])
 
 
-def _layer_out_size(layer):
+def _layer_out_size(layer, width=None):
     if layer["type"] == "gru":
         return layer["hidden_size"]
     if layer["type"] == "embedding":  # D features out
         return len(layer["weight"][0])
+    if layer["type"] in _ELEMENTWISE_LAYERS:
+        return _layer_in_size(layer, width)
     return len(layer["weight"])
 
 
@@ -622,9 +728,10 @@ def model(input_size, layers, metadata=None, self_check=None, input_normalizatio
           output_normalization=None):
     """Assemble a ``grutiny/1`` model dict and check the layer sequence:
     an optional ``embedding`` layer (first, followed by a gru layer;
-    ``input_size`` must then be its V), one or more ``gru`` layers, then zero
-    or more ``dense`` layers, each layer's input size equal to the previous
-    layer's output size.
+    ``input_size`` must then be its V), then ``gru``, ``dense``,
+    ``activation``, ``layer_norm`` and ``batch_norm`` layers in any order, at
+    least one of them a ``gru`` layer, each layer's input size equal to the
+    previous layer's output size.
     ``input_normalization`` / ``output_normalization`` (optional):
     ``(mean, std)`` with input_size / output size values each, std > 0;
     stored after ``layers``.
@@ -647,26 +754,29 @@ def model(input_size, layers, metadata=None, self_check=None, input_normalizatio
         if input_normalization is not None:
             raise ValueError("input_normalization is not allowed with an embedding layer "
                              "(the inputs are token ids)")
-    elif layers[0].get("type") != "gru":
-        raise ValueError("the first layer must be a gru or embedding layer")
-    seen_dense = False
+    if not any(layer.get("type") == "gru" for layer in layers):
+        raise ValueError("a model needs at least one gru layer")
     size = int(input_size)
     for i, layer in enumerate(layers):
         kind = layer.get("type")
         if kind == "embedding":
             if i != 0:
                 raise ValueError(f"layer {i}: an embedding layer is only allowed first")
-        elif kind == "gru":
-            if seen_dense:
-                raise ValueError(f"layer {i}: gru layers must come before all dense layers")
-        elif kind == "dense":
-            seen_dense = True
-        else:
+        elif kind not in ("gru", "dense") + _ELEMENTWISE_LAYERS:
             raise ValueError(f"layer {i}: unknown layer type {kind!r}")
-        if _layer_in_size(layer) != size:
-            raise ValueError(f"layer {i} ({kind}): expects {_layer_in_size(layer)} inputs "
+        for width in _layer_widths(layer) if kind in _ELEMENTWISE_LAYERS else []:
+            if width != size:
+                raise ValueError(f"layer {i} ({kind}): holds {width} values per feature vector "
+                                 f"but receives {size} features")
+        if kind == "dense" and isinstance(layer["activation"], dict) \
+                and layer["activation"]["type"] == "prelu" \
+                and len(layer["activation"]["weight"]) not in (1, len(layer["weight"])):
+            raise ValueError(f"layer {i} (dense): prelu has {len(layer['activation']['weight'])} "
+                             f"slopes for {len(layer['weight'])} outputs")
+        if _layer_in_size(layer, size) != size:
+            raise ValueError(f"layer {i} ({kind}): expects {_layer_in_size(layer, size)} inputs "
                              f"but receives {size}")
-        size = _layer_out_size(layer)
+        size = _layer_out_size(layer, size)
     if metadata is not None and not isinstance(metadata, dict):
         raise ValueError("metadata must be a dict (JSON object)")
     result = {"format": FORMAT, "input_size": int(input_size), "layers": layers}
@@ -729,13 +839,19 @@ def write(model_dict, path):
 # PyTorch module export: reading the layers
 # --------------------------------------------------------------------------
 
-_ACTIVATION_MODULES = {"ReLU": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh",
-                       "Softmax": "softmax", "Identity": "linear"}
+_ACTIVATION_MODULES = ("ReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "LeakyReLU", "PReLU",
+                       "ELU", "GELU", "Hardtanh", "ReLU6", "Hardsigmoid", "SiLU", "Softsign",
+                       "Identity")
 _NOOP_MODULES = ("Dropout", "Identity")
 _CONTAINERS = ("Sequential", "ModuleList")
-_SUPPORTED_MODULES = ("nn.GRU, nn.Linear (each optionally followed by nn.ReLU, nn.Sigmoid, "
-                      "nn.Tanh, nn.Softmax(dim=-1) or nn.Identity), an nn.Embedding first, and "
-                      "nn.Dropout")
+_SUPPORTED_MODULES = ("nn.GRU, nn.Linear, nn.LayerNorm, nn.BatchNorm1d (eval mode) and the "
+                      "activations nn.ReLU, nn.LeakyReLU, nn.PReLU, nn.ELU, nn.GELU, nn.Hardtanh, "
+                      "nn.ReLU6, nn.Hardsigmoid, nn.SiLU, nn.Softsign, nn.Sigmoid, nn.Tanh, "
+                      "nn.Softmax(dim=-1), nn.LogSoftmax(dim=-1), in any order with at least one "
+                      "nn.GRU; an nn.Embedding first (followed by an nn.GRU); nn.Dropout and "
+                      "nn.Identity")
+# Modules whose parameters and buffers the file holds.
+_LAYER_MODULES = ("GRU", "Linear", "Embedding", "LayerNorm", "BatchNorm1d", "PReLU")
 
 
 def _kind(m):
@@ -798,6 +914,56 @@ def _gru_layers(gru, label):
     return layers
 
 
+def _activation_of(m, label):
+    """The activation (a name or a dict) of an activation module."""
+    kind = _kind(m)
+    if kind in ("Softmax", "LogSoftmax"):
+        _softmax_dim_ok(m, label)
+        return "softmax" if kind == "Softmax" else "log_softmax"
+    if kind == "LeakyReLU":
+        return {"type": "leaky_relu", "negative_slope": float(m.negative_slope)}
+    if kind == "PReLU":
+        return {"type": "prelu", "weight": m.weight.detach().cpu().float().numpy()}
+    if kind == "ELU":
+        return {"type": "elu", "alpha": float(m.alpha)}
+    if kind == "GELU":
+        approximate = getattr(m, "approximate", "none")
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"{label}: GELU(approximate={approximate!r}) is not a form GruTiny "
+                             "computes ('none' or 'tanh')")
+        return "gelu" if approximate == "none" else "gelu_tanh"
+    if kind in ("Hardtanh", "ReLU6"):
+        return {"type": "hardtanh", "min_val": float(m.min_val), "max_val": float(m.max_val)}
+    if kind == "Hardsigmoid":
+        # PyTorch: relu6(x + 3) / 6, written out so that no reader assumes ONNX's alpha 0.2.
+        return {"type": "hardsigmoid", "alpha": 1.0 / 6.0, "beta": 0.5}
+    return {"ReLU": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh", "SiLU": "silu",
+            "Softsign": "softsign", "Identity": "linear"}[kind]
+
+
+def _norm_layer_at(m, label, width):
+    """The layer_norm or batch_norm layer of an nn.LayerNorm / nn.BatchNorm1d."""
+    kind = _kind(m)
+    if kind == "LayerNorm":
+        shape = tuple(m.normalized_shape)
+        if len(shape) != 1:
+            raise ValueError(f"{label}: normalized_shape {list(shape)} normalises over more than "
+                             "the features; GruTiny's layer_norm normalises each step's features "
+                             "(nn.LayerNorm(features))")
+        affine = m.elementwise_affine
+        return layer_norm_layer(m.eps, m.weight if affine else None, m.bias if affine else None)
+    if m.training:
+        raise ValueError(f"{label}: nn.BatchNorm1d is in training mode, where it normalises with "
+                         "the statistics of each batch; call .eval() on the model before "
+                         "exporting (GruTiny compiles inference, with the running statistics)")
+    if not m.track_running_stats or m.running_mean is None:
+        raise ValueError(f"{label}: nn.BatchNorm1d(track_running_stats=False) normalises with "
+                         "the statistics of each batch even in eval mode; GruTiny compiles a "
+                         "fixed per-feature normalisation (train with running statistics)")
+    return batch_norm_layer(m.eps, m.running_mean, m.running_var,
+                            m.weight if m.affine else None, m.bias if m.affine else None)
+
+
 def _softmax_dim_ok(m, label):
     dim = getattr(m, "dim", None)
     if dim == -1:
@@ -841,9 +1007,7 @@ def _dense_layer_at(named, i, label):
         j += 1
     if j < len(named) and _kind(named[j][1]) in _ACTIVATION_MODULES:
         following = named[j][1]
-        if _kind(following) == "Softmax":
-            _softmax_dim_ok(following, f"{named[j][0]} (Softmax)")
-        activation = _ACTIVATION_MODULES[_kind(following)]
+        activation = _activation_of(following, f"{named[j][0]} ({_kind(following)})")
         j += 1
     bias = m.bias if getattr(m, "bias", None) is not None else None
     try:
@@ -888,8 +1052,6 @@ def _read_layers(named):
             embedding = m
             i += 1
         elif kind == "GRU":
-            if layers and layers[-1]["type"] == "dense":
-                raise ValueError(f"{label}: GRUs must come before all Linear layers")
             if first_gru is None:
                 first_gru = m
             grus = _gru_layers(m, label)
@@ -897,27 +1059,42 @@ def _read_layers(named):
             sources.extend([name] * len(grus))
             i += 1
         elif kind == "Linear":
-            if not layers or layers[-1]["type"] == "embedding":
-                raise ValueError(f"{label}: the model must start with an nn.GRU (or an "
-                                 "nn.Embedding followed by an nn.GRU)")
             layer, i = _dense_layer_at(named, i, label)
             layers.append(layer)
             sources.append(name)
         elif kind in _NOOP_MODULES:
             i += 1
         elif kind in _ACTIVATION_MODULES:
-            raise ValueError(f"{label}: an activation must directly follow an nn.Linear (GRU "
-                             "outputs cannot take an activation)")
+            layers.append(activation_layer(_activation_of(m, label)))
+            sources.append(name)
+            i += 1
+        elif kind in ("LayerNorm", "BatchNorm1d"):
+            layers.append(_norm_layer_at(m, label, None))
+            sources.append(name)
+            i += 1
         else:
             raise ValueError(_unsupported_module(label, m))
     if first_gru is None:
-        raise ValueError("no nn.GRU found: a grutiny/1 model starts with a GRU")
+        raise ValueError("no nn.GRU found: a grutiny/1 model has at least one GRU")
+    if embedding is not None and (len(layers) < 2 or layers[1]["type"] != "gru"):
+        raise ValueError(f"{sources[0]} (Embedding): must be followed by an nn.GRU")
     return layers, sources, first_gru, embedding
 
 
-def _resolve_input_size(input_size, first_gru, embedding):
+def _first_width(layers):
+    """The input width the first layer that fixes one says (a GRU, a Linear, a norm, a prelu)."""
+    for layer in layers:
+        if layer["type"] in ("gru", "dense"):
+            return _layer_in_size(layer)
+        widths = _layer_widths(layer)
+        if widths:
+            return widths[0]
+    return None  # pragma: no cover (a model has a GRU)
+
+
+def _resolve_input_size(input_size, first_gru, embedding, layers=None):
     """The model's input_size: as given, which must agree with the modules, or read from them
-    (the Embedding's num_embeddings, else the first GRU's input_size)."""
+    (the Embedding's num_embeddings, else the first layer that fixes a width)."""
     if embedding is not None:
         vocab = int(embedding.num_embeddings)
         if input_size is not None and int(input_size) != vocab:
@@ -927,10 +1104,10 @@ def _resolve_input_size(input_size, first_gru, embedding):
             raise ValueError(f"the nn.Embedding has embedding_dim={embedding.embedding_dim} but "
                              f"the first GRU has input_size={first_gru.input_size}")
         return vocab
-    if input_size is not None and int(input_size) != int(first_gru.input_size):
-        raise ValueError(f"input_size={input_size} but the first GRU has "
-                         f"input_size={first_gru.input_size}")
-    return int(first_gru.input_size)
+    width = int(first_gru.input_size) if layers is None else _first_width(layers)
+    if input_size is not None and int(input_size) != width:
+        raise ValueError(f"input_size={input_size} but the first layer takes {width} features")
+    return width
 
 
 def _check_input_size(input_size):
@@ -1079,10 +1256,30 @@ def _within_tolerance(got, want):
 # What the file holds, and what the modules compute
 # --------------------------------------------------------------------------
 
-def _torch_activation(name):
+def _torch_activation(activation):
+    """The stored activation as a PyTorch function of [T][F] rows."""
     import torch
+    import torch.nn.functional as F
+    name = _activation_name(activation)
+    p = dict(ACTIVATION_PARAMETERS.get(name, {}))
+    if isinstance(activation, dict):
+        p.update({k: v for k, v in activation.items() if k != "type"})
+    if name == "prelu":
+        slopes = torch.tensor(p["weight"], dtype=torch.float32)
+        return lambda v: F.prelu(v, slopes)
+    if name == "hardsigmoid":
+        a, b = float(np.float32(p["alpha"])), float(np.float32(p["beta"]))
+        if np.float32(a) == np.float32(1 / 6) and np.float32(b) == np.float32(0.5):
+            return F.hardsigmoid  # PyTorch's own: relu6(x + 3) / 6
+        return lambda v: torch.clamp(v * a + b, 0.0, 1.0)
     return {"linear": lambda v: v, "relu": torch.relu, "sigmoid": torch.sigmoid,
-            "tanh": torch.tanh, "softmax": lambda v: torch.softmax(v, dim=-1)}[name]
+            "tanh": torch.tanh, "softmax": lambda v: torch.softmax(v, dim=-1),
+            "log_softmax": lambda v: torch.log_softmax(v, dim=-1),
+            "leaky_relu": lambda v: F.leaky_relu(v, p["negative_slope"]),
+            "elu": lambda v: F.elu(v, p["alpha"]),
+            "gelu": F.gelu, "gelu_tanh": lambda v: F.gelu(v, approximate="tanh"),
+            "hardtanh": lambda v: F.hardtanh(v, p["min_val"], p["max_val"]),
+            "silu": F.silu, "softsign": F.softsign}[name]
 
 
 def _layer_step(layer):
@@ -1110,7 +1307,15 @@ def _layer_step(layer):
                 getattr(gru, f"{key}_l0").copy_(tensor(key) if key in layer
                                                 else torch.zeros(3 * hidden))
         return lambda x: gru(x[:, None])[0][:, 0]
-    weight, bias = tensor("weight"), tensor("bias") if "bias" in layer else None
+    if layer["type"] == "activation":
+        return _torch_activation(layer["activation"])
+    weight = tensor("weight") if "weight" in layer else None
+    bias = tensor("bias") if "bias" in layer else None
+    if layer["type"] == "layer_norm":
+        return lambda x: F.layer_norm(x, (x.shape[-1],), weight, bias, layer["eps"])
+    if layer["type"] == "batch_norm":
+        mean, var = tensor("running_mean"), tensor("running_var")
+        return lambda x: F.batch_norm(x, mean, var, weight, bias, False, 0.0, layer["eps"])
     activation = _torch_activation(layer["activation"])
     return lambda x: activation(F.linear(x, weight, bias))
 
@@ -1133,8 +1338,12 @@ class _FileChain:
                 parts.append(f"GRU({layer['hidden_size']})")
             elif layer["type"] == "embedding":
                 parts.append(f"Embedding({len(layer['weight'])}, {len(layer['weight'][0])})")
+            elif layer["type"] == "activation":
+                parts.append(_activation_name(layer["activation"]))
+            elif layer["type"] in ("layer_norm", "batch_norm"):
+                parts.append("LayerNorm" if layer["type"] == "layer_norm" else "BatchNorm1d")
             else:
-                act = layer["activation"]
+                act = _activation_name(layer["activation"])
                 parts.append(f"Linear({len(layer['weight'])})"
                              + ("" if act == "linear" else f" + {act}"))
         return " -> ".join(parts)
@@ -1183,7 +1392,7 @@ class _CalledModules:
                 x = y[0] if first else y[:, 0]
             elif kind in _NOOP_MODULES:
                 continue
-            elif kind == "Softmax" and getattr(m, "dim", None) == 2:
+            elif kind in ("Softmax", "LogSoftmax") and getattr(m, "dim", None) == 2:
                 x = m(x[None])[0]
             else:
                 x = m(x)
@@ -1202,7 +1411,8 @@ class ExportWarning(UserWarning):
 def parameter_count(model_dict):
     """The parameters of a ``grutiny/1`` model dict, counted as GruTiny counts them against its
     limit (GRUT015): gru 3H(in + H) plus 3H per bias present, dense out * in plus out with a
-    bias, embedding V * D."""
+    bias, embedding V * D, prelu's slopes, a norm's vectors (batch_norm: its running statistics
+    too)."""
     count = 0
     width = int(model_dict["input_size"])
     for layer in model_dict["layers"]:
@@ -1214,7 +1424,16 @@ def parameter_count(model_dict):
         elif layer["type"] == "dense":
             outputs = len(layer["weight"])
             count += outputs * width + (outputs if "bias" in layer else 0)
+            act = layer["activation"]
+            count += len(act["weight"]) if isinstance(act, dict) and "weight" in act else 0
             width = outputs
+        elif layer["type"] == "activation":
+            act = layer["activation"]
+            count += len(act["weight"]) if isinstance(act, dict) and "weight" in act else 0
+        elif layer["type"] == "layer_norm":
+            count += sum(width for key in ("weight", "bias") if key in layer)
+        elif layer["type"] == "batch_norm":
+            count += 2 * width + sum(width for key in ("weight", "bias") if key in layer)
         else:  # embedding: V rows of D
             count += len(layer["weight"]) * len(layer["weight"][0])
             width = len(layer["weight"][0])
@@ -1651,7 +1870,9 @@ def _cause_dense_order(m):
     import itertools
     layers = m.chain.layers
     dense = [k for k, layer in enumerate(layers) if layer["type"] == "dense"]
-    if not 2 <= len(dense) <= 4:
+    # Only a head of Linear layers after the recurrent ones is reordered.
+    if not 2 <= len(dense) <= 4 or dense != list(range(len(layers) - len(dense), len(layers))) \
+            or any(layer["type"] in _ELEMENTWISE_LAYERS for layer in layers):
         return None
     recurrent = [k for k in range(len(layers)) if k not in dense]
     for order in itertools.permutations(dense):
@@ -1691,7 +1912,7 @@ def _cause_layout(m):
 def _cause_unused_parameters(m):
     """Parameters and buffers of the user's module outside its layers: forward may use them."""
     layer_tensors = {id(t) for _, root in m.roots for sub in root.modules()
-                     if _kind(sub) in ("GRU", "Linear", "Embedding")
+                     if _kind(sub) in _LAYER_MODULES
                      for t in list(sub.parameters()) + list(sub.buffers())}
     extra = [f"{root_name}.{name} {list(t.shape)}" for root_name, root in m.roots
              for name, t in list(root.named_parameters()) + list(root.named_buffers())
@@ -1905,7 +2126,7 @@ def _export(modules, input_size, path, metadata, self_check, input_normalization
                          "its input; a list, nn.Sequential or single module is run module by "
                          "module, each nn.GRU in its own layout: leave it out")
     layers, sources, first_gru, embedding = _read_layers(named)
-    input_size = _resolve_input_size(input_size, first_gru, embedding)
+    input_size = _resolve_input_size(input_size, first_gru, embedding, layers)
     tokens = embedding is not None
     norms = dict(input_normalization=input_normalization,
                  output_normalization=output_normalization)

@@ -25,6 +25,8 @@ Writes into ``tests/GruTiny.ReferenceModels/Models/`` (or ``--out``), for every 
   ``embedding_cases.json`` (same fields as ``cases.json``; ``input_size`` is
   the vocabulary size V, ``params`` includes the V x D embedding weights).
   Checked against the float64 numpy implementation within 1e-5.
+* ``layered/`` -- layers in any order, normalisation and activation layers
+  (see ``tools/layered_cases.py``).
 * ``onnx/`` -- the ONNX reference models, their ``.ref.json`` files and
   ``onnx_cases.json`` (see ``tools/onnx_cases.py``).
 * ``normalized/`` -- models with ``input_normalization`` and / or
@@ -679,6 +681,11 @@ def main(argv=None):
     # Token models with an embedding first layer into <out>/embedding/
     print()
     write_embedding_cases(out_dir, validator)
+
+    # Layers in any order, normalisation and activation layers (tools/layered_cases.py)
+    import layered_cases
+    print()
+    layered_cases.write_layered_cases(out_dir, validator, write_reference, case_metadata)
 
     # ONNX reference models (tools/onnx_cases.py) into <out>/onnx/
     import onnx_cases

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Linq;
-using System.Text;
 using GruTiny.Model;
 using static GruTiny.Generator.Emit.GeneratedNames;
 
@@ -30,10 +29,7 @@ internal static class NormalizationEmitter
         w.Line($"{KernelsNamespace}.NormalizationKernel.Denormalize(outputs.Slice(0, n * OutputSize), __GruTiny_OutputMean, __GruTiny_OutputStd, n);");
     }
 
-    /// <summary>
-    /// Mean and std as string literals read back as floats, like the weights (WeightBlob): a span over a constant
-    /// float array allocates on every call in Debug builds.
-    /// </summary>
+    /// <summary>Mean and std as span properties over string literals (WeightLiterals.EmitSpanProperty).</summary>
     public static void EmitVectors(CodeWriter w, ModelDescription model)
     {
         EmitVectors(w, "Input", model.InputNormalization);
@@ -45,11 +41,9 @@ internal static class NormalizationEmitter
         if (normalization is null) return;
         foreach ((string name, float[] values) in new[] { ("Mean", normalization.Mean), ("Std", normalization.Std) })
         {
-            var sb = new StringBuilder();
-            WeightBlob.AppendLiteral(sb, values);
             w.Line($"// {which.ToLowerInvariant()}_normalization {name.ToLowerInvariant()}: {string.Join(", ", values.Select(v => v.ToString("G9", CultureInfo.InvariantCulture)))}");
             w.Generated();
-            w.Line($"private static {ReadOnlySpan} __GruTiny_{which}{name} => global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>({sb});");
+            WeightLiterals.EmitSpanProperty(w, "private static", $"__GruTiny_{which}{name}", values);
         }
 
         w.Line();

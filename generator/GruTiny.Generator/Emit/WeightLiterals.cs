@@ -40,6 +40,24 @@ internal static class WeightLiterals
         w.Line($"private static string Chunk{index} => {sb};");
     }
 
+    /// <summary>
+    /// A short vector (a normalisation's mean, a layer norm's weight) as a span property over a string literal read
+    /// back as floats, like the weights (WeightBlob): a span over a constant float array allocates on every call in
+    /// Debug builds. <paramref name="values"/> null: an empty span.
+    /// </summary>
+    public static void EmitSpanProperty(CodeWriter w, string modifiers, string name, float[]? values)
+    {
+        if (values is null)
+        {
+            w.Line($"{modifiers} {ReadOnlySpan} {name} => default;");
+            return;
+        }
+
+        var sb = new StringBuilder();
+        WeightBlob.AppendLiteral(sb, values);
+        w.Line($"{modifiers} {ReadOnlySpan} {name} => global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>({sb});");
+    }
+
     /// <summary>A tensor of a small model in a comment, row by row, every value round-trippable.</summary>
     public static void CommentTensor(CodeWriter w, string name, float[]? values, int rows, int columns)
     {

@@ -13,7 +13,8 @@ namespace GruTiny.Generator.Emit;
 /// </summary>
 /// <remarks>
 /// Per step of a chunk: the gate rows of the widest GRU layer (3·HS), one or two rows of hidden states
-/// (layer k writes, layer k+1 reads), one or two rows of intermediate dense outputs, and a row of outputs
+/// (layer k writes, layer k+1 reads), one or two rows of intermediate outputs of the other layers (dense,
+/// activation, normalisation; they alternate), and a row of outputs
 /// for <c>RunFinal</c>. Fixed: the scratch of <c>linear_before_reset=false</c> layers (2·HS).
 /// </remarks>
 internal sealed class WorkLayout
@@ -31,11 +32,19 @@ internal sealed class WorkLayout
     {
         // Each layer says what it needs (LayerEmitter.Plan); the buffers are planned here, and only here.
         var needs = new Needs();
-        foreach (LayerDescription layer in model.Layers) LayerEmitters.For(layer).Plan(needs);
+        int beforeLast = 0;
+        foreach (LayerDescription layer in model.Layers)
+        {
+            beforeLast = needs.DenseOutputs.Count;
+            LayerEmitters.For(layer).Plan(needs);
+        }
+
+        // The last layer's rows, when it writes rows of its own, are the caller's outputs and need no buffer.
+        List<int> intermediate = needs.DenseOutputs.Take(beforeLast).ToList();
         HiddenStride = needs.Hidden.Max();
         HiddenBuffers = Math.Min(2, needs.Hidden.Count);
-        DenseStride = needs.DenseOutputs.Count >= 2 ? needs.DenseOutputs.Take(needs.DenseOutputs.Count - 1).Max() : 0;
-        DenseBuffers = Math.Min(2, Math.Max(0, needs.DenseOutputs.Count - 1));
+        DenseStride = intermediate.Count > 0 ? intermediate.Max() : 0;
+        DenseBuffers = Math.Min(2, intermediate.Count);
         ScratchLength = needs.Scratch ? 2 * HiddenStride : 0;
         NormalizedInputLength = model.InputNormalization is null ? 0 : model.InputSize;
         EmbeddingLength = needs.EmbeddingWidth;
@@ -51,7 +60,7 @@ internal sealed class WorkLayout
         /// <summary>Padded widths of the recurrent layers' hidden rows.</summary>
         public List<int> Hidden { get; } = new();
 
-        /// <summary>Padded output widths of the dense layers (the last one writes the caller's outputs).</summary>
+        /// <summary>Padded output widths of the layers that write rows of their own (all but GRUs), in layer order.</summary>
         public List<int> DenseOutputs { get; } = new();
 
         /// <summary>Whether any recurrent layer needs the scratch of <c>linear_before_reset=false</c>.</summary>

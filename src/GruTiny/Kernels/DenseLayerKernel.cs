@@ -43,7 +43,7 @@ public static class DenseLayerKernel
                 ForwardScalar<TLayer>(ref xs, ref ys);
 
             if (TLayer.Activation == DenseActivation.Softmax)
-                Softmax(MemoryMarshal.CreateSpan(ref ys, outputSize));
+                RowFunctions.Softmax(MemoryMarshal.CreateSpan(ref ys, outputSize), log: false);
         }
     }
 
@@ -185,35 +185,6 @@ public static class DenseLayerKernel
 
         for (int lane = 0; offset + lane < outputSize; lane++)
             Unsafe.Add(ref destination, offset + lane) = value.GetElement(lane);
-    }
-
-    // Softmax over one row, shifted by its maximum so that exp never overflows. NaN anywhere gives NaN everywhere.
-    private static void Softmax(Span<float> row)
-    {
-        float max = float.NegativeInfinity;
-        bool nan = false;
-        foreach (float v in row)
-        {
-            if (v > max) max = v;
-            nan |= float.IsNaN(v);
-        }
-
-        if (nan)
-        {
-            row.Fill(float.NaN);
-            return;
-        }
-
-        float sum = 0f;
-        for (int i = 0; i < row.Length; i++)
-        {
-            float e = MathF.Exp(row[i] - max);
-            row[i] = e;
-            sum += e;
-        }
-
-        for (int i = 0; i < row.Length; i++)
-            row[i] /= sum;
     }
 
     private static void ThrowTooShort(string paramName) =>

@@ -109,4 +109,7 @@ internal static class ScalarMath
     /// <summary>tanh x.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Tanh(float x) => MathF.Tanh(x);
+
+    /// <summary>erf x in float64 (the reference's series), rounded: the scalar path's exact GELU.</summary>
+    public static float Erf(float x) => (float)GruTiny.Model.Reference.Erf.Of(x);
 }

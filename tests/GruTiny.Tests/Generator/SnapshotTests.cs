@@ -27,6 +27,9 @@ public sealed partial class SnapshotTests
         "StackedDense",  // two dense layers after the GRU (intermediate dense buffers)
         "Nested",        // a record struct nested in a class, in the global namespace
         "Chunked",       // weights of one section in several literals (KernelLayout.MaxChunkFloats)
+        "Activations",   // dense before the GRU, activation layers, a dense layer whose activation runs after it (prelu, gelu_tanh)
+        "LayerNorm",     // layer_norm before and after the GRU, dense gelu
+        "BatchNorm",     // batch_norm (folded at build time) before and after the GRU
     };
 
     [Theory]
@@ -42,6 +45,9 @@ public sealed partial class SnapshotTests
             "StackedDense" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\")] public partial class StackedDense; }", Reference("in16_h5_relu4_sigmoid2.gru.json")),
             "Nested" => ("/// <summary>O.</summary>\npublic partial class Outer { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\")] public partial record struct Nested; }", Reference("tiny.gru.json")),
             "Chunked" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\")] public partial struct Chunked; }", ChunkedModel()),
+            "Activations" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\")] public partial struct Activations; }", Reference("layered/acts_in4_prelu7_h9_prelu1_gelutanh6_softsign_relu6_sig_tanh.gru.json")),
+            "LayerNorm" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\")] public partial struct LayerNorm; }", Reference("layered/layernorm_in5_ln_h13_ln_gelu8_linear3.gru.json")),
+            "BatchNorm" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\")] public partial class BatchNorm; }", Reference("layered/batchnorm_in4_bn_h11_bn_silu_linear2.gru.json")),
             _ => throw new ArgumentOutOfRangeException(nameof(path)),
         };
 

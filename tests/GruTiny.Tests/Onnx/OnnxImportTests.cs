@@ -180,7 +180,7 @@ public sealed class OnnxImportTests
     private static string Describe(LayerDescription layer) => layer switch
     {
         GruLayerDescription g => $"gru {g.HiddenSize}",
-        DenseLayerDescription d => $"dense {d.OutputSize} {d.Activation}",
+        DenseLayerDescription d => $"dense {d.OutputSize} {d.Activation.Kind}",
         _ => "?",
     };
 

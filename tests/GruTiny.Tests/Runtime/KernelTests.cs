@@ -256,7 +256,7 @@ public sealed class KernelTests
         var random = new Random(seed);
         int k = TShape.InputSize, o = TShape.OutputSize;
         double scale = 2 / Math.Sqrt(k); // the usual initialisation scale, so that outputs stay O(1)
-        var layer = new DenseLayerDescription(k, o, activation, RandomVector(random, o * k, scale), RandomVector(random, o, 1));
+        var layer = new DenseLayerDescription(k, o, new ActivationFunction((ActivationKind)activation), RandomVector(random, o * k, scale), RandomVector(random, o, 1));
         Slot<TShape>.Chunks = KernelLayout.Chunk(KernelLayout.PackDense(k, o, layer.Weight, layer.Bias), KernelLayout.Padded(o) / 4, [KernelLayout.DenseBlockLength(k)]);
         if (expectedChunks > 0) Assert.Equal(expectedChunks, Slot<TShape>.Chunks.Length);
         // Output rows are written with a stride one wider than the layer, to check that the gap stays untouched.

@@ -27,14 +27,17 @@ public sealed class ReferenceCase
 
     public static string EmbeddingDirectory => Path.Combine(ModelsDirectory, "embedding");
 
-    /// <summary>Every case: the grutiny/1 descriptions, those with input/output normalisation, then the ONNX files.</summary>
+    public static string LayeredDirectory => Path.Combine(ModelsDirectory, "layered");
+
+    /// <summary>Every case: the grutiny/1 descriptions (plain, with input/output normalisation, token models, layers in any order), then the ONNX files.</summary>
     public static string[] Names() => CaseNames(Path.Combine(ModelsDirectory, "cases.json"))
         .Concat(CaseNames(Path.Combine(NormalizedDirectory, "normalized_cases.json")))
         .Concat(CaseNames(Path.Combine(EmbeddingDirectory, "embedding_cases.json")))
+        .Concat(CaseNames(Path.Combine(LayeredDirectory, "layered_cases.json")))
         .Concat(OnnxNames()).ToArray();
 
     private static string DirectoryOf(string name) =>
-        new[] { ModelsDirectory, NormalizedDirectory, EmbeddingDirectory }.FirstOrDefault(d => File.Exists(Path.Combine(d, name + ".ref.json"))) ?? OnnxDirectory;
+        new[] { ModelsDirectory, NormalizedDirectory, EmbeddingDirectory, LayeredDirectory }.FirstOrDefault(d => File.Exists(Path.Combine(d, name + ".ref.json"))) ?? OnnxDirectory;
 
     public static string[] OnnxNames() => CaseNames(Path.Combine(OnnxDirectory, "onnx_cases.json"));
 

@@ -18,7 +18,7 @@ internal sealed class Advance
     /// <summary>Rows of hidden states, used in turn by the GRU layers.</summary>
     public string[] HiddenBuffers { get; }
 
-    /// <summary>Rows of intermediate dense outputs, used in turn by dense layers that are not last.</summary>
+    /// <summary>Rows of intermediate outputs, used in turn by the layers other than GRUs that are not last.</summary>
     public string[] DenseBuffers { get; }
 
     /// <summary>Where the buffer after the hidden and dense rows starts (the embedding's or the normalised input's).</summary>
@@ -37,8 +37,23 @@ internal sealed class Advance
     /// <summary>GRU layers emitted so far (they take <see cref="HiddenBuffers"/> in turn).</summary>
     public int HiddenUsed { get; set; }
 
-    /// <summary>Dense layers emitted so far that were not last (they take <see cref="DenseBuffers"/> in turn).</summary>
+    /// <summary>Layers other than GRUs emitted so far that were not last (they take <see cref="DenseBuffers"/> in turn).</summary>
     public int DenseUsed { get; set; }
 
     public bool IsLast(int index) => index == LayerCount - 1;
+
+    /// <summary>
+    /// Where a layer that writes rows of its own (all but a GRU) writes: the caller's <c>outputs</c> when it is last,
+    /// else the next of <see cref="DenseBuffers"/>, which is never the one it reads (they alternate).
+    /// </summary>
+    public (string Target, string Stride) RowsFor(int index) => IsLast(index)
+        ? ("outputs", "OutputSize")
+        : (DenseBuffers[DenseUsed++ % DenseBuffers.Length], "__GruTiny_DenseStride");
+
+    /// <summary>The rows just written become the next layer's source.</summary>
+    public void Wrote(string target, string stride)
+    {
+        Source = target;
+        SourceStride = stride;
+    }
 }

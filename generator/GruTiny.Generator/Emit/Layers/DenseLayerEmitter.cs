@@ -4,10 +4,25 @@ using static GruTiny.Generator.Emit.GeneratedNames;
 
 namespace GruTiny.Generator.Emit.Layers;
 
-/// <summary>A dense layer with its activation: its forward call (DenseLayerKernel) and its packed weights.</summary>
+/// <summary>
+/// A dense layer with its activation: its forward call (DenseLayerKernel) and its packed weights. The dense kernel
+/// applies linear, relu, sigmoid, tanh and softmax itself; any other activation runs after it, in place, through
+/// ActivationKernel, with the layer type declaring the activation too (<see cref="ActivationLayerEmitter"/>).
+/// </summary>
 internal sealed class DenseLayerEmitter(DenseLayerDescription dense) : LayerEmitter
 {
-    private string ActivationName => DenseActivationNames.Name(dense.Activation);
+    private string ActivationName => dense.Activation.Describe();
+
+    /// <summary>The activation as the dense kernel applies it, or null when ActivationKernel applies it after.</summary>
+    private DenseActivation? Fused => dense.Activation.Kind switch
+    {
+        ActivationKind.Linear => DenseActivation.Linear,
+        ActivationKind.Relu => DenseActivation.Relu,
+        ActivationKind.Sigmoid => DenseActivation.Sigmoid,
+        ActivationKind.Tanh => DenseActivation.Tanh,
+        ActivationKind.Softmax => DenseActivation.Softmax,
+        _ => null,
+    };
 
     public override string? ConstantName(int index) => $"Layer{index}OutputSize";
 
@@ -17,7 +32,7 @@ internal sealed class DenseLayerEmitter(DenseLayerDescription dense) : LayerEmit
         w.Line($"public const int {ConstantName(index)} = {dense.OutputSize};");
     }
 
-    public override long LiteralFloats => KernelLayout.DenseLength(dense.InputSize, dense.OutputSize);
+    public override long LiteralFloats => KernelLayout.DenseLength(dense.InputSize, dense.OutputSize) + ActivationLayerEmitter.LiteralFloatsOf(dense.Activation);
 
     public override int LargestBlockFloats => KernelLayout.DenseBlockLength(dense.InputSize);
 
@@ -25,23 +40,25 @@ internal sealed class DenseLayerEmitter(DenseLayerDescription dense) : LayerEmit
 
     public override void EmitForward(CodeWriter w, int index, Advance advance)
     {
-        bool last = advance.IsLast(index);
-        string target = last ? "outputs" : advance.DenseBuffers[advance.DenseUsed++ % advance.DenseBuffers.Length];
-        string targetStride = last ? "OutputSize" : "__GruTiny_DenseStride";
+        (string target, string targetStride) = advance.RowsFor(index);
         w.Line($"// Layer {index}: dense {dense.InputSize} → {dense.OutputSize}, {ActivationName}.");
         w.Line($"{KernelsNamespace}.DenseLayerKernel.Forward<__GruTiny_Layer{index}>({advance.Source}, {advance.SourceStride}, {target}, {targetStride}, n);");
-        advance.Source = target;
-        advance.SourceStride = targetStride;
+        if (Fused is null)
+            w.Line($"{KernelsNamespace}.ActivationKernel.Forward<__GruTiny_Layer{index}>({target}, {targetStride}, {target}, {targetStride}, n);");
+        advance.Wrote(target, targetStride);
     }
 
     public override void EmitType(CodeWriter w, int index, bool commentWeights)
     {
         w.Generated();
-        w.Line($"private struct __GruTiny_Layer{index} : {KernelsNamespace}.IDenseLayer");
+        w.Line(Fused is null
+            ? $"private struct __GruTiny_Layer{index} : {KernelsNamespace}.IDenseLayer, {KernelsNamespace}.IActivationLayer"
+            : $"private struct __GruTiny_Layer{index} : {KernelsNamespace}.IDenseLayer");
         w.Open();
         w.Line($"public static int InputSize => {dense.InputSize};");
         w.Line($"public static int OutputSize => {dense.OutputSize};");
-        w.Line($"public static {KernelsNamespace}.DenseActivation Activation => {KernelsNamespace}.DenseActivation.{dense.Activation};");
+        w.Line($"public static {KernelsNamespace}.DenseActivation Activation => {KernelsNamespace}.DenseActivation.{Fused ?? DenseActivation.Linear};");
+        if (Fused is null) ActivationLayerEmitter.EmitMembers(w, dense.OutputSize, dense.Activation, commentWeights);
         w.Line();
         if (commentWeights)
         {

@@ -12,6 +12,9 @@ internal static class LayerEmitters
         GruLayerDescription gru => new GruLayerEmitter(gru),
         DenseLayerDescription dense => new DenseLayerEmitter(dense),
         EmbeddingLayerDescription embedding => new EmbeddingLayerEmitter(embedding),
+        ActivationLayerDescription activation => new ActivationLayerEmitter(activation),
+        LayerNormLayerDescription norm => new LayerNormLayerEmitter(norm),
+        BatchNormLayerDescription norm => new BatchNormLayerEmitter(norm),
         _ => throw new InvalidOperationException(
             $"The generator has no emitter for layer kind {layer.GetType().Name}: register it in LayerEmitters.For (docs/design.md, \"Adding a layer kind\")."),
     };

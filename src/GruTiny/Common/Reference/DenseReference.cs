@@ -1,6 +1,3 @@
-using System;
-using GruTiny.Kernels;
-
 namespace GruTiny.Model.Reference;
 
 /// <summary>A dense layer and its activation in float64.</summary>
@@ -13,24 +10,10 @@ internal sealed class DenseReference(DenseLayerDescription layer) : ReferenceLay
         {
             double acc = Bias(layer.Bias, o);
             for (int k = 0; k < layer.InputSize; k++) acc += layer.Weight[o * layer.InputSize + k] * x[k];
-            y[o] = layer.Activation switch
-            {
-                DenseActivation.Linear or DenseActivation.Softmax => acc, // softmax over the whole row, below
-                DenseActivation.Relu => acc > 0 || double.IsNaN(acc) ? acc : 0,
-                DenseActivation.Sigmoid => Sigmoid(acc),
-                DenseActivation.Tanh => Math.Tanh(acc),
-                _ => throw new InvalidOperationException($"The float64 reference has no dense activation {layer.Activation}."),
-            };
+            y[o] = acc;
         }
 
-        if (layer.Activation == DenseActivation.Softmax)
-        {
-            double max = double.NegativeInfinity, sum = 0;
-            foreach (double v in y) max = Math.Max(max, v);
-            for (int o = 0; o < y.Length; o++) sum += y[o] = Math.Exp(y[o] - max);
-            for (int o = 0; o < y.Length; o++) y[o] /= sum;
-        }
-
+        ActivationReference.Apply(layer.Activation, y);
         return y;
     }
 }

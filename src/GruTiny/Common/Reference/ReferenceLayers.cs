@@ -11,6 +11,9 @@ internal static class ReferenceLayers
         GruLayerDescription gru => new GruReference(gru),
         DenseLayerDescription dense => new DenseReference(dense),
         EmbeddingLayerDescription embedding => new EmbeddingReference(embedding),
+        ActivationLayerDescription activation => new ActivationLayerReference(activation),
+        LayerNormLayerDescription norm => new LayerNormReference(norm),
+        BatchNormLayerDescription norm => new BatchNormReference(norm),
         _ => throw new InvalidOperationException(
             $"The float64 reference has no equations for layer kind {layer.GetType().Name}: register it in ReferenceLayers.For (docs/design.md, \"Adding a layer kind\")."),
     };

@@ -12,6 +12,9 @@ internal static class InterpreterLayers
         GruLayerDescription gru => new GruInterpreterLayer(gru),
         DenseLayerDescription dense => new DenseInterpreterLayer(dense),
         EmbeddingLayerDescription embedding => new EmbeddingInterpreterLayer(embedding),
+        ActivationLayerDescription activation => new ActivationInterpreterLayer(activation),
+        LayerNormLayerDescription norm => new LayerNormInterpreterLayer(norm),
+        BatchNormLayerDescription norm => new BatchNormInterpreterLayer(norm),
         _ => throw new InvalidOperationException(
             $"The interpreter has no step for layer kind {layer.GetType().Name}: register it in InterpreterLayers.For (docs/design.md, \"Adding a layer kind\")."),
     };

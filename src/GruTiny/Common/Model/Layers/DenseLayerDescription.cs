@@ -1,5 +1,3 @@
-using GruTiny.Kernels;
-
 namespace GruTiny.Model;
 
 /// <summary>A dense layer y = act(W x + b): <c>weight</c> [out × in] as <c>nn.Linear</c> holds it.</summary>
@@ -7,16 +5,16 @@ internal sealed class DenseLayerDescription : LayerDescription
 {
     private readonly int _hash;
 
-    public DenseLayerDescription(int inputSize, int outputSize, DenseActivation activation, float[] weight, float[]? bias)
+    public DenseLayerDescription(int inputSize, int outputSize, ActivationFunction activation, float[] weight, float[]? bias)
         : base(inputSize, outputSize)
     {
         Activation = activation;
         Weight = weight;
         Bias = bias;
-        _hash = (((inputSize * 31 + outputSize) * 8 + (int)activation) * 31 + HashBits(weight)) * 31 + HashBits(bias);
+        _hash = (((inputSize * 31 + outputSize) * 31 + activation.GetHashCode()) * 31 + HashBits(weight)) * 31 + HashBits(bias);
     }
 
-    public DenseActivation Activation { get; }
+    public ActivationFunction Activation { get; }
 
     /// <summary>[out × in], row-major.</summary>
     public float[] Weight { get; }
@@ -24,11 +22,11 @@ internal sealed class DenseLayerDescription : LayerDescription
     /// <summary>[out], or null when the file has none (zero).</summary>
     public float[]? Bias { get; }
 
-    public override long ParameterCount => (long)Weight.Length + (Bias?.Length ?? 0);
+    public override long ParameterCount => (long)Weight.Length + (Bias?.Length ?? 0) + Activation.ParameterCount;
 
     public override bool Equals(LayerDescription? other) =>
         other is DenseLayerDescription o && _hash == o._hash && InputSize == o.InputSize && OutputSize == o.OutputSize
-        && Activation == o.Activation && SameBits(Weight, o.Weight) && SameBits(Bias, o.Bias);
+        && Activation.Equals(o.Activation) && SameBits(Weight, o.Weight) && SameBits(Bias, o.Bias);
 
     public override int GetHashCode() => _hash;
 }

@@ -259,19 +259,19 @@ internal sealed partial class OnnxGraphCompiler
 
         LayerDescription[] layers = seq.LayersWithPending();
         var pending = new PendingDense(columns, rows, rowMajor, bias, node.Display);
-        CheckParameters(layers.Concat(new[] { pending.Finish(DenseActivation.Linear) }).ToArray(), node);
+        CheckParameters(layers.Concat(new[] { pending.Finish(ActivationFunction.Linear) }).ToArray(), node);
         Factor[][] axes = SeqTensor.CopyAxes(seq.Axes);
         Factor? feature = rows == 1 ? null : NewFeature(rows);
         axes[seq.Rank - 1] = feature is null ? Array.Empty<Factor>() : new[] { feature };
         return new SeqTensor(axes, feature, rows, layers, pending, seq.FinalOnly);
     }
 
-    private OnnxValue Activation(OnnxNode node, OnnxValue?[] inputs, DenseActivation kind)
+    private OnnxValue Activation(OnnxNode node, OnnxValue?[] inputs, ActivationKind kind)
     {
         OnnxValue x = Required(node, inputs, 0, "input");
         if (x is not SeqTensor seq)
             throw OpError(node, $"applies {node.OpType} to {x.Describe()}; GruTiny applies activations to dense layers only");
-        if (kind == DenseActivation.Softmax)
+        if (kind == ActivationKind.Softmax)
         {
             AllowAttributes(node, "axis");
             long axisAttribute = IntAttribute(node, "axis", _opset >= 13 ? -1 : 1);
@@ -288,7 +288,7 @@ internal sealed partial class OnnxGraphCompiler
 
         if (seq.Pending is null)
             throw Error(ModelDiagnosticIds.InvalidLayerSequence, $"{node.Display}: {node.OpType} does not follow a dense layer (MatMul or Gemm); GruTiny applies activations to dense layers only");
-        LayerDescription[] layers = seq.Layers.Concat(new LayerDescription[] { seq.Pending.Finish(kind) }).ToArray();
+        LayerDescription[] layers = seq.Layers.Concat(new LayerDescription[] { seq.Pending.Finish(new ActivationFunction(kind)) }).ToArray();
         return new SeqTensor(seq.Axes, seq.Feature, seq.FeatureSize, layers, null, seq.FinalOnly);
     }
 

@@ -254,10 +254,10 @@ internal sealed partial class OnnxGraphCompiler
                 return One(Arithmetic(node, inputs));
             case "MatMul": return One(MatMul(node, inputs));
             case "Gemm": return One(Gemm(node, inputs));
-            case "Relu": return One(Activation(node, inputs, DenseActivation.Relu));
-            case "Sigmoid": return One(Activation(node, inputs, DenseActivation.Sigmoid));
-            case "Tanh": return One(Activation(node, inputs, DenseActivation.Tanh));
-            case "Softmax": return One(Activation(node, inputs, DenseActivation.Softmax));
+            case "Relu": return One(Activation(node, inputs, ActivationKind.Relu));
+            case "Sigmoid": return One(Activation(node, inputs, ActivationKind.Sigmoid));
+            case "Tanh": return One(Activation(node, inputs, ActivationKind.Tanh));
+            case "Softmax": return One(Activation(node, inputs, ActivationKind.Softmax));
             case "GRU": return Gru(node, inputs);
             default:
                 throw OpError(node, $"operator '{node.OpType}' is not supported; GruTiny compiles GRU layers, dense layers (MatMul + Add or Gemm) with Relu, Sigmoid, Tanh or Softmax, and the shape and layout operators exporters put around them");

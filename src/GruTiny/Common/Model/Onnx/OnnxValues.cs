@@ -167,7 +167,7 @@ internal sealed class PendingDense
 
     public PendingDense WithBias(float[] bias) => new(InputSize, OutputSize, Weight, bias, Source);
 
-    public DenseLayerDescription Finish(DenseActivation activation) => new(InputSize, OutputSize, activation, Weight, Bias);
+    public DenseLayerDescription Finish(ActivationFunction activation) => new(InputSize, OutputSize, activation, Weight, Bias);
 }
 
 /// <summary>
@@ -217,7 +217,7 @@ internal sealed class SeqTensor : OnnxValue
         if (Pending is null) return Layers;
         var all = new LayerDescription[Layers.Length + 1];
         Array.Copy(Layers, all, Layers.Length);
-        all[Layers.Length] = Pending.Finish(DenseActivation.Linear);
+        all[Layers.Length] = Pending.Finish(ActivationFunction.Linear);
         return all;
     }
 

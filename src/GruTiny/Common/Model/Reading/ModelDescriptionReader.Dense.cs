@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using GruTiny.Kernels;
 using GruTiny.Model.Json;
 
 namespace GruTiny.Model;
@@ -18,19 +17,13 @@ internal static partial class ModelDescriptionReader
         public override LayerPlan Plan(int index, JsonNode node, Dictionary<string, JsonProperty> keys, JsonProperty type, LayerSequence sequence)
         {
             string where = $"layers[{index}]";
-            if (!sequence.SeenGru)
-                throw Fail(ModelDiagnosticIds.InvalidLayerSequence, index == 0
-                    ? $"{where} is a dense layer; the first layer must be a gru layer."
-                    : $"{where} is a dense layer right after the embedding; an embedding must be followed by a gru layer.", type.Value);
-            sequence.SeenDense = true;
             int width = sequence.Width;
-            JsonProperty activation = Required(keys, "activation", node, $"{where} (dense)");
-            DenseActivation act = Activation(activation, where);
             JsonProperty weight = Required(keys, "weight", node, $"{where} (dense)");
             int outputs = weight.Value.Kind == JsonKind.Array ? weight.Value.Items!.Count : 0;
             if (outputs == 0)
                 throw Fail(ModelDiagnosticIds.TensorShape, $"{where} (dense): tensor 'weight' must be a non-empty array of rows [out][{width}], but it is {ShapeOf(weight.Value)}.", weight.Value);
-            return new LayerPlan(this, index, node, keys, width, outputs, (long)outputs * width + (keys.ContainsKey("bias") ? outputs : 0)) { Activation = act };
+            ActivationFunction act = ReadActivation(Required(keys, "activation", node, $"{where} (dense)"), $"{where} (dense)", outputs);
+            return new LayerPlan(this, index, node, keys, width, outputs, (long)outputs * width + (keys.ContainsKey("bias") ? outputs : 0) + act.ParameterCount) { Activation = act };
         }
 
         public override LayerDescription Read(LayerPlan plan)
@@ -38,7 +31,7 @@ internal static partial class ModelDescriptionReader
             string owner = $"{plan.Where} (dense)";
             float[] weight = Tensor(plan, "weight", owner, plan.Width, plan.InputSize, $"{plan.Width} output rows of the previous layer's width {plan.InputSize}");
             float[]? bias = OptionalVector(plan, "bias", owner, plan.Width);
-            return new DenseLayerDescription(plan.InputSize, plan.Width, plan.Activation, weight, bias);
+            return new DenseLayerDescription(plan.InputSize, plan.Width, plan.Activation!, weight, bias);
         }
     }
 }

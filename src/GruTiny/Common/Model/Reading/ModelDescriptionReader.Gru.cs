@@ -17,8 +17,6 @@ internal static partial class ModelDescriptionReader
         public override LayerPlan Plan(int index, JsonNode node, Dictionary<string, JsonProperty> keys, JsonProperty type, LayerSequence sequence)
         {
             string where = $"layers[{index}]";
-            if (sequence.SeenDense)
-                throw Fail(ModelDiagnosticIds.InvalidLayerSequence, $"{where} is a gru layer after a dense layer; all gru layers must come first.", type.Value);
             sequence.SeenGru = true;
             int width = sequence.Width;
             int hidden = Size(Required(keys, "hidden_size", node, $"{where} (gru)"), $"{where} (gru)");

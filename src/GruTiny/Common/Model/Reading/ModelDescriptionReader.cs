@@ -115,13 +115,17 @@ internal static partial class ModelDescriptionReader
             LayerReader reader = LayerReaders.For(type.Value.String!)
                 ?? throw Fail(ModelDiagnosticIds.UnknownLayerType, $"{where}: unknown layer type \"{FileText.Quote(type.Value.String!, 64)}\"; expected {LayerReaders.Expected}.", type.Value);
             Dictionary<string, JsonProperty> keys = Properties(node, $"{where} ({reader.TypeName})", reader.Keys);
+            if (i > 0 && plans[i - 1].Reader is EmbeddingLayerReader && reader is not GruLayerReader)
+                throw Fail(ModelDiagnosticIds.InvalidLayerSequence, $"{where} is a{(reader.TypeName[0] is 'a' or 'e' ? "n" : "")} {reader.TypeName} layer right after the embedding; an embedding must be followed by a gru layer.", type.Value);
             LayerPlan plan = reader.Plan(i, node, keys, type, sequence);
             plans.Add(plan);
             parameters += plan.Parameters;
             sequence.Width = plan.Width;
 
             if (i == layerNodes.Count - 1 && !sequence.SeenGru)
-                throw Fail(ModelDiagnosticIds.InvalidLayerSequence, $"the model has no gru layer; an embedding must be followed by a gru layer.", type.Value);
+                throw Fail(ModelDiagnosticIds.InvalidLayerSequence, reader is EmbeddingLayerReader
+                    ? "the model has no gru layer; an embedding must be followed by a gru layer."
+                    : "the model has no gru layer; a model needs at least one.", type.Value);
             if (parameters > maxParameters)
                 throw Fail(ModelDiagnosticIds.ModelTooLarge, $"The model has more than {maxParameters.ToString(CultureInfo.InvariantCulture)} parameters (counted up to {where}: {parameters.ToString(CultureInfo.InvariantCulture)}). {RaiseParameterLimit}", node);
         }
@@ -177,8 +181,8 @@ internal static partial class ModelDescriptionReader
         /// <summary>GRU: linear_before_reset.</summary>
         public bool LinearBeforeReset { get; init; }
 
-        /// <summary>Dense: its activation.</summary>
-        public DenseActivation Activation { get; init; }
+        /// <summary>Dense and activation layers: the activation.</summary>
+        public ActivationFunction? Activation { get; init; }
     }
 
     // The layers read so far, for the rules on their order (docs/model-format.md).
@@ -190,8 +194,6 @@ internal static partial class ModelDescriptionReader
         public int Width { get; set; } = inputSize;
 
         public bool SeenGru { get; set; }
-
-        public bool SeenDense { get; set; }
     }
 
     // One layer kind's part of the reader: its keys, its place in the sequence and sizes (first pass), its
@@ -213,9 +215,10 @@ internal static partial class ModelDescriptionReader
 
     private static class LayerReaders
     {
-        private static readonly LayerReader[] All = { new EmbeddingLayerReader(), new GruLayerReader(), new DenseLayerReader() };
+        private static readonly LayerReader[] All = { new EmbeddingLayerReader(), new GruLayerReader(), new DenseLayerReader(), new ActivationLayerReader(),
+            new LayerNormLayerReader(), new BatchNormLayerReader() };
 
-        /// <summary>The kinds a file may name, for GRUT009: "embedding", "gru" or "dense".</summary>
+        /// <summary>The kinds a file may name, for GRUT009: "embedding", "gru", "dense", … or "batch_norm".</summary>
         public static string Expected
         {
             get
@@ -234,8 +237,9 @@ internal static partial class ModelDescriptionReader
         }
     }
 
-    private static JsonProperty TypeOf(JsonNode layer, string where)
+    private static JsonProperty TypeOf(JsonNode layer, string where, string? expected = null)
     {
+        expected ??= LayerReaders.Expected;
         JsonProperty? type = null;
         foreach (JsonProperty property in layer.Properties!)
         {
@@ -246,18 +250,10 @@ internal static partial class ModelDescriptionReader
         }
 
         if (type is null)
-            throw Fail(ModelDiagnosticIds.MissingKey, $"{where}: missing required key 'type' ({LayerReaders.Expected}).", layer);
+            throw Fail(ModelDiagnosticIds.MissingKey, $"{where}: missing required key 'type' ({expected}).", layer);
         if (type.Value.Kind != JsonKind.String)
-            throw Fail(ModelDiagnosticIds.WrongValueType, $"{where}: 'type' must be a string ({LayerReaders.Expected}), but it is {type.Value.Describe()}.", type.Value);
+            throw Fail(ModelDiagnosticIds.WrongValueType, $"{where}: 'type' must be a string ({expected}), but it is {type.Value.Describe()}.", type.Value);
         return type;
-    }
-
-    private static DenseActivation Activation(JsonProperty property, string where)
-    {
-        if (property.Value.Kind != JsonKind.String)
-            throw Fail(ModelDiagnosticIds.WrongValueType, $"{where} (dense): 'activation' must be a string, but it is {property.Value.Describe()}.", property.Value);
-        if (DenseActivationNames.TryParse(property.Value.String, out DenseActivation activation)) return activation;
-        throw Fail(ModelDiagnosticIds.UnknownActivation, $"{where} (dense): unknown activation \"{FileText.Quote(property.Value.String!, 64)}\"; expected {DenseActivationNames.Expected}.", property.Value);
     }
 
     private static readonly string[] NormalizationKeys = { "mean", "std" };

@@ -1,0 +1,143 @@
+"""Reference models whose layers come in any order (``layered/``), written by make_reference.py.
+
+Each case is an ``nn.Sequential`` of PyTorch 1.13 modules: ``nn.Linear`` before, between and
+after GRUs, ``nn.LayerNorm``, ``nn.BatchNorm1d`` (eval mode, with running statistics drawn at
+random so that it is not the identity) and every activation GruTiny compiles, alone or after an
+``nn.Linear``.  It is exported with ``tools/grutiny_export.py`` (``export`` runs the modules
+against the layers it read and refuses a mismatch), and its reference outputs are the modules
+themselves run in float32 with one thread: each GRU over the whole sequence (batch 1, zero
+initial state), every other module on the [T][F] rows of per-step features.  Written into
+``<out>/layered/``: ``<name>.gru.json``, ``<name>.ref.json`` (the format of the other cases) and
+``layered_cases.json``.
+"""
+
+import json
+import os
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+import grutiny_export as ge
+
+LAYERED_DIR = "layered"
+STEPS = 60
+
+
+def _bn(features, seed):
+    """An eval-mode BatchNorm1d whose statistics and affine map are not trivial."""
+    g = torch.Generator().manual_seed(seed)
+    bn = nn.BatchNorm1d(features)
+    with torch.no_grad():
+        bn.running_mean.copy_(torch.randn(features, generator=g) * 0.5)
+        bn.running_var.copy_(torch.rand(features, generator=g) * 1.8 + 0.2)
+        bn.weight.copy_(torch.randn(features, generator=g) * 0.5 + 1)
+        bn.bias.copy_(torch.randn(features, generator=g) * 0.3)
+    return bn.eval()
+
+
+def _ln(features, seed, affine=True):
+    g = torch.Generator().manual_seed(seed)
+    ln = nn.LayerNorm(features, elementwise_affine=affine)
+    if affine:
+        with torch.no_grad():
+            ln.weight.copy_(torch.randn(features, generator=g) * 0.5 + 1)
+            ln.bias.copy_(torch.randn(features, generator=g) * 0.3)
+    return ln
+
+
+def _prelu(features, seed):
+    g = torch.Generator().manual_seed(seed)
+    p = nn.PReLU(features)
+    with torch.no_grad():
+        p.weight.copy_(torch.rand(features, generator=g) * 0.6 - 0.1)  # some negative slopes too
+    return p
+
+
+# name, seed, input size, modules (built after torch.manual_seed(seed)), description.
+LAYERED_CASES = [
+    ("front_linear_relu_in6_d10_h16_linear2", 41, 6,
+     lambda: [nn.Linear(6, 10), nn.ReLU(), nn.GRU(10, 16), nn.Linear(16, 2)],
+     "Linear 10 + ReLU before the GRU (a feature-mixing front end), gru 16, dense 2 linear."),
+    ("gru_dense_gru_in3_h12_tanh7_h9_softmax4", 42, 3,
+     lambda: [nn.GRU(3, 12), nn.Linear(12, 7), nn.Tanh(), nn.GRU(7, 9), nn.Linear(9, 4),
+              nn.Softmax(dim=-1)],
+     "Two GRU blocks separated by a dense layer: gru 12, dense 7 tanh, gru 9, dense 4 softmax."),
+    ("dense_then_gru_last_in2_d5_h6", 43, 2,
+     lambda: [nn.Linear(2, 5), nn.Tanh(), nn.GRU(5, 6)],
+     "Dense 5 tanh, then gru 6 as the last layer (the output is its hidden state)."),
+    ("layernorm_in5_ln_h13_ln_gelu8_linear3", 44, 5,
+     lambda: [_ln(5, 1), nn.GRU(5, 13), _ln(13, 2), nn.Linear(13, 8), nn.GELU(), nn.Linear(8, 3)],
+     "LayerNorm on the input, gru 13, LayerNorm, dense 8 gelu (erf form), dense 3 linear."),
+    ("batchnorm_in4_bn_h11_bn_silu_linear2", 45, 4,
+     lambda: [_bn(4, 3), nn.GRU(4, 11), _bn(11, 4), nn.SiLU(), nn.Linear(11, 2)],
+     "BatchNorm1d (eval) on the input, gru 11, BatchNorm1d, SiLU alone, dense 2 linear."),
+    ("acts_in3_h10_leaky_elu9_hardtanh_hsig6_logsoftmax5", 46, 3,
+     lambda: [nn.GRU(3, 10), nn.LeakyReLU(0.2), nn.Linear(10, 9), nn.ELU(0.7),
+              nn.Hardtanh(-0.5, 0.8), nn.Linear(9, 6), nn.Hardsigmoid(), nn.Linear(6, 5),
+              nn.LogSoftmax(dim=-1)],
+     "gru 10, leaky_relu 0.2 alone, dense 9 elu 0.7, hardtanh [-0.5, 0.8] alone, dense 6 "
+     "hardsigmoid, dense 5 log_softmax."),
+    ("acts_in4_prelu7_h9_prelu1_gelutanh6_softsign_relu6_sig_tanh", 47, 4,
+     lambda: [nn.Linear(4, 7), _prelu(7, 5), nn.GRU(7, 9), nn.PReLU(), nn.Linear(9, 6),
+              nn.GELU(approximate="tanh"), nn.Softsign(), nn.Linear(6, 6), nn.ReLU6(),
+              nn.Sigmoid(), nn.Linear(6, 5), nn.Tanh(), nn.Identity(), nn.Softmax(dim=-1)],
+     "dense 7 prelu (7 slopes), gru 9, prelu (1 slope) alone, dense 6 gelu tanh form, "
+     "softsign alone, dense 6 relu6 (hardtanh 0..6), sigmoid alone, dense 5 tanh, softmax alone."),
+    ("stacked_gru_ln_in8_h16x2_ln_relu_linear4", 48, 8,
+     lambda: [nn.GRU(8, 16, num_layers=2), _ln(16, 6, affine=False), nn.ReLU(), nn.Linear(16, 4)],
+     "nn.GRU(num_layers=2) 16+16, LayerNorm without affine, relu alone, dense 4 linear."),
+]
+
+
+def _run(modules, inputs):
+    """The modules on one sequence as the reference: (outputs [T][out], every GRU layer's h_n)."""
+    with torch.no_grad():
+        x = torch.from_numpy(inputs)
+        finals = []
+        for m in modules:
+            if isinstance(m, nn.GRU):
+                y, h_n = m(x[:, None])
+                x = y[:, 0]
+                finals.extend(h_n[k, 0] for k in range(m.num_layers))
+            else:
+                x = m(x)
+        return x.numpy(), torch.cat(finals).numpy()
+
+
+def write_layered_cases(out_dir, validator, write_reference, case_metadata):
+    layered_dir = os.path.join(out_dir, LAYERED_DIR)
+    os.makedirs(layered_dir, exist_ok=True)
+    index = []
+    for name, seed, input_size, build, description in LAYERED_CASES:
+        torch.manual_seed(seed)
+        modules = build()
+        for m in modules:
+            m.eval()
+        model_file = f"{name}.gru.json"
+        model_path = os.path.join(layered_dir, model_file)
+        case = {"name": name, "seed": seed, "description": description}
+        # self_check=False: the tests check these models against their .ref.json files.
+        ge.export(nn.Sequential(*modules), path=model_path, metadata=case_metadata(case),
+                  self_check=False)
+        with open(model_path, encoding="utf-8") as f:
+            m = json.load(f)
+        assert m["input_size"] == input_size, f"{name}: input_size"
+        if validator is not None:
+            errors = sorted(validator.iter_errors(m), key=lambda e: list(e.path))
+            assert not errors, f"{name}: schema: {errors[0].message}"
+        rng = np.random.default_rng(1000 + seed)
+        inputs = rng.standard_normal((STEPS, input_size), dtype=np.float32)
+        outputs, final_state = _run(modules, inputs)
+        write_reference(os.path.join(layered_dir, f"{name}.ref.json"), model_file,
+                        inputs, outputs, final_state, outputs_f32=True)
+        hidden = [l["hidden_size"] for l in m["layers"] if l["type"] == "gru"]
+        index.append({"name": name, "description": description, "input_size": input_size,
+                      "output_size": int(outputs.shape[1]), "hidden_sizes": hidden,
+                      "linear_before_reset": True, "params": ge.parameter_count(m)})
+        print(f"  {name}: {' -> '.join(l['type'] for l in m['layers'])}, "
+              f"{ge.parameter_count(m)} parameters")
+    with open(os.path.join(layered_dir, "layered_cases.json"), "w", encoding="utf-8",
+              newline="\n") as f:
+        f.write("[\n" + ",\n".join(json.dumps(c) for c in index) + "\n]\n")
+    print(f"{len(index)} layered cases in {layered_dir}")
