@@ -2219,9 +2219,10 @@ def _onnx_compiled_output(proto, runner):
 
 def _layer_parameters(runner):
     """The parameters GruTiny counts for the model: the weights and biases of the nn.GRU,
-    nn.Linear and nn.Embedding modules forward calls -- not a learned initial state, not a head
+    nn.Linear, nn.Embedding, normalisation and PReLU modules forward calls (a batch norm's running
+    statistics too) -- not a learned initial state, not a head
     forward leaves unused.  A TorchScript module takes no hooks: then every such module counts."""
-    layers = [m for m in runner.module.modules() if _kind(m) in ("GRU", "Linear", "Embedding")]
+    layers = [m for m in runner.module.modules() if _kind(m) in _LAYER_MODULES]
     called, handles = {}, []
 
     def record(mod, inputs, output):
@@ -2241,8 +2242,8 @@ def _layer_parameters(runner):
 
     def count(m):
         if _kind(m) != "GRU":
-            bias = getattr(m, "bias", None)
-            return m.weight.numel() + (bias.numel() if bias is not None else 0)
+            tensors = [getattr(m, key, None) for key in ("weight", "bias", "running_mean", "running_var")]
+            return sum(t.numel() for t in tensors if t is not None)
         names = [f"{w}_l{k}" for k in range(int(m.num_layers))
                  for w in ("weight_ih", "weight_hh") + (("bias_ih", "bias_hh") if m.bias else ())]
         return sum(getattr(m, name).numel() for name in names)

@@ -24,7 +24,7 @@ LAYERED_DIR = "layered"
 STEPS = 60
 
 
-def _bn(features, seed):
+def batch_norm(features, seed):
     """An eval-mode BatchNorm1d whose statistics and affine map are not trivial."""
     g = torch.Generator().manual_seed(seed)
     bn = nn.BatchNorm1d(features)
@@ -36,7 +36,7 @@ def _bn(features, seed):
     return bn.eval()
 
 
-def _ln(features, seed, affine=True):
+def layer_norm(features, seed, affine=True):
     g = torch.Generator().manual_seed(seed)
     ln = nn.LayerNorm(features, elementwise_affine=affine)
     if affine:
@@ -67,10 +67,10 @@ LAYERED_CASES = [
      lambda: [nn.Linear(2, 5), nn.Tanh(), nn.GRU(5, 6)],
      "Dense 5 tanh, then gru 6 as the last layer (the output is its hidden state)."),
     ("layernorm_in5_ln_h13_ln_gelu8_linear3", 44, 5,
-     lambda: [_ln(5, 1), nn.GRU(5, 13), _ln(13, 2), nn.Linear(13, 8), nn.GELU(), nn.Linear(8, 3)],
+     lambda: [layer_norm(5, 1), nn.GRU(5, 13), layer_norm(13, 2), nn.Linear(13, 8), nn.GELU(), nn.Linear(8, 3)],
      "LayerNorm on the input, gru 13, LayerNorm, dense 8 gelu (erf form), dense 3 linear."),
     ("batchnorm_in4_bn_h11_bn_silu_linear2", 45, 4,
-     lambda: [_bn(4, 3), nn.GRU(4, 11), _bn(11, 4), nn.SiLU(), nn.Linear(11, 2)],
+     lambda: [batch_norm(4, 3), nn.GRU(4, 11), batch_norm(11, 4), nn.SiLU(), nn.Linear(11, 2)],
      "BatchNorm1d (eval) on the input, gru 11, BatchNorm1d, SiLU alone, dense 2 linear."),
     ("acts_in3_h10_leaky_elu9_hardtanh_hsig6_logsoftmax5", 46, 3,
      lambda: [nn.GRU(3, 10), nn.LeakyReLU(0.2), nn.Linear(10, 9), nn.ELU(0.7),
@@ -85,7 +85,7 @@ LAYERED_CASES = [
      "dense 7 prelu (7 slopes), gru 9, prelu (1 slope) alone, dense 6 gelu tanh form, "
      "softsign alone, dense 6 relu6 (hardtanh 0..6), sigmoid alone, dense 5 tanh, softmax alone."),
     ("stacked_gru_ln_in8_h16x2_ln_relu_linear4", 48, 8,
-     lambda: [nn.GRU(8, 16, num_layers=2), _ln(16, 6, affine=False), nn.ReLU(), nn.Linear(16, 4)],
+     lambda: [nn.GRU(8, 16, num_layers=2), layer_norm(16, 6, affine=False), nn.ReLU(), nn.Linear(16, 4)],
      "nn.GRU(num_layers=2) 16+16, LayerNorm without affine, relu alone, dense 4 linear."),
 ]
 

@@ -294,24 +294,72 @@ def _(g):
 
 # ---- GRUT013 layer sequence -------------------------------------------------
 
-@case("relu_after_gru.onnx", "GRUT013", ["'relu'", "Relu", "dense layer"],
-      "Squeeze -> Relu 'relu' -> y: an activation straight on the GRU output, not after a dense layer.")
+@case("add_not_bias.onnx", "GRUT013", ["'add_c'", "bias of a dense layer"],
+      "Squeeze -> Add 'add_c' of a constant straight on the GRU output: not the bias of a dense layer.")
 def _(g):
-    g.tail = [squeeze_to("Ys"), helper.make_node("Relu", ["Ys"], ["y"], name="relu")]
+    g.inits["c"] = init("c", np.ones(H, dtype=np.float32))
+    g.tail = [squeeze_to("Ys"), helper.make_node("Add", ["Ys", "c"], ["y"], name="add_c")]
 
 
-@case("dense_before_gru.onnx", "GRUT013", ["'pre'", "MatMul", "first GRU"],
-      "x -> MatMul 'pre' [2,2] -> GRU: a dense layer before the first GRU.")
+@case("no_gru.onnx", "GRUT034", ["no graph output", "GRU"],
+      "x -> Relu 'relu' -> y: an activation layer on the input and no GRU at all.")
 def _(g):
-    g.inits["pre.W"] = init("pre.W", np.eye(IN, dtype=np.float32))
-    g.head = [helper.make_node("MatMul", ["x", "pre.W"], ["xp"], name="pre")]
-    g.gru_inputs = ["xp", WN, RN, BN]
+    g.tail = [helper.make_node("Relu", ["x"], ["y"], name="relu")]
+    g.outputs = [vi("y", ["T", 1, IN])]
+    g.gru_inputs = ["x", WN, RN, BN]
+
+
+# ---- normalisation and activation layers -------------------------------------
+
+@case("batchnorm_training.onnx", "GRUT032", ["'bn'", "training_mode", "eval"],
+      "BatchNormalization 'bn' with training_mode 1 on the GRU's output.")
+def _(g):
+    for name, value in (("bn.scale", 1.0), ("bn.B", 0.0), ("bn.mean", 0.0), ("bn.var", 1.0)):
+        g.inits[name] = init(name, np.full(H, value, dtype=np.float32))
+    g.tail = [squeeze_to("Ys"),
+              helper.make_node("Transpose", ["Ys"], ["Yt"], name="to_channels", perm=[1, 2, 0]),
+              helper.make_node("BatchNormalization", ["Yt", "bn.scale", "bn.B", "bn.mean", "bn.var"],
+                               ["Yb"], name="bn", training_mode=1),
+              helper.make_node("Transpose", ["Yb"], ["y"], name="back", perm=[2, 0, 1])]
+
+
+@case("batchnorm_time_axis.onnx", "GRUT034", ["'bn'", "axis 1", "features"],
+      "BatchNormalization 'bn' straight on the [T, 1, 3] GRU output: axis 1 is the batch axis, not the features.")
+def _(g):
+    for name, value in (("bn.scale", 1.0), ("bn.B", 0.0), ("bn.mean", 0.0), ("bn.var", 1.0)):
+        g.inits[name] = init(name, np.full(1, value, dtype=np.float32))
+    g.tail = [squeeze_to("Ys"),
+              helper.make_node("BatchNormalization", ["Ys", "bn.scale", "bn.B", "bn.mean", "bn.var"],
+                               ["y"], name="bn")]
+
+
+@case("layernorm_over_time.onnx", "GRUT032", ["'ln'", "axis", "features"],
+      "LayerNormalization 'ln' with axis 0: it normalises over time, batch and features together.")
+def _(g):
+    g.inits["ln.scale"] = init("ln.scale", np.ones(H, dtype=np.float32))
+    g.tail = [squeeze_to("Ys"), helper.make_node("LayerNormalization", ["Ys", "ln.scale"], ["y"], name="ln", axis=0)]
+    g.opsets = [("", 17)]
+
+
+@case("clip_min_above_max.onnx", "GRUT033", ["'clip'", "min", "max"],
+      "Clip 'clip' with min 1 and max -1.")
+def _(g):
+    g.inits["lo"] = init("lo", np.array(1.0, dtype=np.float32))
+    g.inits["hi"] = init("hi", np.array(-1.0, dtype=np.float32))
+    g.tail = [squeeze_to("Ys"), helper.make_node("Clip", ["Ys", "lo", "hi"], ["y"], name="clip")]
+
+
+@case("prelu_slope_shape.onnx", "GRUT007", ["'prelu'", "slope", "feature axis"],
+      "PRelu 'prelu' with 2 slopes for 3 features.")
+def _(g):
+    g.inits["slope"] = init("slope", np.array([0.1, 0.2], dtype=np.float32))
+    g.tail = [squeeze_to("Ys"), helper.make_node("PRelu", ["Ys", "slope"], ["y"], name="prelu")]
 
 
 # ---- GRUT034 graph-level ----------------------------------------------------
 
 @case("opset_9.onnx", "GRUT034", ["opset 9"],
-      "The default-domain opset is 9 (GruTiny reads 11 to 21).", check=False)
+      "The default-domain opset is 9 (GruTiny reads 11 to 22).", check=False)
 def _(g):
     g.opsets = [("", 9)]
 

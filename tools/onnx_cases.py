@@ -23,6 +23,9 @@ Kinds:
 * ``variant``: hand rewrites of the exported ``onnx_base`` graph that compute
   exactly the same function (``same_as`` = ``onnx_base``); reference data
   identical to the base's.
+* Layers in any order, normalisations, the other activations and opset 22:
+  see ``tools/onnx_layered_cases.py`` (not run through the numpy interpreter
+  below, whose operators are the GRU cases').
 
 Self-checks: ``onnx.checker.check_model`` on every file; the GRU / Linear
 weights found in each exported file equal the PyTorch parameters bitwise; every
@@ -782,6 +785,24 @@ def write_onnx_cases(models_dir, write_reference, log=print):
         add(name, description, "variant", "onnx_base", bcase["input_size"], bouts.shape[1],
             [bcase["hidden"]], True, bcase["opset"], bparams, False,
             binputs, bouts, bfinal, True, f"|v-base|={d:.0e}")
+
+    # ---- D. layers in any order, normalisations, activations, opset 22 -----
+    import onnx_layered_cases as lc
+    for name, seed, in_size, opset, build, description in lc.TORCH_CASES:
+        data, net, inputs, outs, final, params = lc.torch_case(seed, in_size, opset, build)
+        model = onnx.load_from_string(data)
+        onnx.checker.check_model(model)
+        sequences[name] = op_sequence(model)
+        save_bytes(name, data)
+        hidden = [m.hidden_size for m in net.modules() if isinstance(m, nn.GRU)]
+        add(name, description, "torch", None, in_size, outs.shape[1], hidden, True, opset, params,
+            False, inputs, outs, final, True, "pytorch-f32")
+    model, inputs, outs, final, params = lc.opset22_case(onnx_gru)
+    save_bytes("onnx_opset22_gelu", model.SerializeToString())
+    add("onnx_opset22_gelu", "opset 22 (by hand): GRU 9 (linear_before_reset 1), Gelu tanh form, "
+        "MatMul + Add 5, Gelu (erf), PRelu with 5 slopes; float64 reference.", "onnx-node", None,
+        inputs.shape[1], outs.shape[1], [9], True, 22, params, False, inputs, outs, final, False,
+        "numpy-f64")
 
     with open(os.path.join(out_dir, "onnx_cases.json"), "w", encoding="utf-8",
               newline="\n") as f:

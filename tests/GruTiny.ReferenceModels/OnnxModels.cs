@@ -85,3 +85,15 @@ public partial record class OnnxVIdentity : IRunFinal;
 /// <summary>ONNX reference case <c>onnx_v_float_data</c> (variant): onnx_base with every float initializer stored in float_data instead of raw_data.</summary>
 [GruModel("Models/onnx/onnx_v_float_data.onnx")]
 public partial struct OnnxVFloatData : IRunFinal;
+
+/// <summary>Reference case <c>onnx_layered_front_ln_bn_acts</c>: opset 17, Linear + Relu before the GRU, LayerNormalization, BatchNormalization, LeakyRelu, Elu, Clip, HardSigmoid, LogSoftmax.</summary>
+[GruModel("Models/onnx/onnx_layered_front_ln_bn_acts.onnx")]
+public partial struct OnnxLayeredFrontLnBnActs : IRunFinal;
+
+/// <summary>Reference case <c>onnx_layered_gru_dense_gru</c>: opset 14, two GRU blocks separated by Linear + Tanh, PRelu, Clip (ReLU6), Sigmoid.</summary>
+[GruModel("Models/onnx/onnx_layered_gru_dense_gru.onnx")]
+public partial class OnnxLayeredGruDenseGru : IRunFinal;
+
+/// <summary>Reference case <c>onnx_opset22_gelu</c>: opset 22 by hand, GRU, Gelu (tanh), MatMul + Add, Gelu (erf), PRelu per feature.</summary>
+[GruModel("Models/onnx/onnx_opset22_gelu.onnx")]
+public partial record struct OnnxOpset22Gelu : IRunFinal;

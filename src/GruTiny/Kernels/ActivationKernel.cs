@@ -20,9 +20,8 @@ public static class ActivationKernel
     {
         int size = TAct.Size;
         if (steps <= 0) return;
-        if (inputStride < size || inputs.Length < (long)(steps - 1) * inputStride + size) ThrowTooShort(nameof(inputs));
-        if (outputStride < size || outputs.Length < (long)(steps - 1) * outputStride + size) ThrowTooShort(nameof(outputs));
-        if (TAct.Kind == ActivationKind.Prelu && TAct.Slopes.Length != size) ThrowTooShort("Slopes");
+        RowChecks.Check(size, inputs, inputStride, outputs, outputStride, steps);
+        if (TAct.Kind == ActivationKind.Prelu) RowChecks.CheckVector(TAct.Slopes, size, optional: false, "Slopes");
 
         for (int s = 0; s < steps; s++)
         {
@@ -144,7 +143,4 @@ public static class ActivationKernel
     };
 
     private static float Hardsigmoid(float h) => float.IsNaN(h) ? h : Math.Min(Math.Max(h, 0f), 1f);
-
-    private static void ThrowTooShort(string paramName) =>
-        throw new ArgumentException("The span is shorter than the layer shape requires.", paramName);
 }

@@ -13,10 +13,10 @@ public static class AffineKernel
     {
         int size = TAffine.Size;
         if (steps <= 0) return;
-        if (inputStride < size || inputs.Length < (long)(steps - 1) * inputStride + size) ThrowTooShort(nameof(inputs));
-        if (outputStride < size || outputs.Length < (long)(steps - 1) * outputStride + size) ThrowTooShort(nameof(outputs));
+        RowChecks.Check(size, inputs, inputStride, outputs, outputStride, steps);
         ReadOnlySpan<float> scale = TAffine.Scale, shift = TAffine.Shift;
-        if (scale.Length != size || shift.Length != size) ThrowTooShort("Scale");
+        RowChecks.CheckVector(scale, size, optional: false, "Scale");
+        RowChecks.CheckVector(shift, size, optional: false, "Shift");
 
         for (int s = 0; s < steps; s++)
         {
@@ -29,7 +29,4 @@ public static class AffineKernel
             }
         }
     }
-
-    private static void ThrowTooShort(string paramName) =>
-        throw new ArgumentException("The span is shorter than the layer shape requires.", paramName);
 }

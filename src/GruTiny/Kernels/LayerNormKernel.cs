@@ -16,10 +16,10 @@ public static class LayerNormKernel
     {
         int size = TNorm.Size;
         if (steps <= 0) return;
-        if (inputStride < size || inputs.Length < (long)(steps - 1) * inputStride + size) ThrowTooShort(nameof(inputs));
-        if (outputStride < size || outputs.Length < (long)(steps - 1) * outputStride + size) ThrowTooShort(nameof(outputs));
+        RowChecks.Check(size, inputs, inputStride, outputs, outputStride, steps);
         ReadOnlySpan<float> weight = TNorm.Weight, bias = TNorm.Bias;
-        if ((!weight.IsEmpty && weight.Length != size) || (!bias.IsEmpty && bias.Length != size)) ThrowTooShort("Weight");
+        RowChecks.CheckVector(weight, size, optional: true, "Weight");
+        RowChecks.CheckVector(bias, size, optional: true, "Bias");
 
         for (int s = 0; s < steps; s++)
         {
@@ -46,7 +46,4 @@ public static class LayerNormKernel
             }
         }
     }
-
-    private static void ThrowTooShort(string paramName) =>
-        throw new ArgumentException("The span is shorter than the layer shape requires.", paramName);
 }

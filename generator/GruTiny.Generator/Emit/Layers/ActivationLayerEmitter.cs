@@ -16,13 +16,8 @@ internal sealed class ActivationLayerEmitter(ActivationLayerDescription layer) :
 
     public override void Plan(WorkLayout.Needs needs) => needs.Dense(KernelLayout.Padded(layer.OutputSize));
 
-    public override void EmitForward(CodeWriter w, int index, Advance advance)
-    {
-        (string target, string targetStride) = advance.RowsFor(index);
-        w.Line($"// Layer {index}: activation {layer.Activation.Describe()}, {layer.OutputSize} values.");
-        w.Line($"{KernelsNamespace}.ActivationKernel.Forward<__GruTiny_Layer{index}>({advance.Source}, {advance.SourceStride}, {target}, {targetStride}, n);");
-        advance.Wrote(target, targetStride);
-    }
+    public override void EmitForward(CodeWriter w, int index, Advance advance) =>
+        EmitRowsForward(w, index, advance, "ActivationKernel", $"activation {layer.Activation.Describe()}, {layer.OutputSize} values");
 
     public override void EmitType(CodeWriter w, int index, bool commentWeights)
     {

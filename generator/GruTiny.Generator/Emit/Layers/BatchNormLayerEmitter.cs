@@ -14,13 +14,8 @@ internal sealed class BatchNormLayerEmitter(BatchNormLayerDescription layer) : L
 
     public override void Plan(WorkLayout.Needs needs) => needs.Dense(KernelLayout.Padded(layer.OutputSize));
 
-    public override void EmitForward(CodeWriter w, int index, Advance advance)
-    {
-        (string target, string targetStride) = advance.RowsFor(index);
-        w.Line($"// Layer {index}: batch_norm over {layer.OutputSize} features, folded into x · scale + shift.");
-        w.Line($"{KernelsNamespace}.AffineKernel.Forward<__GruTiny_Layer{index}>({advance.Source}, {advance.SourceStride}, {target}, {targetStride}, n);");
-        advance.Wrote(target, targetStride);
-    }
+    public override void EmitForward(CodeWriter w, int index, Advance advance) =>
+        EmitRowsForward(w, index, advance, "AffineKernel", $"batch_norm over {layer.OutputSize} features, folded into x · scale + shift");
 
     public override void EmitType(CodeWriter w, int index, bool commentWeights)
     {

@@ -46,4 +46,17 @@ internal abstract class LayerEmitter
 
     /// <summary>The nested type that holds the layer's sizes and weights for its kernel.</summary>
     public abstract void EmitType(CodeWriter w, int index, bool commentWeights);
+
+    /// <summary>
+    /// The forward call of a layer that maps each step's row to a row of its own (activation, normalisation):
+    /// <c>Kernel.Forward&lt;__GruTiny_LayerN&gt;(source, stride, target, stride, n)</c>, into the rows
+    /// <see cref="Advance.RowsFor"/> gives.
+    /// </summary>
+    protected static void EmitRowsForward(CodeWriter w, int index, Advance advance, string kernel, string comment)
+    {
+        (string target, string targetStride) = advance.RowsFor(index);
+        w.Line($"// Layer {index}: {comment}.");
+        w.Line($"{KernelsNamespace}.{kernel}.Forward<__GruTiny_Layer{index}>({advance.Source}, {advance.SourceStride}, {target}, {targetStride}, n);");
+        advance.Wrote(target, targetStride);
+    }
 }

@@ -15,13 +15,8 @@ internal sealed class LayerNormLayerEmitter(LayerNormLayerDescription layer) : L
 
     public override void Plan(WorkLayout.Needs needs) => needs.Dense(KernelLayout.Padded(layer.OutputSize));
 
-    public override void EmitForward(CodeWriter w, int index, Advance advance)
-    {
-        (string target, string targetStride) = advance.RowsFor(index);
-        w.Line($"// Layer {index}: layer_norm over {layer.OutputSize} features.");
-        w.Line($"{KernelsNamespace}.LayerNormKernel.Forward<__GruTiny_Layer{index}>({advance.Source}, {advance.SourceStride}, {target}, {targetStride}, n);");
-        advance.Wrote(target, targetStride);
-    }
+    public override void EmitForward(CodeWriter w, int index, Advance advance) =>
+        EmitRowsForward(w, index, advance, "LayerNormKernel", $"layer_norm over {layer.OutputSize} features");
 
     public override void EmitType(CodeWriter w, int index, bool commentWeights)
     {

@@ -4,8 +4,8 @@ using GruTiny.Kernels;
 
 namespace GruTiny.Model.Onnx;
 
-// The operators that become layers: GRU, MatMul or Gemm (+ Add) as a dense layer, and the activations that
-// close a dense layer.
+// The operators that become layers: GRU, MatMul or Gemm (+ Add) as a dense layer, and the activations, which
+// close an open dense layer or stand as layers of their own. The normalisations are in OnnxGraphCompiler.Normalization.cs.
 internal sealed partial class OnnxGraphCompiler
 {
     private OnnxValue?[] Gru(OnnxNode node, OnnxValue?[] inputs)
@@ -73,8 +73,6 @@ internal sealed partial class OnnxGraphCompiler
             throw InputError(node, "X", $"must be the input sequence, but it is {x.Describe()}");
         if (seq.FinalOnly)
             throw LayoutError(node, "runs a GRU over the final step of another layer only; GruTiny compiles GRUs over every step");
-        if (seq.Pending is not null || seq.Layers.Any(l => l is DenseLayerDescription))
-            throw Error(ModelDiagnosticIds.InvalidLayerSequence, $"{node.Display}: a GRU after a dense layer; GruTiny compiles all GRU layers first, then the dense layers");
         if (seq.Rank != 3)
             throw InputError(node, "X", $"has rank {seq.Rank}; a GRU reads [{(layout == 0 ? "seq_length, batch_size" : "batch_size, seq_length")}, input_size]");
 
@@ -84,7 +82,7 @@ internal sealed partial class OnnxGraphCompiler
         long width = features.Length switch
         {
             0 => 1,
-            1 when seq.Layers.Length > 0 => seq.IsFeatureAxis(features) ? seq.FeatureSize : -2,
+            1 when seq.HasLayers => seq.IsFeatureAxis(features) ? seq.FeatureSize : -2,
             1 when features[0].IsFeature => -2,
             1 => features[0].Size,
             _ => -2,
@@ -99,7 +97,7 @@ internal sealed partial class OnnxGraphCompiler
         float[]? biasIh = b is null ? null : Reorder(b.Floats!.Take(3 * h).ToArray(), h, 1);
         float[]? biasHh = b is null ? null : Reorder(b.Floats!.Skip(3 * h).ToArray(), h, 1);
         var layer = new GruLayerDescription((int)inputSize, h, linearBeforeReset == 1, weightIh, weightHh, biasIh, biasHh);
-        LayerDescription[] layers = seq.Layers.Concat(new[] { layer }).ToArray();
+        LayerDescription[] layers = seq.LayersWithPending().Concat(new[] { layer }).ToArray();
         CheckParameters(layers, node);
 
         Factor? featureFactor = h == 1 ? null : NewFeature(h);
@@ -239,9 +237,8 @@ internal sealed partial class OnnxGraphCompiler
 
     private SeqTensor Dense(OnnxNode node, SeqTensor seq, ConstTensor weight, bool transposed, float[]? bias)
     {
-        if (seq.Layers.Length == 0)
-            throw Error(ModelDiagnosticIds.InvalidLayerSequence, $"{node.Display}: a dense layer before the first GRU; the first layer must be a GRU");
         if (seq.Rank == 0) throw InputError(node, "A", "is a scalar; a dense layer multiplies the feature axis");
+        seq = WithFeatures(node, seq, "A");
         Factor[] last = seq.Axes[seq.Rank - 1];
         if (!seq.IsFeatureAxis(last))
             throw LayoutError(node, $"multiplies along the {DescribeAxis(last)} axis; a dense layer must multiply along the features");
@@ -266,30 +263,141 @@ internal sealed partial class OnnxGraphCompiler
         return new SeqTensor(axes, feature, rows, layers, pending, seq.FinalOnly);
     }
 
-    private OnnxValue Activation(OnnxNode node, OnnxValue?[] inputs, ActivationKind kind)
+    // An activation closes an open dense layer (MatMul or Gemm, + Add) as that layer's activation, and is an
+    // activation layer of its own anywhere else: after a GRU, a normalisation, another activation, or on the input.
+    private OnnxValue Activation(OnnxNode node, OnnxValue?[] inputs)
     {
-        OnnxValue x = Required(node, inputs, 0, "input");
+        OnnxValue x = Required(node, inputs, 0, node.OpType == "PRelu" ? "X" : "input");
         if (x is not SeqTensor seq)
-            throw OpError(node, $"applies {node.OpType} to {x.Describe()}; GruTiny applies activations to dense layers only");
-        if (kind == ActivationKind.Softmax)
+            throw OpError(node, $"applies {node.OpType} to {x.Describe()}; GruTiny applies activations to the sequence");
+        seq = WithFeatures(node, seq, "input");
+        ActivationFunction f = ActivationOf(node, inputs, seq);
+        if (seq.Pending is not null)
         {
-            AllowAttributes(node, "axis");
-            long axisAttribute = IntAttribute(node, "axis", _opset >= 13 ? -1 : 1);
-            int axis = NormalizeAxis(node, "axis", axisAttribute, seq.Rank);
-            // Before opset 13 Softmax flattens everything from the axis on into one row.
-            Factor[] over = _opset >= 13 ? seq.Axes[axis] : seq.Axes.Skip(axis).SelectMany(a => a).ToArray();
-            if (!seq.IsFeatureAxis(over))
-                throw AttributeError(node, "axis", $"is {axisAttribute}, the {DescribeAxis(over)} axis; Softmax must normalise over the features");
-        }
-        else
-        {
-            AllowAttributes(node);
+            LayerDescription[] layers = seq.Layers.Concat(new LayerDescription[] { seq.Pending.Finish(f) }).ToArray();
+            return new SeqTensor(seq.Axes, seq.Feature, seq.FeatureSize, layers, null, seq.FinalOnly);
         }
 
-        if (seq.Pending is null)
-            throw Error(ModelDiagnosticIds.InvalidLayerSequence, $"{node.Display}: {node.OpType} does not follow a dense layer (MatMul or Gemm); GruTiny applies activations to dense layers only");
-        LayerDescription[] layers = seq.Layers.Concat(new LayerDescription[] { seq.Pending.Finish(new ActivationFunction(kind)) }).ToArray();
-        return new SeqTensor(seq.Axes, seq.Feature, seq.FeatureSize, layers, null, seq.FinalOnly);
+        SeqTensor result = seq.With(new ActivationLayerDescription(seq.FeatureSize, f));
+        CheckParameters(result.Layers, node);
+        return result;
+    }
+
+    private ActivationFunction ActivationOf(OnnxNode node, OnnxValue?[] inputs, SeqTensor seq)
+    {
+        switch (node.OpType)
+        {
+            case "Relu":
+            case "Sigmoid":
+            case "Tanh":
+            case "Softsign":
+                AllowAttributes(node);
+                return new ActivationFunction(node.OpType switch { "Relu" => ActivationKind.Relu, "Sigmoid" => ActivationKind.Sigmoid, "Tanh" => ActivationKind.Tanh, _ => ActivationKind.Softsign });
+            case "Softmax":
+            case "LogSoftmax":
+            {
+                AllowAttributes(node, "axis");
+                long axisAttribute = IntAttribute(node, "axis", _opset >= 13 ? -1 : 1);
+                int axis = NormalizeAxis(node, "axis", axisAttribute, seq.Rank);
+                // Before opset 13 Softmax flattens everything from the axis on into one row.
+                Factor[] over = _opset >= 13 ? seq.Axes[axis] : seq.Axes.Skip(axis).SelectMany(a => a).ToArray();
+                if (!seq.IsFeatureAxis(over))
+                    throw AttributeError(node, "axis", $"is {axisAttribute}, the {DescribeAxis(over)} axis; {node.OpType} must normalise over the features");
+                return new ActivationFunction(node.OpType == "Softmax" ? ActivationKind.Softmax : ActivationKind.LogSoftmax);
+            }
+
+            case "LeakyRelu":
+                AllowAttributes(node, "alpha");
+                return new ActivationFunction(ActivationKind.LeakyRelu, FloatAttribute(node, "alpha", 0.01f));
+            case "Elu":
+                AllowAttributes(node, "alpha");
+                return new ActivationFunction(ActivationKind.Elu, FloatAttribute(node, "alpha", 1f));
+            case "HardSigmoid":
+                // ONNX's defaults (alpha 0.2), not PyTorch's 1/6: an exporter writes PyTorch's explicitly.
+                AllowAttributes(node, "alpha", "beta");
+                return new ActivationFunction(ActivationKind.Hardsigmoid, FloatAttribute(node, "alpha", 0.2f), FloatAttribute(node, "beta", 0.5f));
+            case "Gelu":
+                AllowAttributes(node, "approximate");
+                string approximate = node.Attribute("approximate")?.S ?? "none";
+                if (approximate is not ("none" or "tanh"))
+                    throw AttributeError(node, "approximate", $"is \"{FileText.Quote(approximate, 40, asciiOnly: true)}\"; Gelu computes \"none\" (erf) or \"tanh\"");
+                return new ActivationFunction(approximate == "none" ? ActivationKind.Gelu : ActivationKind.GeluTanh);
+            case "Clip":
+            {
+                AllowAttributes(node);
+                float min = ClipBound(node, inputs, 1, "min", float.NegativeInfinity), max = ClipBound(node, inputs, 2, "max", float.PositiveInfinity);
+                if (!(min < max))
+                    throw InputError(node, "min", $"is {min.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, not below max {max.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}; GruTiny compiles Clip as hardtanh, with min < max");
+                return new ActivationFunction(ActivationKind.Hardtanh, min, max);
+            }
+
+            case "PRelu":
+            {
+                AllowAttributes(node);
+                ConstTensor slope = Weight(node, inputs, 1, "slope");
+                return new ActivationFunction(ActivationKind.Prelu, slopes: FeatureVector(node, "slope", slope, seq));
+            }
+
+            default:
+                throw new InvalidOperationException($"{node.OpType} is not an activation.");
+        }
+    }
+
+    // Clip's optional bound: a constant scalar, or absent (unbounded on that side).
+    private static float ClipBound(OnnxNode node, OnnxValue?[] inputs, int index, string name, float absent)
+    {
+        if (index >= inputs.Length || inputs[index] is null) return absent;
+        if (inputs[index] is not ConstTensor { IsFloat: true, Count: 1 } c)
+            throw InputError(node, name, $"must be a constant float scalar, but it is {inputs[index]!.Describe()}");
+        float v = c.Floats![0];
+        if (float.IsNaN(v)) throw InputError(node, name, "is NaN");
+        return v;
+    }
+
+    private static float FloatAttribute(OnnxNode node, string name, float fallback)
+    {
+        OnnxAttribute? a = node.Attribute(name);
+        if (a is null) return fallback;
+        if (a.EffectiveType != OnnxAttributeType.Float) throw AttributeError(node, name, "must be a float");
+        if (float.IsNaN(a.F) || float.IsInfinity(a.F)) throw AttributeError(node, name, "must be finite");
+        return a.F;
+    }
+
+    /// <summary>
+    /// The sequence with its feature axis known. Before any layer (the graph input itself) that is its last axis,
+    /// which is bound as the input's feature axis: a GRU reading it later must agree.
+    /// </summary>
+    private SeqTensor WithFeatures(OnnxNode node, SeqTensor seq, string input)
+    {
+        if (seq.HasLayers) return seq;
+        if (seq.Rank == 0) throw InputError(node, input, "is a scalar; GruTiny reads a sequence of feature vectors");
+        Factor[] last = seq.Axes[seq.Rank - 1];
+        if (last.Length == 0) return new SeqTensor(seq.Axes, null, 1, seq.Layers, null, seq.FinalOnly);
+        if (last.Length > 1 || last[0].IsFeature || last[0].Size > int.MaxValue / 16)
+            throw LayoutError(node, $"reads the {DescribeAxis(last)} axis of the graph's input as its features; GruTiny cannot follow that layout");
+        Bind(node, last, AxisRole.InputFeature);
+        return new SeqTensor(seq.Axes, last[0], (int)last[0].Size, seq.Layers, null, seq.FinalOnly);
+    }
+
+    /// <summary>A constant per-feature vector (a slope, a scale, a bias): one value for all or one per feature, broadcast along the feature axis only.</summary>
+    private static float[] FeatureVector(OnnxNode node, string name, ConstTensor tensor, SeqTensor seq, int featureAxis = -1)
+    {
+        CheckFinite(node, name, tensor);
+        if (tensor.Count == 1) return new[] { tensor.Floats![0] };
+        int axis = featureAxis < 0 ? seq.Rank - 1 : featureAxis;
+        // Broadcast as ONNX does, from the right (featureAxis: the tensor's dims align from that axis on).
+        int offset = featureAxis < 0 ? seq.Rank - tensor.Rank : featureAxis;
+        bool fits = tensor.Count == seq.FeatureSize && tensor.Rank <= seq.Rank;
+        for (int j = 0; fits && j < tensor.Rank; j++)
+        {
+            long d = tensor.Dims[j];
+            int at = j + offset;
+            fits = d == 1 || (at == axis && at < seq.Rank && d == seq.FeatureSize && seq.IsFeatureAxis(seq.Axes[at]));
+        }
+
+        if (!fits)
+            throw Error(ModelDiagnosticIds.TensorShape, $"{node.Display}: input '{name}' (tensor '{tensor.Source}') has shape [{string.Join(",", tensor.Dims)}]; expected one value, or {seq.FeatureSize} along the feature axis only");
+        return (float[])tensor.Floats!.Clone();
     }
 
     private static bool IsFiniteOrInteger(OnnxValue value) => value switch

@@ -16,7 +16,7 @@ namespace GruTiny.Model.Onnx;
 internal sealed partial class OnnxGraphCompiler
 {
     public const long MinOpset = 11;
-    public const long MaxOpset = 21;
+    public const long MaxOpset = 22;
 
     private readonly OnnxGraph _graph;
     private readonly long _opset;
@@ -194,7 +194,7 @@ internal sealed partial class OnnxGraphCompiler
             }
         }
 
-        if (sequences.Count == 0)
+        if (sequences.Count == 0 || !sequences.Any(s => s.Value.LayersWithPending().Any(l => l is GruLayerDescription)))
             throw GraphError("no graph output is computed from the input sequence by a GRU");
 
         // The model's output is the one computed furthest; any other output (PyTorch's h_n, or y beside
@@ -254,13 +254,24 @@ internal sealed partial class OnnxGraphCompiler
                 return One(Arithmetic(node, inputs));
             case "MatMul": return One(MatMul(node, inputs));
             case "Gemm": return One(Gemm(node, inputs));
-            case "Relu": return One(Activation(node, inputs, ActivationKind.Relu));
-            case "Sigmoid": return One(Activation(node, inputs, ActivationKind.Sigmoid));
-            case "Tanh": return One(Activation(node, inputs, ActivationKind.Tanh));
-            case "Softmax": return One(Activation(node, inputs, ActivationKind.Softmax));
+            case "Relu":
+            case "Sigmoid":
+            case "Tanh":
+            case "Softmax":
+            case "LogSoftmax":
+            case "LeakyRelu":
+            case "PRelu":
+            case "Elu":
+            case "Gelu":
+            case "HardSigmoid":
+            case "Softsign":
+            case "Clip":
+                return One(Activation(node, inputs));
+            case "LayerNormalization": return LayerNormalization(node, inputs);
+            case "BatchNormalization": return One(BatchNormalization(node, inputs));
             case "GRU": return Gru(node, inputs);
             default:
-                throw OpError(node, $"operator '{node.OpType}' is not supported; GruTiny compiles GRU layers, dense layers (MatMul + Add or Gemm) with Relu, Sigmoid, Tanh or Softmax, and the shape and layout operators exporters put around them");
+                throw OpError(node, $"operator '{node.OpType}' is not supported; GruTiny compiles GRU layers, dense layers (MatMul + Add or Gemm), LayerNormalization, BatchNormalization, the activations Relu, LeakyRelu, PRelu, Elu, Gelu, Clip, HardSigmoid, Sigmoid, Tanh, Softsign, Softmax and LogSoftmax, and the shape and layout operators exporters put around them");
         }
     }
 

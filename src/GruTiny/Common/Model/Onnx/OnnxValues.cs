@@ -203,6 +203,19 @@ internal sealed class SeqTensor : OnnxValue
     /// <summary>Only the last time step is present (Y_h, or a gather of the last step).</summary>
     public bool FinalOnly { get; }
 
+    /// <summary>Whether any layer applies yet (finished or open); false for the graph input as it is.</summary>
+    public bool HasLayers => Layers.Length > 0 || Pending is not null;
+
+    /// <summary>The same sequence with <paramref name="layer"/> applied (an open dense layer closed first): same axes, same width.</summary>
+    public SeqTensor With(LayerDescription layer)
+    {
+        LayerDescription[] before = LayersWithPending();
+        var all = new LayerDescription[before.Length + 1];
+        Array.Copy(before, all, before.Length);
+        all[before.Length] = layer;
+        return new SeqTensor(Axes, Feature, FeatureSize, all, null, FinalOnly);
+    }
+
     public SeqTensor WithAxes(Factor[][] axes) => new(axes, Feature, FeatureSize, Layers, Pending, FinalOnly);
 
     public SeqTensor WithAxes(Factor[][] axes, bool finalOnly) => new(axes, Feature, FeatureSize, Layers, Pending, finalOnly);

@@ -1,0 +1,157 @@
+"""ONNX reference models with layers in any order, normalisation and activation layers, and opset 22.
+
+Called from ``tools/onnx_cases.py`` (section D); each case is added to ``onnx_cases.json`` with kind
+``torch`` (``torch.onnx.export`` of a PyTorch 1.13 module; reference = the module in float32) or
+``onnx-node`` (a graph written with ``onnx.helper``; reference = float64 numpy).
+
+* ``onnx_layered_front_ln_bn_acts`` (opset 17): Linear + ReLU before the GRU, ``LayerNormalization``,
+  ``BatchNormalization`` on the GRU's output (transposed to channels-first and back, as nn.BatchNorm1d
+  needs), LeakyRelu, Elu, Clip (nn.Hardtanh), HardSigmoid (PyTorch's alpha 1/6 written out) and
+  LogSoftmax.
+* ``onnx_layered_gru_dense_gru`` (opset 14): two GRU blocks separated by Linear + Tanh, a PRelu with one
+  slope, nn.ReLU6 (Clip 0..6), Sigmoid.
+* ``onnx_opset22_gelu`` (opset 22, written by hand: onnx 1.12 cannot write opset 22 models itself, and its
+  checker does not know Gelu, so the file is not checked by it): GRU -> Gelu(tanh) -> MatMul + Add ->
+  Gelu (erf) -> PRelu with one slope per feature.
+"""
+
+import io
+import math
+import warnings
+
+import numpy as np
+import onnx
+import torch
+import torch.nn as nn
+from onnx import TensorProto, helper, numpy_helper
+
+import layered_cases
+
+STEPS = 60
+
+
+class _Features(nn.Module):
+    """nn.BatchNorm1d over the features of a [T, N, F] sequence: channels first and back."""
+
+    def __init__(self, bn):
+        super().__init__()
+        self.bn = bn
+
+    def forward(self, x):
+        return self.bn(x.permute(1, 2, 0)).permute(2, 0, 1)
+
+
+class Chain(nn.Module):
+    """The modules in order on a [T, N, F] sequence (a GRU passes on its y)."""
+
+    def __init__(self, *modules):
+        super().__init__()
+        self.mods = nn.ModuleList(modules)
+
+    def forward(self, x):
+        for m in self.mods:
+            x = m(x)[0] if isinstance(m, nn.GRU) else m(x)
+        return x
+
+
+def _bn(features, seed):
+    return layered_cases.batch_norm(features, seed).train(False)
+
+
+def _ln(features, seed):
+    return layered_cases.layer_norm(features, seed)
+
+
+TORCH_CASES = [
+    ("onnx_layered_front_ln_bn_acts", 301, 5, 17,
+     lambda: Chain(nn.Linear(5, 8), nn.ReLU(), _ln(8, 1), nn.GRU(8, 12), _Features(_bn(12, 2)),
+                   nn.LeakyReLU(0.1), nn.Linear(12, 6), nn.ELU(0.5), nn.Hardtanh(-0.5, 0.5),
+                   nn.Linear(6, 4), nn.Hardsigmoid(), nn.Linear(4, 3), nn.LogSoftmax(dim=-1)),
+     "opset 17: Linear 8 + Relu, LayerNormalization, GRU 12, BatchNormalization (eval, transposed to "
+     "channels-first and back), LeakyRelu 0.1, Linear 6 + Elu 0.5, Clip [-0.5, 0.5], Linear 4 + "
+     "HardSigmoid (1/6, 0.5), Linear 3 + LogSoftmax."),
+    ("onnx_layered_gru_dense_gru", 302, 3, 14,
+     lambda: Chain(nn.GRU(3, 10), nn.Linear(10, 6), nn.Tanh(), nn.GRU(6, 7), nn.PReLU(),
+                   nn.Linear(7, 4), nn.ReLU6(), nn.Linear(4, 2), nn.Sigmoid()),
+     "opset 14: GRU 10, Linear 6 + Tanh, GRU 7, PRelu (one slope), Linear 4 + Clip [0, 6] "
+     "(nn.ReLU6), Linear 2 + Sigmoid."),
+]
+
+
+def torch_case(seed, input_size, opset, build):
+    """(the exported bytes, the module, inputs [T, F], outputs [T, O], h_n of every GRU layer)."""
+    torch.manual_seed(seed)
+    net = build().eval()
+    with torch.no_grad():  # PReLU's slope is 0.25 at initialisation: make it a learned-looking value
+        for m in net.modules():
+            if isinstance(m, nn.PReLU):
+                m.weight.fill_(0.3125)
+    f = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(net, torch.zeros(STEPS, 1, input_size), f, input_names=["x"],
+                          output_names=["y"], dynamic_axes={"x": {0: "T", 1: "B"}, "y": {0: "T", 1: "B"}},
+                          opset_version=opset)
+    inputs = np.random.default_rng(2000 + seed).standard_normal((STEPS, input_size), dtype=np.float32)
+    with torch.no_grad():
+        x = torch.from_numpy(inputs)[:, None]
+        outputs = net(x)[:, 0].numpy()
+        finals, h = [], x
+        for m in net.mods:
+            if isinstance(m, nn.GRU):
+                h, h_n = m(h)
+                finals.extend(h_n[k, 0] for k in range(m.num_layers))
+            else:
+                h = m(h)
+    params = int(sum(p.numel() for p in net.parameters())
+                 + sum(b.numel() for n, b in net.named_buffers() if "running" in n))
+    return f.getvalue(), net, inputs, outputs, torch.cat(finals).numpy(), params
+
+
+def _gelu(x):
+    return 0.5 * x * (1 + np.vectorize(math.erf)(x / math.sqrt(2)))
+
+
+def _gelu_tanh(x):
+    return 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x ** 3)))
+
+
+def opset22_case(onnx_gru):
+    """(model, inputs, float64 outputs, final state, parameters) of onnx_opset22_gelu."""
+    rng = np.random.default_rng(303)
+    in_size, H, out = 4, 9, 5
+    W = (rng.standard_normal((1, 3 * H, in_size)) * 0.5).astype(np.float32)
+    R = (rng.standard_normal((1, 3 * H, H)) * 0.5).astype(np.float32)
+    B = (rng.standard_normal((1, 6 * H)) * 0.5).astype(np.float32)
+    fc_w = (rng.standard_normal((H, out)) * 0.6).astype(np.float32)
+    fc_b = (rng.standard_normal(out) * 0.3).astype(np.float32)
+    slope = np.linspace(-0.2, 0.4, out).astype(np.float32)
+    nodes = [
+        helper.make_node("GRU", ["x", "W", "R", "B"], ["Y", ""], name="gru", hidden_size=H,
+                         linear_before_reset=1),
+        helper.make_node("Squeeze", ["Y", "axis1"], ["y"], name="squeeze"),
+        helper.make_node("Gelu", ["y"], ["g1"], name="gelu_tanh", approximate="tanh"),
+        helper.make_node("MatMul", ["g1", "fc_w"], ["mm"], name="fc_matmul"),
+        helper.make_node("Add", ["mm", "fc_b"], ["fc"], name="fc_add"),
+        helper.make_node("Gelu", ["fc"], ["g2"], name="gelu"),
+        helper.make_node("PRelu", ["g2", "slope"], ["out"], name="prelu"),
+    ]
+    inits = [numpy_helper.from_array(a, n) for n, a in
+             (("W", W), ("R", R), ("B", B), ("fc_w", fc_w), ("fc_b", fc_b), ("slope", slope),
+              ("axis1", np.array([1], dtype=np.int64)))]
+    graph = helper.make_graph(nodes, "opset22_gelu",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["T", 1, in_size])],
+                              [helper.make_tensor_value_info("out", TensorProto.FLOAT, ["T", 1, out])],
+                              inits)
+    # onnx 1.12 writes IR version 8; opset 22 needs no later IR feature for these operators.
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 22)],
+                              producer_name="tools/onnx_layered_cases.py")
+    inputs = np.random.default_rng(2303).standard_normal((STEPS, in_size), dtype=np.float32)
+    X = inputs.astype(np.float64)[:, None]
+    Y, Yh = onnx_gru(X, W.astype(np.float64), R.astype(np.float64), B.astype(np.float64), None, 1)
+    y = Y[:, 0, 0]
+    z = _gelu_tanh(y) @ fc_w.astype(np.float64) + fc_b
+    g = _gelu(z)
+    outputs = np.where(g >= 0, g, slope.astype(np.float64) * g)
+    params = int(W.size + R.size + B.size + fc_w.size + fc_b.size + slope.size)
+    return model, inputs, outputs, Yh[0, 0], params
