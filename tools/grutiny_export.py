@@ -524,10 +524,13 @@ def layer_norm_layer(eps, weight=None, bias=None):
 def batch_norm_layer(eps, running_mean, running_var, weight=None, bias=None):
     """Build a ``batch_norm`` layer dict (``nn.BatchNorm1d`` in eval mode): ``eps``, the running
     statistics [features], ``weight`` / ``bias`` [features] or ``None`` (``affine=False``)."""
+    if running_mean is None or running_var is None:
+        raise ValueError("batch_norm_layer needs running_mean and running_var")
     var = _as_f32(running_var, "running_var").reshape(-1)
-    if not np.all(var >= 0):
-        raise ValueError("running_var: a variance must be >= 0")
-    layer = {"type": "batch_norm", "eps": _epsilon(eps),
+    eps = _epsilon(eps)
+    if not np.all(var >= 0) or not np.all(var.astype(np.float64) + eps > 0):
+        raise ValueError("running_var: a variance must be >= 0, and var + eps > 0")
+    layer = {"type": "batch_norm", "eps": eps,
              "running_mean": _optional_vector(running_mean, "running_mean"),
              "running_var": _to_list(var)}
     for key, value in (("weight", weight), ("bias", bias)):
@@ -972,12 +975,13 @@ def _softmax_dim_ok(m, label):
         return
     if dim == 1:
         # Stack: _softmax_dim_ok, _dense_layer_at, _read_layers, _export, export, the caller.
-        warnings.warn(f"{label}: Softmax(dim=1) is the feature dimension only for "
-                      "unbatched (T, F) input; exported as softmax over the features "
+        kind = _kind(m)
+        warnings.warn(f"{label}: {kind}(dim=1) is the feature dimension only for "
+                      f"unbatched (T, F) input; exported as {kind.lower()} over the features "
                       "(prefer dim=-1)", stacklevel=6)
         return
-    raise ValueError(f"{label}: Softmax(dim={dim!r}) is not over the last "
-                     "dimension; use nn.Softmax(dim=-1)")
+    raise ValueError(f"{label}: {_kind(m)}(dim={dim!r}) is not over the last "
+                     f"dimension; use nn.{_kind(m)}(dim=-1)")
 
 
 def _unsupported_module(label, m):

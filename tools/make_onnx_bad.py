@@ -294,8 +294,9 @@ def _(g):
 
 # ---- GRUT013 layer sequence -------------------------------------------------
 
-@case("add_not_bias.onnx", "GRUT013", ["'add_c'", "bias of a dense layer"],
-      "Squeeze -> Add 'add_c' of a constant straight on the GRU output: not the bias of a dense layer.")
+@case("add_not_bias.onnx", "GRUT031", ["'add_c'", "Add", "none of the functions"],
+      "Squeeze -> Add 'add_c' of a constant straight on the GRU output: not the bias of a dense layer, "
+      "and no function GruTiny reads.")
 def _(g):
     g.inits["c"] = init("c", np.ones(H, dtype=np.float32))
     g.tail = [squeeze_to("Ys"), helper.make_node("Add", ["Ys", "c"], ["y"], name="add_c")]
@@ -347,6 +348,14 @@ def _(g):
     g.inits["lo"] = init("lo", np.array(1.0, dtype=np.float32))
     g.inits["hi"] = init("hi", np.array(-1.0, dtype=np.float32))
     g.tail = [squeeze_to("Ys"), helper.make_node("Clip", ["Ys", "lo", "hi"], ["y"], name="clip")]
+
+
+@case("input_features_symbolic.onnx", "GRUT034", ["'relu_in'", "fixed size"],
+      "x [T,1,F] with a symbolic feature size -> Relu 'relu_in' -> GRU: the input's features need a fixed size.")
+def _(g):
+    g.inputs = [vi("x", ["T", 1, "F"])]
+    g.head = [helper.make_node("Relu", ["x"], ["xr"], name="relu_in")]
+    g.gru_inputs = ["xr", WN, RN, BN]
 
 
 @case("prelu_slope_shape.onnx", "GRUT007", ["'prelu'", "slope", "feature axis"],

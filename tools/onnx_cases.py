@@ -797,6 +797,18 @@ def write_onnx_cases(models_dir, write_reference, log=print):
         hidden = [m.hidden_size for m in net.modules() if isinstance(m, nn.GRU)]
         add(name, description, "torch", None, in_size, outs.shape[1], hidden, True, opset, params,
             False, inputs, outs, final, True, "pytorch-f32")
+    data, inputs, outs, final, params = lc.hn_last_case()
+    onnx.checker.check_model(onnx.load_from_string(data))
+    save_bytes("onnx_hn_last_stacked2", data)
+    add("onnx_hn_last_stacked2", "opset 14: fc(h_n[-1]) of nn.GRU(3, 8, num_layers=2) + Sigmoid: the head "
+        "reads the last layer's final state out of the stacked h_n (output at the last step only).",
+        "torch", None, 3, outs.shape[1], [8, 8], True, 14, params, True, inputs, outs, final, True,
+        "pytorch-f32")
+    for name, model, inputs, outs, final, params, final_only, description in lc.official_gru_node_cases(onnx_gru):
+        onnx.checker.check_model(model)
+        save_bytes(name, model.SerializeToString())
+        add(name, description, "onnx-node", None, inputs.shape[1], outs.shape[1], [outs.shape[1]], False, 22,
+            params, final_only, inputs, outs, final, False, "official expected ok")
     model, inputs, outs, final, params = lc.opset22_case(onnx_gru)
     save_bytes("onnx_opset22_gelu", model.SerializeToString())
     add("onnx_opset22_gelu", "opset 22 (by hand): GRU 9 (linear_before_reset 1), Gelu tanh form, "

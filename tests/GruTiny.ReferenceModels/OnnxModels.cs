@@ -97,3 +97,31 @@ public partial class OnnxLayeredGruDenseGru : IRunFinal;
 /// <summary>Reference case <c>onnx_opset22_gelu</c>: opset 22 by hand, GRU, Gelu (tanh), MatMul + Add, Gelu (erf), PRelu per feature.</summary>
 [GruModel("Models/onnx/onnx_opset22_gelu.onnx")]
 public partial record struct OnnxOpset22Gelu : IRunFinal;
+
+/// <summary>Reference case <c>onnx_decomposed_opset14</c>: opset 14, LayerNorm, GELU (both forms), SiLU and Softsign as PyTorch 1.13 decomposes them.</summary>
+[GruModel("Models/onnx/onnx_decomposed_opset14.onnx")]
+public partial struct OnnxDecomposedOpset14 : IRunFinal;
+
+/// <summary>Reference case <c>onnx_hn_last_stacked2</c>: fc(h_n[-1]) of a two-layer GRU + Sigmoid (output at the last step only).</summary>
+[GruModel("Models/onnx/onnx_hn_last_stacked2.onnx")]
+public partial class OnnxHnLastStacked2 : IRunFinal;
+
+/// <summary>Reference case <c>onnx_input_bn_clamp</c>: BatchNormalization on the graph input, GRU, a Clip with one bound, Linear.</summary>
+[GruModel("Models/onnx/onnx_input_bn_clamp.onnx")]
+public partial record struct OnnxInputBnClamp : IRunFinal;
+
+/// <summary>Reference case <c>onnx_official_gru_defaults_opset22</c>: onnx 1.12's test_gru_defaults at opset 22 (Y_h only).</summary>
+[GruModel("Models/onnx/onnx_official_gru_defaults_opset22.onnx")]
+public partial struct OnnxOfficialGruDefaultsOpset22 : IRunFinal;
+
+/// <summary>Reference case <c>onnx_official_gru_with_initial_bias_opset22</c>: onnx 1.12's test_gru_with_initial_bias at opset 22.</summary>
+[GruModel("Models/onnx/onnx_official_gru_with_initial_bias_opset22.onnx")]
+public partial class OnnxOfficialGruWithInitialBiasOpset22 : IRunFinal;
+
+/// <summary>Reference case <c>onnx_official_gru_seq_length_opset22</c>: onnx 1.12's test_gru_seq_length at opset 22 (weights seeded).</summary>
+[GruModel("Models/onnx/onnx_official_gru_seq_length_opset22.onnx")]
+public partial struct OnnxOfficialGruSeqLengthOpset22 : IRunFinal;
+
+/// <summary>Reference case <c>onnx_official_gru_batchwise_opset22</c>: onnx 1.12's test_gru_batchwise (layout 1) at opset 22.</summary>
+[GruModel("Models/onnx/onnx_official_gru_batchwise_opset22.onnx")]
+public partial record class OnnxOfficialGruBatchwiseOpset22 : IRunFinal;

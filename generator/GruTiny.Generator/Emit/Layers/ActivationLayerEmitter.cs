@@ -47,9 +47,12 @@ internal sealed class ActivationLayerEmitter(ActivationLayerDescription layer) :
         WeightLiterals.EmitSpanProperty(w, "public static", "Slopes", kind == ActivationKind.Prelu ? f.Slopes : null);
     }
 
-    // A float constant that reads back to the same bits ("R"; −0 and the integers spelt as floats).
+    // A float constant that reads back to the same bits ("R"; −0, the integers and the infinities of a one-sided
+    // Clip spelt as C# floats).
     private static string Literal(float value)
     {
+        if (float.IsPositiveInfinity(value)) return "float.PositiveInfinity";
+        if (float.IsNegativeInfinity(value)) return "float.NegativeInfinity";
         if (value == 0 && FloatBits.ToInt32(value) < 0) return "-0f";
         return value.ToString("R", CultureInfo.InvariantCulture) + "f";
     }

@@ -165,6 +165,11 @@ internal sealed partial class OnnxGraphCompiler
         if (a is RuntimeInput || b is RuntimeInput)
             throw GraphError($"{node.Display} combines the sequence with {(a is RuntimeInput ? a : b).Describe()}; GruTiny compiles graphs with one input, the sequence, and no other inputs");
         if (node.OpType == "Mul" && ((IsZero(a) && IsFiniteOrInteger(b)) || (IsZero(b) && IsFiniteOrInteger(a)))) return ZeroTensor.Instance;
+        // A constant added right after a MatMul is the dense layer's bias; any other arithmetic on the sequence is
+        // part of an element-wise expression, which must turn out to be a function GruTiny knows (Recognise).
+        if (node.OpType == "Add" && (a is SeqTensor { Pending.Bias: null } && b is ConstTensor || b is SeqTensor { Pending.Bias: null } && a is ConstTensor))
+            return Bias(node, a as SeqTensor ?? (SeqTensor)b, a is SeqTensor ? b : a);
+        if (ArithmeticExpression(node, a, b) is { } expression) return expression;
         if (node.OpType == "Add" && (a is SeqTensor || b is SeqTensor))
             return Bias(node, a as SeqTensor ?? (SeqTensor)b, a is SeqTensor ? b : a);
         throw OpError(node, $"operator '{node.OpType}' on {a.Describe()} and {b.Describe()} is not supported; GruTiny compiles Add only as the bias of a dense layer (MatMul + Add)");
@@ -275,6 +280,7 @@ internal sealed partial class OnnxGraphCompiler
         if (seq.Pending is not null)
         {
             LayerDescription[] layers = seq.Layers.Concat(new LayerDescription[] { seq.Pending.Finish(f) }).ToArray();
+            CheckParameters(layers, node);
             return new SeqTensor(seq.Axes, seq.Feature, seq.FeatureSize, layers, null, seq.FinalOnly);
         }
 
@@ -367,32 +373,43 @@ internal sealed partial class OnnxGraphCompiler
     /// The sequence with its feature axis known. Before any layer (the graph input itself) that is its last axis,
     /// which is bound as the input's feature axis: a GRU reading it later must agree.
     /// </summary>
-    private SeqTensor WithFeatures(OnnxNode node, SeqTensor seq, string input)
+    private SeqTensor WithFeatures(OnnxNode node, SeqTensor seq, string input, int featureAxis = -1)
     {
         if (seq.HasLayers) return seq;
+        // One value per graph input, so that element-wise expressions of it share one x (ArithmeticExpression).
+        if (_withFeatures.TryGetValue(seq, out SeqTensor? known))
+        {
+            if (featureAxis >= 0 && !known.IsFeatureAxis(known.Axes[featureAxis]))
+                throw LayoutError(node, $"reads axis {featureAxis} of the graph's input as its features, but an earlier node read another axis as them");
+            return known;
+        }
+
         if (seq.Rank == 0) throw InputError(node, input, "is a scalar; GruTiny reads a sequence of feature vectors");
-        Factor[] last = seq.Axes[seq.Rank - 1];
-        if (last.Length == 0) return new SeqTensor(seq.Axes, null, 1, seq.Layers, null, seq.FinalOnly);
-        if (last.Length > 1 || last[0].IsFeature || last[0].Size > int.MaxValue / 16)
-            throw LayoutError(node, $"reads the {DescribeAxis(last)} axis of the graph's input as its features; GruTiny cannot follow that layout");
-        Bind(node, last, AxisRole.InputFeature);
-        return new SeqTensor(seq.Axes, last[0], (int)last[0].Size, seq.Layers, null, seq.FinalOnly);
+        Factor[] axis = seq.Axes[featureAxis < 0 ? seq.Rank - 1 : featureAxis];
+        if (axis.Length == 0) return _withFeatures[seq] = new SeqTensor(seq.Axes, null, 1, seq.Layers, null, seq.FinalOnly);
+        if (axis.Length > 1 || axis[0].IsFeature)
+            throw LayoutError(node, $"reads the {DescribeAxis(axis)} axis of the graph's input as its features; GruTiny cannot follow that layout");
+        if (axis[0].Size < 1 || axis[0].Size > int.MaxValue / 16)
+            throw LayoutError(node, $"reads the graph input's axis {axis[0].Symbol} as its features, whose size is {(axis[0].Size < 1 ? "known only at run time" : "too large")}; the input's feature axis needs a fixed size (export with a fixed input size)");
+        Bind(node, axis, AxisRole.InputFeature);
+        return _withFeatures[seq] = new SeqTensor(seq.Axes, axis[0], (int)axis[0].Size, seq.Layers, null, seq.FinalOnly);
     }
 
-    /// <summary>A constant per-feature vector (a slope, a scale, a bias): one value for all or one per feature, broadcast along the feature axis only.</summary>
-    private static float[] FeatureVector(OnnxNode node, string name, ConstTensor tensor, SeqTensor seq, int featureAxis = -1)
+    /// <summary>
+    /// A constant per-feature vector (a slope, a scale, a bias): one value for all, or one per feature along the
+    /// feature axis only. Its dimensions align with the sequence's from the right, as ONNX broadcasts, or from
+    /// <paramref name="alignedAt"/> (BatchNormalization's per-channel inputs align with axis 1).
+    /// </summary>
+    private static float[] FeatureVector(OnnxNode node, string name, ConstTensor tensor, SeqTensor seq, int alignedAt = -1)
     {
         CheckFinite(node, name, tensor);
         if (tensor.Count == 1) return new[] { tensor.Floats![0] };
-        int axis = featureAxis < 0 ? seq.Rank - 1 : featureAxis;
-        // Broadcast as ONNX does, from the right (featureAxis: the tensor's dims align from that axis on).
-        int offset = featureAxis < 0 ? seq.Rank - tensor.Rank : featureAxis;
-        bool fits = tensor.Count == seq.FeatureSize && tensor.Rank <= seq.Rank;
+        int offset = alignedAt < 0 ? seq.Rank - tensor.Rank : alignedAt;
+        bool fits = tensor.Count == seq.FeatureSize && tensor.Rank + offset <= seq.Rank && offset >= 0;
         for (int j = 0; fits && j < tensor.Rank; j++)
         {
             long d = tensor.Dims[j];
-            int at = j + offset;
-            fits = d == 1 || (at == axis && at < seq.Rank && d == seq.FeatureSize && seq.IsFeatureAxis(seq.Axes[at]));
+            fits = d == 1 || (d == seq.FeatureSize && seq.IsFeatureAxis(seq.Axes[j + offset]));
         }
 
         if (!fits)

@@ -39,6 +39,16 @@ internal sealed partial class OnnxGraphCompiler
                 return ConstantFolding.Gather(c, indices, NormalizeAxis(node, "axis", axisAttribute, c.Rank), Output(node), FoldError(node));
             case ZeroTensor:
                 return data;
+            case StateStack { Parts: not null } stack when indices.Count == 1 && indices.Rank <= 1 && NormalizeAxis(node, "axis", axisAttribute, stack.Parts[0].Rank) == stack.Axis:
+            {
+                // One layer's final hidden state out of PyTorch's h_n (h_n[-1]: the last layer's).
+                long index = indices.Ints![0] < 0 ? indices.Ints[0] + stack.Parts.Length : indices.Ints[0];
+                if (index < 0 || index >= stack.Parts.Length)
+                    throw LayoutError(node, $"index {indices.Ints[0]} is out of range for the {stack.Parts.Length} stacked final states");
+                SeqTensor state = stack.Parts[index];
+                return indices.Rank == 0 ? state.WithAxes(state.Axes.Where((_, i) => i != stack.Axis).ToArray()) : state;
+            }
+
             case ShapeInts s:
                 if (s.Rank != 1) throw LayoutError(node, "gathers from a scalar");
                 if (indices.Rank > 1) throw LayoutError(node, "gathers shape integers with indices of rank above 1");
@@ -176,10 +186,30 @@ internal sealed partial class OnnxGraphCompiler
         }
 
         if (parts.All(IsZero)) return ZeroTensor.Instance;
-        // PyTorch's h_n: the final hidden states of GRU layers, stacked. Nothing may be computed from it.
+        // PyTorch's h_n: the final hidden states of GRU layers, stacked. Only one layer's may be taken out again
+        // (Gather along the stacking axis: fc(h_n[-1])); nothing else may be computed from it.
         if (parts.All(p => p is StateStack || p is SeqTensor { FinalOnly: true, Pending: null } s && s.Layers.Length > 0 && s.Layers[s.Layers.Length - 1] is GruLayerDescription))
-            return StateStack.Instance;
+            return StackStates(parts, axis);
         throw LayoutError(node, $"concatenates {string.Join(" and ", parts.Select(p => p.Describe()).Distinct())}; GruTiny compiles one sequence through the graph");
+    }
+
+    // The parts of a stack along one axis, each of size 1 there (Y_h: [1, batch, hidden]); a stack of stacks along
+    // the same axis is flattened. Anything else is a stack whose parts cannot be taken out again.
+    private static StateStack StackStates(OnnxValue[] parts, long axisAttribute)
+    {
+        var states = new List<SeqTensor>();
+        int axis = -1;
+        foreach (OnnxValue part in parts)
+        {
+            SeqTensor[]? inner = part is StateStack stack ? stack.Parts : new[] { (SeqTensor)part };
+            int partAxis = part is StateStack stacked ? stacked.Axis : inner is null ? -1 : (int)(axisAttribute < 0 ? axisAttribute + inner[0].Rank : axisAttribute);
+            if (inner is null || partAxis < 0 || (axis >= 0 && partAxis != axis) || inner.Any(s => partAxis >= s.Rank || s.Axes[partAxis].Length != 0))
+                return StateStack.Instance;
+            axis = partAxis;
+            states.AddRange(inner);
+        }
+
+        return new StateStack(states.ToArray(), axis);
     }
 
     private OnnxValue Unsqueeze(OnnxNode node, OnnxValue?[] inputs)
@@ -189,8 +219,9 @@ internal sealed partial class OnnxGraphCompiler
         switch (data)
         {
             case ZeroTensor:
-            case StateStack:
                 return data;
+            case StateStack:
+                return StateStack.Instance; // its axes move: the parts can no longer be taken out
             case ConstTensor c:
                 return c.WithDims(InsertAxes(node, c.Dims.Select(d => (object)d).ToList(), axesList, (object)1L).Cast<long>().ToArray(), Output(node));
             case ShapeInts s:
@@ -220,8 +251,9 @@ internal sealed partial class OnnxGraphCompiler
         switch (data)
         {
             case ZeroTensor:
-            case StateStack:
                 return data;
+            case StateStack:
+                return StateStack.Instance; // its axes move: the parts can no longer be taken out
             case ConstTensor c:
             {
                 var remove = axesList?.Select(a => NormalizeAxis(node, "axes", a, c.Rank)).ToArray()
@@ -288,8 +320,9 @@ internal sealed partial class OnnxGraphCompiler
         switch (data)
         {
             case ZeroTensor:
-            case StateStack:
                 return data;
+            case StateStack:
+                return StateStack.Instance; // its axes move: the parts can no longer be taken out
             case ConstTensor c:
                 if (shape.Any(t => t.Value < -1 || (t.Value == -1 && t.Factors is not null) || t.IsUnknown))
                     throw InputError(node, "shape", "is not a constant list of integers");
@@ -389,8 +422,9 @@ internal sealed partial class OnnxGraphCompiler
         switch (data)
         {
             case ZeroTensor:
-            case StateStack:
                 return data;
+            case StateStack:
+                return StateStack.Instance; // its axes move: the parts can no longer be taken out
             case ConstTensor c:
             {
                 int axis = axisAttribute == c.Rank ? c.Rank : NormalizeAxis(node, "axis", axisAttribute, c.Rank);
@@ -414,7 +448,8 @@ internal sealed partial class OnnxGraphCompiler
     {
         AllowAttributes(node, "perm");
         OnnxValue data = Required(node, inputs, 0, "data");
-        if (data is ZeroTensor or StateStack) return data;
+        if (data is ZeroTensor) return data;
+        if (data is StateStack) return StateStack.Instance; // its axes move: the parts can no longer be taken out
         int rank = data switch { ConstTensor c => c.Rank, SeqTensor s => s.Rank, _ => throw LayoutError(node, $"transposes {data.Describe()}") };
         long[] permAttribute = IntsAttribute(node, "perm") ?? Enumerable.Range(0, rank).Reverse().Select(i => (long)i).ToArray();
         int[] perm = permAttribute.Select(p => NormalizeAxis(node, "perm", p, rank)).ToArray();

@@ -38,8 +38,9 @@ internal sealed partial class OnnxGraphCompiler
         OnnxValue x = Required(node, inputs, 0, "X");
         if (x is not SeqTensor seq)
             throw OpError(node, $"normalises {x.Describe()}; GruTiny normalises the sequence");
-        seq = WithFeatures(node, seq, "X");
-        // The channel axis is axis 1; every other axis is batch or time.
+        // The channel axis is axis 1; every other axis is batch or time (on the graph input itself, axis 1 is bound
+        // as its features).
+        seq = WithFeatures(node, seq, "X", featureAxis: seq.Rank >= 2 ? 1 : -1);
         if (seq.Rank < 2 || !seq.IsFeatureAxis(seq.Axes[1]))
             throw LayoutError(node, $"normalises along axis 1, {(seq.Rank < 2 ? "which its input does not have" : $"the {DescribeAxis(seq.Axes[1])} axis")}; BatchNormalization must normalise the features (transpose them to axis 1 first, as nn.BatchNorm1d expects)");
         float eps = FloatAttribute(node, "epsilon", 1e-5f);

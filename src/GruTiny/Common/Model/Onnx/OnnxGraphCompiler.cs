@@ -24,6 +24,7 @@ internal sealed partial class OnnxGraphCompiler
     private readonly Dictionary<string, OnnxValue> _values = new(StringComparer.Ordinal);
     private readonly Dictionary<string, OnnxTensor> _initializers = new(StringComparer.Ordinal);
     private readonly Dictionary<int, AxisRole> _roles = new();
+    private readonly Dictionary<SeqTensor, SeqTensor> _withFeatures = new(); // by reference: SeqTensor has no Equals
     private readonly string _sequenceInput = "";
     private int _nextFeatureSymbol = -1;
     private long _folded;
@@ -176,6 +177,7 @@ internal sealed partial class OnnxGraphCompiler
         foreach (OnnxValueInfo output in _graph.Outputs)
         {
             OnnxValue value = Resolve(output.Name, null, producers);
+            if (value is SeqExpr expression) value = Recognise(expression, $"graph output '{output.Name}'");
             switch (value)
             {
                 case SeqTensor seq when seq.Layers.Length > 0 || seq.Pending is not null:
@@ -229,6 +231,17 @@ internal sealed partial class OnnxGraphCompiler
         {
             if (input is UnsupportedTensor unsupported)
                 throw Error(ModelDiagnosticIds.OnnxTensor, $"{node.Display}: tensor '{unsupported.Name}' {unsupported.Reason}");
+        }
+
+        // An element-wise expression ends where a node that does not extend it uses it.
+        if (!ExtendsExpression(node, inputs))
+        {
+            for (int i = 0; i < inputs.Length; i++)
+                if (inputs[i] is SeqExpr expression) inputs[i] = Recognise(expression, node.Display);
+        }
+        else if (node.OpType is not ("Add" or "Sub" or "Mul" or "Div"))
+        {
+            return One(Elementwise(node, inputs));
         }
 
         switch (node.OpType)

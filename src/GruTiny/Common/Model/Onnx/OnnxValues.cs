@@ -244,10 +244,25 @@ internal sealed class SeqTensor : OnnxValue
     public override string Describe() => FinalOnly ? "the final step of the sequence" : "the sequence";
 }
 
-/// <summary>Final hidden states of several layers stacked together (PyTorch's h_n): fine as an extra output, nothing else.</summary>
+/// <summary>
+/// Final hidden states of several layers stacked together (PyTorch's h_n): fine as an extra output, and one layer's
+/// may be taken out again along the stacking axis; nothing else.
+/// </summary>
 internal sealed class StateStack : OnnxValue
 {
-    public static readonly StateStack Instance = new();
+    /// <summary>A stack whose parts are not known (moved by a layout operator).</summary>
+    public static readonly StateStack Instance = new(null, -1);
+
+    public StateStack(SeqTensor[]? parts, int axis)
+    {
+        Parts = parts;
+        Axis = axis;
+    }
+
+    /// <summary>Each layer's final state, in stacking order, each of size 1 along <see cref="Axis"/>; null when not known.</summary>
+    public SeqTensor[]? Parts { get; }
+
+    public int Axis { get; }
 
     public override string Describe() => "stacked final hidden states";
 }
@@ -281,4 +296,64 @@ internal static class OnnxTypes
     /// <summary>Integer types whose values fit a long and that the importer reads (shapes, indices, masks).</summary>
     public static bool IsInteger(int type) =>
         type is Int64 or Int32 or Int16 or Int8 or Uint8 or Uint16 or Uint32 or Bool or Uint64;
+}
+
+/// <summary>
+/// An element-wise expression of the sequence <see cref="X"/> (each feature of each step alone, or with its step's
+/// mean), built by exporters' decompositions and recognised as a function where something else uses it.
+/// </summary>
+internal sealed class SeqExpr : OnnxValue
+{
+    public SeqExpr(SeqTensor x, Expr e, string? source = null)
+    {
+        X = x;
+        E = e;
+        Source = source ?? "";
+    }
+
+    public SeqTensor X { get; }
+
+    public Expr E { get; }
+
+    /// <summary>The node the expression started at, for messages.</summary>
+    public string Source { get; }
+
+    public override string Describe() => "an element-wise expression of the sequence";
+}
+
+/// <summary>A node of a <see cref="SeqExpr"/>.</summary>
+internal abstract class Expr
+{
+}
+
+/// <summary>The sequence's value itself.</summary>
+internal sealed class XExpr : Expr
+{
+    public static readonly XExpr Instance = new();
+}
+
+/// <summary>A constant: one value, or one per feature.</summary>
+internal sealed class ConstExpr(float[] values) : Expr
+{
+    public float[] Values { get; } = values;
+
+    public float[] Expand(int width) => Values.Length == width ? Values : System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Repeat(Values[0], width));
+}
+
+/// <summary>Erf, Tanh, Sigmoid, Abs, Sqrt, Neg, or Mean (of the step's features).</summary>
+internal sealed class UnaryExpr(string op, Expr a) : Expr
+{
+    public string Op { get; } = op;
+
+    public Expr A { get; } = a;
+}
+
+/// <summary>Add, Sub, Mul, Div or Pow.</summary>
+internal sealed class BinaryExpr(string op, Expr a, Expr b) : Expr
+{
+    public string Op { get; } = op;
+
+    public Expr A { get; } = a;
+
+    public Expr B { get; } = b;
 }
