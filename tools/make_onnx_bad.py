@@ -358,6 +358,18 @@ def _(g):
     g.gru_inputs = ["xr", WN, RN, BN]
 
 
+@case("hn_cast_to_int.onnx", "GRUT034", ["'pick'", "stacked"],
+      "Concat 'stack' of Y_h twice (an h_n) -> Cast 'to_int' to INT32 -> Gather 'pick' -1 -> Cast to FLOAT: "
+      "the integer cast changes the states, so no layer's state may be taken out.")
+def _(g):
+    g.inits["last"] = init("last", np.array(-1, dtype=np.int64))
+    g.tail = [helper.make_node("Concat", ["Y_h", "Y_h"], ["hn"], name="stack", axis=0),
+              helper.make_node("Cast", ["hn"], ["hn_int"], name="to_int", to=TensorProto.INT32),
+              helper.make_node("Gather", ["hn_int", "last"], ["h_int"], name="pick", axis=0),
+              helper.make_node("Cast", ["h_int"], ["y"], name="to_float", to=TensorProto.FLOAT)]
+    g.outputs = [vi("y", [1, H])]
+
+
 @case("prelu_slope_shape.onnx", "GRUT007", ["'prelu'", "slope", "feature axis"],
       "PRelu 'prelu' with 2 slopes for 3 features.")
 def _(g):

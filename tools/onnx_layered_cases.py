@@ -99,11 +99,12 @@ TORCH_CASES = [
      "Clip with a lower bound only (torch.clamp(min=-0.25)), Linear 2."),
     ("onnx_decomposed_opset14", 304, 4, 14,
      lambda: Chain(_ln(4, 7), nn.GRU(4, 10), nn.SiLU(), nn.Linear(10, 8), nn.GELU(), nn.Linear(8, 6),
-                   nn.GELU(approximate="tanh"), nn.SiLU(), nn.Softsign(), _ln(6, 8), nn.Linear(6, 3),
-                   nn.SiLU()),
+                   nn.GELU(approximate="tanh"), nn.SiLU(), nn.Softsign(), _ln(6, 8), nn.Tanh(),
+                   _ln(6, 10), _ln(6, 11), nn.Linear(6, 3), nn.SiLU()),
      "opset 14, the forms PyTorch 1.13 decomposes: LayerNorm (ReduceMean, Sub, Pow, Sqrt, Div, Mul, Add) on "
      "the input, GRU 10, SiLU (Sigmoid, Mul), Linear 8 + GELU (Div, Erf, Add, Mul, Mul), Linear 6 + GELU "
-     "tanh form, SiLU of it, Softsign (Abs, Add, Div), LayerNorm, Linear 3 + SiLU."),
+     "tanh form, SiLU of it, Softsign (Abs, Add, Div), LayerNorm, Tanh, two LayerNorms in a row, Linear 3 "
+     "+ SiLU."),
 ]
 
 

@@ -12,6 +12,8 @@ namespace GruTiny.Model.Onnx;
 // constants included, or it is refused: an expression is never approximated by a function it resembles.
 internal sealed partial class OnnxGraphCompiler
 {
+    private readonly Dictionary<SeqExpr, SeqTensor> _recognised = new(); // by reference: SeqExpr has no Equals
+
     private static readonly string[] ElementwiseOps = { "Add", "Sub", "Mul", "Div", "Erf", "Abs", "Sqrt", "Pow", "Neg", "ReduceMean", "Tanh", "Sigmoid" };
 
     /// <summary>Whether <paramref name="node"/> extends an element-wise expression rather than consuming it.</summary>
@@ -115,12 +117,33 @@ internal sealed partial class OnnxGraphCompiler
 
     private static Expr ExpressionOf(OnnxValue value) => value is SeqExpr e ? e.E : XExpr.Instance;
 
-    // A constant operand: a scalar, or one value per feature along the feature axis.
-    private Expr ConstantOperand(OnnxNode node, OnnxValue value, SeqTensor x, string name)
+    // A constant operand: a scalar, or one value per feature along the feature axis; never of a higher rank than x
+    // (broadcasting would add axes the expression does not have).
+    private static Expr ConstantOperand(OnnxNode node, OnnxValue value, SeqTensor x, string name)
     {
         if (value is not ConstTensor { IsFloat: true } c)
             throw InputError(node, name, $"must be a constant, but it is {value.Describe()}");
-        return new ConstExpr(FeatureVector(node, name, c, WithFeatures(node, x, name)));
+        if (c.Rank > x.Rank)
+            throw ShapeError(node, name, c, $"at most {x.Rank} dimensions (the sequence's): a constant of more would add axes to it");
+        return new ConstExpr(FeatureVector(node, name, c, x));
+    }
+
+    /// <summary>
+    /// A whole LayerNorm expression operand is closed (a layer) before <paramref name="node"/> uses it, unless the
+    /// node is the LayerNorm's own next step: Mul by its weight after the division, Add of its bias after either.
+    /// </summary>
+    private OnnxValue?[] CloseFinishedLayerNorms(OnnxNode node, OnnxValue?[] inputs)
+    {
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            if (inputs[i] is not SeqExpr e || LayerNormOf(e.E, e.X.FeatureSize) is null) continue;
+            OnnxValue? other = inputs.Length == 2 ? inputs[1 - i] : null;
+            bool grows = other is ConstTensor { IsFloat: true }
+                && ((node.OpType == "Mul" && e.E is BinaryExpr { Op: "Div" }) || (node.OpType == "Add" && e.E is BinaryExpr { Op: "Div" or "Mul" }));
+            if (!grows) inputs[i] = Recognise(e, node.Display);
+        }
+
+        return inputs;
     }
 
     /// <summary>
@@ -147,8 +170,10 @@ internal sealed partial class OnnxGraphCompiler
     /// <summary>The sequence an expression computes, when it is one of the functions GruTiny knows; otherwise GRUT031 naming the node that uses it.</summary>
     private OnnxValue Recognise(SeqExpr expression, string user)
     {
+        // Once per expression, so that every node using it sees one sequence (the next expression's x).
+        if (_recognised.TryGetValue(expression, out SeqTensor? known)) return known;
         SeqTensor x = expression.X;
-        if (LayerNormOf(expression.E, x.FeatureSize) is { } norm) return x.With(norm);
+        if (LayerNormOf(expression.E, x.FeatureSize) is { } norm) return _recognised[expression] = x.With(norm);
         throw Error(ModelDiagnosticIds.OnnxOperator,
             $"{user} uses an element-wise expression of the sequence (from {expression.Source}) that is none of the functions GruTiny reads in decomposed form: " +
             "GELU (x·0.5·(1 + erf(x/√2)), or its tanh form), SiLU (x·sigmoid(x)), Softsign (x/(1 + |x|)) and LayerNorm over the features, constants exactly as PyTorch exports them; " +

@@ -198,17 +198,19 @@ internal sealed partial class OnnxGraphCompiler
     private static StateStack StackStates(OnnxValue[] parts, long axisAttribute)
     {
         var states = new List<SeqTensor>();
-        int axis = -1;
         foreach (OnnxValue part in parts)
         {
             SeqTensor[]? inner = part is StateStack stack ? stack.Parts : new[] { (SeqTensor)part };
-            int partAxis = part is StateStack stacked ? stacked.Axis : inner is null ? -1 : (int)(axisAttribute < 0 ? axisAttribute + inner[0].Rank : axisAttribute);
-            if (inner is null || partAxis < 0 || (axis >= 0 && partAxis != axis) || inner.Any(s => partAxis >= s.Rank || s.Axes[partAxis].Length != 0))
-                return StateStack.Instance;
-            axis = partAxis;
+            if (inner is null) return StateStack.Instance;
             states.AddRange(inner);
         }
 
+        // One axis for all: the Concat's, which a stacked part must have been stacked along too.
+        int rank = states[0].Rank;
+        int axis = (int)(axisAttribute < 0 ? axisAttribute + rank : axisAttribute);
+        if (axis < 0 || axis >= rank || states.Any(s => s.Rank != rank || s.Axes[axis].Length != 0)
+            || parts.Any(p => p is StateStack stacked && stacked.Axis != axis))
+            return StateStack.Instance;
         return new StateStack(states.ToArray(), axis);
     }
 
@@ -469,8 +471,10 @@ internal sealed partial class OnnxGraphCompiler
         {
             case ConstTensor c: return ConstantFolding.Cast(c, to, Output(node), FoldError(node));
             case ZeroTensor:
-            case StateStack:
                 return data;
+            case StateStack stack:
+                // Another type would change the states' values: no layer may be taken out of that again.
+                return to == OnnxTypes.Float ? stack : StateStack.Instance;
             case ShapeInts s when to is OnnxTypes.Int64 or OnnxTypes.Int32: return s; // dimensions fit either
             case SeqTensor seq when to == OnnxTypes.Float: return seq;
             default: throw AttributeError(node, "to", $"casts {data.Describe()} to {OnnxTypes.Name(to)}");

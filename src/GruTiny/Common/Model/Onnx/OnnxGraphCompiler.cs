@@ -233,7 +233,9 @@ internal sealed partial class OnnxGraphCompiler
                 throw Error(ModelDiagnosticIds.OnnxTensor, $"{node.Display}: tensor '{unsupported.Name}' {unsupported.Reason}");
         }
 
-        // An element-wise expression ends where a node that does not extend it uses it.
+        // An element-wise expression ends where a node that does not extend it uses it (a finished LayerNorm also
+        // where the node would extend it past its bias).
+        inputs = CloseFinishedLayerNorms(node, inputs);
         if (!ExtendsExpression(node, inputs))
         {
             for (int i = 0; i < inputs.Length; i++)

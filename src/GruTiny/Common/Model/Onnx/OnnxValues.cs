@@ -337,7 +337,9 @@ internal sealed class ConstExpr(float[] values) : Expr
 {
     public float[] Values { get; } = values;
 
-    public float[] Expand(int width) => Values.Length == width ? Values : System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Repeat(Values[0], width));
+    public float[] Expand(int width) => Values.Length == width ? Values
+        : Values.Length == 1 ? System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Repeat(Values[0], width))
+        : throw new InvalidOperationException($"A constant of {Values.Length} values does not expand to {width} features.");
 }
 
 /// <summary>Erf, Tanh, Sigmoid, Abs, Sqrt, Neg, or Mean (of the step's features).</summary>
