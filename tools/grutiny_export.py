@@ -321,7 +321,7 @@ ACTIVATION_PARAMETERS = {
 }
 
 __all__ = ["FORMAT", "ACTIVATIONS", "export", "embedding_layer", "gru_layer", "dense_layer",
-           "activation_layer", "layer_norm_layer", "batch_norm_layer", "model", "write", "dumps", "make_self_check", "add_onnx_self_check", "export_onnx",
+           "activation_layer", "layer_norm_layer", "batch_norm_layer", "arithmetic_layer", "model", "write", "dumps", "make_self_check", "add_onnx_self_check", "export_onnx",
            "self_check_inputs", "self_check_tokens", "parameter_count", "ONNX_SELF_CHECK_KEY",
            "DEFAULT_MAX_PARAMETERS", "PARITY_TOLERANCE", "ExportWarning"]
 
@@ -539,8 +539,31 @@ def batch_norm_layer(eps, running_mean, running_var, weight=None, bias=None):
     return layer
 
 
+ARITHMETIC_OPS = ("add", "sub", "sub_from", "mul", "div")
+
+
+def arithmetic_layer(steps):
+    """Build an ``arithmetic`` layer dict: ``steps`` a list of (op, value) applied in order to each step's
+    features, op in ``ARITHMETIC_OPS`` (x + c, x - c, c - x, x * c, x / c), value one number or one per
+    feature: ``arithmetic_layer([("sub", mean), ("div", std)])`` is (x - mean) / std, computed in float32
+    exactly as written."""
+    out = []
+    for op, value in steps:
+        if op not in ARITHMETIC_OPS:
+            raise ValueError(f"arithmetic op must be one of {', '.join(ARITHMETIC_OPS)}; got {op!r}")
+        v = _as_f32(value, f"arithmetic {op} value").reshape(-1)
+        if v.shape[0] < 1:
+            raise ValueError(f"arithmetic {op}: an empty value")
+        if op == "div" and np.any(v == 0):
+            raise ValueError("arithmetic div: a value is 0")
+        out.append({"op": op, "value": _to_list(v)})
+    if not out:
+        raise ValueError("an arithmetic layer needs at least one step")
+    return {"type": "arithmetic", "steps": out}
+
+
 # Layers that map each step's features to as many features: their width is the previous one's.
-_ELEMENTWISE_LAYERS = ("activation", "layer_norm", "batch_norm")
+_ELEMENTWISE_LAYERS = ("activation", "layer_norm", "batch_norm", "arithmetic")
 
 
 def _layer_widths(layer):
@@ -548,6 +571,8 @@ def _layer_widths(layer):
     if layer["type"] == "activation":
         act = layer["activation"]
         return [len(act["weight"])] if isinstance(act, dict) and act["type"] == "prelu" and len(act["weight"]) > 1 else []
+    if layer["type"] == "arithmetic":
+        return [len(step["value"]) for step in layer["steps"] if len(step["value"]) > 1]
     return [len(layer[k]) for k in ("weight", "bias", "running_mean", "running_var") if k in layer]
 
 
@@ -988,6 +1013,14 @@ def _unsupported_module(label, m):
     """Why ``m`` cannot be one of the layers, and what to do instead."""
     import torch
     kind = _kind(m)
+    if kind in ("LSTM", "RNN", "LSTMCell", "GRUCell", "RNNCell"):
+        return (f"{label}: nn.{kind} is not supported: GruTiny compiles nn.GRU layers only (LSTM and "
+                "simple RNN layers are not implemented yet, and a cell is stepped by your own forward); "
+                "train the model with nn.GRU")
+    if kind in ("Conv1d", "Conv2d", "ConvTranspose1d"):
+        return (f"{label}: nn.{kind} is not supported: GruTiny has no convolution layers yet (Conv1D "
+                "is planned); compute the convolution before the model in your own code, or train "
+                "without it")
     if hasattr(torch.nn, kind):
         return (f"{label}: nn.{kind} is not a layer grutiny/1 can hold; it holds "
                 f"{_SUPPORTED_MODULES}")
@@ -1313,6 +1346,16 @@ def _layer_step(layer):
         return lambda x: gru(x[:, None])[0][:, 0]
     if layer["type"] == "activation":
         return _torch_activation(layer["activation"])
+    if layer["type"] == "arithmetic":
+        ops = {"add": lambda x, c: x + c, "sub": lambda x, c: x - c, "sub_from": lambda x, c: c - x,
+               "mul": lambda x, c: x * c, "div": lambda x, c: x / c}
+        steps = [(ops[step["op"]], torch.tensor(step["value"], dtype=torch.float32)) for step in layer["steps"]]
+
+        def arithmetic(x):
+            for fn, c in steps:
+                x = fn(x, c)
+            return x
+        return arithmetic
     weight = tensor("weight") if "weight" in layer else None
     bias = tensor("bias") if "bias" in layer else None
     if layer["type"] == "layer_norm":
@@ -1346,6 +1389,8 @@ class _FileChain:
                 parts.append(_activation_name(layer["activation"]))
             elif layer["type"] in ("layer_norm", "batch_norm"):
                 parts.append("LayerNorm" if layer["type"] == "layer_norm" else "BatchNorm1d")
+            elif layer["type"] == "arithmetic":
+                parts.append(" ".join(step["op"] for step in layer["steps"]))
             else:
                 act = _activation_name(layer["activation"])
                 parts.append(f"Linear({len(layer['weight'])})"
@@ -1438,6 +1483,8 @@ def parameter_count(model_dict):
             count += sum(width for key in ("weight", "bias") if key in layer)
         elif layer["type"] == "batch_norm":
             count += 2 * width + sum(width for key in ("weight", "bias") if key in layer)
+        elif layer["type"] == "arithmetic":
+            count += sum(len(step["value"]) for step in layer["steps"])
         else:  # embedding: V rows of D
             count += len(layer["weight"]) * len(layer["weight"][0])
             width = len(layer["weight"][0])

@@ -105,6 +105,33 @@ def _run(modules, inputs):
         return x.numpy(), torch.cat(finals).numpy()
 
 
+def _arithmetic_case(seed):
+    """gru/1 with arithmetic layers, assembled with the exporter's helpers (no module holds constant
+    arithmetic): (x - mean) / std on the input, gru 7, dense 4 linear, then * 2.5 and + b. Reference: the same
+    operations in PyTorch, float32, in the same order."""
+    torch.manual_seed(seed)
+    g = torch.Generator().manual_seed(seed)
+    mean = torch.randn(3, generator=g) * 5 + 10
+    std = torch.rand(3, generator=g) * 3 + 0.5
+    shift = torch.randn(4, generator=g)
+    gru, fc = nn.GRU(3, 7), nn.Linear(7, 4)
+    layers = [ge.arithmetic_layer([("sub", mean), ("div", std)])] + ge._gru_layers(gru, "gru") + [
+        ge.dense_layer(fc.weight, fc.bias, "linear"), ge.arithmetic_layer([("mul", [2.5]), ("add", shift)])]
+
+    def run(inputs):
+        with torch.no_grad():
+            x = (torch.from_numpy(inputs) - mean) / std
+            y, h_n = gru(x[:, None])
+            return (fc(y[:, 0]) * 2.5 + shift).numpy(), h_n[0, 0].numpy()
+
+    return layers, run
+
+
+ARITHMETIC_CASE = ("arithmetic_in3_std_h7_linear4_scale_shift", 49, 3,
+                   "arithmetic (x - mean) / std on the input (raw inputs around the mean), gru 7, dense 4 "
+                   "linear, arithmetic * 2.5 then + a shift per output.")
+
+
 def write_layered_cases(out_dir, validator, write_reference, case_metadata):
     layered_dir = os.path.join(out_dir, LAYERED_DIR)
     os.makedirs(layered_dir, exist_ok=True)
@@ -137,6 +164,24 @@ def write_layered_cases(out_dir, validator, write_reference, case_metadata):
                       "linear_before_reset": True, "params": ge.parameter_count(m)})
         print(f"  {name}: {' -> '.join(l['type'] for l in m['layers'])}, "
               f"{ge.parameter_count(m)} parameters")
+    name, seed, input_size, description = ARITHMETIC_CASE
+    layers, run = _arithmetic_case(seed)
+    m = ge.model(input_size, layers, case_metadata({"name": name, "seed": seed, "description": description}))
+    model_file = f"{name}.gru.json"
+    ge.write(m, os.path.join(layered_dir, model_file))
+    if validator is not None:
+        errors = sorted(validator.iter_errors(m), key=lambda e: list(e.path))
+        assert not errors, f"{name}: schema: {errors[0].message}"
+    rng = np.random.default_rng(1000 + seed)
+    inputs = (rng.standard_normal((STEPS, input_size), dtype=np.float32) * 3 + 10).astype(np.float32)
+    outputs, final_state = run(inputs)
+    write_reference(os.path.join(layered_dir, f"{name}.ref.json"), model_file, inputs, outputs, final_state,
+                    outputs_f32=True)
+    index.append({"name": name, "description": description, "input_size": input_size,
+                  "output_size": int(outputs.shape[1]), "hidden_sizes": [7], "linear_before_reset": True,
+                  "params": ge.parameter_count(m)})
+    print(f"  {name}: {' -> '.join(l['type'] for l in m['layers'])}, {ge.parameter_count(m)} parameters")
+
     with open(os.path.join(layered_dir, "layered_cases.json"), "w", encoding="utf-8",
               newline="\n") as f:
         f.write("[\n" + ",\n".join(json.dumps(c) for c in index) + "\n]\n")

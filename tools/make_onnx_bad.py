@@ -214,11 +214,11 @@ def _(g):
 
 # ---- GRUT031 unsupported operator ------------------------------------------
 
-@case("mul_after_gru.onnx", "GRUT031", ["'scale'", "Mul"],
-      "Squeeze -> Mul 'scale' by a constant 2.0 -> y.")
+@case("square_after_gru.onnx", "GRUT031", ["'square'", "Mul", "none of the functions"],
+      "Squeeze -> Mul 'square' of the GRU output by itself -> y: arithmetic of the sequence with itself that "
+      "is no function GruTiny reads.")
 def _(g):
-    g.inits["two"] = init("two", np.array(2.0, dtype=np.float32))
-    g.tail = [squeeze_to("Ys"), helper.make_node("Mul", ["Ys", "two"], ["y"], name="scale")]
+    g.tail = [squeeze_to("Ys"), helper.make_node("Mul", ["Ys", "Ys"], ["y"], name="square")]
 
 
 @case("lstm.onnx", "GRUT031", ["'lstm'", "LSTM"],
@@ -294,12 +294,18 @@ def _(g):
 
 # ---- GRUT013 layer sequence -------------------------------------------------
 
-@case("add_not_bias.onnx", "GRUT031", ["'add_c'", "Add", "none of the functions"],
-      "Squeeze -> Add 'add_c' of a constant straight on the GRU output: not the bias of a dense layer, "
-      "and no function GruTiny reads.")
+@case("constant_over_sequence.onnx", "GRUT031", ["'inv'", "Div", "none of the functions"],
+      "Squeeze -> Div 'inv' of a constant by the GRU output -> y: a constant divided by the sequence.")
 def _(g):
     g.inits["c"] = init("c", np.ones(H, dtype=np.float32))
-    g.tail = [squeeze_to("Ys"), helper.make_node("Add", ["Ys", "c"], ["y"], name="add_c")]
+    g.tail = [squeeze_to("Ys"), helper.make_node("Div", ["c", "Ys"], ["y"], name="inv")]
+
+
+@case("divide_by_zero.onnx", "GRUT031", ["'div0'", "division by zero"],
+      "Squeeze -> Div 'div0' of the GRU output by a constant 0.")
+def _(g):
+    g.inits["zero"] = init("zero", np.array(0.0, dtype=np.float32))
+    g.tail = [squeeze_to("Ys"), helper.make_node("Div", ["Ys", "zero"], ["y"], name="div0")]
 
 
 @case("no_gru.onnx", "GRUT034", ["no graph output", "GRU"],

@@ -59,6 +59,31 @@ class _ClampMin(nn.Module):
         return torch.clamp(x, min=self.low)
 
 
+class _Standardize(nn.Module):
+    """(x - mean) / std in forward, with constant buffers: Sub and Div in the export."""
+
+    def __init__(self, features, seed):
+        super().__init__()
+        g = torch.Generator().manual_seed(seed)
+        self.register_buffer("mean", torch.randn(features, generator=g) * 5 + 10)
+        self.register_buffer("std", torch.rand(features, generator=g) * 3 + 0.5)
+
+    def forward(self, x):
+        return (x - self.mean) / self.std
+
+
+class _NegScaleShift(nn.Module):
+    """-(x * 2.5) + shift, and 1 - that: Mul, Neg, Add, Sub in the export."""
+
+    def __init__(self, features, seed):
+        super().__init__()
+        g = torch.Generator().manual_seed(seed)
+        self.register_buffer("shift", torch.randn(features, generator=g))
+
+    def forward(self, x):
+        return 1.0 - (-(x * 2.5) + self.shift)
+
+
 class Chain(nn.Module):
     """The modules in order on a [T, N, F] sequence (a GRU passes on its y)."""
 
@@ -97,6 +122,10 @@ TORCH_CASES = [
      lambda: Chain(_Features(_bn(4, 9)), nn.GRU(4, 6), _ClampMin(-0.25), nn.Linear(6, 2)),
      "opset 14: BatchNormalization on the graph input (transposed to channels-first and back), GRU 6, "
      "Clip with a lower bound only (torch.clamp(min=-0.25)), Linear 2."),
+    ("onnx_arithmetic_std_scale", 307, 3, 14,
+     lambda: Chain(_Standardize(3, 12), nn.GRU(3, 7), nn.Linear(7, 4), _NegScaleShift(4, 13)),
+     "opset 14: (x - mean) / std in forward (Sub, Div on the input), GRU 7, Linear 4, then "
+     "1 - (-(y * 2.5) + shift) (Mul, Neg, Add, Sub): two arithmetic layers."),
     ("onnx_decomposed_opset14", 304, 4, 14,
      lambda: Chain(_ln(4, 7), nn.GRU(4, 10), nn.SiLU(), nn.Linear(10, 8), nn.GELU(), nn.Linear(8, 6),
                    nn.GELU(approximate="tanh"), nn.SiLU(), nn.Softsign(), _ln(6, 8), nn.Tanh(),

@@ -33,3 +33,7 @@ public partial record class ActsIn4Prelu7H9Prelu1Gelutanh6SoftsignRelu6SigTanh :
 /// <summary>Reference case <c>stacked_gru_ln_in8_h16x2_ln_relu_linear4</c>: nn.GRU(num_layers=2) 16+16, LayerNorm without affine, relu alone, dense 4 linear.</summary>
 [GruModel("Models/layered/stacked_gru_ln_in8_h16x2_ln_relu_linear4.gru.json")]
 public partial struct StackedGruLnIn8H16x2LnReluLinear4 : IRunFinal;
+
+/// <summary>Reference case <c>arithmetic_in3_std_h7_linear4_scale_shift</c>: arithmetic (x − mean) / std on the input, gru 7, dense 4 linear, arithmetic · 2.5 then + a shift per output.</summary>
+[GruModel("Models/layered/arithmetic_in3_std_h7_linear4_scale_shift.gru.json")]
+public partial class ArithmeticIn3StdH7Linear4ScaleShift : IRunFinal;

@@ -125,3 +125,7 @@ public partial struct OnnxOfficialGruSeqLengthOpset22 : IRunFinal;
 /// <summary>Reference case <c>onnx_official_gru_batchwise_opset22</c>: onnx 1.12's test_gru_batchwise (layout 1) at opset 22.</summary>
 [GruModel("Models/onnx/onnx_official_gru_batchwise_opset22.onnx")]
 public partial record class OnnxOfficialGruBatchwiseOpset22 : IRunFinal;
+
+/// <summary>Reference case <c>onnx_arithmetic_std_scale</c>: (x − mean) / std in forward, GRU, Linear, then 1 − (−(y · 2.5) + shift): arithmetic layers from Sub, Div, Mul, Neg, Add.</summary>
+[GruModel("Models/onnx/onnx_arithmetic_std_scale.onnx")]
+public partial struct OnnxArithmeticStdScale : IRunFinal;

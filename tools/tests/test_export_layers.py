@@ -81,6 +81,31 @@ class LayersInAnyOrder(unittest.TestCase):
             ge.export([nn.Linear(2, 3), nn.ReLU()], self_check=False)
         self.assertIn("no nn.GRU", str(e.exception))
 
+    def test_lstm_and_conv_are_refused_with_the_way_forward(self):
+        with self.assertRaises(ValueError) as e:
+            ge.export([nn.LSTM(2, 3)], self_check=False)
+        self.assertIn("train the model with nn.GRU", str(e.exception))
+        with self.assertRaises(ValueError) as e:
+            ge.export([nn.Conv1d(2, 2, 3), nn.GRU(2, 3)], self_check=False)
+        self.assertIn("no convolution layers yet", str(e.exception))
+
+    def test_a_head_on_the_last_layers_final_state_exports(self):
+        class LastState(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.gru = nn.GRU(3, 5, num_layers=2, batch_first=True)
+                self.fc = nn.Linear(5, 2)
+
+            def forward(self, x):
+                _, h = self.gru(x)
+                return self.fc(h[-1])
+
+        torch.manual_seed(4)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ge.ExportWarning)
+            m = ge.export(LastState())
+        self.assertEqual([layer["type"] for layer in m["layers"]], ["gru", "gru", "dense"])
+
     def test_hardsigmoid_is_written_with_pytorchs_slope(self):
         m = ge.export([nn.GRU(2, 3), nn.Hardsigmoid()], self_check=False)
         act = m["layers"][1]["activation"]

@@ -1,10 +1,11 @@
+using GruTiny.Model;
+
 namespace GruTiny.Kernels;
 
 /// <summary>The grutiny/1 names of <see cref="ActivationKind"/> (docs/model-format.md), both ways, in one table.</summary>
 internal static class ActivationNames
 {
-    private static readonly (ActivationKind Kind, string Name)[] Table =
-    [
+    private static readonly NameTable<ActivationKind> Table = new(
         (ActivationKind.Linear, "linear"),
         (ActivationKind.Relu, "relu"),
         (ActivationKind.Sigmoid, "sigmoid"),
@@ -19,50 +20,30 @@ internal static class ActivationNames
         (ActivationKind.Hardsigmoid, "hardsigmoid"),
         (ActivationKind.Silu, "silu"),
         (ActivationKind.Softsign, "softsign"),
-        (ActivationKind.LogSoftmax, "log_softmax"),
-    ];
+        (ActivationKind.LogSoftmax, "log_softmax"));
 
     /// <summary>Also read, never written: PyTorch's and ONNX's name for "linear".</summary>
     private const string IdentityAlias = "identity";
 
-    /// <summary>The names in order, for messages: "linear, relu, … or log_softmax".</summary>
+    /// <summary>The names in order, for messages: "linear, relu, … log_softmax or identity".</summary>
     public static string Expected
     {
         get
         {
-            var names = new string[Table.Length + 1];
-            for (int i = 0; i < Table.Length; i++) names[i] = Table[i].Name;
-            names[Table.Length] = IdentityAlias;
-            return GruTiny.Model.MessageText.Alternatives(names);
+            string[] names = Table.Names;
+            var all = new string[names.Length + 1];
+            names.CopyTo(all, 0);
+            all[names.Length] = IdentityAlias;
+            return MessageText.Alternatives(all);
         }
     }
 
     public static bool TryParse(string? name, out ActivationKind kind)
     {
-        if (name == IdentityAlias)
-        {
-            kind = ActivationKind.Linear;
-            return true;
-        }
-
-        foreach ((ActivationKind k, string n) in Table)
-        {
-            if (n == name)
-            {
-                kind = k;
-                return true;
-            }
-        }
-
-        kind = default;
-        return false;
+        if (name != IdentityAlias) return Table.TryParse(name, out kind);
+        kind = ActivationKind.Linear;
+        return true;
     }
 
-    /// <summary>The file's name of <paramref name="kind"/>; a value outside the enum is a bug, not a file error.</summary>
-    public static string Name(ActivationKind kind)
-    {
-        foreach ((ActivationKind k, string n) in Table)
-            if (k == kind) return n;
-        throw new System.ArgumentOutOfRangeException(nameof(kind), kind, "No such activation.");
-    }
+    public static string Name(ActivationKind kind) => Table.Name(kind);
 }

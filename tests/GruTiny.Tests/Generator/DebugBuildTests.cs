@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Xunit;
 using static GruTiny.Tests.Generator.GeneratorHarness;
@@ -35,5 +36,35 @@ public sealed class DebugBuildTests
         for (int i = 0; i < 10_000; i++) model.Run(inputs, outputs);
         meter.Stop().AssertNone();
         Assert.False(float.IsNaN(output[0]));
+    }
+
+    // Every kernel of the new kinds and their span properties over string literals (prelu slopes, layer norm and
+    // batch norm vectors), compiled without optimisation.
+    [Theory]
+    [InlineData("acts_in4_prelu7_h9_prelu1_gelutanh6_softsign_relu6_sig_tanh")]
+    [InlineData("layernorm_in5_ln_h13_ln_gelu8_linear3")]
+    [InlineData("batchnorm_in4_bn_h11_bn_silu_linear2")]
+    public void Debug_build_of_layers_in_any_order_allocates_nothing(string name)
+    {
+        const string source = """
+            /// <summary>Model.</summary>
+            [GruTiny.GruModel("models/m.gru.json")]
+            public partial class DebugModel;
+            """;
+        string json = System.IO.File.ReadAllText(System.IO.Path.Combine(AppContext.BaseDirectory, "Models", "layered", name + ".gru.json"));
+        GeneratorResult result = Generate(CreateCompilation(source, OptimizationLevel.Debug), ModelFile("models/m.gru.json", json));
+        Assert.Empty(result.Diagnostics.Where(d => d.Severity > DiagnosticSeverity.Info));
+        IGruModel model = CreateModel(CompileAndLoad(result.Output, collectible: false), "DebugModel");
+
+        var input = new float[model.InputSize];
+        for (int i = 0; i < input.Length; i++) input[i] = 0.3f * i - 0.5f;
+        var output = new float[model.OutputSize];
+        var inputs = new float[model.InputSize * 50];
+        var outputs = new float[model.OutputSize * 50];
+        var meter = AllocationMeter.Start();
+        for (int i = 0; i < 5_000; i++) model.Step(input, output);
+        for (int i = 0; i < 1_000; i++) model.Run(inputs, outputs);
+        meter.Stop().AssertNone();
+        Assert.All(output, v => Assert.False(float.IsNaN(v)));
     }
 }

@@ -60,6 +60,17 @@ public sealed class AllocationTests
     public void Normalized_model_allocates_nothing_from_the_first_call() =>
         AssertNone(AllocatedBytes<NormInOutIn2H8Linear1>());  // input and output normalisation constants
 
+    [Fact]
+    public void Models_with_layers_in_any_order_allocate_nothing_from_the_first_call()
+    {
+        AssertNone(AllocatedBytes<ActsIn4Prelu7H9Prelu1Gelutanh6SoftsignRelu6SigTanh>());  // activation layers, prelu slopes, dense before the GRU
+        AssertNone(AllocatedBytes<LayernormIn5LnH13LnGelu8Linear3>());      // layer_norm, gelu (erf)
+        AssertNone(AllocatedBytes<BatchnormIn4BnH11BnSiluLinear2>());       // batch_norm folded, silu
+        AssertNone(AllocatedBytes<ActsIn3H10LeakyElu9HardtanhHsig6Logsoftmax5>()); // log_softmax, hardsigmoid, elu
+        AssertNone(AllocatedBytes<DenseThenGruLastIn2D5H6>());              // a GRU last
+        AssertNone(AllocatedBytes<OnnxDecomposedOpset14>());                // decomposed forms from ONNX
+    }
+
     private static void AssertNone(AllocationReading reading) => reading.AssertNone();
 
     private static AllocationReading AllocatedBytes<T>() where T : IGruModel, IRunFinal, new()

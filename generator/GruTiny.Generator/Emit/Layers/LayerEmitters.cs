@@ -15,6 +15,7 @@ internal static class LayerEmitters
         ActivationLayerDescription activation => new ActivationLayerEmitter(activation),
         LayerNormLayerDescription norm => new LayerNormLayerEmitter(norm),
         BatchNormLayerDescription norm => new BatchNormLayerEmitter(norm),
+        ArithmeticLayerDescription arithmetic => new ArithmeticLayerEmitter(arithmetic),
         _ => throw new InvalidOperationException(
             $"The generator has no emitter for layer kind {layer.GetType().Name}: register it in LayerEmitters.For (docs/design.md, \"Adding a layer kind\")."),
     };

@@ -14,6 +14,7 @@ internal static class ReferenceLayers
         ActivationLayerDescription activation => new ActivationLayerReference(activation),
         LayerNormLayerDescription norm => new LayerNormReference(norm),
         BatchNormLayerDescription norm => new BatchNormReference(norm),
+        ArithmeticLayerDescription arithmetic => new ArithmeticReference(arithmetic),
         _ => throw new InvalidOperationException(
             $"The float64 reference has no equations for layer kind {layer.GetType().Name}: register it in ReferenceLayers.For (docs/design.md, \"Adding a layer kind\")."),
     };

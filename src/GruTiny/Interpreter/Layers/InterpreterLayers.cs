@@ -15,6 +15,7 @@ internal static class InterpreterLayers
         ActivationLayerDescription activation => new ActivationInterpreterLayer(activation),
         LayerNormLayerDescription norm => new LayerNormInterpreterLayer(norm),
         BatchNormLayerDescription norm => new BatchNormInterpreterLayer(norm),
+        ArithmeticLayerDescription arithmetic => new ArithmeticInterpreterLayer(arithmetic),
         _ => throw new InvalidOperationException(
             $"The interpreter has no step for layer kind {layer.GetType().Name}: register it in InterpreterLayers.For (docs/design.md, \"Adding a layer kind\")."),
     };

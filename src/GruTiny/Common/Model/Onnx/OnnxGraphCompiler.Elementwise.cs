@@ -174,10 +174,50 @@ internal sealed partial class OnnxGraphCompiler
         if (_recognised.TryGetValue(expression, out SeqTensor? known)) return known;
         SeqTensor x = expression.X;
         if (LayerNormOf(expression.E, x.FeatureSize) is { } norm) return _recognised[expression] = x.With(norm);
+        if (ArithmeticOf(expression.E) is { } steps)
+        {
+            foreach (ArithmeticStep step in steps)
+            {
+                if (step.Operator == ArithmeticOperator.Divide && step.Values.Any(v => v == 0))
+                    throw Error(ModelDiagnosticIds.OnnxOperator, $"{user} uses arithmetic on the sequence (from {expression.Source}) that divides by a constant 0; GruTiny does not compile a division by zero");
+            }
+
+            return _recognised[expression] = x.With(new ArithmeticLayerDescription(x.FeatureSize, steps.ToArray()));
+        }
+
         throw Error(ModelDiagnosticIds.OnnxOperator,
             $"{user} uses an element-wise expression of the sequence (from {expression.Source}) that is none of the functions GruTiny reads in decomposed form: " +
-            "GELU (x·0.5·(1 + erf(x/√2)), or its tanh form), SiLU (x·sigmoid(x)), Softsign (x/(1 + |x|)) and LayerNorm over the features, constants exactly as PyTorch exports them; " +
-            "scaling or shifting the sequence by constants is not compiled (fold it into the neighbouring weights before export)");
+            "GELU (x·0.5·(1 + erf(x/√2)), or its tanh form), SiLU (x·sigmoid(x)), Softsign (x/(1 + |x|)), LayerNorm over the features, constants exactly as PyTorch exports them, " +
+            "and a chain of Add, Sub, Mul and Div of the sequence with constants (x − mean, then / std); a function of the sequence with itself otherwise, or a division by the sequence, is not compiled");
+    }
+
+    // x ∘ c₁ ∘ c₂ …: each node combines the chain so far with a constant (one value or one per feature); −x is x · −1.
+    private static List<ArithmeticStep>? ArithmeticOf(Expr e)
+    {
+        var steps = new List<ArithmeticStep>();
+        while (e is not XExpr)
+        {
+            switch (e)
+            {
+                case BinaryExpr { B: ConstExpr c } b when b.Op is "Add" or "Sub" or "Mul" or "Div":
+                    steps.Add(new ArithmeticStep(b.Op switch { "Add" => ArithmeticOperator.Add, "Sub" => ArithmeticOperator.Subtract, "Mul" => ArithmeticOperator.Multiply, _ => ArithmeticOperator.Divide }, c.Values));
+                    e = b.A;
+                    break;
+                case BinaryExpr { A: ConstExpr c } b when b.Op is "Add" or "Sub" or "Mul":
+                    steps.Add(new ArithmeticStep(b.Op switch { "Add" => ArithmeticOperator.Add, "Sub" => ArithmeticOperator.SubtractFrom, _ => ArithmeticOperator.Multiply }, c.Values));
+                    e = b.B;
+                    break;
+                case UnaryExpr { Op: "Neg" } negation:
+                    steps.Add(new ArithmeticStep(ArithmeticOperator.Multiply, new[] { -1f }));
+                    e = negation.A;
+                    break;
+                default:
+                    return null;
+            }
+        }
+
+        steps.Reverse();
+        return steps.Count == 0 ? null : steps;
     }
 
     private static bool IsGeluErf(Expr e) =>

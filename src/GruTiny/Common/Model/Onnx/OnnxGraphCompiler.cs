@@ -285,6 +285,12 @@ internal sealed partial class OnnxGraphCompiler
             case "LayerNormalization": return LayerNormalization(node, inputs);
             case "BatchNormalization": return One(BatchNormalization(node, inputs));
             case "GRU": return Gru(node, inputs);
+            case "LSTM":
+            case "RNN":
+                throw OpError(node, $"operator '{node.OpType}' is not supported: GruTiny compiles GRU layers only (LSTM and simple RNN layers are not implemented yet); train the model with nn.GRU (a GRU of the same hidden size usually matches an LSTM's accuracy on small sequence tasks)");
+            case "Conv":
+            case "ConvTranspose":
+                throw OpError(node, $"operator '{node.OpType}' is not supported: GruTiny has no convolution layers yet (Conv1D is planned); move the convolution out of the model (compute it before the GRU in your own code) or train without it");
             default:
                 throw OpError(node, $"operator '{node.OpType}' is not supported; GruTiny compiles GRU layers, dense layers (MatMul + Add or Gemm), LayerNormalization, BatchNormalization, the activations Relu, LeakyRelu, PRelu, Elu, Gelu, Clip, HardSigmoid, Sigmoid, Tanh, Softsign, Softmax and LogSoftmax, and the shape and layout operators exporters put around them");
         }

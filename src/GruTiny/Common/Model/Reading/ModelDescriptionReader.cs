@@ -216,7 +216,7 @@ internal static partial class ModelDescriptionReader
     private static class LayerReaders
     {
         private static readonly LayerReader[] All = { new EmbeddingLayerReader(), new GruLayerReader(), new DenseLayerReader(), new ActivationLayerReader(),
-            new LayerNormLayerReader(), new BatchNormLayerReader() };
+            new LayerNormLayerReader(), new BatchNormLayerReader(), new ArithmeticLayerReader() };
 
         /// <summary>The kinds a file may name, for GRUT009: "embedding", "gru", "dense", … or "batch_norm".</summary>
         public static string Expected
