@@ -84,6 +84,13 @@ class _NegScaleShift(nn.Module):
         return 1.0 - (-(x * 2.5) + self.shift)
 
 
+class _TanhHalf(nn.Module):
+    """tanh(x / 2): a function of a constant chain (Div, Tanh in the export)."""
+
+    def forward(self, x):
+        return torch.tanh(x / 2.0)
+
+
 class Chain(nn.Module):
     """The modules in order on a [T, N, F] sequence (a GRU passes on its y)."""
 
@@ -123,9 +130,11 @@ TORCH_CASES = [
      "opset 14: BatchNormalization on the graph input (transposed to channels-first and back), GRU 6, "
      "Clip with a lower bound only (torch.clamp(min=-0.25)), Linear 2."),
     ("onnx_arithmetic_std_scale", 307, 3, 14,
-     lambda: Chain(_Standardize(3, 12), nn.GRU(3, 7), nn.Linear(7, 4), _NegScaleShift(4, 13)),
-     "opset 14: (x - mean) / std in forward (Sub, Div on the input), GRU 7, Linear 4, then "
-     "1 - (-(y * 2.5) + shift) (Mul, Neg, Add, Sub): two arithmetic layers."),
+     lambda: Chain(_Standardize(3, 12), _ln(3, 14), nn.GRU(3, 7), nn.Linear(7, 4), _NegScaleShift(4, 13),
+                   _TanhHalf()),
+     "opset 14: (x - mean) / std in forward (Sub, Div on the input), a decomposed LayerNorm of it, GRU 7, "
+     "Linear 4, then 1 - (-(y * 2.5) + shift) (Mul, Neg, Add, Sub) and tanh(y / 2): arithmetic layers, and "
+     "functions of them."),
     ("onnx_decomposed_opset14", 304, 4, 14,
      lambda: Chain(_ln(4, 7), nn.GRU(4, 10), nn.SiLU(), nn.Linear(10, 8), nn.GELU(), nn.Linear(8, 6),
                    nn.GELU(approximate="tanh"), nn.SiLU(), nn.Softsign(), _ln(6, 8), nn.Tanh(),

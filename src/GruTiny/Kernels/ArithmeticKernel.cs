@@ -20,18 +20,15 @@ public static class ArithmeticKernel
         {
             ReadOnlySpan<float> x = inputs.Slice(s * inputStride, size);
             Span<float> y = outputs.Slice(s * outputStride, size);
-            for (int j = 0; j < size; j++)
+            int step = values.Length == 1 ? 0 : 1; // one constant for all features, or one each
+            switch (op)
             {
-                float c = values.Length == 1 ? values[0] : values[j];
-                y[j] = op switch
-                {
-                    ArithmeticOperator.Add => x[j] + c,
-                    ArithmeticOperator.Subtract => x[j] - c,
-                    ArithmeticOperator.SubtractFrom => c - x[j],
-                    ArithmeticOperator.Multiply => x[j] * c,
-                    ArithmeticOperator.Divide => x[j] / c,
-                    _ => throw new ArgumentOutOfRangeException(nameof(op)),
-                };
+                case ArithmeticOperator.Add: for (int j = 0; j < size; j++) y[j] = x[j] + values[j * step]; break;
+                case ArithmeticOperator.Subtract: for (int j = 0; j < size; j++) y[j] = x[j] - values[j * step]; break;
+                case ArithmeticOperator.SubtractFrom: for (int j = 0; j < size; j++) y[j] = values[j * step] - x[j]; break;
+                case ArithmeticOperator.Multiply: for (int j = 0; j < size; j++) y[j] = x[j] * values[j * step]; break;
+                case ArithmeticOperator.Divide: for (int j = 0; j < size; j++) y[j] = x[j] / values[j * step]; break;
+                default: throw new ArgumentOutOfRangeException(nameof(op));
             }
         }
     }

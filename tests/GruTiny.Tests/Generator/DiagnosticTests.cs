@@ -62,6 +62,7 @@ public sealed class DiagnosticTests
         { "GRUT012", Model(extraLayers: """,{"type":"batch_norm","eps":0,"running_mean":[0],"running_var":[0]}"""), ["running_var[0] is 0", "var + eps greater than 0"] },
         { "GRUT008", Model(extraLayers: """,{"type":"batch_norm","eps":1e-5,"running_mean":[NaN],"running_var":[1]}"""), ["running_mean[0] is NaN"] },
         { "GRUT010", Model(extraLayers: """,{"type":"arithmetic","steps":[{"op":"pow","value":[2]}]}"""), ["steps[0]: unknown 'op' \"pow\"; expected \"add\", \"sub\", \"sub_from\", \"mul\" or \"div\""] },
+        { "GRUT011", Model(extraLayers: """,{"type":"arithmetic","steps":[{"op":3,"value":[2]}]}"""), ["steps[0]: 'op' must be a string"] },
         { "GRUT012", Model(extraLayers: """,{"type":"arithmetic","steps":[{"op":"div","value":[0]}]}"""), ["steps[0]: value[0] is 0; a model does not divide by zero"] },
         { "GRUT007", Model(extraLayers: """,{"type":"arithmetic","steps":[{"op":"add","value":[1,2]}]}"""), ["steps[0]: 'value' has shape [2]; expected [1]."] },
         { "GRUT011", Model(extraLayers: """,{"type":"arithmetic","steps":[]}"""), ["'steps' must be a non-empty array"] },

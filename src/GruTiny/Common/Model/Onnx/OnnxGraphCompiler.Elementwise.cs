@@ -136,6 +136,21 @@ internal sealed partial class OnnxGraphCompiler
     {
         for (int i = 0; i < inputs.Length; i++)
         {
+            // An expression already recognised where another node used it is that sequence from here on.
+            if (inputs[i] is SeqExpr seen && _recognised.TryGetValue(seen, out SeqTensor? closed))
+            {
+                inputs[i] = closed;
+                continue;
+            }
+
+            // A chain of constant arithmetic is an arithmetic layer before a function of it (tanh((x − m) / s), a
+            // LayerNorm or Softsign of it); GELU's own x / √2 stays open for its Erf.
+            if (inputs[i] is SeqExpr chain && node.OpType is "Tanh" or "Sigmoid" or "ReduceMean" or "Abs" or "Sqrt" && ArithmeticOf(chain.E) is not null)
+            {
+                inputs[i] = Recognise(chain, node.Display);
+                continue;
+            }
+
             if (inputs[i] is not SeqExpr e || LayerNormOf(e.E, e.X.FeatureSize) is null) continue;
             OnnxValue? other = inputs.Length == 2 ? inputs[1 - i] : null;
             bool grows = other is ConstTensor { IsFloat: true }

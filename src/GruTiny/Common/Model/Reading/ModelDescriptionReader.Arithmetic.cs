@@ -43,8 +43,10 @@ internal static partial class ModelDescriptionReader
                     throw Fail(ModelDiagnosticIds.WrongValueType, $"{where} must be an object {{\"op\": ..., \"value\": [...]}}, but it is {item.Describe()}.", item);
                 Dictionary<string, JsonProperty> keys = Properties(item, where, ArithmeticStepKeys);
                 JsonProperty op = Required(keys, "op", item, where);
-                if (op.Value.Kind != JsonKind.String || !ArithmeticNames.TryParse(op.Value.String, out ArithmeticOperator oper))
-                    throw Fail(ModelDiagnosticIds.UnknownActivation, $"{where}: unknown 'op' {(op.Value.Kind == JsonKind.String ? $"\"{FileText.Quote(op.Value.String!, 32)}\"" : op.Value.Describe())}; expected {ArithmeticNames.Expected}.", op.Value);
+                if (op.Value.Kind != JsonKind.String)
+                    throw Fail(ModelDiagnosticIds.WrongValueType, $"{where}: 'op' must be a string ({ArithmeticNames.Expected}), but it is {op.Value.Describe()}.", op.Value);
+                if (!ArithmeticNames.TryParse(op.Value.String, out ArithmeticOperator oper))
+                    throw Fail(ModelDiagnosticIds.UnknownActivation, $"{where}: unknown 'op' \"{FileText.Quote(op.Value.String!, 32)}\"; expected {ArithmeticNames.Expected}.", op.Value);
                 JsonProperty value = Required(keys, "value", item, where);
                 int count = value.Value.Kind == JsonKind.Array ? value.Value.Items!.Count : -1;
                 if (count != 1 && count != plan.Width)
