@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Linq;
+using GruTiny.Kernels;
 using GruTiny.Model;
 using static GruTiny.Generator.Emit.GeneratedNames;
 
@@ -7,7 +8,8 @@ namespace GruTiny.Generator.Emit;
 
 /// <summary>
 /// input_normalization and output_normalization (fields of grutiny/1, not layers): x' = (x − mean) / std into a
-/// buffer of its own before layer 0, y = y' · std + mean in place after the last layer (NormalizationKernel).
+/// buffer of its own before layer 0, y = y' · std + mean in place after the last layer, as arithmetic steps
+/// (ArithmeticKernel: a subtraction then a division; a multiplication then an addition, never fused).
 /// </summary>
 internal static class NormalizationEmitter
 {
@@ -17,7 +19,8 @@ internal static class NormalizationEmitter
         if (model.InputNormalization is null) return;
         w.Line("// input_normalization: x' = (x − mean) / std, into a buffer of its own (the caller's input is read-only).");
         w.Line($"{Span} normalized = work.Slice({advance.ExtraBufferOffset}, n * InputSize);");
-        w.Line($"{KernelsNamespace}.NormalizationKernel.Normalize(inputs, __GruTiny_InputMean, __GruTiny_InputStd, normalized, n);");
+        Layers.ArithmeticLayerEmitter.EmitSteps(w, "inputs", "InputSize", "normalized", "InputSize", "InputSize",
+            new[] { (ArithmeticOperator.Subtract, "__GruTiny_InputMean"), (ArithmeticOperator.Divide, "__GruTiny_InputStd") });
         advance.Source = "normalized";
     }
 
@@ -26,7 +29,8 @@ internal static class NormalizationEmitter
     {
         if (model.OutputNormalization is null) return;
         w.Line("// output_normalization: y = y' · std + mean, in place on the rows just written.");
-        w.Line($"{KernelsNamespace}.NormalizationKernel.Denormalize(outputs.Slice(0, n * OutputSize), __GruTiny_OutputMean, __GruTiny_OutputStd, n);");
+        Layers.ArithmeticLayerEmitter.EmitSteps(w, "outputs", "OutputSize", "outputs", "OutputSize", "OutputSize",
+            new[] { (ArithmeticOperator.Multiply, "__GruTiny_OutputStd"), (ArithmeticOperator.Add, "__GruTiny_OutputMean") });
     }
 
     /// <summary>Mean and std as span properties over string literals (WeightLiterals.EmitSpanProperty).</summary>

@@ -166,11 +166,31 @@ public sealed class ActivationKernelTests
 
     private static readonly (float[] Scale, float[] Shift) Folded = BatchNorm.Folded();
 
-    private struct Affine : IAffineLayer
+    [Theory]
+    [InlineData(ArithmeticOperator.Add)]
+    [InlineData(ArithmeticOperator.Subtract)]
+    [InlineData(ArithmeticOperator.SubtractFrom)]
+    [InlineData(ArithmeticOperator.Multiply)]
+    [InlineData(ArithmeticOperator.Divide)]
+    public void Arithmetic_steps_match_the_reference(ArithmeticOperator op)
     {
-        public static int Size => ActivationKernelTests.Size;
-        public static ReadOnlySpan<float> Scale => Folded.Scale;
-        public static ReadOnlySpan<float> Shift => Folded.Shift;
+        var random = new Random(8);
+        const int steps = 4, inputStride = Size + 2, outputStride = Size + 1;
+        float[] inputs = Enumerable.Range(0, steps * inputStride).Select(_ => (float)(random.NextDouble() * 8 - 4)).ToArray();
+        foreach (float[] values in new[] { new[] { 1.75f }, Enumerable.Range(0, Size).Select(i => 0.5f + 0.25f * i).ToArray() })
+        {
+            var outputs = new float[steps * outputStride];
+            outputs.AsSpan().Fill(42f);
+            ArithmeticKernel.Forward(inputs, inputStride, outputs, outputStride, steps, Size, op, values);
+            var reference = new ArithmeticReference(new ArithmeticLayerDescription(Size, [new ArithmeticStep(op, values)]));
+            for (int s = 0; s < steps; s++)
+            {
+                double[] expected = reference.Step(inputs.AsSpan(s * inputStride, Size).ToArray().Select(v => (double)v).ToArray());
+                for (int j = 0; j < Size; j++)
+                    Assert.Equal((float)expected[j], outputs[s * outputStride + j]); // one float operation: the correctly rounded result
+                Assert.Equal(42f, outputs[s * outputStride + Size]);
+            }
+        }
     }
 
     [Fact]
@@ -180,7 +200,9 @@ public sealed class ActivationKernelTests
         const int steps = 5;
         float[] inputs = Enumerable.Range(0, steps * Size).Select(_ => (float)(random.NextDouble() * 8 - 4)).ToArray();
         var outputs = new float[inputs.Length];
-        AffineKernel.Forward<Affine>(inputs, Size, outputs, Size, steps);
+        // As generated code computes a batch_norm: x · scale, then + shift, in place.
+        ArithmeticKernel.Forward(inputs, Size, outputs, Size, steps, Size, ArithmeticOperator.Multiply, Folded.Scale);
+        ArithmeticKernel.Forward(outputs, Size, outputs, Size, steps, Size, ArithmeticOperator.Add, Folded.Shift);
         var reference = new BatchNormReference(BatchNorm);
         for (int s = 0; s < steps; s++)
         {

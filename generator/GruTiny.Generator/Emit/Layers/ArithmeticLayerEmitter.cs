@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Linq;
+using GruTiny.Kernels;
 using GruTiny.Model;
 using static GruTiny.Generator.Emit.GeneratedNames;
 
@@ -20,15 +21,24 @@ internal sealed class ArithmeticLayerEmitter(ArithmeticLayerDescription layer) :
     {
         (string target, string targetStride) = advance.RowsFor(index);
         w.Line($"// Layer {index}: arithmetic, {string.Join(" then ", layer.Steps.Select(s => ArithmeticNames.Name(s.Operator)))}, {layer.OutputSize} values.");
-        string source = advance.Source, sourceStride = advance.SourceStride;
-        for (int i = 0; i < layer.Steps.Length; i++)
+        EmitSteps(w, advance.Source, advance.SourceStride, target, targetStride, layer.OutputSize.ToString(CultureInfo.InvariantCulture),
+            layer.Steps.Select((step, i) => (step.Operator, $"__GruTiny_Layer{index}.Value{i}")).ToArray());
+        advance.Wrote(target, targetStride);
+    }
+
+    /// <summary>
+    /// One ArithmeticKernel call per step over n rows of <paramref name="size"/> values: the first from the source
+    /// rows into the target rows, the rest in place. Also how a batch_norm (x · scale, then + shift) and the input and
+    /// output normalisation ((x − mean) / std; y · std + mean) are computed.
+    /// </summary>
+    internal static void EmitSteps(CodeWriter w, string source, string sourceStride, string target, string targetStride, string size, (ArithmeticOperator Op, string Values)[] steps)
+    {
+        foreach ((ArithmeticOperator op, string values) in steps)
         {
-            w.Line($"{KernelsNamespace}.ArithmeticKernel.Forward({source}, {sourceStride}, {target}, {targetStride}, n, {layer.OutputSize}, {KernelsNamespace}.ArithmeticOperator.{layer.Steps[i].Operator}, __GruTiny_Layer{index}.Value{i});");
+            w.Line($"{KernelsNamespace}.ArithmeticKernel.Forward({source}, {sourceStride}, {target}, {targetStride}, n, {size}, {KernelsNamespace}.ArithmeticOperator.{op}, {values});");
             source = target;
             sourceStride = targetStride;
         }
-
-        advance.Wrote(target, targetStride);
     }
 
     public override void EmitType(CodeWriter w, int index, bool commentWeights)

@@ -1,9 +1,10 @@
+using GruTiny.Kernels;
 using GruTiny.Model;
 using static GruTiny.Generator.Emit.GeneratedNames;
 
 namespace GruTiny.Generator.Emit.Layers;
 
-/// <summary>A batch normalisation (inference mode), folded at build time into y = x · scale + shift (AffineKernel).</summary>
+/// <summary>A batch normalisation (inference mode), folded at build time into y = x · scale, then + shift: two ArithmeticKernel steps.</summary>
 internal sealed class BatchNormLayerEmitter(BatchNormLayerDescription layer) : LayerEmitter
 {
     public override string? ConstantName(int index) => null;
@@ -14,16 +15,21 @@ internal sealed class BatchNormLayerEmitter(BatchNormLayerDescription layer) : L
 
     public override void Plan(WorkLayout.Needs needs) => needs.Dense(KernelLayout.Padded(layer.OutputSize));
 
-    public override void EmitForward(CodeWriter w, int index, Advance advance) =>
-        EmitRowsForward(w, index, advance, "AffineKernel", $"batch_norm over {layer.OutputSize} features, folded into x · scale + shift");
+    public override void EmitForward(CodeWriter w, int index, Advance advance)
+    {
+        (string target, string targetStride) = advance.RowsFor(index);
+        w.Line($"// Layer {index}: batch_norm over {layer.OutputSize} features, folded into x · scale + shift.");
+        ArithmeticLayerEmitter.EmitSteps(w, advance.Source, advance.SourceStride, target, targetStride, layer.OutputSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            new[] { (ArithmeticOperator.Multiply, $"__GruTiny_Layer{index}.Scale"), (ArithmeticOperator.Add, $"__GruTiny_Layer{index}.Shift") });
+        advance.Wrote(target, targetStride);
+    }
 
     public override void EmitType(CodeWriter w, int index, bool commentWeights)
     {
         (float[] scale, float[] shift) = layer.Folded();
         w.Generated();
-        w.Line($"private struct __GruTiny_Layer{index} : {KernelsNamespace}.IAffineLayer");
+        w.Line($"private static class __GruTiny_Layer{index}");
         w.Open();
-        w.Line($"public static int Size => {layer.OutputSize};");
         if (commentWeights)
         {
             w.Line($"// Layer {index}: batch_norm over {layer.OutputSize} features, eps {layer.Epsilon.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, as the file holds it:");

@@ -1,4 +1,5 @@
 using System;
+using GruTiny.Kernels;
 using GruTiny.Model;
 
 namespace GruTiny.Interpreter.Layers;
@@ -13,11 +14,8 @@ internal sealed class BatchNormInterpreterLayer : InterpreterLayer
 
     public override void Step(ReadOnlySpan<float> x)
     {
-        Span<float> y = Output;
-        for (int j = 0; j < y.Length; j++)
-        {
-            float scaled = x[j] * _scale[j];
-            y[j] = scaled + _shift[j];
-        }
+        int size = Output.Length;
+        ArithmeticKernel.Forward(x, size, Output, size, 1, size, ArithmeticOperator.Multiply, _scale);
+        ArithmeticKernel.Forward(Output, size, Output, size, 1, size, ArithmeticOperator.Add, _shift);
     }
 }

@@ -170,9 +170,7 @@ internal sealed partial class OnnxGraphCompiler
         if (node.OpType == "Add" && (a is SeqTensor { Pending.Bias: null } && b is ConstTensor || b is SeqTensor { Pending.Bias: null } && a is ConstTensor))
             return Bias(node, a as SeqTensor ?? (SeqTensor)b, a is SeqTensor ? b : a);
         if (ArithmeticExpression(node, a, b) is { } expression) return expression;
-        if (node.OpType == "Add" && (a is SeqTensor || b is SeqTensor))
-            return Bias(node, a as SeqTensor ?? (SeqTensor)b, a is SeqTensor ? b : a);
-        throw OpError(node, $"operator '{node.OpType}' on {a.Describe()} and {b.Describe()} is not supported; GruTiny compiles Add only as the bias of a dense layer (MatMul + Add)");
+        throw OpError(node, $"operator '{node.OpType}' on {a.Describe()} and {b.Describe()} is not supported; GruTiny compiles arithmetic on the sequence with float constants (a dense layer's bias, the decomposed functions, arithmetic layers) only");
 
         static int Length(OnnxValue v) => v switch
         {
@@ -185,12 +183,13 @@ internal sealed partial class OnnxGraphCompiler
         static int RankOf(OnnxValue v) => v is ConstTensor c ? c.Rank : ((ShapeInts)v).Rank;
     }
 
+    // The bias of the open dense layer (Arithmetic and Gemm call it only for a layer without one yet).
     private SeqTensor Bias(OnnxNode node, SeqTensor seq, OnnxValue other)
     {
         if (other is not ConstTensor bias || !bias.IsFloat)
             throw OpError(node, $"adds {other.Describe()} to the sequence; GruTiny compiles Add only as the constant bias of a dense layer");
         if (seq.Pending is null || seq.Pending.Bias is not null)
-            throw Error(ModelDiagnosticIds.InvalidLayerSequence, $"{node.Display}: adds a constant that is not the bias of a dense layer (it does not follow a MatMul, or the layer already has one); GruTiny compiles Add only as MatMul + Add");
+            throw new InvalidOperationException($"{node.Display}: Bias called without an open dense layer lacking one.");
         if (bias.Rank > seq.Rank)
             throw ShapeError(node, "B", bias, $"a bias broadcast along the {seq.FeatureSize} features");
         for (int j = 0; j < bias.Rank; j++)
