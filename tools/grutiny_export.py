@@ -401,12 +401,15 @@ def _check_shape(arr, shape, name):
 # --------------------------------------------------------------------------
 
 def gru_layer(weight_ih, weight_hh, bias_ih=None, bias_hh=None,
-              linear_before_reset=True):
+              linear_before_reset=True, clip=None, initial_state=None):
     """Build a ``gru`` layer dict.
 
     ``weight_ih`` [3H][in], ``weight_hh`` [3H][H], ``bias_ih`` / ``bias_hh``
     [3H] or ``None`` (key omitted = zero).  Gate blocks in PyTorch order
     r, z, n.  ``linear_before_reset`` must be a bool (PyTorch: ``True``).
+    ``clip``: ONNX's clip, a number > 0 (each gate's input to its activation
+    clamped to [-clip, clip]), or ``None``.  ``initial_state``: [H], the
+    hidden state the model starts from (a learned h0), or ``None`` (zeros).
     """
     if not isinstance(linear_before_reset, (bool, np.bool_)):
         raise ValueError("linear_before_reset must be True or False")
@@ -429,6 +432,16 @@ def gru_layer(weight_ih, weight_hh, bias_ih=None, bias_hh=None,
             b = _as_f32(value, key)
             _check_shape(b, (3 * hidden,), key)
             layer[key] = _to_list(b)
+    if clip is not None:
+        c = _f32_number(clip)
+        if not (np.isfinite(c) and c > 0):
+            raise ValueError(f"clip must be a finite number greater than 0, got {clip!r}")
+        layer["clip"] = c
+    if initial_state is not None:
+        h0 = _as_f32(initial_state, "initial_state")
+        _check_shape(h0, (hidden,), "initial_state")
+        if np.any(h0 != 0):  # a zero initial state is the default: the key is left out
+            layer["initial_state"] = _to_list(h0)
     return layer
 
 
@@ -922,7 +935,23 @@ def _split_modules(modules):
     return None, [(f"module {i}", m) for i, (_, m) in enumerate(flat)]
 
 
-def _gru_layers(gru, label):
+def _initial_rows(h0, gru, label):
+    """A learned initial state for ``gru`` as one [H] row per layer: h0 of shape
+    [num_layers, 1, H] (nn.GRU's own h0 for batch 1), [num_layers, H], or [H] for one layer."""
+    h = _as_f32(h0, f"{label}: initial state")
+    layers, hidden = int(gru.num_layers), int(gru.hidden_size)
+    if h.ndim == 3 and h.shape[1] == 1:
+        h = h[:, 0]
+    elif h.ndim == 1 and layers == 1:
+        h = h[None]
+    if h.ndim != 2 or h.shape != (layers, hidden):
+        raise ValueError(f"{label}: the initial state has shape {list(_as_f32(h0, 'h0').shape)}; expected "
+                         f"[{layers}, 1, {hidden}] (num_layers, batch 1, hidden_size), "
+                         f"[{layers}, {hidden}]" + (f" or [{hidden}]" if layers == 1 else ""))
+    return list(h)
+
+
+def _gru_layers(gru, label, initial_state=None):
     if getattr(gru, "bidirectional", False):
         raise ValueError(f"{label}: bidirectional GRUs are not supported (the model runs step by step)")
     if getattr(gru, "proj_size", 0):
@@ -930,13 +959,15 @@ def _gru_layers(gru, label):
     if getattr(gru, "mode", "GRU") != "GRU":
         raise ValueError(f"{label}: not a GRU (mode {gru.mode!r})")
     layers = []
+    rows = None if initial_state is None else _initial_rows(initial_state, gru, label)
     for k in range(int(gru.num_layers)):
         w_ih = getattr(gru, f"weight_ih_l{k}")
         w_hh = getattr(gru, f"weight_hh_l{k}")
         b_ih = getattr(gru, f"bias_ih_l{k}", None) if gru.bias else None
         b_hh = getattr(gru, f"bias_hh_l{k}", None) if gru.bias else None
         try:
-            layers.append(gru_layer(w_ih, w_hh, b_ih, b_hh, linear_before_reset=True))
+            layers.append(gru_layer(w_ih, w_hh, b_ih, b_hh, linear_before_reset=True,
+                                    initial_state=None if rows is None else rows[k]))
         except ValueError as e:
             raise ValueError(f"{label}, layer {k}: {e}") from None
     return layers
@@ -1070,10 +1101,30 @@ def _embedding_layer_at(named, i, label):
         raise ValueError(f"{label}: {e}") from None
 
 
-def _read_layers(named):
+def _initial_states_by_module(initial_state, named):
+    """``export``'s ``initial_state`` as {id(nn.GRU): h0}: a tensor for the model's only nn.GRU, or
+    a dict {nn.GRU module: h0}."""
+    if initial_state is None:
+        return {}
+    grus = [m for _, m in named if _kind(m) == "GRU"]
+    if not isinstance(initial_state, dict):
+        if len(grus) != 1:
+            raise ValueError(f"initial_state is one tensor, but the model has {len(grus)} nn.GRU "
+                             "modules: pass a dict {gru_module: h0} instead")
+        return {id(grus[0]): initial_state}
+    ids = {id(m) for m in grus}
+    for m in initial_state:
+        if id(m) not in ids:
+            raise ValueError(f"initial_state has a key that is not one of the model's nn.GRU "
+                             f"modules ({_kind(m)}): key the dict by the nn.GRU modules themselves")
+    return {id(m): h0 for m, h0 in initial_state.items()}
+
+
+def _read_layers(named, initial_states=None):
     """The grutiny/1 layers of a flat [(name, module)] chain: (layers, the name of the module
-    each layer comes from, the first nn.GRU, the nn.Embedding or None).  Raises ValueError for
-    what the format cannot hold."""
+    each layer comes from, the first nn.GRU, the nn.Embedding or None).  ``initial_states``:
+    {id(nn.GRU): h0}.  Raises ValueError for what the format cannot hold."""
+    initial_states = initial_states or {}
     layers, sources = [], []
     first_gru = embedding = None
     i = 0
@@ -1091,7 +1142,7 @@ def _read_layers(named):
         elif kind == "GRU":
             if first_gru is None:
                 first_gru = m
-            grus = _gru_layers(m, label)
+            grus = _gru_layers(m, label, initial_states.get(id(m)))
             layers.extend(grus)
             sources.extend([name] * len(grus))
             i += 1
@@ -1333,6 +1384,8 @@ def _layer_step(layer):
         return lambda x: F.embedding(x.reshape(-1).long(), weight)
     if layer["type"] == "gru":
         hidden, biased = layer["hidden_size"], "bias_ih" in layer or "bias_hh" in layer
+        if "clip" in layer:  # never written by export(): nn.GRU has no clip
+            raise ValueError("a gru layer with 'clip' has no PyTorch equivalent to check it against")
         # Its random initialisation, overwritten below, must not move the user's random state.
         with torch.random.fork_rng(devices=[]):
             gru = torch.nn.GRU(len(layer["weight_ih"][0]), hidden, bias=biased)
@@ -1343,6 +1396,9 @@ def _layer_step(layer):
                 # A bias the file leaves out is zero, as GruTiny reads it.
                 getattr(gru, f"{key}_l0").copy_(tensor(key) if key in layer
                                                 else torch.zeros(3 * hidden))
+        if "initial_state" in layer:
+            h0 = tensor("initial_state").reshape(1, 1, hidden)
+            return lambda x: gru(x[:, None], h0)[0][:, 0]
         return lambda x: gru(x[:, None])[0][:, 0]
     if layer["type"] == "activation":
         return _torch_activation(layer["activation"])
@@ -1970,9 +2026,10 @@ def _cause_unused_parameters(m):
              if id(t) not in layer_tensors]
     if not extra:
         return None
-    return (f"forward probably uses {', '.join(extra[:4])}, which no layer holds (a learned "
-            "initial state? GruTiny starts every sequence from the zero state and holds only the "
-            "layers' weights)")
+    return (f"forward probably uses {', '.join(extra[:4])}, which no layer holds: a learned "
+            "initial state? The exporter never guesses which: pass it, initial_state=model.h0 "
+            "(a dict {model.gru: model.h0} for several nn.GRU; command line: --initial-state "
+            "gru=h0)")
 
 
 def _cause_input_set(m):
@@ -2093,7 +2150,7 @@ def _parity_summary(reference, sets, worst):
 
 def export(modules, input_size=None, path=None, metadata=None, self_check=True,
            input_normalization=None, output_normalization=None,
-           max_parameters=DEFAULT_MAX_PARAMETERS, batch_first=None):
+           max_parameters=DEFAULT_MAX_PARAMETERS, batch_first=None, initial_state=None):
     """Convert PyTorch modules to a ``grutiny/1`` dict.
 
     ``modules``: your own ``nn.Module`` (its child modules, in registration
@@ -2127,10 +2184,17 @@ def export(modules, input_size=None, path=None, metadata=None, self_check=True,
     y * std + mean, float32).  The modules themselves work in normalised units.
     ``max_parameters``: an ExportWarning is issued when the model has more
     parameters (default: GruTiny's default limit, 2,000,000).
+    ``initial_state``: the learned initial state your forward passes to its
+    nn.GRU (``self.gru(x, self.h0.expand(...))``): a tensor [num_layers, 1, H]
+    (or [num_layers, H]; [H] for one layer) when the model has one nn.GRU, or
+    a dict {gru_module: h0}.  It is stored as each layer's ``initial_state``:
+    the compiled model starts from it (new, ``Reset``, ``default``).  The
+    exporter never guesses it: without it, a forward that uses one fails the
+    parity check, which names the parameter.
     Returns the dict.  Raises ValueError otherwise.
     """
     return _export(modules, input_size, path, metadata, self_check, input_normalization,
-                   output_normalization, max_parameters, batch_first)[0]
+                   output_normalization, max_parameters, batch_first, initial_state)[0]
 
 
 def _standard_self_check(reference, input_size, tokens, input_norm, output_norm, size):
@@ -2164,7 +2228,7 @@ def _reference(own_module, named, first_gru, batch_first, tokens, input_size):
 
 
 def _export(modules, input_size, path, metadata, self_check, input_normalization,
-            output_normalization, max_parameters, batch_first):
+            output_normalization, max_parameters, batch_first, initial_state=None):
     """``export``; returns (model dict, a one-line account of the parity check, what computed the
     self-check)."""
     import torch
@@ -2176,7 +2240,8 @@ def _export(modules, input_size, path, metadata, self_check, input_normalization
         raise ValueError("batch_first (--input-layout) says how your own module's forward takes "
                          "its input; a list, nn.Sequential or single module is run module by "
                          "module, each nn.GRU in its own layout: leave it out")
-    layers, sources, first_gru, embedding = _read_layers(named)
+    layers, sources, first_gru, embedding = _read_layers(
+        named, _initial_states_by_module(initial_state, named))
     input_size = _resolve_input_size(input_size, first_gru, embedding, layers)
     tokens = embedding is not None
     norms = dict(input_normalization=input_normalization,
@@ -2474,6 +2539,31 @@ def _modules_of(obj):
     return obj  # export() reads its children and checks them against its forward
 
 
+def _initial_state_argument(module, pairs):
+    """--initial-state gru=h0 ...: {the nn.GRU at attribute path gru: the tensor at h0}."""
+    if not pairs:
+        return None
+
+    def attribute(path):
+        obj = module
+        for part in path.split("."):
+            if not hasattr(obj, part):
+                raise ValueError(f"--initial-state: {_kind(module)} has no attribute {path!r}")
+            obj = getattr(obj, part)
+        return obj
+
+    result = {}
+    for pair in pairs:
+        gru_path, sep, h0_path = pair.partition("=")
+        if not sep or not gru_path or not h0_path:
+            raise ValueError(f"--initial-state {pair!r}: expected GRU=H0, attribute paths such as gru=h0")
+        gru = attribute(gru_path)
+        if _kind(gru) != "GRU":
+            raise ValueError(f"--initial-state {pair!r}: {gru_path} is a {_kind(gru)}, not an nn.GRU")
+        result[gru] = attribute(h0_path)
+    return result
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="grutiny_export.py",
@@ -2499,6 +2589,9 @@ def main(argv=None):
     parser.add_argument("--input-layout", choices=("batch-first", "time-first"), default=None,
                         help="how your module's forward takes a sequence: x [1, T, in] or "
                              "[T, 1, in] (default: as its first nn.GRU)")
+    parser.add_argument("--initial-state", action="append", default=[], metavar="GRU=H0",
+                        help="a learned initial state forward passes to an nn.GRU, as attribute "
+                             "paths of the saved module: gru=h0 (repeat for several nn.GRU)")
     args = parser.parse_args(argv)
     metadata = json.loads(args.metadata) if args.metadata else None
     in_norm = json.loads(args.input_normalization) if args.input_normalization else None
@@ -2508,9 +2601,10 @@ def main(argv=None):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
+            initial = _initial_state_argument(module, args.initial_state)
             m, summary, source = _export(_modules_of(module), args.input_size, args.output,
                                          metadata, not args.no_self_check, in_norm, out_norm,
-                                         args.max_parameters, batch_first)
+                                         args.max_parameters, batch_first, initial)
         except ValueError as e:
             print(f"error: {e}", file=sys.stderr)
             return 1

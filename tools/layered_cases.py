@@ -19,6 +19,7 @@ import torch
 import torch.nn as nn
 
 import grutiny_export as ge
+import gru_reference
 
 LAYERED_DIR = "layered"
 STEPS = 60
@@ -132,6 +133,80 @@ ARITHMETIC_CASE = ("arithmetic_in3_std_h7_linear4_scale_shift", 49, 3,
                    "linear, arithmetic * 2.5 then + a shift per output.")
 
 
+class _LearnedH0(nn.Module):
+    """An nn.GRU (batch_first) from a learned initial state h0 [num_layers, 1, H], expanded to the
+    batch as users write it, then a head."""
+
+    def __init__(self, gru, head):
+        super().__init__()
+        self.gru = gru
+        self.head = head
+        self.h0 = nn.Parameter(torch.randn(gru.num_layers, 1, gru.hidden_size) * 0.8)
+
+    def forward(self, x):
+        h0 = self.h0.expand(-1, x.size(0), -1).contiguous()
+        return self.head(self.gru(x, h0)[0])
+
+
+# Learned initial states, exported with export(..., initial_state=...) and run by the module's own
+# forward (the reference). name, seed, input size, module builder, self-check, description.
+INITIAL_STATE_CASES = [
+    ("h0_in3_h10_linear2", 50, 3,
+     lambda: _LearnedH0(nn.GRU(3, 10, batch_first=True), nn.Linear(10, 2)), True,
+     "gru 10 from a learned h0 (nn.Parameter expanded to the batch in forward), dense 2 linear; "
+     "with the self-check of the module's forward."),
+    ("h0_stacked2_in4_h8x2_tanh3", 51, 4,
+     lambda: _LearnedH0(nn.GRU(4, 8, num_layers=2, batch_first=True),
+                        nn.Sequential(nn.Linear(8, 3), nn.Tanh())), False,
+     "nn.GRU(num_layers=2) 8+8 from a learned h0 [2, 1, 8], dense 3 tanh."),
+]
+
+
+def _clip_case(seed, clip_layers):
+    """Assembled with the exporter's helpers: the GRU layers ``clip_layers`` describes (hidden size,
+    linear_before_reset, clip or None, with an initial state), weights drawn as nn.GRU draws them and
+    tripled so that gate inputs reach the clip, then a dense 3 linear.  Reference: tools/gru_reference.py
+    (ONNX's equations, float64) and the dense layer in float64."""
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    layers, steps = [], []
+    width = 4
+    for hidden, lbr, clip, with_h0 in clip_layers:
+        g = nn.GRU(width, hidden)
+        w_ih, w_hh = (g.weight_ih_l0.detach().numpy() * 3), (g.weight_hh_l0.detach().numpy() * 3)
+        b_ih, b_hh = g.bias_ih_l0.detach().numpy() * 3, g.bias_hh_l0.detach().numpy() * 3
+        h0 = rng.uniform(-0.9, 0.9, hidden).astype(np.float32) if with_h0 else None
+        layer = ge.gru_layer(w_ih, w_hh, b_ih, b_hh, linear_before_reset=lbr, clip=clip, initial_state=h0)
+        layers.append(layer)
+        steps.append(layer)
+        width = hidden
+    fc = nn.Linear(width, 3)
+    layers.append(ge.dense_layer(fc.weight, fc.bias, "linear"))
+
+    def run(inputs):
+        x, finals = np.asarray(inputs, np.float64), []
+        for layer in steps:
+            f32 = lambda key: None if key not in layer else np.asarray(layer[key], np.float32)
+            x, h = gru_reference.gru_sequence(x, f32("weight_ih"), f32("weight_hh"), f32("bias_ih"), f32("bias_hh"),
+                                              layer["linear_before_reset"], layer.get("clip"), f32("initial_state"))
+            finals.append(h)
+        w = fc.weight.detach().numpy().astype(np.float64)
+        b = fc.bias.detach().numpy().astype(np.float64)
+        return x @ w.T + b, np.concatenate(finals)
+
+    return layers, run
+
+
+# ONNX's clip, which no PyTorch module has: (name, seed, GRU layers, description).
+CLIP_CASES = [
+    ("clip_in4_h12_linear3", 52, [(12, True, 0.5, False)],
+     "gru 12 (linear_before_reset) with clip 0.5, dense 3 linear; float64 reference of ONNX's equations."),
+    ("clip_cho_h0_in4_h9_h5_linear3", 53, [(9, False, 0.7, True), (5, True, None, True)],
+     "gru 9 (linear_before_reset false) with clip 0.7 and an initial state, gru 5 with an initial "
+     "state, dense 3 linear; float64 reference of ONNX's equations."),
+]
+
+
 def write_layered_cases(out_dir, validator, write_reference, case_metadata):
     layered_dir = os.path.join(out_dir, LAYERED_DIR)
     os.makedirs(layered_dir, exist_ok=True)
@@ -164,6 +239,47 @@ def write_layered_cases(out_dir, validator, write_reference, case_metadata):
                       "linear_before_reset": True, "params": ge.parameter_count(m)})
         print(f"  {name}: {' -> '.join(l['type'] for l in m['layers'])}, "
               f"{ge.parameter_count(m)} parameters")
+    for name, seed, input_size, build, check, description in INITIAL_STATE_CASES:
+        torch.manual_seed(seed)
+        module = build().eval()
+        model_file = f"{name}.gru.json"
+        case = {"name": name, "seed": seed, "description": description}
+        m = ge.export(module, path=os.path.join(layered_dir, model_file), metadata=case_metadata(case),
+                      self_check=check, initial_state=module.h0)
+        if validator is not None:
+            errors = sorted(validator.iter_errors(m), key=lambda e: list(e.path))
+            assert not errors, f"{name}: schema: {errors[0].message}"
+        rng = np.random.default_rng(1000 + seed)
+        inputs = rng.standard_normal((STEPS, input_size), dtype=np.float32)
+        with torch.no_grad():
+            x = torch.from_numpy(inputs)[None]
+            h0 = module.h0.expand(-1, 1, -1).contiguous()
+            y, h_n = module.gru(x, h0)
+            outputs = module(x)[0].numpy()
+            final_state = h_n[:, 0].reshape(-1).numpy()
+        write_reference(os.path.join(layered_dir, f"{name}.ref.json"), model_file, inputs, outputs, final_state,
+                        outputs_f32=True)
+        index.append({"name": name, "description": description, "input_size": input_size,
+                      "output_size": int(outputs.shape[1]), "hidden_sizes": [l["hidden_size"] for l in m["layers"] if l["type"] == "gru"],
+                      "linear_before_reset": True, "params": ge.parameter_count(m)})
+        print(f"  {name}: {' -> '.join(l['type'] for l in m['layers'])}, {ge.parameter_count(m)} parameters")
+    for name, seed, clip_layers, description in CLIP_CASES:
+        layers, run = _clip_case(seed, clip_layers)
+        m = ge.model(4, layers, case_metadata({"name": name, "seed": seed, "description": description}))
+        model_file = f"{name}.gru.json"
+        ge.write(m, os.path.join(layered_dir, model_file))
+        if validator is not None:
+            errors = sorted(validator.iter_errors(m), key=lambda e: list(e.path))
+            assert not errors, f"{name}: schema: {errors[0].message}"
+        rng = np.random.default_rng(1000 + seed)
+        inputs = rng.standard_normal((STEPS, 4), dtype=np.float32)
+        outputs, final_state = run(inputs)
+        write_reference(os.path.join(layered_dir, f"{name}.ref.json"), model_file, inputs, outputs, final_state,
+                        outputs_f32=False)
+        index.append({"name": name, "description": description, "input_size": 4, "output_size": 3,
+                      "hidden_sizes": [c[0] for c in clip_layers],
+                      "linear_before_reset": [c[1] for c in clip_layers], "params": ge.parameter_count(m)})
+        print(f"  {name}: {' -> '.join(l['type'] for l in m['layers'])}, {ge.parameter_count(m)} parameters")
     name, seed, input_size, description = ARITHMETIC_CASE
     layers, run = _arithmetic_case(seed)
     m = ge.model(input_size, layers, case_metadata({"name": name, "seed": seed, "description": description}))

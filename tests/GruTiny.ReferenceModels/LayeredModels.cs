@@ -37,3 +37,19 @@ public partial struct StackedGruLnIn8H16x2LnReluLinear4 : IRunFinal;
 /// <summary>Reference case <c>arithmetic_in3_std_h7_linear4_scale_shift</c>: arithmetic (x − mean) / std on the input, gru 7, dense 4 linear, arithmetic · 2.5 then + a shift per output.</summary>
 [GruModel("Models/layered/arithmetic_in3_std_h7_linear4_scale_shift.gru.json")]
 public partial class ArithmeticIn3StdH7Linear4ScaleShift : IRunFinal;
+
+/// <summary>Reference case <c>h0_in3_h10_linear2</c>: gru 10 from a learned h0 (nn.Parameter expanded to the batch in forward), dense 2 linear; with the self-check of the module's forward.</summary>
+[GruModel("Models/layered/h0_in3_h10_linear2.gru.json")]
+public partial struct H0In3H10Linear2 : IRunFinal;
+
+/// <summary>Reference case <c>h0_stacked2_in4_h8x2_tanh3</c>: nn.GRU(num_layers=2) 8+8 from a learned h0 [2, 1, 8], dense 3 tanh.</summary>
+[GruModel("Models/layered/h0_stacked2_in4_h8x2_tanh3.gru.json")]
+public partial class H0Stacked2In4H8x2Tanh3 : IRunFinal;
+
+/// <summary>Reference case <c>clip_in4_h12_linear3</c>: gru 12 (linear_before_reset) with clip 0.5, dense 3 linear; float64 reference of ONNX's equations.</summary>
+[GruModel("Models/layered/clip_in4_h12_linear3.gru.json")]
+public partial record struct ClipIn4H12Linear3 : IRunFinal;
+
+/// <summary>Reference case <c>clip_cho_h0_in4_h9_h5_linear3</c>: gru 9 (linear_before_reset false) with clip 0.7 and an initial state, gru 5 with an initial state, dense 3 linear; float64 reference of ONNX's equations.</summary>
+[GruModel("Models/layered/clip_cho_h0_in4_h9_h5_linear3.gru.json")]
+public partial struct ClipChoH0In4H9H5Linear3 : IRunFinal;

@@ -57,13 +57,14 @@ internal static class ModelEmitter
         w.Line($"partial {target.Keyword} {target.Name} : global::GruTiny.{input.InterfaceName}");
         w.Open();
         EmitConstants(w, model, layout, layers, input);
-        EmitInterfaceMembers(w, target, input);
+        var state = new StateLayout(layers);
+        EmitInterfaceMembers(w, target, input, state.HasInitial);
         EmitStep(w, input);
         EmitRun(w, input);
         EmitRunFinal(w, input);
         input.EmitApi(w);
-        EmitState(w, layers);
-        EmitAdvance(w, model, layout, layers);
+        EmitState(w, layers, state);
+        EmitAdvance(w, model, layout, layers, state);
         EmitLayers(w, model, layers);
         w.Close();
         CloseContainers(w, target);
@@ -189,7 +190,7 @@ internal static class ModelEmitter
         w.Line();
     }
 
-    private static void EmitInterfaceMembers(CodeWriter w, TargetSpec target, ModelInput input)
+    private static void EmitInterfaceMembers(CodeWriter w, TargetSpec target, ModelInput input, bool initial)
     {
         w.Generated();
         w.Line("int global::GruTiny.IGruModel.InputSize => InputSize;");
@@ -202,7 +203,8 @@ internal static class ModelEmitter
         w.Generated();
         w.Line("int global::GruTiny.IGruModel.StateSize => StateSize;");
         w.Line();
-        w.Doc("Sets the recurrent state back to zeros, the state of a new instance" + (target.IsValueType ? " and of <c>default</c>." : "."));
+        w.Doc((initial ? "Sets the recurrent state back to the initial state the model file gives (zeros for a layer without one)" : "Sets the recurrent state back to zeros")
+            + ", the state of a new instance" + (target.IsValueType ? " and of <c>default</c>." : "."));
         w.Generated();
         w.Line("public void Reset() => __gruTinyState = default;");
         w.Line();
@@ -298,7 +300,7 @@ internal static class ModelEmitter
     }
 
     // The state of every stateful layer, in layer order: packed for the API, each padded to whole blocks inside.
-    private static void EmitState(CodeWriter w, LayerEmitter[] layers)
+    private static void EmitState(CodeWriter w, LayerEmitter[] layers, StateLayout stateLayout)
     {
         w.Doc("Copies the recurrent state (each GRU layer's hidden state, in layer order: PyTorch's <c>h_n</c> for batch 1).",
             "<param name=\"state\">Receives exactly <see cref=\"StateSize\"/> values.</param>",
@@ -308,6 +310,7 @@ internal static class ModelEmitter
         w.Open();
         w.Line($"if (state.Length != StateSize) {Throw}.ThrowLengthMismatch(nameof(state), StateSize, state.Length);");
         w.Line($"{ReadOnlySpan} current = __gruTinyState;");
+        if (stateLayout.HasInitial) w.Line($"if (current[{stateLayout.StartedIndex}] == 0f) current = __GruTiny_InitialState; // not started: the initial state");
         int padded = 0, plain = 0;
         foreach (LayerEmitter layer in layers)
         {
@@ -338,11 +341,12 @@ internal static class ModelEmitter
             plain += layer.StateSize;
         }
 
+        if (stateLayout.HasInitial) w.Line($"current[{stateLayout.StartedIndex}] = 1f; // started: the state given, not the initial one");
         w.Close();
         w.Line();
     }
 
-    private static void EmitAdvance(CodeWriter w, ModelDescription model, WorkLayout layout, LayerEmitter[] layers)
+    private static void EmitAdvance(CodeWriter w, ModelDescription model, WorkLayout layout, LayerEmitter[] layers, StateLayout stateLayout)
     {
         w.Line("// Advances n steps: each GRU layer projects the inputs of all n steps at once, then recurs step by step;");
         w.Line("// the last layer writes the caller's rows. The input is fully read before any output is written.");
@@ -350,6 +354,8 @@ internal static class ModelEmitter
         w.Line($"private void __GruTiny_Advance({ReadOnlySpan} inputs, {Span} outputs, int n, {Span} work)");
         w.Open();
         w.Line($"{Span} state = __gruTinyState;");
+        if (stateLayout.HasInitial)
+            w.Line($"if (state[{stateLayout.StartedIndex}] == 0f) __GruTiny_InitialState.CopyTo(state); // not started (new, Reset, default): start from the initial state");
         // The buffers as WorkLayout planned them; this only prints them.
         w.Line($"{Span} gates = work.Slice({WorkLayout.GatesOffset}, {WorkLayout.GatesLength});");
         string[] hidden = new string[layout.HiddenBuffers];
@@ -376,9 +382,15 @@ internal static class ModelEmitter
         w.Line();
         NormalizationEmitter.EmitVectors(w, model);
 
-        int stateLength = layers.Sum(layer => layer.PaddedStateSize);
+        int stateLength = stateLayout.Length;
         w.Line("// The hidden states of the GRU layers, each padded to whole blocks of 8; inline, so a struct");
         w.Line("// instance needs no heap and default(T) is a reset model.");
+        if (stateLayout.HasInitial)
+        {
+            w.Line("// The model starts from an initial state that is not zero, so the last float says whether the state has");
+            w.Line("// started: 0 (new, Reset, default(T), an array element) means \"the initial state\", which the first step");
+            w.Line("// copies in; stored values are therefore exact, and every zero-filled instance starts where it must.");
+        }
         w.Line("// Equality by value: the runtime's built-in Equals and GetHashCode throw for inline arrays, and records,");
         w.Line("// struct equality and hashing of the model type compare this field.");
         w.Generated();
@@ -390,6 +402,13 @@ internal static class ModelEmitter
         w.Line("public readonly bool Equals(__GruTiny_State other)");
         w.Open();
         w.Line($"{ReadOnlySpan} mine = this, theirs = other;");
+        if (stateLayout.HasInitial)
+        {
+            w.Line("// The states the models are in: one not started is in the initial state.");
+            w.Line($"if (mine[{stateLayout.StartedIndex}] == 0f) mine = __GruTiny_InitialState;");
+            w.Line($"if (theirs[{stateLayout.StartedIndex}] == 0f) theirs = __GruTiny_InitialState;");
+        }
+
         w.Line("for (int i = 0; i < mine.Length; i++)");
         w.Line("    if (!mine[i].Equals(theirs[i])) return false;");
         w.Line("return true;");
@@ -400,11 +419,62 @@ internal static class ModelEmitter
         w.Line("public override readonly int GetHashCode()");
         w.Open();
         w.Line("global::System.HashCode hash = default;");
-        w.Line($"foreach (float value in ({ReadOnlySpan})this) hash.Add(value);");
+        if (stateLayout.HasInitial)
+        {
+            w.Line($"{ReadOnlySpan} mine = this;");
+            w.Line($"if (mine[{stateLayout.StartedIndex}] == 0f) mine = __GruTiny_InitialState;");
+            w.Line("foreach (float value in mine) hash.Add(value);");
+        }
+        else
+        {
+            w.Line($"foreach (float value in ({ReadOnlySpan})this) hash.Add(value);");
+        }
         w.Line("return hash.ToHashCode();");
         w.Close();
         w.Close();
         w.Line();
+        if (stateLayout.HasInitial)
+        {
+            w.Line("// The state of a model that starts: each GRU layer's initial state (zeros for a layer without one), padded");
+            w.Line("// as the state is, then 1, \"started\".");
+            w.Generated();
+            WeightLiterals.EmitSpanProperty(w, "private static", "__GruTiny_InitialState", stateLayout.Initial);
+            w.Line();
+        }
+    }
+
+    // Where each stateful layer's state lies in __GruTiny_State and, when a layer starts from a state that is not
+    // zero, the model's initial state and the index of the float that says whether the state has started.
+    private sealed class StateLayout
+    {
+        public StateLayout(LayerEmitter[] layers)
+        {
+            int padded = layers.Sum(layer => layer.PaddedStateSize);
+            HasInitial = layers.Any(layer => layer.InitialState is not null);
+            StartedIndex = padded;
+            Length = padded + (HasInitial ? 1 : 0);
+            if (!HasInitial) return;
+            Initial = new float[Length];
+            int at = 0;
+            foreach (LayerEmitter layer in layers)
+            {
+                layer.InitialState?.CopyTo(Initial, at);
+                at += layer.PaddedStateSize;
+            }
+
+            Initial[StartedIndex] = 1f;
+        }
+
+        public bool HasInitial { get; }
+
+        /// <summary>Index of the "started" float (after every layer's state), when <see cref="HasInitial"/>.</summary>
+        public int StartedIndex { get; }
+
+        /// <summary>Floats of __GruTiny_State.</summary>
+        public int Length { get; }
+
+        /// <summary>The state a model starts in, started flag set; null without an initial state.</summary>
+        public float[]? Initial { get; }
     }
 
     private static void EmitLayers(CodeWriter w, ModelDescription model, LayerEmitter[] layers)

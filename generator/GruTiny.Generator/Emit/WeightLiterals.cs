@@ -80,4 +80,16 @@ internal static class WeightLiterals
             w.Line(line.ToString());
         }
     }
+
+    /// <summary>
+    /// A float constant that reads back to the same bits ("R"; −0, the integers and the infinities spelt as C#
+    /// floats).
+    /// </summary>
+    public static string FloatLiteral(float value)
+    {
+        if (float.IsPositiveInfinity(value)) return "float.PositiveInfinity";
+        if (float.IsNegativeInfinity(value)) return "float.NegativeInfinity";
+        if (value == 0 && GruTiny.Model.FloatBits.ToInt32(value) < 0) return "-0f";
+        return value.ToString("R", CultureInfo.InvariantCulture) + "f";
+    }
 }

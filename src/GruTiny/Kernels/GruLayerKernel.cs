@@ -413,10 +413,10 @@ public static class GruLayerKernel
         }
 
         nuint u = (nuint)(s * TSimd.Count), count = (nuint)TSimd.Count;
-        TSimd.Store(CombineResetAfter<TSimd, TVector>(ref g0, r0, z0, hn0, TSimd.Load(ref previous, u)), ref next, u);
-        TSimd.Store(CombineResetAfter<TSimd, TVector>(ref g1, r1, z1, hn1, TSimd.Load(ref previous, u + count)), ref next, u + count);
-        TSimd.Store(CombineResetAfter<TSimd, TVector>(ref g2, r2, z2, hn2, TSimd.Load(ref previous, u + 2 * count)), ref next, u + 2 * count);
-        TSimd.Store(CombineResetAfter<TSimd, TVector>(ref g3, r3, z3, hn3, TSimd.Load(ref previous, u + 3 * count)), ref next, u + 3 * count);
+        TSimd.Store(CombineResetAfter<TLayer, TSimd, TVector>(ref g0, r0, z0, hn0, TSimd.Load(ref previous, u)), ref next, u);
+        TSimd.Store(CombineResetAfter<TLayer, TSimd, TVector>(ref g1, r1, z1, hn1, TSimd.Load(ref previous, u + count)), ref next, u + count);
+        TSimd.Store(CombineResetAfter<TLayer, TSimd, TVector>(ref g2, r2, z2, hn2, TSimd.Load(ref previous, u + 2 * count)), ref next, u + 2 * count);
+        TSimd.Store(CombineResetAfter<TLayer, TSimd, TVector>(ref g3, r3, z3, hn3, TSimd.Load(ref previous, u + 3 * count)), ref next, u + 3 * count);
     }
 
     private static void RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref float gates, ref float previous, ref float next, int s)
@@ -446,8 +446,8 @@ public static class GruLayerKernel
         }
 
         nuint u0 = (nuint)(s * TSimd.Count), u1 = (nuint)((s + 1) * TSimd.Count);
-        TSimd.Store(CombineResetAfter<TSimd, TVector>(ref g0, r0, z0, hn0, TSimd.Load(ref previous, u0)), ref next, u0);
-        TSimd.Store(CombineResetAfter<TSimd, TVector>(ref g1, r1, z1, hn1, TSimd.Load(ref previous, u1)), ref next, u1);
+        TSimd.Store(CombineResetAfter<TLayer, TSimd, TVector>(ref g0, r0, z0, hn0, TSimd.Load(ref previous, u0)), ref next, u0);
+        TSimd.Store(CombineResetAfter<TLayer, TSimd, TVector>(ref g1, r1, z1, hn1, TSimd.Load(ref previous, u1)), ref next, u1);
     }
 
     private static void RecurOneStripResetAfter<TLayer, TSimd, TVector>(ref float gates, ref float previous, ref float next, int s)
@@ -469,16 +469,16 @@ public static class GruLayerKernel
         }
 
         nuint u0 = (nuint)(s * TSimd.Count);
-        TSimd.Store(CombineResetAfter<TSimd, TVector>(ref g0, r0, z0, hn0, TSimd.Load(ref previous, u0)), ref next, u0);
+        TSimd.Store(CombineResetAfter<TLayer, TSimd, TVector>(ref g0, r0, z0, hn0, TSimd.Load(ref previous, u0)), ref next, u0);
     }
 
     // h' = n + z (h − n) = (1 − z) n + z h, with n = tanh(x part + r (W_hn h + b_hn)); g is the strip's gate row.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector CombineResetAfter<TSimd, TVector>(ref float g, TVector r, TVector z, TVector hn, TVector h)
-        where TSimd : struct, ISimd<TVector> where TVector : struct
+    private static TVector CombineResetAfter<TLayer, TSimd, TVector>(ref float g, TVector r, TVector z, TVector hn, TVector h)
+        where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
-        TVector n = VectorMath<TSimd, TVector>.Tanh(TSimd.Add(TSimd.Load(ref g, 2 * Block), TSimd.Multiply(VectorMath<TSimd, TVector>.GateSigmoid(r), hn)));
-        return TSimd.Add(n, TSimd.Multiply(VectorMath<TSimd, TVector>.GateSigmoid(z), TSimd.Subtract(h, n)));
+        TVector n = Candidate<TLayer, TSimd, TVector>(TSimd.Add(TSimd.Load(ref g, 2 * Block), TSimd.Multiply(Gate<TLayer, TSimd, TVector>(r), hn)));
+        return TSimd.Add(n, TSimd.Multiply(Gate<TLayer, TSimd, TVector>(z), TSimd.Subtract(h, n)));
     }
 
     // linear_before_reset = false: r and z first (for all strips), then W_hn (r ⊙ h).
@@ -514,10 +514,10 @@ public static class GruLayerKernel
             }
 
             nuint u0 = (nuint)(s * TSimd.Count), u1 = (nuint)((s + 1) * TSimd.Count);
-            TSimd.Store(VectorMath<TSimd, TVector>.GateSigmoid(z0), ref zs, u0);
-            TSimd.Store(VectorMath<TSimd, TVector>.GateSigmoid(z1), ref zs, u1);
-            TSimd.Store(TSimd.Multiply(VectorMath<TSimd, TVector>.GateSigmoid(r0), TSimd.Load(ref previous, u0)), ref rh, u0);
-            TSimd.Store(TSimd.Multiply(VectorMath<TSimd, TVector>.GateSigmoid(r1), TSimd.Load(ref previous, u1)), ref rh, u1);
+            TSimd.Store(Gate<TLayer, TSimd, TVector>(z0), ref zs, u0);
+            TSimd.Store(Gate<TLayer, TSimd, TVector>(z1), ref zs, u1);
+            TSimd.Store(TSimd.Multiply(Gate<TLayer, TSimd, TVector>(r0), TSimd.Load(ref previous, u0)), ref rh, u0);
+            TSimd.Store(TSimd.Multiply(Gate<TLayer, TSimd, TVector>(r1), TSimd.Load(ref previous, u1)), ref rh, u1);
         }
 
         if (s < strips)
@@ -534,8 +534,8 @@ public static class GruLayerKernel
             }
 
             nuint u0 = (nuint)(s * TSimd.Count);
-            TSimd.Store(VectorMath<TSimd, TVector>.GateSigmoid(z0), ref zs, u0);
-            TSimd.Store(TSimd.Multiply(VectorMath<TSimd, TVector>.GateSigmoid(r0), TSimd.Load(ref previous, u0)), ref rh, u0);
+            TSimd.Store(Gate<TLayer, TSimd, TVector>(z0), ref zs, u0);
+            TSimd.Store(TSimd.Multiply(Gate<TLayer, TSimd, TVector>(r0), TSimd.Load(ref previous, u0)), ref rh, u0);
         }
 
         int nLength = WeightBlocks.SectionLength<TLayer>(2);
@@ -560,8 +560,8 @@ public static class GruLayerKernel
             nuint u0 = (nuint)(s * TSimd.Count), u1 = (nuint)((s + 1) * TSimd.Count);
             ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
             ref float g1 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + 1));
-            TSimd.Store(CombineResetBefore<TSimd, TVector>(n0, TSimd.Load(ref g0, 2 * Block), TSimd.Load(ref zs, u0), TSimd.Load(ref previous, u0)), ref next, u0);
-            TSimd.Store(CombineResetBefore<TSimd, TVector>(n1, TSimd.Load(ref g1, 2 * Block), TSimd.Load(ref zs, u1), TSimd.Load(ref previous, u1)), ref next, u1);
+            TSimd.Store(CombineResetBefore<TLayer, TSimd, TVector>(n0, TSimd.Load(ref g0, 2 * Block), TSimd.Load(ref zs, u0), TSimd.Load(ref previous, u0)), ref next, u0);
+            TSimd.Store(CombineResetBefore<TLayer, TSimd, TVector>(n1, TSimd.Load(ref g1, 2 * Block), TSimd.Load(ref zs, u1), TSimd.Load(ref previous, u1)), ref next, u1);
         }
 
         if (s < strips)
@@ -577,17 +577,38 @@ public static class GruLayerKernel
 
             nuint u0 = (nuint)(s * TSimd.Count);
             ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
-            TSimd.Store(CombineResetBefore<TSimd, TVector>(n0, TSimd.Load(ref g0, 2 * Block), TSimd.Load(ref zs, u0), TSimd.Load(ref previous, u0)), ref next, u0);
+            TSimd.Store(CombineResetBefore<TLayer, TSimd, TVector>(n0, TSimd.Load(ref g0, 2 * Block), TSimd.Load(ref zs, u0), TSimd.Load(ref previous, u0)), ref next, u0);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector CombineResetBefore<TSimd, TVector>(TVector hn, TVector xn, TVector z, TVector h)
-        where TSimd : struct, ISimd<TVector> where TVector : struct
+    private static TVector CombineResetBefore<TLayer, TSimd, TVector>(TVector hn, TVector xn, TVector z, TVector h)
+        where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
-        TVector n = VectorMath<TSimd, TVector>.Tanh(TSimd.Add(xn, hn));
+        TVector n = Candidate<TLayer, TSimd, TVector>(TSimd.Add(xn, hn));
         return TSimd.Add(n, TSimd.Multiply(z, TSimd.Subtract(h, n)));
     }
+
+    // σ and tanh of a gate's input, clamped first to [−clip, clip] when the layer clips (ONNX's clip). TLayer.Clip
+    // is a constant of the layer type, so without a clip the JIT removes the test and the clamp.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Gate<TLayer, TSimd, TVector>(TVector x)
+        where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct =>
+        VectorMath<TSimd, TVector>.GateSigmoid(Clip<TLayer, TSimd, TVector>(x));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Candidate<TLayer, TSimd, TVector>(TVector x)
+        where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct =>
+        VectorMath<TSimd, TVector>.Tanh(Clip<TLayer, TSimd, TVector>(x));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Clip<TLayer, TSimd, TVector>(TVector x)
+        where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct =>
+        float.IsPositiveInfinity(TLayer.Clip) ? x : TSimd.Clamp(x, TSimd.Create(-TLayer.Clip), TSimd.Create(TLayer.Clip));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float ClipScalar<TLayer>(float x) where TLayer : IGruLayer =>
+        float.IsPositiveInfinity(TLayer.Clip) ? x : Math.Min(TLayer.Clip, Math.Max(-TLayer.Clip, x));
 
     // Both variants without hardware vectors, over the same packed layout.
     private static void RecurScalar<TLayer>(ref float gates, ref float previous, ref float next, ref float scratch)
@@ -618,8 +639,8 @@ public static class GruLayerKernel
                     }
 
                     int unit = b * Block + lane;
-                    float n = ScalarMath.Tanh(Unsafe.Add(ref gates, b * GateBlock + 2 * Block + lane) + ScalarMath.Sigmoid(r) * hn);
-                    Unsafe.Add(ref next, unit) = n + ScalarMath.Sigmoid(z) * (Unsafe.Add(ref previous, unit) - n);
+                    float n = ScalarMath.Tanh(ClipScalar<TLayer>(Unsafe.Add(ref gates, b * GateBlock + 2 * Block + lane) + ScalarMath.Sigmoid(ClipScalar<TLayer>(r)) * hn));
+                    Unsafe.Add(ref next, unit) = n + ScalarMath.Sigmoid(ClipScalar<TLayer>(z)) * (Unsafe.Add(ref previous, unit) - n);
                 }
             }
 
@@ -645,8 +666,8 @@ public static class GruLayerKernel
                 }
 
                 int unit = b * Block + lane;
-                Unsafe.Add(ref zs, unit) = ScalarMath.Sigmoid(z);
-                Unsafe.Add(ref rh, unit) = ScalarMath.Sigmoid(r) * Unsafe.Add(ref previous, unit);
+                Unsafe.Add(ref zs, unit) = ScalarMath.Sigmoid(ClipScalar<TLayer>(z));
+                Unsafe.Add(ref rh, unit) = ScalarMath.Sigmoid(ClipScalar<TLayer>(r)) * Unsafe.Add(ref previous, unit);
             }
         }
 
@@ -662,7 +683,7 @@ public static class GruLayerKernel
                     hn += Unsafe.Add(ref wb, Block + k * Block + lane) * Unsafe.Add(ref rh, k);
 
                 int unit = b * Block + lane;
-                float n = ScalarMath.Tanh(Unsafe.Add(ref gates, b * GateBlock + 2 * Block + lane) + hn);
+                float n = ScalarMath.Tanh(ClipScalar<TLayer>(Unsafe.Add(ref gates, b * GateBlock + 2 * Block + lane) + hn));
                 Unsafe.Add(ref next, unit) = n + Unsafe.Add(ref zs, unit) * (Unsafe.Add(ref previous, unit) - n);
             }
         }

@@ -24,6 +24,12 @@ public interface IGruLayer
     static abstract bool LinearBeforeReset { get; }
 
     /// <summary>
+    /// ONNX's <c>clip</c>: each gate's input to its activation is clamped to [−Clip, Clip] first.
+    /// <see cref="float.PositiveInfinity"/> (the default): no clipping, and no instruction spent on it.
+    /// </summary>
+    static virtual float Clip => float.PositiveInfinity;
+
+    /// <summary>
     /// Chunk <paramref name="index"/> of the packed weights (docs/design.md: blocks of 8 hidden units, cut into
     /// chunks of whole blocks of at most 64,000 bytes so that each stays on the runtime's frozen heap).
     /// </summary>

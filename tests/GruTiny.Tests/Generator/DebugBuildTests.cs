@@ -44,6 +44,7 @@ public sealed class DebugBuildTests
     [InlineData("acts_in4_prelu7_h9_prelu1_gelutanh6_softsign_relu6_sig_tanh")]
     [InlineData("layernorm_in5_ln_h13_ln_gelu8_linear3")]
     [InlineData("batchnorm_in4_bn_h11_bn_silu_linear2")]
+    [InlineData("clip_cho_h0_in4_h9_h5_linear3")] // clip, and the initial state as a span property
     public void Debug_build_of_layers_in_any_order_allocates_nothing(string name)
     {
         const string source = """

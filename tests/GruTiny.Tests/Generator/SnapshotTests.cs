@@ -31,6 +31,7 @@ public sealed partial class SnapshotTests
         "LayerNorm",     // layer_norm before and after the GRU, dense gelu
         "BatchNorm",     // batch_norm (folded at build time) before and after the GRU
         "Arithmetic",    // arithmetic layers (constant steps, the first into the layer's rows, the rest in place)
+        "InitialState",  // GRU layers with clip and initial states: the "started" float, its state API and equality
     };
 
     [Theory]
@@ -49,6 +50,7 @@ public sealed partial class SnapshotTests
             "Activations" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\")] public partial struct Activations; }", Reference("layered/acts_in4_prelu7_h9_prelu1_gelutanh6_softsign_relu6_sig_tanh.gru.json")),
             "LayerNorm" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\")] public partial struct LayerNorm; }", Reference("layered/layernorm_in5_ln_h13_ln_gelu8_linear3.gru.json")),
             "Arithmetic" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\")] public partial struct Arithmetic; }", Reference("layered/arithmetic_in3_std_h7_linear4_scale_shift.gru.json")),
+            "InitialState" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\")] public partial struct InitialState; }", Reference("layered/clip_cho_h0_in4_h9_h5_linear3.gru.json")),
             "BatchNorm" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\")] public partial class BatchNorm; }", Reference("layered/batchnorm_in4_bn_h11_bn_silu_linear2.gru.json")),
             _ => throw new ArgumentOutOfRangeException(nameof(path)),
         };

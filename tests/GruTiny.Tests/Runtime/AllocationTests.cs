@@ -71,6 +71,14 @@ public sealed class AllocationTests
         AssertNone(AllocatedBytes<OnnxDecomposedOpset14>());                // decomposed forms from ONNX
     }
 
+    [Fact]
+    public void Models_with_initial_states_and_clip_allocate_nothing_from_the_first_call()
+    {
+        AssertNone(AllocatedBytes<H0In3H10Linear2>());            // struct with an initial state
+        AssertNone(AllocatedBytes<H0Stacked2In4H8x2Tanh3>());     // class, two layers with initial states
+        AssertNone(AllocatedBytes<ClipChoH0In4H9H5Linear3>());    // clip on the Cho variant, initial states
+    }
+
     private static void AssertNone(AllocationReading reading) => reading.AssertNone();
 
     private static AllocationReading AllocatedBytes<T>() where T : IGruModel, IRunFinal, new()

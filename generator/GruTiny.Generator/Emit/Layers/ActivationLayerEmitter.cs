@@ -40,20 +40,10 @@ internal sealed class ActivationLayerEmitter(ActivationLayerDescription layer) :
         float alpha = oneSlope ? f.Slopes![0] : f.Alpha;
         w.Line($"public static int Size => {size};");
         w.Line($"public static {KernelsNamespace}.ActivationKind Kind => {KernelsNamespace}.ActivationKind.{kind};");
-        w.Line($"public static float Alpha => {Literal(alpha)};");
-        w.Line($"public static float Beta => {Literal(f.Beta)};");
+        w.Line($"public static float Alpha => {WeightLiterals.FloatLiteral(alpha)};");
+        w.Line($"public static float Beta => {WeightLiterals.FloatLiteral(f.Beta)};");
         if (commentWeights && kind == ActivationKind.Prelu)
             WeightLiterals.CommentTensor(w, "prelu weight", f.Slopes, 1, f.Slopes!.Length);
         WeightLiterals.EmitSpanProperty(w, "public static", "Slopes", kind == ActivationKind.Prelu ? f.Slopes : null);
-    }
-
-    // A float constant that reads back to the same bits ("R"; −0, the integers and the infinities of a one-sided
-    // Clip spelt as C# floats).
-    private static string Literal(float value)
-    {
-        if (float.IsPositiveInfinity(value)) return "float.PositiveInfinity";
-        if (float.IsNegativeInfinity(value)) return "float.NegativeInfinity";
-        if (value == 0 && FloatBits.ToInt32(value) < 0) return "-0f";
-        return value.ToString("R", CultureInfo.InvariantCulture) + "f";
     }
 }

@@ -9,15 +9,21 @@ internal sealed class GruLayerEmitter(GruLayerDescription gru) : LayerEmitter
 {
     private string Variant => gru.LinearBeforeReset ? "true" : "false";
 
+    // What the layer does besides the plain GRU, for its comments: ", clip: 3", ", initial state from the model".
+    private string Extras => (gru.Clip is { } c ? ", clip: " + c.ToString("R", CultureInfo.InvariantCulture) : "")
+        + (gru.InitialState is null ? "" : ", initial state from the model");
+
     public override string? ConstantName(int index) => $"Layer{index}HiddenSize";
 
     public override void EmitConstant(CodeWriter w, int index)
     {
-        w.Doc($"Hidden units of layer {index} (gru, linear_before_reset: {Variant}).");
+        w.Doc($"Hidden units of layer {index} (gru, linear_before_reset: {Variant}{Extras}).");
         w.Line($"public const int {ConstantName(index)} = {gru.HiddenSize};");
     }
 
     public override int StateSize => gru.HiddenSize;
+
+    public override float[]? InitialState => gru.InitialState;
 
     public override int PaddedStateSize => KernelLayout.PaddedHidden(gru.HiddenSize);
 
@@ -31,7 +37,7 @@ internal sealed class GruLayerEmitter(GruLayerDescription gru) : LayerEmitter
     {
         int padded = PaddedStateSize;
         string target = advance.HiddenBuffers[advance.HiddenUsed++ % advance.HiddenBuffers.Length];
-        w.Line($"// Layer {index}: gru {gru.InputSize} → {gru.HiddenSize}, linear_before_reset: {Variant}.");
+        w.Line($"// Layer {index}: gru {gru.InputSize} → {gru.HiddenSize}, linear_before_reset: {Variant}{Extras}.");
         w.Line($"{KernelsNamespace}.GruLayerKernel.Forward<__GruTiny_Layer{index}>({advance.Source}, {advance.SourceStride}, gates, state.Slice({advance.StateOffset}, {padded}), {target}, n, scratch);");
         advance.StateOffset += padded;
         advance.Source = target;
@@ -51,6 +57,7 @@ internal sealed class GruLayerEmitter(GruLayerDescription gru) : LayerEmitter
         w.Line($"public static int InputSize => {gru.InputSize};");
         w.Line($"public static int HiddenSize => {gru.HiddenSize};");
         w.Line($"public static bool LinearBeforeReset => {Variant};");
+        if (gru.Clip is { } clip) w.Line($"public static float Clip => {WeightLiterals.FloatLiteral(clip)};");
         w.Line();
         if (commentWeights)
         {
@@ -59,6 +66,7 @@ internal sealed class GruLayerEmitter(GruLayerDescription gru) : LayerEmitter
             WeightLiterals.CommentTensor(w, "weight_hh", gru.WeightHh, 3 * gru.HiddenSize, gru.HiddenSize);
             WeightLiterals.CommentTensor(w, "bias_ih", gru.BiasIh, 1, 3 * gru.HiddenSize);
             WeightLiterals.CommentTensor(w, "bias_hh", gru.BiasHh, 1, 3 * gru.HiddenSize);
+            if (gru.InitialState is not null) WeightLiterals.CommentTensor(w, "initial_state", gru.InitialState, 1, gru.HiddenSize);
         }
 
         WeightLiterals.EmitAlignedChunks(w, KernelLayout.Chunk(

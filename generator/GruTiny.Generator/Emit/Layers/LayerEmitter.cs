@@ -25,6 +25,9 @@ internal abstract class LayerEmitter
     /// <summary>Floats of recurrent state as the API counts them (0: the layer keeps no state).</summary>
     public virtual int StateSize => 0;
 
+    /// <summary>The <see cref="StateSize"/> floats a new instance starts from, or null for zeros.</summary>
+    public virtual float[]? InitialState => null;
+
     /// <summary>Floats the state takes inside the model, padded for the kernels (0: no state).</summary>
     public virtual int PaddedStateSize => 0;
 

@@ -2,14 +2,32 @@ using System;
 
 namespace GruTiny.Model.Reference;
 
-/// <summary>A GRU layer in float64: r, z, n as PyTorch's <c>nn.GRU</c> (linear_before_reset) or the Cho 2014 form.</summary>
-internal sealed class GruReference(GruLayerDescription layer) : ReferenceLayer
+/// <summary>
+/// A GRU layer in float64: r, z, n as PyTorch's <c>nn.GRU</c> (linear_before_reset) or the Cho 2014 form, with ONNX's
+/// clip (each activation's input clamped to [−clip, clip]) and the initial state the model gives.
+/// </summary>
+internal sealed class GruReference : ReferenceLayer
 {
-    private double[] _hidden = new double[layer.HiddenSize];
+    private readonly GruLayerDescription layer;
+    private double[] _hidden;
+
+    public GruReference(GruLayerDescription layer)
+    {
+        this.layer = layer;
+        _hidden = new double[layer.HiddenSize];
+        Reset();
+    }
 
     public override int StateSize => layer.HiddenSize;
 
-    public override void Reset() => Array.Clear(_hidden, 0, _hidden.Length);
+    public override void Reset()
+    {
+        _hidden = new double[layer.HiddenSize];
+        if (layer.InitialState is { } h0)
+            for (int j = 0; j < h0.Length; j++) _hidden[j] = h0[j];
+    }
+
+    private double Clip(double x) => layer.Clip is { } c ? Math.Max(-c, Math.Min(c, x)) : x;
 
     public override void CopyState(double[] state, int at) => Array.Copy(_hidden, 0, state, at, _hidden.Length);
 
@@ -40,8 +58,8 @@ internal sealed class GruReference(GruLayerDescription layer) : ReferenceLayer
                 hz += layer.WeightHh[(n + j) * n + k] * h[k];
             }
 
-            r[j] = Sigmoid(ir + hr);
-            z[j] = Sigmoid(iz + hz);
+            r[j] = Sigmoid(Clip(ir + hr));
+            z[j] = Sigmoid(Clip(iz + hz));
             xn[j] = inn;
             rh[j] = r[j] * h[j];
         }
@@ -53,7 +71,7 @@ internal sealed class GruReference(GruLayerDescription layer) : ReferenceLayer
             double acc = Bias(layer.BiasHh, 2 * n + j);
             for (int k = 0; k < n; k++) acc += layer.WeightHh[(2 * n + j) * n + k] * source[k];
             hn[j] = layer.LinearBeforeReset ? r[j] * acc : acc;
-            double candidate = Math.Tanh(xn[j] + hn[j]);
+            double candidate = Math.Tanh(Clip(xn[j] + hn[j]));
             next[j] = (1 - z[j]) * candidate + z[j] * h[j];
         }
 

@@ -19,11 +19,17 @@ internal sealed class GruInterpreterLayer : InterpreterLayer
         _gi = new float[3 * n];
         _gh = new float[3 * n];
         _scratch = new float[n];
+        Reset();
     }
 
     public override int StateSize => _hidden.Length;
 
-    public override void Reset() => _hidden.AsSpan().Clear();
+    // A new network and Reset start from the model's initial state (zeros unless it gives one).
+    public override void Reset()
+    {
+        if (_layer.InitialState is { } h0) h0.CopyTo(_hidden, 0);
+        else _hidden.AsSpan().Clear();
+    }
 
     public override void CopyStateTo(Span<float> state) => _hidden.CopyTo(state);
 
@@ -40,6 +46,7 @@ internal sealed class GruInterpreterLayer : InterpreterLayer
         // r and z: σ(W_i x + b_i + W_h h + b_h).
         MatVec(layer.WeightHh.AsSpan(0, 2 * n * n), layer.BiasHh is null ? null : layer.BiasHh.AsSpan(0, 2 * n), h, gh.Slice(0, 2 * n));
         TensorPrimitives.Add(gi.Slice(0, 2 * n), gh.Slice(0, 2 * n), gi.Slice(0, 2 * n));
+        Clip(gi.Slice(0, 2 * n));
         TensorPrimitives.Sigmoid(gi.Slice(0, 2 * n), gi.Slice(0, 2 * n));
         Span<float> r = gi.Slice(0, n), z = gi.Slice(n, n), inX = gi.Slice(2 * n, n), hn = gh.Slice(2 * n, n);
 
@@ -57,9 +64,16 @@ internal sealed class GruInterpreterLayer : InterpreterLayer
         }
 
         TensorPrimitives.Add(inX, hn, tmp);
+        Clip(tmp);
         TensorPrimitives.Tanh(tmp, tmp);                      // n
         TensorPrimitives.Subtract(h, tmp, next);              // h − n
         TensorPrimitives.MultiplyAdd(next, z, tmp, next);     // n + z (h − n) = (1 − z) n + z h
         next.CopyTo(_hidden);
+    }
+
+    // ONNX's clip: each activation's input clamped to [−clip, clip].
+    private void Clip(Span<float> x)
+    {
+        if (_layer.Clip is { } c) TensorPrimitives.Clamp(x, -c, c, x);
     }
 }

@@ -7,7 +7,8 @@ internal sealed class GruLayerDescription : LayerDescription
 
     public GruLayerDescription(
         int inputSize, int hiddenSize, bool linearBeforeReset,
-        float[] weightIh, float[] weightHh, float[]? biasIh, float[]? biasHh)
+        float[] weightIh, float[] weightHh, float[]? biasIh, float[]? biasHh,
+        float? clip = null, float[]? initialState = null)
         : base(inputSize, hiddenSize)
     {
         LinearBeforeReset = linearBeforeReset;
@@ -15,8 +16,11 @@ internal sealed class GruLayerDescription : LayerDescription
         WeightHh = weightHh;
         BiasIh = biasIh;
         BiasHh = biasHh;
-        _hash = ((((inputSize * 31 + hiddenSize) * 2 + (linearBeforeReset ? 1 : 0)) * 31 + HashBits(weightIh)) * 31
-            + HashBits(weightHh)) * 31 + HashBits(biasIh) * 7 + HashBits(biasHh);
+        Clip = clip;
+        InitialState = initialState;
+        _hash = (((((inputSize * 31 + hiddenSize) * 2 + (linearBeforeReset ? 1 : 0)) * 31 + HashBits(weightIh)) * 31
+            + HashBits(weightHh)) * 31 + HashBits(biasIh) * 7 + HashBits(biasHh)) * 31
+            + (clip is { } c ? FloatBits.ToInt32(c) : 0) * 7 + HashBits(initialState);
     }
 
     public int HiddenSize => OutputSize;
@@ -37,13 +41,29 @@ internal sealed class GruLayerDescription : LayerDescription
     /// <summary>[3H], or null when the file has none (zero).</summary>
     public float[]? BiasHh { get; }
 
+    /// <summary>
+    /// ONNX's <c>clip</c>: every gate's input to its activation (σ for r and z, tanh for n) is clamped to
+    /// [−Clip, Clip] first; null when the model does not clip.
+    /// </summary>
+    public float? Clip { get; }
+
+    /// <summary>
+    /// [H]: the hidden state a new instance, <c>Reset</c> and <c>default</c> start from (a learned <c>h0</c>, ONNX's
+    /// constant <c>initial_h</c>); null for zeros.
+    /// </summary>
+    public float[]? InitialState { get; }
+
     public override long ParameterCount =>
-        (long)WeightIh.Length + WeightHh.Length + (BiasIh?.Length ?? 0) + (BiasHh?.Length ?? 0);
+        (long)WeightIh.Length + WeightHh.Length + (BiasIh?.Length ?? 0) + (BiasHh?.Length ?? 0); // weights and biases: not the initial state
 
     public override bool Equals(LayerDescription? other) =>
         other is GruLayerDescription o && _hash == o._hash && InputSize == o.InputSize && HiddenSize == o.HiddenSize
         && LinearBeforeReset == o.LinearBeforeReset && SameBits(WeightIh, o.WeightIh) && SameBits(WeightHh, o.WeightHh)
-        && SameBits(BiasIh, o.BiasIh) && SameBits(BiasHh, o.BiasHh);
+        && SameBits(BiasIh, o.BiasIh) && SameBits(BiasHh, o.BiasHh)
+        && SameClip(Clip, o.Clip) && SameBits(InitialState, o.InitialState);
+
+    private static bool SameClip(float? a, float? b) =>
+        a is null ? b is null : b is not null && FloatBits.ToInt32(a.Value) == FloatBits.ToInt32(b.Value);
 
     public override int GetHashCode() => _hash;
 }
