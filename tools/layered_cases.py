@@ -19,7 +19,7 @@ import torch
 import torch.nn as nn
 
 import grutiny_export as ge
-import gru_reference
+import onnx_cases
 
 LAYERED_DIR = "layered"
 STEPS = 60
@@ -165,8 +165,8 @@ INITIAL_STATE_CASES = [
 def _clip_case(seed, clip_layers):
     """Assembled with the exporter's helpers: the GRU layers ``clip_layers`` describes (hidden size,
     linear_before_reset, clip or None, with an initial state), weights drawn as nn.GRU draws them and
-    tripled so that gate inputs reach the clip, then a dense 3 linear.  Reference: tools/gru_reference.py
-    (ONNX's equations, float64) and the dense layer in float64."""
+    tripled so that gate inputs reach the clip, then a dense 3 linear.  Reference: the GRU
+    equations of ONNX in float64 (``onnx_cases.onnx_gru``) and the dense layer in float64."""
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     layers, steps = [], []
@@ -187,9 +187,15 @@ def _clip_case(seed, clip_layers):
         x, finals = np.asarray(inputs, np.float64), []
         for layer in steps:
             f32 = lambda key: None if key not in layer else np.asarray(layer[key], np.float32)
-            x, h = gru_reference.gru_sequence(x, f32("weight_ih"), f32("weight_hh"), f32("bias_ih"), f32("bias_hh"),
-                                              layer["linear_before_reset"], layer.get("clip"), f32("initial_state"))
-            finals.append(h)
+            hidden = layer["hidden_size"]
+            # PyTorch's gate order r, z, n as ONNX's z, r, h (the swap is its own inverse).
+            zrh = lambda key: None if key not in layer else onnx_cases.zrh_to_rzn(f32(key), hidden)[None]
+            b = None if "bias_ih" not in layer else np.concatenate([zrh("bias_ih"), zrh("bias_hh")], axis=1)
+            h0 = None if "initial_state" not in layer else f32("initial_state")[None, None]
+            y, h = onnx_cases.onnx_gru(x[:, None], zrh("weight_ih"), zrh("weight_hh"), b, h0,
+                                       int(layer["linear_before_reset"]), layer.get("clip"))
+            x = y[:, 0, 0]
+            finals.append(h[0, 0])
         w = fc.weight.detach().numpy().astype(np.float64)
         b = fc.bias.detach().numpy().astype(np.float64)
         return x @ w.T + b, np.concatenate(finals)

@@ -124,9 +124,10 @@ def _(g):
     g.gru_attrs["direction"] = "reverse"
 
 
-@case("clip.onnx", "GRUT032", ["'gru'", "GRU", "clip"], "GRU clip = 5.0.")
+@case("clip_zero.onnx", "GRUT032", ["'gru'", "GRU", "clip", "greater than 0"],
+      "GRU clip = 0 (a clip must be above 0).")
 def _(g):
-    g.gru_attrs["clip"] = 5.0
+    g.gru_attrs["clip"] = 0.0
 
 
 @case("activations_relu.onnx", "GRUT032", ["'gru'", "GRU", "activations"],
@@ -174,10 +175,10 @@ def _(g):
     g.inputs.append(vi(WN, [1, 3 * H, IN]))
 
 
-@case("initial_h_nonzero.onnx", "GRUT033", ["'gru'", "GRU", "initial_h"],
-      "GRU initial_h is a nonzero initializer [1,1,3].")
+@case("initial_h_batch2.onnx", "GRUT033", ["'gru'", "GRU", "initial_h", "holds 2 initial states"],
+      "GRU initial_h is an initializer [1,2,3]: one initial state per sequence of a batch of 2.")
 def _(g):
-    g.inits["h0"] = init("h0", np.array([[[0.25, -0.5, 1.0]]], dtype=np.float32))
+    g.inits["h0"] = init("h0", np.array([[[0.25, -0.5, 1.0], [0.5, 0.5, 0.5]]], dtype=np.float32))
     g.gru_inputs = ["x", WN, RN, BN, "", "h0"]
 
 
@@ -478,6 +479,23 @@ def regression_models():
                n("GRU", ["X", "W", "R", "B", "", "h0"], ["Y"], name="gru", hidden_size=3)],
                _gru_inits(rng, 4, 3) + [_i64("hs", [1, 1, 3]), init("inf", np.array([np.inf], dtype=np.float32))],
                ["T", 1, 4], [("Y", ["T", 1, 1, 3])]))
+    yield ("tile_initial_state_wide.onnx", "GRUT034", ["'tile'", "Tile", "axis 2 of size 3"],
+           "initial_h = Tile(h0 [1,1,3], [1, batch, 2]): a repeat along the hidden axis, not to the batch.",
+           _graph("tile_initial_state_wide", [
+               n("Shape", ["X"], ["xs"], name="shape"), n("Gather", ["xs", "i1"], ["b"], name="batch"),
+               n("Concat", ["one", "b", "two"], ["reps"], name="repeats", axis=0),
+               n("Tile", ["h0", "reps"], ["h"], name="tile"),
+               n("GRU", ["X", "W", "R", "B", "", "h"], ["Y"], name="gru", hidden_size=3)],
+               _gru_inits(rng, 4, 3) + [_i64("i1", [1]), _i64("one", [1]), _i64("two", [2]),
+                                        init("h0", np.array([[[0.25, -0.5, 1.0]]], dtype=np.float32))],
+               ["T", "B", 4], [("Y", ["T", 1, "B", 3])]))
+    yield ("equal_on_sequence.onnx", "GRUT031", ["'equal'", "Equal", "shape"],
+           "Equal of the GRU's output with a constant: comparisons are computed on shape integers only.",
+           _graph("equal_on_sequence", [
+               n("GRU", ["X", "W", "R", "B"], ["Y"], name="gru", hidden_size=3),
+               n("Equal", ["Y", "zero"], ["eq"], name="equal"), n("Cast", ["eq"], ["out"], name="cast", to=1)],
+               _gru_inits(rng, 4, 3) + [init("zero", np.array([0], dtype=np.float32))],
+               ["T", 1, 4], [("out", ["T", 1, 1, 3])]))
 
 
 def main(argv=None):

@@ -64,10 +64,11 @@ def _sigmoid(x):
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
-def onnx_gru(X, W, R, B=None, initial_h=None, linear_before_reset=0):
+def onnx_gru(X, W, R, B=None, initial_h=None, linear_before_reset=0, clip=None):
     """X [T, batch, in]; W [1, 3H, in]; R [1, 3H, H]; B [1, 6H] or None;
-    initial_h [1, batch, H] or None.  Gate blocks z, r, h.  Everything is
-    converted to float64.  Returns (Y [T, 1, batch, H], Y_h [1, batch, H])."""
+    initial_h [1, batch, H] or None; clip: ONNX's clip (every activation's
+    input clamped to [-clip, clip]) or None.  Gate blocks z, r, h.  Everything
+    is converted to float64.  Returns (Y [T, 1, batch, H], Y_h [1, batch, H])."""
     X = np.asarray(X, dtype=np.float64)
     W = np.asarray(W, dtype=np.float64)[0]
     R = np.asarray(R, dtype=np.float64)[0]
@@ -78,15 +79,19 @@ def onnx_gru(X, W, R, B=None, initial_h=None, linear_before_reset=0):
     Wbz, Wbr, Wbh, Rbz, Rbr, Rbh = (Bv[k * H:(k + 1) * H] for k in range(6))
     h = (np.zeros((X.shape[1], H)) if initial_h is None
          else np.asarray(initial_h, dtype=np.float64)[0])
+
+    def clamp(v):
+        return v if clip is None else np.minimum(np.maximum(v, -float(clip)), float(clip))
+
     Y = np.empty((X.shape[0], 1, X.shape[1], H))
     for t in range(X.shape[0]):
         x = X[t]
-        z = _sigmoid(x @ Wz.T + h @ Rz.T + Wbz + Rbz)
-        r = _sigmoid(x @ Wr.T + h @ Rr.T + Wbr + Rbr)
+        z = _sigmoid(clamp(x @ Wz.T + h @ Rz.T + Wbz + Rbz))
+        r = _sigmoid(clamp(x @ Wr.T + h @ Rr.T + Wbr + Rbr))
         if linear_before_reset:
-            n = np.tanh(x @ Wh.T + r * (h @ Rh.T + Rbh) + Wbh)
+            n = np.tanh(clamp(x @ Wh.T + r * (h @ Rh.T + Rbh) + Wbh))
         else:
-            n = np.tanh(x @ Wh.T + (r * h) @ Rh.T + Rbh + Wbh)
+            n = np.tanh(clamp(x @ Wh.T + (r * h) @ Rh.T + Rbh + Wbh))
         h = (1.0 - z) * n + z * h
         Y[t, 0] = h
     return Y, h[None]
@@ -809,6 +814,20 @@ def write_onnx_cases(models_dir, write_reference, log=print):
         save_bytes(name, model.SerializeToString())
         add(name, description, "onnx-node", None, inputs.shape[1], outs.shape[1], [outs.shape[1]], False, 22,
             params, final_only, inputs, outs, final, False, "official expected ok")
+    for name, seed, in_size, build, description in lc.H0_CASES:
+        data, inputs, outs, final, params = lc.h0_case(seed, in_size, build)
+        model = onnx.load_from_string(data)
+        onnx.checker.check_model(model)
+        sequences[name] = op_sequence(model)
+        save_bytes(name, data)
+        hidden = [int(final.size // 2)] * 2 if "stacked2" in name else [int(final.size)]
+        add(name, description, "torch", None, in_size, outs.shape[1], hidden, True, 14, params, False,
+            inputs, outs, final, True, "pytorch-f32")
+    for name, model, inputs, outs, final, params, lbr, description in lc.clip_node_cases(onnx_gru):
+        onnx.checker.check_model(model)
+        save_bytes(name, model.SerializeToString())
+        add(name, description, "onnx-node", None, inputs.shape[1], outs.shape[1], [outs.shape[1]], lbr, 14,
+            params, False, inputs, outs, final, False, "numpy-f64")
     model, inputs, outs, final, params = lc.opset22_case(onnx_gru)
     save_bytes("onnx_opset22_gelu", model.SerializeToString())
     add("onnx_opset22_gelu", "opset 22 (by hand): GRU 9 (linear_before_reset 1), Gelu tanh form, "

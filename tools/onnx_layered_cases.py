@@ -312,3 +312,96 @@ def official_gru_node_cases(onnx_gru):
                        f"{', layout 1' if layout else ''}) at opset 22, weights as initializers; "
                        "reference: batch element 0.")
         yield (name, model, Xs[:, 0].astype(np.float32), Y[:, 0, 0], Yh[0, 0], params, final_only, description)
+
+
+class _H0(nn.Module):
+    """An nn.GRU from a learned initial state h0 [num_layers, 1, H], passed as users write it: expanded to
+    the batch (``expand``), tiled to it (``repeat``) or as it is (``plain``, batch 1), then a head."""
+
+    def __init__(self, gru, head, mode):
+        super().__init__()
+        self.gru, self.head, self.mode = gru, head, mode
+        self.h0 = nn.Parameter(torch.randn(gru.num_layers, 1, gru.hidden_size) * 0.8)
+
+    def forward(self, x):
+        batch = x.size(0) if self.gru.batch_first else x.size(1)
+        if self.mode == "expand":
+            h0 = self.h0.expand(-1, batch, -1).contiguous()
+        elif self.mode == "repeat":
+            h0 = self.h0.repeat(1, batch, 1)
+        else:
+            h0 = self.h0
+        return self.head(self.gru(x, h0)[0])
+
+
+# name, seed, input size, module builder, description.
+H0_CASES = [
+    ("onnx_h0_expand_bf_stacked2", 308, 3,
+     lambda: _H0(nn.GRU(3, 8, num_layers=2, batch_first=True), nn.Linear(8, 2), "expand"),
+     "opset 14: nn.GRU(num_layers=2, batch_first) from a learned h0 expanded to the batch "
+     "(Shape, Gather, Concat, Equal, Where, Expand, then a Slice per layer), Linear 2."),
+    ("onnx_h0_repeat", 309, 4,
+     lambda: _H0(nn.GRU(4, 6), nn.Sequential(nn.Linear(6, 3), nn.Tanh()), "repeat"),
+     "opset 14: GRU 6 from a learned h0 tiled to the batch (h0.repeat(1, n, 1): Expand, Tile), "
+     "Linear 3 + Tanh."),
+    ("onnx_h0_plain_stacked2", 310, 3,
+     lambda: _H0(nn.GRU(3, 5, num_layers=2), nn.Linear(5, 2), "plain"),
+     "opset 14: nn.GRU(num_layers=2) from a learned h0 of batch 1 passed as it is (an initializer per "
+     "layer), Linear 2."),
+]
+
+
+def h0_case(seed, input_size, build):
+    """(bytes, inputs [T, F], outputs [T, O], h_n of every layer, parameters) of an H0_CASES module,
+    exported with opset 14 and dynamic batch and time axes; reference: the module in float32."""
+    torch.manual_seed(seed)
+    net = build().eval()
+    batch_first = net.gru.batch_first
+    dummy = torch.zeros((1, STEPS, input_size) if batch_first else (STEPS, 1, input_size))
+    axes = {0: "B", 1: "T"} if batch_first else {0: "T", 1: "B"}
+    f = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(net, dummy, f, input_names=["x"], output_names=["y"],
+                          dynamic_axes={"x": axes, "y": axes}, opset_version=14)
+    inputs = np.random.default_rng(2000 + seed).standard_normal((STEPS, input_size), dtype=np.float32)
+    with torch.no_grad():
+        x = torch.from_numpy(inputs)
+        x = x[None] if batch_first else x[:, None]
+        y = net(x)
+        outputs = (y[0] if batch_first else y[:, 0]).numpy()
+        _, h_n = net.gru(x, net.h0)
+    params = int(sum(p.numel() for n, p in net.named_parameters() if n != "h0"))
+    return f.getvalue(), inputs, outputs, h_n[:, 0].reshape(-1).numpy(), params
+
+
+def clip_node_cases(onnx_gru):
+    """GRU nodes with ONNX's clip and a constant initial_h, which PyTorch cannot write: the reference is our
+    float64 ONNX GRU (``onnx_cases.onnx_gru``). Yields (name, model, inputs [T, F], outputs [T, H], final
+    state, parameters, linear_before_reset, description)."""
+    for name, seed, layout, lbr, clip, in_size, H, description in (
+            ("onnx_node_clip_cho_h0", 311, 0, 0, 0.6, 3, 7,
+             "GRU node (by hand) with clip 0.6, linear_before_reset 0 and a constant initial_h [1, 1, 7]; "
+             "float64 reference of ONNX's equations."),
+            ("onnx_node_clip_layout1_h0", 312, 1, 1, 1.5, 4, 6,
+             "GRU node (by hand), layout 1 (batch first), clip 1.5, linear_before_reset 1, a constant "
+             "initial_h [1, 1, 6] and no Y_h; float64 reference of ONNX's equations.")):
+        rng = np.random.default_rng(seed)
+        W = (rng.standard_normal((1, 3 * H, in_size)) * 1.2).astype(np.float32)
+        R = (rng.standard_normal((1, 3 * H, H)) * 1.2).astype(np.float32)
+        B = (rng.standard_normal((1, 6 * H)) * 0.8).astype(np.float32)
+        h0 = rng.uniform(-0.9, 0.9, (1, 1, H)).astype(np.float32)
+        x_dims = ["T", 1, in_size] if layout == 0 else [1, "T", in_size]
+        y_dims = ["T", 1, 1, H] if layout == 0 else [1, "T", 1, H]
+        nodes = [helper.make_node("GRU", ["x", "W", "R", "B", "", "h0"], ["Y"], name="gru", hidden_size=H,
+                                  linear_before_reset=lbr, clip=clip, layout=layout)]
+        inits = [numpy_helper.from_array(a, n) for n, a in (("W", W), ("R", R), ("B", B), ("h0", h0))]
+        graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, x_dims)],
+                                  [helper.make_tensor_value_info("Y", TensorProto.FLOAT, y_dims)], inits)
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 14)],
+                                  producer_name="tools/onnx_layered_cases.py")
+        inputs = np.random.default_rng(2000 + seed).standard_normal((STEPS, in_size), dtype=np.float32)
+        Y, Yh = onnx_gru(inputs.astype(np.float64)[:, None], W, R, B, h0, lbr, clip)
+        assert np.any(np.abs(Y) > 0) and clip < 3
+        params = int(W.size + R.size + B.size)
+        yield name, model, inputs, Y[:, 0, 0], Yh[0, 0], params, bool(lbr), description

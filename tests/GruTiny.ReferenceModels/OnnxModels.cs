@@ -129,3 +129,23 @@ public partial record class OnnxOfficialGruBatchwiseOpset22 : IRunFinal;
 /// <summary>Reference case <c>onnx_arithmetic_std_scale</c>: (x − mean) / std in forward, GRU, Linear, then 1 − (−(y · 2.5) + shift): arithmetic layers from Sub, Div, Mul, Neg, Add.</summary>
 [GruModel("Models/onnx/onnx_arithmetic_std_scale.onnx")]
 public partial struct OnnxArithmeticStdScale : IRunFinal;
+
+/// <summary>Reference case <c>onnx_h0_expand_bf_stacked2</c>: nn.GRU(num_layers=2, batch_first) from a learned h0 expanded to the batch (Shape, Equal, Where, Expand, a Slice per layer), Linear 2.</summary>
+[GruModel("Models/onnx/onnx_h0_expand_bf_stacked2.onnx")]
+public partial struct OnnxH0ExpandBfStacked2 : IRunFinal;
+
+/// <summary>Reference case <c>onnx_h0_repeat</c>: GRU 6 from a learned h0 tiled to the batch (Expand, Tile), Linear 3 + Tanh.</summary>
+[GruModel("Models/onnx/onnx_h0_repeat.onnx")]
+public partial class OnnxH0Repeat : IRunFinal;
+
+/// <summary>Reference case <c>onnx_h0_plain_stacked2</c>: nn.GRU(num_layers=2) from a learned h0 of batch 1 (an initializer per layer), Linear 2.</summary>
+[GruModel("Models/onnx/onnx_h0_plain_stacked2.onnx")]
+public partial record struct OnnxH0PlainStacked2 : IRunFinal;
+
+/// <summary>Reference case <c>onnx_node_clip_cho_h0</c>: a GRU node with clip 0.6, linear_before_reset 0 and a constant initial_h.</summary>
+[GruModel("Models/onnx/onnx_node_clip_cho_h0.onnx")]
+public partial struct OnnxNodeClipChoH0 : IRunFinal;
+
+/// <summary>Reference case <c>onnx_node_clip_layout1_h0</c>: a GRU node, layout 1, clip 1.5, linear_before_reset 1, a constant initial_h.</summary>
+[GruModel("Models/onnx/onnx_node_clip_layout1_h0.onnx")]
+public partial class OnnxNodeClipLayout1H0 : IRunFinal;

@@ -11,6 +11,7 @@ internal sealed partial class OnnxGraphCompiler
     private OnnxValue?[] Gru(OnnxNode node, OnnxValue?[] inputs)
     {
         long layout = 0, linearBeforeReset = 0, hiddenAttribute = -1;
+        float? clip = null;
         foreach (OnnxAttribute a in node.Attributes)
         {
             switch (a.Name)
@@ -28,7 +29,10 @@ internal sealed partial class OnnxGraphCompiler
                 case "activation_beta":
                     throw AttributeError(node, a.Name, "is given; GruTiny computes the default activations, which take no parameters");
                 case "clip":
-                    throw AttributeError(node, "clip", $"is {a.F.ToString(System.Globalization.CultureInfo.InvariantCulture)}; GruTiny does not clip gate inputs (export without clip)");
+                    clip = FloatAttribute(node, "clip", 0);
+                    if (!(clip > 0))
+                        throw AttributeError(node, "clip", $"is {clip.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}; it must be greater than 0 (every activation's input is clamped to [-clip, clip])");
+                    break;
                 case "hidden_size":
                     hiddenAttribute = IntAttribute(node, "hidden_size", -1);
                     if (hiddenAttribute < 1) throw AttributeError(node, "hidden_size", $"is {hiddenAttribute}; it must be at least 1");
@@ -52,8 +56,6 @@ internal sealed partial class OnnxGraphCompiler
         ConstTensor? b = inputs.Length > 3 && inputs[3] is not null ? Weight(node, inputs, 3, "B") : null;
         if (node.Input(4).Length > 0)
             throw InputError(node, "sequence_lens", "is given; GruTiny runs every sequence to its end (export without sequence lengths, or pack sequences yourself)");
-        if (inputs.Length > 5 && inputs[5] is { } initial && !IsZero(initial))
-            throw InputError(node, "initial_h", $"must be absent or all zeros, but it is {initial.Describe()}; a compiled model starts from a zero state (use SetState to start elsewhere)");
 
         if (r.Rank != 3 || r.Dims[0] != 1 || r.Dims[1] != 3 * r.Dims[2])
             throw ShapeError(node, "R", r, "[1, 3·hidden_size, hidden_size] (one direction)");
@@ -96,7 +98,8 @@ internal sealed partial class OnnxGraphCompiler
         float[] weightHh = Reorder(r.Floats!, h, h);
         float[]? biasIh = b is null ? null : Reorder(b.Floats!.Take(3 * h).ToArray(), h, 1);
         float[]? biasHh = b is null ? null : Reorder(b.Floats!.Skip(3 * h).ToArray(), h, 1);
-        var layer = new GruLayerDescription((int)inputSize, h, linearBeforeReset == 1, weightIh, weightHh, biasIh, biasHh);
+        float[]? initialState = inputs.Length > 5 && inputs[5] is { } initial ? InitialState(node, initial, (int)layout, h) : null;
+        var layer = new GruLayerDescription((int)inputSize, h, linearBeforeReset == 1, weightIh, weightHh, biasIh, biasHh, clip, initialState);
         LayerDescription[] layers = seq.LayersWithPending().Concat(new[] { layer }).ToArray();
         CheckParameters(layers, node);
 
@@ -106,6 +109,37 @@ internal sealed partial class OnnxGraphCompiler
         var y = new SeqTensor(layout == 0 ? new[] { time, none, batch, feature } : new[] { batch, time, none, feature }, featureFactor, h, layers, null, false);
         var yH = new SeqTensor(layout == 0 ? new[] { none, batch, feature } : new[] { batch, none, feature }, featureFactor, h, layers, null, true);
         return new OnnxValue?[] { y, yH };
+    }
+
+    // initial_h, [num_directions, batch, hidden] ([batch, num_directions, hidden] with layout 1): zeros, a constant
+    // (the same for every sequence of the batch), or a constant repeated to the batch (a learned h0 expanded in
+    // forward). Null for zeros, the default.
+    private static float[]? InitialState(OnnxNode node, OnnxValue value, int layout, int hidden)
+    {
+        if (IsZero(value)) return null;
+        (ConstTensor state, bool[] repeated) = value switch
+        {
+            ConstTensor c => (c, new bool[c.Rank]),
+            BroadcastTensor b => (b.Value, b.Broadcast),
+            _ => throw InputError(node, "initial_h", $"is {value.Describe()}; GruTiny compiles an initial state that is a constant of the model (a learned h0, zeros), not one computed from the input"),
+        };
+        int directionAxis = layout == 0 ? 0 : 1, batchAxis = layout == 0 ? 1 : 0;
+        if (state.Rank != 3 || state.Dims[directionAxis] != 1 || state.Dims[2] != hidden || repeated[directionAxis] || repeated[2])
+            throw InputError(node, "initial_h", $"has shape {DescribeShape(state, repeated)}; expected {(layout == 0 ? $"[1, batch_size, {hidden}]" : $"[batch_size, 1, {hidden}]")} (one direction, hidden_size {hidden})");
+        if (state.Dims[batchAxis] != 1)
+            throw InputError(node, "initial_h", $"holds {state.Dims[batchAxis]} initial states, one per sequence of a batch of {state.Dims[batchAxis]}; a GruTiny model runs one sequence and starts it from one initial state (give initial_h a batch of 1, or repeat it to the batch: h0.expand(-1, x.size(0), -1))");
+        if (!state.IsFloat) throw InputError(node, "initial_h", $"is {state.Describe()}; expected float values");
+        float[] values = (float[])state.Floats!.Clone();
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (float.IsNaN(values[i]) || float.IsInfinity(values[i]))
+                throw Error(ModelDiagnosticIds.NonFiniteWeight, $"{node.Display}: input 'initial_h' ({state.Source}) holds {values[i].ToString(System.Globalization.CultureInfo.InvariantCulture)} at {i}; an initial state must be finite");
+        }
+
+        return values;
+
+        static string DescribeShape(ConstTensor c, bool[] repeated) =>
+            "[" + string.Join(",", c.Dims.Select((d, i) => repeated[i] ? "?" : d.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";
     }
 
     // ONNX orders the gates z, r, h; PyTorch and the grutiny/1 format r, z, n.

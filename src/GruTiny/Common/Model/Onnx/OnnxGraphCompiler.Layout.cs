@@ -39,6 +39,8 @@ internal sealed partial class OnnxGraphCompiler
                 return ConstantFolding.Gather(c, indices, NormalizeAxis(node, "axis", axisAttribute, c.Rank), Output(node), FoldError(node));
             case ZeroTensor:
                 return data;
+            case BroadcastTensor repeated:
+                return GatherRepeated(node, repeated, indices, NormalizeAxis(node, "axis", axisAttribute, repeated.Value.Rank));
             case StateStack { Parts: not null } stack when indices.Count == 1 && indices.Rank <= 1 && NormalizeAxis(node, "axis", axisAttribute, stack.Parts[0].Rank) == stack.Axis:
             {
                 // One layer's final hidden state out of PyTorch's h_n (h_n[-1]: the last layer's).
@@ -97,6 +99,7 @@ internal sealed partial class OnnxGraphCompiler
             ConstTensor c => c.Rank,
             SeqTensor s => s.Rank,
             ShapeInts s => s.Rank,
+            BroadcastTensor b => b.Value.Rank,
             _ => -1,
         };
         if (data is ZeroTensor) return data;
@@ -108,6 +111,8 @@ internal sealed partial class OnnxGraphCompiler
         {
             case ConstTensor c:
                 return ConstantFolding.Slice(c, starts, ends, axes, steps, Output(node), FoldError(node));
+            case BroadcastTensor repeated:
+                return SliceRepeated(node, repeated, starts, ends, axes, steps);
             case ShapeInts s:
                 if (s.Elements is null) return s;
                 if (steps[0] == 0) throw LayoutError(node, "a step is 0");
@@ -226,6 +231,8 @@ internal sealed partial class OnnxGraphCompiler
                 return StateStack.Instance; // its axes move: the parts can no longer be taken out
             case ConstTensor c:
                 return c.WithDims(InsertAxes(node, c.Dims.Select(d => (object)d).ToList(), axesList, (object)1L).Cast<long>().ToArray(), Output(node));
+            case BroadcastTensor repeated:
+                return UnsqueezeRepeated(node, repeated, axesList);
             case ShapeInts s:
                 if (s.Rank != 0 || axesList.Length != 1 || (axesList[0] != 0 && axesList[0] != -1))
                     throw LayoutError(node, "makes shape integers more than one-dimensional");
@@ -263,6 +270,9 @@ internal sealed partial class OnnxGraphCompiler
                 if (remove.Any(a => c.Dims[a] != 1)) throw LayoutError(node, "squeezes an axis whose size is not 1");
                 return c.WithDims(c.Dims.Where((_, i) => !remove.Contains(i)).ToArray(), Output(node));
             }
+
+            case BroadcastTensor repeated:
+                return SqueezeRepeated(node, repeated, axesList);
 
             case ShapeInts s:
                 if (s.Rank != 1 || (s.Elements is not null && s.Elements.Length != 1)) throw LayoutError(node, "squeezes shape integers to other than a scalar");
@@ -452,14 +462,23 @@ internal sealed partial class OnnxGraphCompiler
         OnnxValue data = Required(node, inputs, 0, "data");
         if (data is ZeroTensor) return data;
         if (data is StateStack) return StateStack.Instance; // its axes move: the parts can no longer be taken out
-        int rank = data switch { ConstTensor c => c.Rank, SeqTensor s => s.Rank, _ => throw LayoutError(node, $"transposes {data.Describe()}") };
+        int rank = data switch
+        {
+            ConstTensor c => c.Rank,
+            SeqTensor s => s.Rank,
+            BroadcastTensor b => b.Value.Rank,
+            _ => throw LayoutError(node, $"transposes {data.Describe()}"),
+        };
         long[] permAttribute = IntsAttribute(node, "perm") ?? Enumerable.Range(0, rank).Reverse().Select(i => (long)i).ToArray();
         int[] perm = permAttribute.Select(p => NormalizeAxis(node, "perm", p, rank)).ToArray();
         if (perm.Length != rank || perm.Distinct().Count() != rank)
             throw AttributeError(node, "perm", $"is [{string.Join(",", permAttribute)}], not a permutation of {rank} axes");
-        return data is ConstTensor constant
-            ? ConstantFolding.Transpose(constant, perm, Output(node))
-            : ((SeqTensor)data).WithAxes(perm.Select(p => ((SeqTensor)data).Axes[p]).ToArray());
+        return data switch
+        {
+            ConstTensor constant => ConstantFolding.Transpose(constant, perm, Output(node)),
+            BroadcastTensor repeated => TransposeRepeated(node, repeated, perm),
+            _ => ((SeqTensor)data).WithAxes(perm.Select(p => ((SeqTensor)data).Axes[p]).ToArray()),
+        };
     }
 
     private OnnxValue Cast(OnnxNode node, OnnxValue?[] inputs)
@@ -470,6 +489,7 @@ internal sealed partial class OnnxGraphCompiler
         switch (data)
         {
             case ConstTensor c: return ConstantFolding.Cast(c, to, Output(node), FoldError(node));
+            case BroadcastTensor repeated: return BroadcastTensor.Of(ConstantFolding.Cast(repeated.Value, to, Output(node), FoldError(node)), repeated.Broadcast);
             case ZeroTensor:
                 return data;
             case StateStack stack:
@@ -489,7 +509,7 @@ internal sealed partial class OnnxGraphCompiler
         if (IsZero(data)) return ZeroTensor.Instance;
         if (data is ConstTensor c && shape is ConstTensor { IsFloat: false } s)
             return ConstantFolding.Expand(c, s.Ints!, _maxParameters, Output(node), FoldError(node));
-        throw LayoutError(node, $"expands {data.Describe()} to a shape known only at run time; GruTiny recognises that only for zeros (the initial state)");
+        return ExpandToShape(node, data, shape); // a constant repeated to the batch (an initial state)
     }
 
     private OnnxValue ConstantOfShape(OnnxNode node, OnnxValue?[] inputs)

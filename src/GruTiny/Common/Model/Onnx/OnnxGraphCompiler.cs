@@ -262,6 +262,9 @@ internal sealed partial class OnnxGraphCompiler
             case "Cast": return One(Cast(node, inputs));
             case "Expand": return One(Expand(node, inputs));
             case "ConstantOfShape": return One(ConstantOfShape(node, inputs));
+            case "Tile": return One(Tile(node, inputs));
+            case "Equal": return One(Equal(node, inputs));
+            case "Where": return One(Where(node, inputs));
             case "Add":
             case "Sub":
             case "Mul":

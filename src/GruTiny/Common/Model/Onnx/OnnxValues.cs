@@ -65,6 +65,36 @@ internal sealed class ConstTensor : OnnxValue
     public override string Describe() => $"a constant {OnnxTypes.Name(ElemType)} tensor of shape [{string.Join(",", Dims)}]";
 }
 
+/// <summary>
+/// A constant repeated along axes whose size is known only at run time: a learned initial state expanded or
+/// tiled to the batch (PyTorch's <c>h0.expand(-1, x.size(0), -1)</c>, <c>h0.repeat(1, x.size(0), 1)</c>).
+/// <see cref="Value"/> holds it with size 1 on those axes; every element along them is that value.
+/// </summary>
+internal sealed class BroadcastTensor : OnnxValue
+{
+    private BroadcastTensor(ConstTensor value, bool[] broadcast)
+    {
+        Value = value;
+        Broadcast = broadcast;
+    }
+
+    public ConstTensor Value { get; }
+
+    /// <summary>Per axis: whether its size is known only at run time (Value has size 1 there).</summary>
+    public bool[] Broadcast { get; }
+
+    /// <summary>The value repeated along the <paramref name="broadcast"/> axes, or the constant itself when there are none.</summary>
+    public static OnnxValue Of(ConstTensor value, bool[] broadcast) =>
+        Array.IndexOf(broadcast, true) < 0 ? value : new BroadcastTensor(value, broadcast);
+
+    public override string Describe()
+    {
+        var dims = new string[Value.Rank];
+        for (int i = 0; i < dims.Length; i++) dims[i] = Broadcast[i] ? "?" : Value.Dims[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return $"a constant {OnnxTypes.Name(Value.ElemType)} tensor repeated to a shape known only at run time, [{string.Join(",", dims)}]";
+    }
+}
+
 /// <summary>A tensor of zeros whose shape may depend on the input (ConstantOfShape, Expand of a zero).</summary>
 internal sealed class ZeroTensor : OnnxValue
 {
