@@ -22,7 +22,7 @@ public interface IGruModel
     /// <summary>Number of floats of recurrent state: the hidden sizes of all GRU layers, added up.</summary>
     int StateSize { get; }
 
-    /// <summary>Sets the recurrent state back to zeros, the state of a new instance.</summary>
+    /// <summary>Sets the recurrent state back to the state of a new instance: zeros, or the initial state the model gives.</summary>
     void Reset();
 
     /// <summary>Advances the model by one time step.</summary>
