@@ -14,8 +14,11 @@ Supported modules
   the weights during the forward pass); ``padding_idx``,
   ``scale_grad_by_freq`` and ``sparse`` only affect training.
 * ``nn.GRU`` -- any ``num_layers`` (each layer becomes one ``gru`` layer),
-  ``bias=True`` or ``False``, ``batch_first`` either way.  Bidirectional GRUs
-  and ``proj_size > 0`` are rejected.  PyTorch GRUs always use
+  ``bias=True`` or ``False``, ``batch_first`` either way, ``bidirectional``
+  either way (a ``direction: "bidirectional"`` layer with the ``_reverse``
+  tensors; the model then reads whole sequences, and the parity check and
+  self-check compare the output at the last step of every prefix).
+  ``proj_size > 0`` is rejected.  PyTorch GRUs always use
   ``linear_before_reset: true``.  Dropout between GRU layers is a training
   feature and is ignored.
 * ``nn.Linear`` (``bias=True`` or ``False``), optionally followed by exactly
@@ -401,7 +404,8 @@ def _check_shape(arr, shape, name):
 # --------------------------------------------------------------------------
 
 def gru_layer(weight_ih, weight_hh, bias_ih=None, bias_hh=None,
-              linear_before_reset=True, clip=None, initial_state=None):
+              linear_before_reset=True, clip=None, initial_state=None, direction="forward",
+              reverse=None):
     """Build a ``gru`` layer dict.
 
     ``weight_ih`` [3H][in], ``weight_hh`` [3H][H], ``bias_ih`` / ``bias_hh``
@@ -410,6 +414,10 @@ def gru_layer(weight_ih, weight_hh, bias_ih=None, bias_hh=None,
     ``clip``: ONNX's clip, a number > 0 (each gate's input to its activation
     clamped to [-clip, clip]), or ``None``.  ``initial_state``: [H], the
     hidden state the model starts from (a learned h0), or ``None`` (zeros).
+    ``direction``: ``"forward"``, ``"reverse"`` (runs from the last step to
+    the first) or ``"bidirectional"``, which needs ``reverse``: a dict of the
+    reverse half's ``weight_ih``, ``weight_hh`` and optional ``bias_ih``,
+    ``bias_hh``, ``initial_state`` (PyTorch's ``..._reverse`` tensors).
     """
     if not isinstance(linear_before_reset, (bool, np.bool_)):
         raise ValueError("linear_before_reset must be True or False")
@@ -442,6 +450,20 @@ def gru_layer(weight_ih, weight_hh, bias_ih=None, bias_hh=None,
         _check_shape(h0, (hidden,), "initial_state")
         if np.any(h0 != 0):  # a zero initial state is the default: the key is left out
             layer["initial_state"] = _to_list(h0)
+    if direction not in ("forward", "reverse", "bidirectional"):
+        raise ValueError(f"direction must be 'forward', 'reverse' or 'bidirectional', got {direction!r}")
+    if (direction == "bidirectional") != (reverse is not None):
+        raise ValueError("reverse= (the reverse half's tensors) goes with direction='bidirectional', and only with it")
+    if direction != "forward":
+        layer["direction"] = direction
+    if reverse is not None:
+        half = gru_layer(reverse["weight_ih"], reverse["weight_hh"], reverse.get("bias_ih"), reverse.get("bias_hh"),
+                         linear_before_reset, initial_state=reverse.get("initial_state"))
+        if len(half["weight_ih"][0]) != len(layer["weight_ih"][0]) or half["hidden_size"] != hidden:
+            raise ValueError("the reverse half's tensors must have the forward half's shapes")
+        for key in ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "initial_state"):
+            if key in half:
+                layer[key + "_reverse"] = half[key]
     return layer
 
 
@@ -601,8 +623,8 @@ def _layer_in_size(layer, width=None):
 
 
 def _layer_out_size(layer, width=None):
-    if layer["type"] == "gru":
-        return layer["hidden_size"]
+    if layer["type"] == "gru":  # a bidirectional layer's outputs are both directions'
+        return layer["hidden_size"] * (2 if layer.get("direction") == "bidirectional" else 1)
     if layer["type"] == "embedding":  # D features out
         return len(layer["weight"][0])
     if layer["type"] in _ELEMENTWISE_LAYERS:
@@ -939,21 +961,23 @@ def _initial_rows(h0, gru, label):
     """A learned initial state for ``gru`` as one [H] row per layer: h0 of shape
     [num_layers, 1, H] (nn.GRU's own h0 for batch 1), [num_layers, H], or [H] for one layer."""
     h = _as_f32(h0, f"{label}: initial state")
-    layers, hidden = int(gru.num_layers), int(gru.hidden_size)
+    layers = int(gru.num_layers) * (2 if getattr(gru, "bidirectional", False) else 1)  # PyTorch's num_layers * num_directions
+    hidden = int(gru.hidden_size)
     if h.ndim == 3 and h.shape[1] == 1:
         h = h[:, 0]
     elif h.ndim == 1 and layers == 1:
         h = h[None]
     if h.ndim != 2 or h.shape != (layers, hidden):
         raise ValueError(f"{label}: the initial state has shape {list(_as_f32(h0, 'h0').shape)}; expected "
-                         f"[{layers}, 1, {hidden}] (num_layers, batch 1, hidden_size), "
+                         f"[{layers}, 1, {hidden}] (num_layers * num_directions, batch 1, hidden_size), "
                          f"[{layers}, {hidden}]" + (f" or [{hidden}]" if layers == 1 else ""))
     return list(h)
 
 
 def _gru_layers(gru, label, initial_state=None):
-    if getattr(gru, "bidirectional", False):
-        raise ValueError(f"{label}: bidirectional GRUs are not supported (the model runs step by step)")
+    """The grutiny/1 layers of an nn.GRU: one per layer; a bidirectional one's with its ``_reverse``
+    tensors (h0 rows 2k and 2k + 1, PyTorch's order)."""
+    bidirectional = bool(getattr(gru, "bidirectional", False))
     if getattr(gru, "proj_size", 0):
         raise ValueError(f"{label}: proj_size > 0 is not supported")
     if getattr(gru, "mode", "GRU") != "GRU":
@@ -965,9 +989,19 @@ def _gru_layers(gru, label, initial_state=None):
         w_hh = getattr(gru, f"weight_hh_l{k}")
         b_ih = getattr(gru, f"bias_ih_l{k}", None) if gru.bias else None
         b_hh = getattr(gru, f"bias_hh_l{k}", None) if gru.bias else None
+        directions = 2 if bidirectional else 1
+        reverse = None
+        if bidirectional:
+            reverse = {"weight_ih": getattr(gru, f"weight_ih_l{k}_reverse"),
+                       "weight_hh": getattr(gru, f"weight_hh_l{k}_reverse"),
+                       "bias_ih": getattr(gru, f"bias_ih_l{k}_reverse", None) if gru.bias else None,
+                       "bias_hh": getattr(gru, f"bias_hh_l{k}_reverse", None) if gru.bias else None,
+                       "initial_state": None if rows is None else rows[directions * k + 1]}
         try:
             layers.append(gru_layer(w_ih, w_hh, b_ih, b_hh, linear_before_reset=True,
-                                    initial_state=None if rows is None else rows[k]))
+                                    initial_state=None if rows is None else rows[directions * k],
+                                    direction="bidirectional" if bidirectional else "forward",
+                                    reverse=reverse))
         except ValueError as e:
             raise ValueError(f"{label}, layer {k}: {e}") from None
     return layers
@@ -1384,20 +1418,25 @@ def _layer_step(layer):
         return lambda x: F.embedding(x.reshape(-1).long(), weight)
     if layer["type"] == "gru":
         hidden, biased = layer["hidden_size"], "bias_ih" in layer or "bias_hh" in layer
-        if "clip" in layer:  # never written by export(): nn.GRU has no clip
-            raise ValueError("a gru layer with 'clip' has no PyTorch equivalent to check it against")
+        direction = layer.get("direction", "forward")
+        if "clip" in layer or direction == "reverse":  # never written by export(): nn.GRU has neither
+            raise ValueError("a gru layer with 'clip' or direction 'reverse' has no PyTorch equivalent to check it against")
+        bidirectional = direction == "bidirectional"
+        biased = biased or "bias_ih_reverse" in layer or "bias_hh_reverse" in layer
         # Its random initialisation, overwritten below, must not move the user's random state.
         with torch.random.fork_rng(devices=[]):
-            gru = torch.nn.GRU(len(layer["weight_ih"][0]), hidden, bias=biased)
+            gru = torch.nn.GRU(len(layer["weight_ih"][0]), hidden, bias=biased, bidirectional=bidirectional)
         with torch.no_grad():
-            gru.weight_ih_l0.copy_(tensor("weight_ih"))
-            gru.weight_hh_l0.copy_(tensor("weight_hh"))
-            for key in ("bias_ih", "bias_hh") if biased else ():
-                # A bias the file leaves out is zero, as GruTiny reads it.
-                getattr(gru, f"{key}_l0").copy_(tensor(key) if key in layer
-                                                else torch.zeros(3 * hidden))
-        if "initial_state" in layer:
-            h0 = tensor("initial_state").reshape(1, 1, hidden)
+            for suffix in ("", "_reverse") if bidirectional else ("",):
+                getattr(gru, f"weight_ih_l0{suffix}").copy_(tensor("weight_ih" + suffix))
+                getattr(gru, f"weight_hh_l0{suffix}").copy_(tensor("weight_hh" + suffix))
+                for key in ("bias_ih", "bias_hh") if biased else ():
+                    # A bias the file leaves out is zero, as GruTiny reads it.
+                    getattr(gru, f"{key}_l0{suffix}").copy_(tensor(key + suffix) if key + suffix in layer
+                                                            else torch.zeros(3 * hidden))
+        halves = ("initial_state", "initial_state_reverse") if bidirectional else ("initial_state",)
+        if any(key in layer for key in halves):
+            h0 = torch.stack([tensor(key) if key in layer else torch.zeros(hidden) for key in halves])[:, None]
             return lambda x: gru(x[:, None], h0)[0][:, 0]
         return lambda x: gru(x[:, None])[0][:, 0]
     if layer["type"] == "activation":
@@ -1433,6 +1472,14 @@ class _FileChain:
         self.layers = layers
         self.sources = sources  # the name of the module each layer was read from
         self.steps = [_layer_step(layer) for layer in layers]
+        # A reverse or bidirectional GRU: the model reads whole sequences (GruTiny's IGruSequenceModel).
+        self.whole = any(layer["type"] == "gru" and layer.get("direction", "forward") != "forward"
+                         for layer in layers)
+
+    def prefix_rows(self, seq, steps):
+        """For each step t of ``steps``: the output at the last step of the layers run on the first
+        t + 1 steps (what GruTiny's RunFinal gives for that prefix)."""
+        return np.stack([self.rows(seq[:t + 1])[t] for t in steps])
 
     def describe(self):
         parts = []
@@ -1481,8 +1528,19 @@ class _CalledModules:
                      for _, m in named]
         self.device = _module_device([m for _, m in named])
 
+    @property
+    def whole(self):
+        """Whether a module reads whole sequences (a bidirectional nn.GRU)."""
+        return any(kind == "GRU" and getattr(m, "bidirectional", False) for kind, m in self.mods)
+
     def rows(self, seq, prefixes=None):
-        """(the steps, float32 [T][out]): one output per step, so ``prefixes`` does not matter."""
+        """(the steps, float32 [T][out]): one output per step, so ``prefixes`` does not matter; for a
+        model that reads whole sequences row t is the last step's output on the first t + 1 steps."""
+        if self.whole:
+            return np.arange(len(seq)), np.stack([self._rows(seq[:t + 1])[t] for t in range(len(seq))])
+        return np.arange(len(seq)), self._rows(seq)
+
+    def _rows(self, seq):
         import torch
         x = torch.from_numpy(np.ascontiguousarray(seq))
         if self.device is not None:
@@ -1501,7 +1559,7 @@ class _CalledModules:
                 x = m(x[None])[0]
             else:
                 x = m(x)
-        return np.arange(len(seq)), x.detach().cpu().float().numpy()
+        return x.detach().cpu().float().numpy()
 
 
 # --------------------------------------------------------------------------
@@ -1523,9 +1581,11 @@ def parameter_count(model_dict):
     for layer in model_dict["layers"]:
         if layer["type"] == "gru":
             hidden = int(layer["hidden_size"])
-            count += 3 * hidden * (width + hidden)
-            count += sum(3 * hidden for key in ("bias_ih", "bias_hh") if key in layer)
-            width = hidden
+            halves = 2 if layer.get("direction") == "bidirectional" else 1
+            count += halves * 3 * hidden * (width + hidden)
+            count += sum(3 * hidden for key in ("bias_ih", "bias_hh", "bias_ih_reverse", "bias_hh_reverse")
+                         if key in layer)
+            width = hidden * halves
         elif layer["type"] == "dense":
             outputs = len(layer["weight"])
             count += outputs * width + (outputs if "bias" in layer else 0)
@@ -1634,10 +1694,15 @@ class _ModuleRunner:
         self.device = _module_device([module])
         self.time_axis = None
         self.per_step = None
+        # A model with a reverse or bidirectional GRU: its outputs depend on later steps, so every row is the
+        # output at the last step of a prefix (GruTiny's RunFinal of the first t + 1 steps).
+        self.whole = any(getattr(m, "bidirectional", False) for m in module.modules()) if hasattr(module, "modules") else False
 
     def with_layout(self, batch_first, layout_source):
-        return _ModuleRunner(self.original, batch_first, self.tokens, self.input_size,
-                             layout_source, self.output_index)
+        other = _ModuleRunner(self.original, batch_first, self.tokens, self.input_size,
+                              layout_source, self.output_index)
+        other.whole = self.whole
+        return other
 
     def layout(self, steps="T"):
         if self.tokens:
@@ -1772,7 +1837,7 @@ class _ModuleRunner:
         if self.per_step is None:
             self.probe()
         steps = len(seq)
-        if self.per_step:
+        if self.per_step and not self.whole:
             y = self.call(seq)
             if y.dim() <= self.time_axis or y.shape[self.time_axis] != steps:
                 raise ValueError(f"{self.name}.forward returned {list(y.shape)} for {steps} steps; "
@@ -1782,7 +1847,9 @@ class _ModuleRunner:
         rows = []
         for length in lengths:
             try:
-                rows.append(self.call(seq[:length]).reshape(-1))
+                y = self.call(seq[:length])
+                # A model that reads whole sequences: row t is its last step's output on the first t + 1 steps.
+                rows.append(y.movedim(self.time_axis, 0)[-1].reshape(-1) if self.per_step else y.reshape(-1))
             except ValueError as e:
                 raise ValueError(
                     f"{self.name}.forward returns one output per sequence, so the exporter runs it "
@@ -2117,7 +2184,7 @@ def _check_parity(reference, chain, sets, roots, layout_inferred):
         results = []
         for seq in input_set.seqs:
             steps, got = reference.rows(seq, input_set.prefixes)
-            results.append((steps, got, chain.rows(seq)[steps]))
+            results.append((steps, got, chain.prefix_rows(seq, steps) if chain.whole else chain.rows(seq)[steps]))
         for s, (steps, got, want) in enumerate(results):
             if got.shape[1] != want.shape[1]:
                 raise ValueError(
@@ -2240,6 +2307,10 @@ def _export(modules, input_size, path, metadata, self_check, input_normalization
         raise ValueError("batch_first (--input-layout) says how your own module's forward takes "
                          "its input; a list, nn.Sequential or single module is run module by "
                          "module, each nn.GRU in its own layout: leave it out")
+    if own_module is None and initial_state is not None:
+        raise ValueError("initial_state= names the state your own module's forward passes to its nn.GRU; a list, "
+                         "nn.Sequential or single module is run module by module, each nn.GRU from zeros: "
+                         "export the module whose forward uses the initial state")
     layers, sources, first_gru, embedding = _read_layers(
         named, _initial_states_by_module(initial_state, named))
     input_size = _resolve_input_size(input_size, first_gru, embedding, layers)

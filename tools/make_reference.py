@@ -27,6 +27,8 @@ Writes into ``tests/GruTiny.ReferenceModels/Models/`` (or ``--out``), for every 
   Checked against the float64 numpy implementation within 1e-5.
 * ``layered/`` -- layers in any order, normalisation and activation layers
   (see ``tools/layered_cases.py``).
+* ``sequence/`` -- reverse and bidirectional GRUs, models that read whole
+  sequences (see ``tools/sequence_cases.py``).
 * ``onnx/`` -- the ONNX reference models, their ``.ref.json`` files and
   ``onnx_cases.json`` (see ``tools/onnx_cases.py``).
 * ``normalized/`` -- models with ``input_normalization`` and / or
@@ -686,6 +688,11 @@ def main(argv=None):
     import layered_cases
     print()
     layered_cases.write_layered_cases(out_dir, validator, write_reference, case_metadata)
+
+    # Models that read whole sequences: reverse and bidirectional GRUs (tools/sequence_cases.py)
+    import sequence_cases
+    print()
+    sequence_cases.write_sequence_cases(out_dir, validator, write_reference, case_metadata)
 
     # ONNX reference models (tools/onnx_cases.py) into <out>/onnx/
     import onnx_cases

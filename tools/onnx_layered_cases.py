@@ -348,6 +348,10 @@ H0_CASES = [
      lambda: _H0(nn.GRU(3, 5, num_layers=2), nn.Linear(5, 2), "plain"),
      "opset 14: nn.GRU(num_layers=2) from a learned h0 of batch 1 passed as it is (an initializer per "
      "layer), Linear 2."),
+    ("onnx_h0_expand_single", 313, 3,
+     lambda: _H0(nn.GRU(3, 6), nn.Linear(6, 2), "expand"),
+     "opset 14: one GRU 6 (time first) from a learned h0 [1, 1, 6] expanded to the batch: no Slice, so the "
+     "-1s PyTorch writes into the shape must be read as -1, Linear 2."),
 ]
 
 

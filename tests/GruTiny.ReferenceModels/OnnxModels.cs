@@ -149,3 +149,7 @@ public partial struct OnnxNodeClipChoH0 : IRunFinal;
 /// <summary>Reference case <c>onnx_node_clip_layout1_h0</c>: a GRU node, layout 1, clip 1.5, linear_before_reset 1, a constant initial_h.</summary>
 [GruModel("Models/onnx/onnx_node_clip_layout1_h0.onnx")]
 public partial class OnnxNodeClipLayout1H0 : IRunFinal;
+
+/// <summary>Reference case <c>onnx_h0_expand_single</c>: one GRU 6 from a learned h0 expanded to the batch (no Slice: the shape's −1s read as −1), Linear 2.</summary>
+[GruModel("Models/onnx/onnx_h0_expand_single.onnx")]
+public partial struct OnnxH0ExpandSingle : IRunFinal;

@@ -13,6 +13,13 @@ public interface IModelVisitor
     void Visit<T>(string name) where T : IGruModel, IRunFinal, new();
 }
 
+/// <summary>Calls back with the compiled type of a reference case that reads whole sequences.</summary>
+public interface ISequenceModelVisitor
+{
+    /// <summary>Called with the compiled model type.</summary>
+    void Visit<T>(string name) where T : IGruSequenceModel, new();
+}
+
 /// <summary>
 /// The compiled reference models by case name (tools/make_reference.py writes the cases: grutiny/1 descriptions
 /// and ONNX files). Every <c>[GruModel]</c> type of this assembly is a case, named by its model file without the
@@ -21,9 +28,27 @@ public interface IModelVisitor
 /// </summary>
 public static class ReferenceModelCatalog
 {
-    private static readonly Dictionary<string, Type> Types = typeof(ReferenceModelCatalog).Assembly.GetTypes()
+    private static readonly Dictionary<string, Type> Types = CompiledTypes(typeof(IGruModel));
+
+    // Models that read whole sequences (a reverse or bidirectional GRU) implement IGruSequenceModel instead.
+    private static readonly Dictionary<string, Type> SequenceTypes = CompiledTypes(typeof(IGruSequenceModel));
+
+    private static readonly MethodInfo VisitSequenceMethod = typeof(ISequenceModelVisitor).GetMethod(nameof(ISequenceModelVisitor.Visit))!;
+
+    /// <summary>Every case name of a model that reads whole sequences, in ordinal order.</summary>
+    public static readonly string[] SequenceNames = SequenceTypes.Keys.Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>Calls <paramref name="visitor"/> with the type compiled from sequence case <paramref name="name"/>.</summary>
+    public static void VisitSequence(string name, ISequenceModelVisitor visitor)
+    {
+        if (!SequenceTypes.TryGetValue(name, out Type? type))
+            throw new ArgumentException($"No compiled sequence model is named '{name}'.", nameof(name));
+        VisitSequenceMethod.MakeGenericMethod(type).Invoke(visitor, BindingFlags.DoNotWrapExceptions, binder: null, [name], culture: null);
+    }
+
+    private static Dictionary<string, Type> CompiledTypes(Type kind) => typeof(ReferenceModelCatalog).Assembly.GetTypes()
         .Select(type => (Type: type, Attribute: type.GetCustomAttribute<GruModelAttribute>()))
-        .Where(pair => pair.Attribute is not null)
+        .Where(pair => pair.Attribute is not null && kind.IsAssignableFrom(pair.Type))
         .ToDictionary(pair => CaseName(pair.Attribute!.Path), pair => pair.Type, StringComparer.Ordinal);
 
     private static readonly MethodInfo VisitMethod = typeof(IModelVisitor).GetMethod(nameof(IModelVisitor.Visit))!;

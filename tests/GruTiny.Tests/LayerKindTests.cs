@@ -53,7 +53,7 @@ public sealed class LayerKindTests
         Assert.NotNull(InterpreterLayers.For(library));
         Assert.NotNull(ReferenceLayers.For(library));
         object generator = RuntimeHelpers.GetUninitializedObject(GeneratorKinds().Single(t => t.Name == kind));
-        Assert.NotNull(EmitterFor.Invoke(null, BindingFlags.DoNotWrapExceptions, null, [generator], null));
+        Assert.NotNull(EmitterFor.Invoke(null, BindingFlags.DoNotWrapExceptions, null, [generator, false], null));
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class LayerKindTests
         Assert.Contains("UnregisteredLayer", Assert.Throws<InvalidOperationException>(() => new ReferenceModel(new ModelDescription(1, [unknown]))).Message);
 
         object generatorUnknown = GeneratorUnregisteredLayer();
-        var error = Assert.Throws<InvalidOperationException>(() => EmitterFor.Invoke(null, BindingFlags.DoNotWrapExceptions, null, [generatorUnknown], null));
+        var error = Assert.Throws<InvalidOperationException>(() => EmitterFor.Invoke(null, BindingFlags.DoNotWrapExceptions, null, [generatorUnknown, false], null));
         Assert.Contains("LayerEmitters.For", error.Message);
     }
 

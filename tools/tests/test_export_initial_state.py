@@ -56,6 +56,11 @@ class InitialStateExportTests(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, "not one of the model's nn.GRU"):
             ge.export(m, initial_state={m.head: m.h0})
 
+    def test_a_list_of_modules_takes_no_initial_state(self):
+        m = LearnedH0()
+        with self.assertRaisesRegex(ValueError, "export the module whose forward uses the initial state"):
+            ge.export([m.gru, m.head], initial_state=m.h0)
+
     def test_a_zero_initial_state_is_left_out(self):
         layer = ge.gru_layer([[0.1]] * 3, [[0.2]] * 3, initial_state=[0.0])
         self.assertNotIn("initial_state", layer)

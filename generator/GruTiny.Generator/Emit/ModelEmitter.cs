@@ -37,7 +37,7 @@ internal static class ModelEmitter
     {
         var w = new CodeWriter();
         var layout = new WorkLayout(model);
-        LayerEmitter[] layers = model.Layers.Select(LayerEmitters.For).ToArray();
+        LayerEmitter[] layers = model.Layers.Select(layer => LayerEmitters.For(layer)).ToArray();
 
         OpenContainers(w, target);
         // The type's documentation says whether the build compared the model with its training framework's
@@ -50,6 +50,19 @@ internal static class ModelEmitter
             // The state field joins any fields of the user's own part: without a layout attribute the compiler
             // warns that partial structs with fields in several parts have no defined field order (CS0282).
             w.Line("[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Auto)]");
+        }
+
+        if (!model.Streams)
+        {
+            // A reverse or bidirectional GRU: the model reads whole sequences (IGruSequenceModel, no state).
+            layers = model.Layers.Select(layer => LayerEmitters.For(layer, sequence: true)).ToArray();
+            w.Line($"partial {target.Keyword} {target.Name} : global::GruTiny.IGruSequenceModel");
+            w.Open();
+            SequenceModelEmitter.EmitBody(w, model, layers);
+            EmitLayers(w, model, layers);
+            w.Close();
+            CloseContainers(w, target);
+            return w.ToString();
         }
 
         // What a step takes: features, or (an embedding first) token ids with an API of their own.

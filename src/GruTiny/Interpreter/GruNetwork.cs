@@ -18,19 +18,34 @@ namespace GruTiny;
 /// <c>Step</c>, <c>Run</c>, <c>RunFinal</c> and the state methods allocate nothing. An instance is not thread-safe:
 /// use one per stream.
 /// </remarks>
-public sealed class GruNetwork : IGruTokenModel
+public sealed class GruNetwork : IGruTokenModel, IGruSequenceModel
 {
     private readonly ModelDescription _model;
     private readonly InterpreterLayer[] _layers;
     private readonly float[] _normalizedInput;   // input_normalization: this step's normalised input
+    private readonly int _rowWidth;              // a model that reads whole sequences: its widest layer's outputs
+    private float[] _workspace = [];             // … and Run's workspace when the caller gives none, grown to the longest T
 
     private GruNetwork(ModelDescription model)
     {
         _model = model;
         _layers = new InterpreterLayer[model.Layers.Length];
-        for (int i = 0; i < _layers.Length; i++) _layers[i] = InterpreterLayers.For(model.Layers[i]);
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            _layers[i] = InterpreterLayers.For(model.Layers[i]);
+            _rowWidth = Math.Max(_rowWidth, model.Layers[i].OutputSize);
+        }
+
         _normalizedInput = new float[model.InputNormalization is null ? 0 : model.InputSize];
     }
+
+    /// <summary>
+    /// Whether the model reads whole sequences: it has a reverse or bidirectional GRU, so it implements
+    /// <see cref="IGruSequenceModel"/> (each <c>Run</c> a new sequence from the initial state, no state kept) and
+    /// <c>Step</c> throws <see cref="InvalidOperationException"/>. False for a model that streams
+    /// (<see cref="IGruModel"/>), whose workspace overloads throw instead.
+    /// </summary>
+    public bool ReadsWholeSequences => !_model.Streams;
 
     /// <summary>Loads a model description from its JSON text.</summary>
     /// <param name="json">The grutiny/1 description.</param>
@@ -148,7 +163,7 @@ public sealed class GruNetwork : IGruTokenModel
     public int OutputSize => _model.OutputSize;
 
     /// <inheritdoc/>
-    public int StateSize => _model.StateSize;
+    public int StateSize => _model.Streams ? _model.StateSize : 0; // a model that reads whole sequences keeps none
 
     /// <summary>Weights and biases in the model.</summary>
     public long ParameterCount => _model.ParameterCount;
@@ -162,6 +177,7 @@ public sealed class GruNetwork : IGruTokenModel
     /// <inheritdoc/>
     public void Step(ReadOnlySpan<float> input, Span<float> output)
     {
+        RequireStreaming();
         if (input.Length != InputSize) GruThrowHelper.ThrowLengthMismatch(nameof(input), InputSize, input.Length);
         if (output.Length != OutputSize) GruThrowHelper.ThrowLengthMismatch(nameof(output), OutputSize, output.Length);
         if (VocabularySize > 0) TokenChecks.Check(input, VocabularySize, nameof(input));
@@ -214,6 +230,12 @@ public sealed class GruNetwork : IGruTokenModel
         if ((long)steps * OutputSize != outputs.Length) GruThrowHelper.ThrowStepsMismatch(nameof(outputs), (long)steps * OutputSize, steps, OutputSize, outputs.Length);
         if (steps == 0) return;
         if (inputs.Overlaps(outputs)) GruThrowHelper.ThrowOverlap(nameof(outputs));
+        if (!_model.Streams)
+        {
+            RunSequence(inputs, outputs, steps, OwnWorkspace(steps));
+            return;
+        }
+
         if (VocabularySize > 0) TokenChecks.Check(inputs, VocabularySize, nameof(inputs));
         for (int t = 0; t < steps; t++)
             Advance(inputs.Slice(t * InputSize, InputSize), outputs.Slice(t * OutputSize, OutputSize));
@@ -227,9 +249,116 @@ public sealed class GruNetwork : IGruTokenModel
         if (steps * InputSize != inputs.Length) GruThrowHelper.ThrowNotWholeRows(nameof(inputs), InputSize, inputs.Length);
         if (steps == 0) GruThrowHelper.ThrowEmptySequence(nameof(inputs), InputSize);
         if (output.Length != OutputSize) GruThrowHelper.ThrowLengthMismatch(nameof(output), OutputSize, output.Length);
+        if (!_model.Streams)
+        {
+            RunSequenceFinal(inputs, output, steps, OwnWorkspace(steps));
+            return;
+        }
+
         if (VocabularySize > 0) TokenChecks.Check(inputs, VocabularySize, nameof(inputs));
         for (int t = 0; t < steps; t++) Advance(inputs.Slice(t * InputSize, InputSize), default);
         _layers[^1].Output.CopyTo(output);
+    }
+
+    /// <summary>Floats of workspace a sequence of <paramref name="steps"/> steps needs (a model that reads whole sequences).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="steps"/> is negative, or the length would overflow.</exception>
+    public int WorkspaceLength(int steps)
+    {
+        long perStep = 2L * _rowWidth + _normalizedInput.Length + OutputSize;
+        if (steps < 0 || steps * perStep > int.MaxValue)
+            throw new ArgumentOutOfRangeException(nameof(steps), steps, $"Expected 0 to {int.MaxValue / perStep} steps.");
+        return (int)(steps * perStep);
+    }
+
+    /// <summary>A whole sequence from the initial state, with a workspace of the caller's (a model that reads whole sequences); never allocates.</summary>
+    /// <exception cref="InvalidOperationException">The model streams: <see cref="Run(ReadOnlySpan{float}, Span{float})"/> continues from its state.</exception>
+    public void Run(ReadOnlySpan<float> inputs, Span<float> outputs, Span<float> workspace)
+    {
+        RequireSequence();
+        int steps = inputs.Length / InputSize;
+        if (steps * InputSize != inputs.Length) GruThrowHelper.ThrowNotWholeRows(nameof(inputs), InputSize, inputs.Length);
+        if ((long)steps * OutputSize != outputs.Length) GruThrowHelper.ThrowStepsMismatch(nameof(outputs), (long)steps * OutputSize, steps, OutputSize, outputs.Length);
+        if (steps == 0) return;
+        if (inputs.Overlaps(outputs)) GruThrowHelper.ThrowOverlap(nameof(outputs));
+        RunSequence(inputs, outputs, steps, CheckWorkspace(workspace, steps, inputs, outputs));
+    }
+
+    /// <summary>A whole sequence of T ≥ 1 steps from the initial state, with a workspace of the caller's: the last step's output.</summary>
+    /// <exception cref="InvalidOperationException">The model streams.</exception>
+    public void RunFinal(ReadOnlySpan<float> inputs, Span<float> output, Span<float> workspace)
+    {
+        RequireSequence();
+        int steps = inputs.Length / InputSize;
+        if (steps * InputSize != inputs.Length) GruThrowHelper.ThrowNotWholeRows(nameof(inputs), InputSize, inputs.Length);
+        if (steps == 0) GruThrowHelper.ThrowEmptySequence(nameof(inputs), InputSize);
+        if (output.Length != OutputSize) GruThrowHelper.ThrowLengthMismatch(nameof(output), OutputSize, output.Length);
+        RunSequenceFinal(inputs, output, steps, CheckWorkspace(workspace, steps, inputs, output));
+    }
+
+    private Span<float> CheckWorkspace(Span<float> workspace, int steps, ReadOnlySpan<float> inputs, Span<float> outputs)
+    {
+        int length = WorkspaceLength(steps);
+        if (workspace.Length < length) GruThrowHelper.ThrowWorkspaceTooShort(nameof(workspace), length, steps, workspace.Length);
+        if (workspace.Overlaps(inputs) || workspace.Overlaps(outputs)) GruThrowHelper.ThrowOverlap(nameof(workspace));
+        return workspace.Slice(0, length);
+    }
+
+    // Run without a workspace: the network's own, grown when a sequence is longer than any before (so it allocates
+    // then, and never again for sequences up to that length).
+    private Span<float> OwnWorkspace(int steps)
+    {
+        int length = WorkspaceLength(steps);
+        if (_workspace.Length < length) _workspace = new float[length];
+        return _workspace.AsSpan(0, length);
+    }
+
+    private void RunSequenceFinal(ReadOnlySpan<float> inputs, Span<float> output, int steps, Span<float> work)
+    {
+        Span<float> rows = work.Slice(work.Length - steps * OutputSize);
+        RunSequence(inputs, rows, steps, work);
+        rows.Slice((steps - 1) * OutputSize, OutputSize).CopyTo(output);
+    }
+
+    // A model that reads whole sequences: layer after layer over all steps, in two rows per step of the
+    // workspace that alternate; the last layer writes the caller's rows.
+    private void RunSequence(ReadOnlySpan<float> inputs, Span<float> outputs, int steps, Span<float> work)
+    {
+        int width = _rowWidth;
+        Span<float> a = work.Slice(0, steps * width), b = work.Slice(steps * width, steps * width);
+        ReadOnlySpan<float> source = inputs;
+        int stride = InputSize;
+        if (_model.InputNormalization is { } inNorm)
+        {
+            Span<float> normalized = work.Slice(2 * steps * width, steps * InputSize);
+            for (int t = 0; t < steps; t++)
+                NormalizationSteps.Normalize(inNorm, inputs.Slice(t * InputSize, InputSize), normalized.Slice(t * InputSize, InputSize));
+            source = normalized;
+        }
+
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            bool last = i == _layers.Length - 1;
+            Span<float> target = last ? outputs : i % 2 == 0 ? a : b;
+            int targetStride = last ? OutputSize : width;
+            _layers[i].Sequence(source, stride, _model.Layers[i].InputSize, target, targetStride, steps);
+            source = target;
+            stride = targetStride;
+        }
+
+        if (_model.OutputNormalization is { } outNorm)
+            for (int t = 0; t < steps; t++) NormalizationSteps.Denormalize(outNorm, outputs.Slice(t * OutputSize, OutputSize));
+    }
+
+    private void RequireStreaming()
+    {
+        if (!_model.Streams)
+            throw new InvalidOperationException("This model reads whole sequences (it has a reverse or bidirectional GRU layer), so it cannot advance one step at a time: call Run or RunFinal with the whole sequence (IGruSequenceModel).");
+    }
+
+    private void RequireSequence()
+    {
+        if (_model.Streams)
+            throw new InvalidOperationException("This model streams (every GRU layer runs forward): Run(inputs, outputs) and RunFinal(inputs, output) continue from its state, and it needs no workspace.");
     }
 
     /// <inheritdoc/>

@@ -14,7 +14,7 @@ namespace GruTiny.Kernels;
 /// <remarks>
 /// <para>A step is split in two: <see cref="ProjectInputs{TLayer}"/> computes the input part of all gates
 /// (W_i x + biases) for several steps at once, so that <c>Run</c> streams the input weights once per four
-/// steps; <see cref="Recur{TLayer}"/> then adds the recurrent part step by step. Each gate accumulator
+/// steps; <see cref="Recur{TLayer}(ReadOnlySpan{float}, Span{float}, Span{float}, int, Span{float})"/> then adds the recurrent part step by step. Each gate accumulator
 /// starts from the bias and adds the same products in the same order whether one or many steps are
 /// projected together, so <c>Run</c> is bitwise equal to repeated <c>Step</c>; per lane, the 256-bit and
 /// 128-bit paths perform the same operations.</para>
@@ -40,13 +40,13 @@ public static class GruLayerKernel
     /// <summary>Floats of one hidden state row, padded to whole blocks.</summary>
     public static int StateLength<TLayer>() where TLayer : IGruLayer => KernelLayout.PaddedHidden(TLayer.HiddenSize);
 
-    /// <summary>Floats of scratch space <see cref="Recur{TLayer}"/> needs.</summary>
+    /// <summary>Floats of scratch space <see cref="Recur{TLayer}(ReadOnlySpan{float}, Span{float}, Span{float}, int, Span{float})"/> needs.</summary>
     public static int ScratchLength<TLayer>() where TLayer : IGruLayer =>
         TLayer.LinearBeforeReset ? 0 : 2 * KernelLayout.PaddedHidden(TLayer.HiddenSize);
 
     /// <summary>
     /// Advances the layer by <paramref name="steps"/> steps: <see cref="ProjectInputs{TLayer}"/> then
-    /// <see cref="Recur{TLayer}"/>.
+    /// <see cref="Recur{TLayer}(ReadOnlySpan{float}, Span{float}, Span{float}, int, Span{float})"/>.
     /// </summary>
     /// <remarks>
     /// Measured: doing one step's projection and recurrence in a single pass per pair of strips (no gate buffer)
@@ -65,7 +65,29 @@ public static class GruLayerKernel
         where TLayer : IGruLayer
     {
         ProjectInputs<TLayer>(inputs, inputStride, gates, steps);
-        Recur<TLayer>(gates, state, hidden, steps, scratch);
+        Recur<TLayer>(gates, state, hidden, KernelLayout.PaddedHidden(TLayer.HiddenSize), steps, reverse: false, scratch);
+    }
+
+    /// <summary>
+    /// <see cref="Forward{TLayer}(ReadOnlySpan{float}, int, Span{float}, Span{float}, Span{float}, int, Span{float})"/>
+    /// with hidden rows <paramref name="hiddenStride"/> apart (a bidirectional layer's two halves share rows) and,
+    /// when <paramref name="reverse"/>, the recurrence run from the last step to the first.
+    /// </summary>
+    /// <param name="hidden">Receives each step's new hidden state: row s at s · <paramref name="hiddenStride"/>, StateLength floats each (the padding lanes too).</param>
+    /// <param name="hiddenStride">Distance between hidden rows, at least StateLength.</param>
+    /// <param name="reverse">Run steps − 1 down to 0; the state left is then row 0's.</param>
+    /// <param name="inputs">Input rows, <paramref name="inputStride"/> apart.</param>
+    /// <param name="inputStride">Distance between input rows, at least InputSize.</param>
+    /// <param name="gates">At least <paramref name="steps"/> rows of <see cref="GateRowLength{TLayer}"/>.</param>
+    /// <param name="state">The initial state (<see cref="StateLength{TLayer}"/>), then the final one.</param>
+    /// <param name="steps">Number of steps.</param>
+    /// <param name="scratch">At least <see cref="ScratchLength{TLayer}"/> floats.</param>
+    public static void Forward<TLayer>(
+        ReadOnlySpan<float> inputs, int inputStride, Span<float> gates, Span<float> state, Span<float> hidden, int hiddenStride, int steps, bool reverse, Span<float> scratch)
+        where TLayer : IGruLayer
+    {
+        ProjectInputs<TLayer>(inputs, inputStride, gates, steps);
+        Recur<TLayer>(gates, state, hidden, hiddenStride, steps, reverse, scratch);
     }
 
     /// <summary>
@@ -103,14 +125,24 @@ public static class GruLayerKernel
     /// <param name="steps">Number of steps.</param>
     /// <param name="scratch">At least <see cref="ScratchLength{TLayer}"/> floats.</param>
     public static void Recur<TLayer>(ReadOnlySpan<float> gates, Span<float> state, Span<float> hidden, int steps, Span<float> scratch)
+        where TLayer : IGruLayer =>
+        Recur<TLayer>(gates, state, hidden, KernelLayout.PaddedHidden(TLayer.HiddenSize), steps, reverse: false, scratch);
+
+    /// <summary>
+    /// <see cref="Recur{TLayer}(ReadOnlySpan{float}, Span{float}, Span{float}, int, Span{float})"/> with hidden rows
+    /// <paramref name="hiddenStride"/> apart and, when <paramref name="reverse"/>, from the last step to the first:
+    /// step s reads gate row s and writes hidden row s either way.
+    /// </summary>
+    public static void Recur<TLayer>(ReadOnlySpan<float> gates, Span<float> state, Span<float> hidden, int hiddenStride, int steps, bool reverse, Span<float> scratch)
         where TLayer : IGruLayer
     {
         int padded = KernelLayout.PaddedHidden(TLayer.HiddenSize);
         int gateRow = 3 * padded;
         if (steps <= 0) return;
+        if (hiddenStride < padded) ThrowTooShort(nameof(hiddenStride));
         if (gates.Length < (long)steps * gateRow) ThrowTooShort(nameof(gates));
         if (state.Length < padded) ThrowTooShort(nameof(state));
-        if (hidden.Length < (long)steps * padded) ThrowTooShort(nameof(hidden));
+        if (hidden.Length < (long)(steps - 1) * hiddenStride + padded) ThrowTooShort(nameof(hidden));
         if (scratch.Length < ScratchLength<TLayer>()) ThrowTooShort(nameof(scratch));
 
         ref float g = ref MemoryMarshal.GetReference(gates);
@@ -118,9 +150,10 @@ public static class GruLayerKernel
         ref float previous = ref MemoryMarshal.GetReference(state);
         ref float z = ref MemoryMarshal.GetReference(scratch);
 
-        for (int s = 0; s < steps; s++)
+        for (int i = 0; i < steps; i++)
         {
-            ref float next = ref Unsafe.Add(ref h, s * padded);
+            int s = reverse ? steps - 1 - i : i;
+            ref float next = ref Unsafe.Add(ref h, s * hiddenStride);
             ref float gs = ref Unsafe.Add(ref g, s * gateRow);
             if (Vector256.IsHardwareAccelerated)
             {
@@ -140,7 +173,7 @@ public static class GruLayerKernel
             previous = ref next;
         }
 
-        hidden.Slice((steps - 1) * padded, padded).CopyTo(state);
+        hidden.Slice((reverse ? 0 : steps - 1) * hiddenStride, padded).CopyTo(state);
     }
 
     // ---- Strips ----------------------------------------------------------------------------------------

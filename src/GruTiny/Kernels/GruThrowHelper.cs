@@ -41,6 +41,22 @@ public static class GruThrowHelper
             $"Expected at least one step ({rowLength} values); the final output of an empty sequence is undefined.",
             paramName);
 
+    /// <summary>Throws because a sequence of <paramref name="steps"/> steps needs a workspace of <paramref name="expected"/> floats.</summary>
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void ThrowWorkspaceTooShort(string paramName, long expected, int steps, int actual) =>
+        throw new ArgumentException(
+            $"A sequence of {steps} steps needs a workspace of at least {expected} floats (WorkspaceLength({steps})), but its length is {actual}.",
+            paramName);
+
+    /// <summary>Throws because a sequence longer than <paramref name="stackSteps"/> steps needs a workspace from the caller.</summary>
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void ThrowNeedsWorkspace(string paramName, int steps, int stackSteps, long workspaceLength) =>
+        throw new ArgumentException(
+            $"A sequence of {steps} steps is longer than the {stackSteps} this model keeps on the stack (StackSteps): its reverse-running layers need the whole sequence at once. Pass a workspace of WorkspaceLength({steps}) = {workspaceLength} floats: Run(inputs, outputs, workspace).",
+            paramName);
+
     /// <summary>Throws because the input and output spans share memory where they must not.</summary>
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -68,4 +68,34 @@ public sealed class DebugBuildTests
         meter.Stop().AssertNone();
         Assert.All(output, v => Assert.False(float.IsNaN(v)));
     }
+
+    // A model that reads whole sequences (a bidirectional GRU from a learned h0, stacked), compiled without
+    // optimisation: the stack and the workspace overloads.
+    [Theory]
+    [InlineData("struct")]
+    [InlineData("class")]
+    public void Debug_build_of_a_sequence_model_allocates_nothing(string keyword)
+    {
+        string source = $$"""
+            /// <summary>Model.</summary>
+            [GruTiny.GruModel("models/m.gru.json")]
+            public partial {{keyword}} DebugModel;
+            """;
+        string json = System.IO.File.ReadAllText(System.IO.Path.Combine(AppContext.BaseDirectory, "Models", "sequence", "bi_stacked2_h0_in4_h8_tanh3.gru.json"));
+        GeneratorResult result = Generate(CreateCompilation(source, OptimizationLevel.Debug), ModelFile("models/m.gru.json", json));
+        Assert.Empty(result.Diagnostics.Where(d => d.Severity > DiagnosticSeverity.Info));
+        var model = (IGruSequenceModel)Activator.CreateInstance(CompileAndLoad(result.Output, collectible: false).GetType("DebugModel", throwOnError: true)!)!;
+
+        var inputs = new float[model.InputSize * 100];
+        for (int i = 0; i < inputs.Length; i++) inputs[i] = 0.03f * (i % 50) - 0.5f;
+        var outputs = new float[model.OutputSize * 100];
+        var workspace = new float[model.WorkspaceLength(100)];
+        var output = new float[model.OutputSize];
+        var meter = AllocationMeter.Start();
+        for (int i = 0; i < 1_000; i++) model.Run(inputs.AsSpan(0, 4 * model.InputSize), outputs.AsSpan(0, 4 * model.OutputSize));
+        for (int i = 0; i < 200; i++) model.Run(inputs, outputs, workspace);
+        for (int i = 0; i < 200; i++) model.RunFinal(inputs, output, workspace);
+        meter.Stop().AssertNone();
+        Assert.All(outputs, v => Assert.False(float.IsNaN(v)));
+    }
 }

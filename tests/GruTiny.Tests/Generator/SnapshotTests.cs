@@ -32,6 +32,8 @@ public sealed partial class SnapshotTests
         "BatchNorm",     // batch_norm (folded at build time) before and after the GRU
         "Arithmetic",    // arithmetic layers (constant steps, the first into the layer's rows, the rest in place)
         "InitialState",  // GRU layers with clip and initial states: the "started" float, its state API and equality
+        "Bidirectional", // a bidirectional GRU: IGruSequenceModel, the workspace, a layer type per half
+        "Reverse",       // a forward GRU, then a reverse one (clip, an initial state): whole sequences, chunks from the end
     };
 
     [Theory]
@@ -51,6 +53,8 @@ public sealed partial class SnapshotTests
             "LayerNorm" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\")] public partial struct LayerNorm; }", Reference("layered/layernorm_in5_ln_h13_ln_gelu8_linear3.gru.json")),
             "Arithmetic" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\")] public partial struct Arithmetic; }", Reference("layered/arithmetic_in3_std_h7_linear4_scale_shift.gru.json")),
             "InitialState" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\")] public partial struct InitialState; }", Reference("layered/clip_cho_h0_in4_h9_h5_linear3.gru.json")),
+            "Bidirectional" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\")] public partial struct Bidirectional; }", Reference("sequence/bi_in3_h6_linear2.gru.json")),
+            "Reverse" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\")] public partial class Reverse; }", Reference("sequence/reverse_cho_clip_h0_in3_h6_h5_linear2.gru.json")),
             "BatchNorm" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\")] public partial class BatchNorm; }", Reference("layered/batchnorm_in4_bn_h11_bn_silu_linear2.gru.json")),
             _ => throw new ArgumentOutOfRangeException(nameof(path)),
         };

@@ -29,6 +29,11 @@ public sealed class ReferenceCase
 
     public static string LayeredDirectory => Path.Combine(ModelsDirectory, "layered");
 
+    /// <summary>Models that read whole sequences (reverse and bidirectional GRUs): <see cref="SequenceNames"/>, not in <see cref="Names"/>.</summary>
+    public static string SequenceDirectory => Path.Combine(ModelsDirectory, "sequence");
+
+    public static string[] SequenceNames() => CaseNames(Path.Combine(SequenceDirectory, "sequence_cases.json"));
+
     /// <summary>Every case: the grutiny/1 descriptions (plain, with input/output normalisation, token models, layers in any order), then the ONNX files.</summary>
     public static string[] Names() => CaseNames(Path.Combine(ModelsDirectory, "cases.json"))
         .Concat(CaseNames(Path.Combine(NormalizedDirectory, "normalized_cases.json")))
@@ -37,7 +42,7 @@ public sealed class ReferenceCase
         .Concat(OnnxNames()).ToArray();
 
     private static string DirectoryOf(string name) =>
-        new[] { ModelsDirectory, NormalizedDirectory, EmbeddingDirectory, LayeredDirectory }.FirstOrDefault(d => File.Exists(Path.Combine(d, name + ".ref.json"))) ?? OnnxDirectory;
+        new[] { ModelsDirectory, NormalizedDirectory, EmbeddingDirectory, LayeredDirectory, SequenceDirectory }.FirstOrDefault(d => File.Exists(Path.Combine(d, name + ".ref.json"))) ?? OnnxDirectory;
 
     public static string[] OnnxNames() => CaseNames(Path.Combine(OnnxDirectory, "onnx_cases.json"));
 

@@ -26,6 +26,12 @@ internal sealed class Advance
 
     public int LayerCount { get; }
 
+    /// <summary>
+    /// A model that reads whole sequences (SequenceModelEmitter): <c>n</c> is the whole sequence, every layer reads and
+    /// writes <see cref="DenseBuffers"/> of the workspace in turn, and a GRU runs its directions over them in chunks.
+    /// </summary>
+    public bool Sequence { get; init; }
+
     /// <summary>The span the next layer reads, one row of <see cref="SourceStride"/> floats per step.</summary>
     public string Source { get; set; } = "inputs";
 

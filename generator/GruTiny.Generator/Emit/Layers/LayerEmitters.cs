@@ -7,9 +7,10 @@ namespace GruTiny.Generator.Emit.Layers;
 internal static class LayerEmitters
 {
     /// <summary>The emitter of <paramref name="layer"/>'s kind; a kind without one is a bug in GruTiny (GRUT099), never skipped.</summary>
-    public static LayerEmitter For(LayerDescription layer) => layer switch
+    /// <param name="sequence">The layer is part of a model that reads whole sequences (<see cref="ModelDescription.Streams"/> false).</param>
+    public static LayerEmitter For(LayerDescription layer, bool sequence = false) => layer switch
     {
-        GruLayerDescription gru => new GruLayerEmitter(gru),
+        GruLayerDescription gru => new GruLayerEmitter(gru, sequence),
         DenseLayerDescription dense => new DenseLayerEmitter(dense),
         EmbeddingLayerDescription embedding => new EmbeddingLayerEmitter(embedding),
         ActivationLayerDescription activation => new ActivationLayerEmitter(activation),

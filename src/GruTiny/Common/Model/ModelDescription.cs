@@ -38,6 +38,20 @@ internal sealed class ModelDescription : IEquatable<ModelDescription>
     /// <summary>Values per step of the float API: 1 (the token id) for a token model, else InputSize.</summary>
     public int StepInputWidth => Embedding is null ? InputSize : 1;
 
+    /// <summary>
+    /// Whether the model can run step by step: every GRU layer runs forward. A model with a reverse or bidirectional
+    /// GRU reads whole sequences (its output at step t depends on later steps).
+    /// </summary>
+    public bool Streams
+    {
+        get
+        {
+            foreach (LayerDescription layer in Layers)
+                if (layer is GruLayerDescription { Direction: not GruDirection.Forward }) return false;
+            return true;
+        }
+    }
+
     /// <summary>Outputs per step: the last layer's width.</summary>
     public int OutputSize => Layers[Layers.Length - 1].OutputSize;
 

@@ -40,6 +40,30 @@ internal sealed class ReferenceModel
         return state;
     }
 
+    /// <summary>
+    /// A whole sequence ([steps × input] values) from the initial state, layer by layer: every step's output (new
+    /// arrays). For a model that <see cref="ModelDescription.Streams"/>, the same as Reset and a Step per row.
+    /// </summary>
+    public double[][] Run(float[] inputs, int steps)
+    {
+        Reset();
+        int width = inputs.Length / Math.Max(1, steps);
+        var xs = new double[steps][];
+        for (int t = 0; t < steps; t++)
+        {
+            xs[t] = new double[width];
+            for (int i = 0; i < width; i++) xs[t][i] = inputs[t * width + i];
+            if (_model.InputNormalization is { } inNorm)
+                for (int i = 0; i < width; i++) xs[t][i] = (xs[t][i] - inNorm.Mean[i]) / inNorm.Std[i];
+        }
+
+        foreach (ReferenceLayer layer in _layers) xs = layer.Sequence(xs);
+        if (_model.OutputNormalization is { } outNorm)
+            foreach (double[] y in xs)
+                for (int j = 0; j < y.Length; j++) y[j] = y[j] * outNorm.Std[j] + outNorm.Mean[j];
+        return xs;
+    }
+
     /// <summary>Advances one step and returns the model's output (a new array).</summary>
     public double[] Step(float[] input)
     {

@@ -88,7 +88,7 @@ internal sealed class SelfCheck : IEquatable<SelfCheck>
             }
 
             if (inputs is null || outputs is null) throw Fail($"{owner}: needs both 'inputs' and 'outputs'.", sequence);
-            long rows = inputs.Kind == JsonKind.Array ? inputs.Items!.Count : 0;
+            long rows = Cost(inputs.Kind == JsonKind.Array ? inputs.Items!.Count : 0);
             if ((steps + rows) * Math.Max(1, parameterCount) > MaxWork)
                 throw Fail($"{where}: {steps + rows} steps of a {parameterCount}-parameter model exceed the build-time budget of {MaxWork.ToString(CultureInfo.InvariantCulture)} multiply-adds; use fewer or shorter sequences.", sequence);
             float[] x = Rows(inputs, inputSize, $"{owner}.inputs", vocabulary > 0 ? "one token id" : "input_size", out int t);
@@ -101,13 +101,17 @@ internal sealed class SelfCheck : IEquatable<SelfCheck>
             float[] y = Rows(outputs, outputSize, $"{owner}.outputs", "the model's output size", out int tOut);
             if (t != tOut)
                 throw Fail($"{owner}: {t} input rows but {tOut} output rows; each step needs one of each.", outputs);
-            steps += t;
+            steps += Cost(t);
             if (steps * Math.Max(1, parameterCount) > MaxWork)
                 throw Fail($"{where}: {steps} steps of a {parameterCount}-parameter model exceed the build-time budget of {MaxWork.ToString(CultureInfo.InvariantCulture)} multiply-adds; use fewer or shorter sequences.", sequence);
             sequences[s] = new SelfCheckSequence(t, x, y);
         }
 
         return new SelfCheck(sequences);
+
+        // Steps the check runs for a sequence of t rows: t, or for a model that reads whole sequences every prefix
+        // (row k is its output at the last step of the first k + 1 inputs), t·(t + 1)/2.
+        long Cost(long t) => model.Streams ? t : t * (t + 1) / 2;
     }
 
     private static float[] Rows(JsonNode node, int width, string owner, string widthName, out int count)

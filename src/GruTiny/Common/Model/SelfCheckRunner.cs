@@ -26,8 +26,23 @@ internal static class SelfCheckRunner
             reference.Reset();
             for (int t = 0; t < sequence.Steps; t++)
             {
-                Array.Copy(sequence.Inputs, t * inSize, input, 0, inSize);
-                double[] y = reference.Step(input);
+                double[] y;
+                if (model.Streams)
+                {
+                    Array.Copy(sequence.Inputs, t * inSize, input, 0, inSize);
+                    y = reference.Step(input);
+                }
+                else
+                {
+                    // A model that reads whole sequences: row t is its output at the last step of the first t + 1
+                    // inputs (RunFinal of that prefix), which a forward that returns every step and one that
+                    // returns the last alike can give.
+                    var prefix = new float[(t + 1) * inSize];
+                    Array.Copy(sequence.Inputs, prefix, prefix.Length);
+                    double[][] ys = reference.Run(prefix, t + 1);
+                    y = ys[t];
+                }
+
                 for (int j = 0; j < outSize; j++)
                 {
                     double expected = sequence.Outputs[t * outSize + j];

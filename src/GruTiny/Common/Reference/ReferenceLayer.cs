@@ -12,6 +12,17 @@ internal abstract class ReferenceLayer
     /// <summary>One step: the layer's output for <paramref name="x"/>, a new array.</summary>
     public abstract double[] Step(double[] x);
 
+    /// <summary>
+    /// The layer over a whole sequence from its current state, a new array per step. Step by step unless the layer
+    /// reads the whole sequence (a reverse or bidirectional GRU).
+    /// </summary>
+    public virtual double[][] Sequence(double[][] xs)
+    {
+        var ys = new double[xs.Length][];
+        for (int t = 0; t < xs.Length; t++) ys[t] = (double[])Step(xs[t]).Clone();
+        return ys;
+    }
+
     public virtual void Reset()
     {
     }

@@ -4,16 +4,21 @@ using GruTiny.Model;
 
 namespace GruTiny.Interpreter.Layers;
 
-/// <summary>A GRU layer with TensorPrimitives, straight from PyTorch's tensor layout (gates r, z, n).</summary>
+/// <summary>
+/// A GRU layer with TensorPrimitives, straight from PyTorch's tensor layout (gates r, z, n); a reverse layer runs
+/// its sequence from the last step back, and a bidirectional one has its reverse half as a layer of its own.
+/// </summary>
 internal sealed class GruInterpreterLayer : InterpreterLayer
 {
     private readonly GruLayerDescription _layer;
     private readonly float[] _hidden, _gi, _gh, _scratch;
+    private readonly GruInterpreterLayer? _backward;
 
     public GruInterpreterLayer(GruLayerDescription layer)
-        : base(layer.HiddenSize)
+        : base(layer.OutputSize)
     {
         _layer = layer;
+        _backward = layer.Backward is null ? null : new GruInterpreterLayer(layer.Backward);
         int n = layer.HiddenSize;
         _hidden = new float[n];
         _gi = new float[3 * n];
@@ -22,7 +27,7 @@ internal sealed class GruInterpreterLayer : InterpreterLayer
         Reset();
     }
 
-    public override int StateSize => _hidden.Length;
+    public override int StateSize => _layer.Direction == GruDirection.Forward ? _hidden.Length : 0; // a whole-sequence layer keeps nothing
 
     // A new network and Reset start from the model's initial state (zeros unless it gives one).
     public override void Reset()
@@ -37,10 +42,39 @@ internal sealed class GruInterpreterLayer : InterpreterLayer
 
     public override void Step(ReadOnlySpan<float> x)
     {
+        if (_layer.Direction != GruDirection.Forward)
+            throw new InvalidOperationException("A reverse or bidirectional GRU layer reads the whole sequence.");
+        Cell(x, Output);
+    }
+
+    public override void Sequence(ReadOnlySpan<float> xs, int inStride, int inWidth, Span<float> ys, int outStride, int steps)
+    {
+        int n = _layer.HiddenSize;
+        if (_layer.Direction == GruDirection.Forward)
+        {
+            base.Sequence(xs, inStride, inWidth, ys, outStride, steps);
+            return;
+        }
+
+        if (_layer.Direction == GruDirection.Bidirectional)
+        {
+            Reset();
+            for (int t = 0; t < steps; t++) Cell(xs.Slice(t * inStride, _layer.InputSize), ys.Slice(t * outStride, n));
+        }
+
+        GruInterpreterLayer reverse = _backward ?? this;
+        int column = _backward is null ? 0 : n;
+        reverse.Reset();
+        for (int t = steps - 1; t >= 0; t--) reverse.Cell(xs.Slice(t * inStride, _layer.InputSize), ys.Slice(t * outStride + column, n));
+    }
+
+    // One step of this direction's weights from its hidden state: the new state into next and the hidden state.
+    private void Cell(ReadOnlySpan<float> x, Span<float> next)
+    {
         GruLayerDescription layer = _layer;
         int n = layer.HiddenSize;
         ReadOnlySpan<float> h = _hidden;
-        Span<float> next = Output, gi = _gi, gh = _gh, tmp = _scratch;
+        Span<float> gi = _gi, gh = _gh, tmp = _scratch;
         MatVec(layer.WeightIh, layer.BiasIh, x, gi);
 
         // r and z: σ(W_i x + b_i + W_h h + b_h).

@@ -20,6 +20,27 @@ internal abstract class InterpreterLayer
     /// <summary>One step from <paramref name="x"/> into <see cref="Output"/>; allocates nothing.</summary>
     public abstract void Step(ReadOnlySpan<float> x);
 
+    /// <summary>
+    /// The layer over a whole sequence from its initial state (a model that reads whole sequences): row t of
+    /// <paramref name="ys"/> from row t of <paramref name="xs"/>. Step by step unless the layer needs the whole
+    /// sequence (a reverse or bidirectional GRU); allocates nothing.
+    /// </summary>
+    /// <param name="xs">Input rows, <paramref name="inStride"/> apart.</param>
+    /// <param name="inStride">Distance between input rows.</param>
+    /// <param name="inWidth">Values of each input row the layer reads (its input size).</param>
+    /// <param name="ys">Output rows, <paramref name="outStride"/> apart.</param>
+    /// <param name="outStride">Distance between output rows.</param>
+    /// <param name="steps">Rows.</param>
+    public virtual void Sequence(ReadOnlySpan<float> xs, int inStride, int inWidth, Span<float> ys, int outStride, int steps)
+    {
+        Reset();
+        for (int t = 0; t < steps; t++)
+        {
+            Step(xs.Slice(t * inStride, inWidth));
+            Output.CopyTo(ys.Slice(t * outStride, Output.Length));
+        }
+    }
+
     public virtual void Reset()
     {
     }

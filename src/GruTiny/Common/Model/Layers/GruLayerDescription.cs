@@ -1,6 +1,9 @@
 namespace GruTiny.Model;
 
-/// <summary>A GRU layer: tensors exactly as PyTorch's <c>nn.GRU</c> holds them (gates r, z, n).</summary>
+/// <summary>
+/// A GRU layer: tensors exactly as PyTorch's <c>nn.GRU</c> holds them (gates r, z, n). A bidirectional layer holds
+/// its forward direction's tensors and, in <see cref="Backward"/>, the reverse direction as a layer of its own.
+/// </summary>
 internal sealed class GruLayerDescription : LayerDescription
 {
     private readonly int _hash;
@@ -8,9 +11,15 @@ internal sealed class GruLayerDescription : LayerDescription
     public GruLayerDescription(
         int inputSize, int hiddenSize, bool linearBeforeReset,
         float[] weightIh, float[] weightHh, float[]? biasIh, float[]? biasHh,
-        float? clip = null, float[]? initialState = null)
-        : base(inputSize, hiddenSize)
+        float? clip = null, float[]? initialState = null,
+        GruDirection direction = GruDirection.Forward, GruLayerDescription? backward = null)
+        : base(inputSize, direction == GruDirection.Bidirectional ? 2 * hiddenSize : hiddenSize)
     {
+        if ((direction == GruDirection.Bidirectional) != (backward is not null) || backward is { Direction: not GruDirection.Reverse })
+            throw new System.ArgumentException("A bidirectional layer, and only one, has a reverse-running backward half.", nameof(backward));
+        HiddenSize = hiddenSize;
+        Direction = direction;
+        Backward = backward;
         LinearBeforeReset = linearBeforeReset;
         WeightIh = weightIh;
         WeightHh = weightHh;
@@ -21,11 +30,19 @@ internal sealed class GruLayerDescription : LayerDescription
         _hash = (((((inputSize * 31 + hiddenSize) * 2 + (linearBeforeReset ? 1 : 0)) * 31 + HashBits(weightIh)) * 31
             + HashBits(weightHh)) * 31 + HashBits(biasIh) * 7 + HashBits(biasHh)) * 31
             + (clip is { } c ? FloatBits.ToInt32(c) : 0) * 7 + HashBits(initialState);
+        _hash = (_hash * 3 + (int)direction) * 31 + (backward?.GetHashCode() ?? 0);
     }
 
-    public int HiddenSize => OutputSize;
+    /// <summary>Hidden units of one direction.</summary>
+    public int HiddenSize { get; }
 
-    public override int StateSize => HiddenSize;
+    /// <summary>Every direction's hidden state (PyTorch's h_n: forward, then reverse).</summary>
+    public override int StateSize => OutputSize;
+
+    public GruDirection Direction { get; }
+
+    /// <summary>A bidirectional layer's reverse half (same sizes, variant and clip; its own tensors); null otherwise.</summary>
+    public GruLayerDescription? Backward { get; }
 
     public bool LinearBeforeReset { get; }
 
@@ -54,13 +71,15 @@ internal sealed class GruLayerDescription : LayerDescription
     public float[]? InitialState { get; }
 
     public override long ParameterCount =>
-        (long)WeightIh.Length + WeightHh.Length + (BiasIh?.Length ?? 0) + (BiasHh?.Length ?? 0); // weights and biases: not the initial state
+        (long)WeightIh.Length + WeightHh.Length + (BiasIh?.Length ?? 0) + (BiasHh?.Length ?? 0) // weights and biases: not the initial state
+        + (Backward?.ParameterCount ?? 0);
 
     public override bool Equals(LayerDescription? other) =>
         other is GruLayerDescription o && _hash == o._hash && InputSize == o.InputSize && HiddenSize == o.HiddenSize
         && LinearBeforeReset == o.LinearBeforeReset && SameBits(WeightIh, o.WeightIh) && SameBits(WeightHh, o.WeightHh)
         && SameBits(BiasIh, o.BiasIh) && SameBits(BiasHh, o.BiasHh)
-        && SameClip(Clip, o.Clip) && SameBits(InitialState, o.InitialState);
+        && SameClip(Clip, o.Clip) && SameBits(InitialState, o.InitialState)
+        && Direction == o.Direction && Equals(Backward, o.Backward);
 
     private static bool SameClip(float? a, float? b) =>
         a is null ? b is null : b is not null && FloatBits.ToInt32(a.Value) == FloatBits.ToInt32(b.Value);

@@ -22,7 +22,7 @@ internal sealed partial class OnnxGraphCompiler
         {
             int t = i - (rank - terms.Length);
             DimTerm term = t >= 0 ? terms[t] : new DimTerm(1, null);
-            bool known = term.Factors is null && term.Value >= 0;
+            bool known = term.IsConstant && term.Value >= 0;
             if (dims[i] == 1 && !flags[i])
             {
                 if (known) target[i] = term.Value;
@@ -63,7 +63,7 @@ internal sealed partial class OnnxGraphCompiler
         for (int i = 0; i < repeats.Length; i++)
         {
             DimTerm term = repeats[i];
-            bool known = term.Factors is null && term.Value >= 0;
+            bool known = term.IsConstant && term.Value >= 0;
             if (known && term.Value == 1) continue;
             if (value.Dims[i] != 1)
                 throw LayoutError(node, $"tiles axis {i} of size {value.Dims[i]}; GruTiny repeats constants along axes of size 1 only");
@@ -75,8 +75,8 @@ internal sealed partial class OnnxGraphCompiler
         return BroadcastTensor.Of(folded, flags);
     }
 
-    // Equal of shape integers, element by element: 1 or 0 where both are known (a size is never negative, so a
-    // size of the input never equals a negative constant), unknown elsewhere.
+    // Equal of shape integers, element by element: 1 or 0 where both are known numbers (PyTorch's −1 included; a
+    // size of the input is never negative, so it never equals a negative constant), unknown elsewhere.
     private OnnxValue Equal(OnnxNode node, OnnxValue?[] inputs)
     {
         AllowAttributes(node);
@@ -85,16 +85,12 @@ internal sealed partial class OnnxGraphCompiler
         DimTerm[] y = ShapeTerms(b) ?? throw ShapeIntsOnly(node, a, b);
         DimTerm[] result = Broadcast(node, x, y, (p, q) =>
         {
-            bool pKnown = p.Factors is null && p.Value >= 0, qKnown = q.Factors is null && q.Value >= 0;
-            if (pKnown && qKnown) return new DimTerm(p.Value == q.Value ? 1 : 0, null);
+            if (p.IsConstant && q.IsConstant) return new DimTerm(p.Value == q.Value ? 1 : 0, null);
             if (p.Factors is not null && q.Factors is not null && p.Factors.SequenceEqual(q.Factors)) return new DimTerm(1, null);
-            if ((p.Factors is not null && IsNegativeConstant(b, q)) || (q.Factors is not null && IsNegativeConstant(a, p))) return new DimTerm(0, null);
+            if ((p.Factors is not null && q.IsConstant && q.Value < 0) || (q.Factors is not null && p.IsConstant && p.Value < 0)) return new DimTerm(0, null);
             return DimTerm.Unknown;
         });
         return AsValue(new ShapeInts(Math.Max(RankOf(a), RankOf(b)), result), node);
-
-        // A negative element of a constant (a ShapeInts element of −1 may be unknown instead).
-        static bool IsNegativeConstant(OnnxValue owner, DimTerm term) => owner is ConstTensor && term.Value < 0;
     }
 
     // Where on shape integers: the chosen element where the condition is known, else unknown (unless both agree).
@@ -112,7 +108,7 @@ internal sealed partial class OnnxGraphCompiler
         for (int i = 0; i < length; i++)
         {
             DimTerm k = At(c, i), p = At(x, i), q = At(y, i);
-            result[i] = k.Factors is null && k.Value >= 0 ? (k.Value != 0 ? p : q) : SameTerm(p, q) ? p : DimTerm.Unknown;
+            result[i] = k.IsConstant ? (k.Value != 0 ? p : q) : SameTerm(p, q) ? p : DimTerm.Unknown;
         }
 
         return AsValue(new ShapeInts(Math.Max(RankOf(condition), Math.Max(RankOf(a), RankOf(b))), result), node);
@@ -120,7 +116,7 @@ internal sealed partial class OnnxGraphCompiler
         static DimTerm At(DimTerm[] terms, int i) => terms.Length == 1 ? terms[0] : terms[i];
 
         static bool SameTerm(DimTerm p, DimTerm q) =>
-            p.Factors is null ? q.Factors is null && p.Value == q.Value && p.Value >= 0 : q.Factors is not null && p.Factors.SequenceEqual(q.Factors);
+            p.Factors is null ? p.IsConstant && q.IsConstant && p.Value == q.Value : q.Factors is not null && p.Factors.SequenceEqual(q.Factors);
     }
 
     private static ModelFormatErrorException ShapeIntsOnly(OnnxNode node, params OnnxValue[] operands) =>
@@ -139,7 +135,7 @@ internal sealed partial class OnnxGraphCompiler
     // The elements of shape integers or of a constant integer vector or scalar; null for anything else.
     private static DimTerm[]? ShapeTerms(OnnxValue value) => value switch
     {
-        ConstTensor { IsFloat: false, Rank: <= 1 } c => c.Ints!.Select(v => new DimTerm(v, null)).ToArray(),
+        ConstTensor { IsFloat: false, Rank: <= 1 } c => c.Ints!.Select(v => new DimTerm(v, null, constant: true)).ToArray(),
         ShapeInts { Elements: not null } s => s.Elements,
         _ => null,
     };

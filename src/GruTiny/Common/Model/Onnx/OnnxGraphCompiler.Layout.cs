@@ -184,7 +184,7 @@ internal sealed partial class OnnxGraphCompiler
             {
                 if (p is ShapeInts { Elements: null }) return new ShapeInts(1, null);
                 if (p is ShapeInts { Rank: 0 }) throw LayoutError(node, "concatenates a scalar");
-                terms.AddRange(p is ShapeInts s ? s.Elements! : ((ConstTensor)p).Ints!.Select(v => new DimTerm(v, null)));
+                terms.AddRange(p is ShapeInts s ? s.Elements! : ((ConstTensor)p).Ints!.Select(v => new DimTerm(v, null, constant: true)));
             }
 
             return AsValue(new ShapeInts(1, terms.ToArray()), node);
@@ -323,7 +323,7 @@ internal sealed partial class OnnxGraphCompiler
         OnnxValue shapeValue = Required(node, inputs, 1, "shape");
         DimTerm[] shape = shapeValue switch
         {
-            ConstTensor { IsFloat: false, Rank: 1 } c => c.Ints!.Select(v => new DimTerm(v, null)).ToArray(),
+            ConstTensor { IsFloat: false, Rank: 1 } c => c.Ints!.Select(v => new DimTerm(v, null, constant: true)).ToArray(),
             ShapeInts { Rank: 1, Elements: not null } s => s.Elements!,
             _ => throw InputError(node, "shape", $"must be a list of integers known before run time, but it is {shapeValue.Describe()}"),
         };
@@ -340,7 +340,7 @@ internal sealed partial class OnnxGraphCompiler
                     throw InputError(node, "shape", "is not a constant list of integers");
                 return ConstantFolding.Reshape(c, shape.Select(t => t.Value).ToArray(), allowZero, Output(node), FoldError(node));
             case ShapeInts s when s.Elements is not null:
-                if (shape.Length == 1 && (shape[0].Value == -1 || shape[0].Value == s.Elements.Length)) return new ShapeInts(1, s.Elements);
+                if (shape.Length == 1 && shape[0].IsConstant && (shape[0].Value == -1 || shape[0].Value == s.Elements.Length)) return new ShapeInts(1, s.Elements);
                 if (shape.Length == 0 && s.Elements.Length == 1) return new ShapeInts(0, s.Elements);
                 throw LayoutError(node, "reshapes shape integers into more than one dimension");
             case SeqTensor seq:
@@ -360,7 +360,7 @@ internal sealed partial class OnnxGraphCompiler
         int rest = -1;
         for (int i = 0; i < shape.Length; i++)
         {
-            if (shape[i].Value == -1 && shape[i].Factors is null)
+            if (shape[i].Value == -1 && shape[i].IsConstant) // an unknown entry is no "-1": Take refuses it
             {
                 if (rest >= 0) throw InputError(node, "shape", "has more than one -1");
                 rest = i;

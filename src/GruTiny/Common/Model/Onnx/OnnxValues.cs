@@ -129,10 +129,14 @@ internal sealed class DimTerm
 {
     public static readonly DimTerm Unknown = new(-1, null);
 
-    public DimTerm(long value, Factor[]? factors)
+    /// <param name="value">The value, or −1 for unknown.</param>
+    /// <param name="factors">The factors of the input axis this is the size of, or null.</param>
+    /// <param name="constant">A negative <paramref name="value"/> is a constant too (the −1 of a shape PyTorch concatenates), not "unknown".</param>
+    public DimTerm(long value, Factor[]? factors, bool constant = false)
     {
         Value = value;
         Factors = factors;
+        IsConstant = factors is null && (value >= 0 || constant);
     }
 
     /// <summary>The value, or −1 when it is not a known constant.</summary>
@@ -141,7 +145,10 @@ internal sealed class DimTerm
     /// <summary>The factors of the input axis this is the size of, or null.</summary>
     public Factor[]? Factors { get; }
 
-    public bool IsUnknown => Value < 0 && Factors is null;
+    /// <summary>Whether <see cref="Value"/> is a known number (negative ones included).</summary>
+    public bool IsConstant { get; }
+
+    public bool IsUnknown => !IsConstant && Factors is null;
 }
 
 /// <summary>

@@ -119,6 +119,7 @@ internal static partial class ModelDescriptionReader
                 throw Fail(ModelDiagnosticIds.InvalidLayerSequence, $"{where} is a{(reader.TypeName[0] is 'a' or 'e' ? "n" : "")} {reader.TypeName} layer right after the embedding; an embedding must be followed by a gru layer.", type.Value);
             LayerPlan plan = reader.Plan(i, node, keys, type, sequence);
             plans.Add(plan);
+            sequence.SeenEmbedding |= reader is EmbeddingLayerReader;
             parameters += plan.Parameters;
             sequence.Width = plan.Width;
 
@@ -181,6 +182,12 @@ internal static partial class ModelDescriptionReader
         /// <summary>GRU: linear_before_reset.</summary>
         public bool LinearBeforeReset { get; init; }
 
+        /// <summary>GRU: which way it runs.</summary>
+        public GruDirection Direction { get; init; }
+
+        /// <summary>GRU: hidden units of one direction (Width is both directions' for a bidirectional layer).</summary>
+        public int HiddenSize { get; init; }
+
         /// <summary>Dense and activation layers: the activation.</summary>
         public ActivationFunction? Activation { get; init; }
     }
@@ -194,6 +201,9 @@ internal static partial class ModelDescriptionReader
         public int Width { get; set; } = inputSize;
 
         public bool SeenGru { get; set; }
+
+        /// <summary>Whether the model takes tokens (its first layer is an embedding).</summary>
+        public bool SeenEmbedding { get; set; }
     }
 
     // One layer kind's part of the reader: its keys, its place in the sequence and sizes (first pass), its
