@@ -1644,16 +1644,23 @@ def _warn_no_self_check(parameters, stacklevel):
                   ExportWarning, stacklevel=stacklevel + 1)
 
 
-def _self_check_size(parameters):
+def _self_check_size(parameters, whole=False):
     """(sequences, steps) of the standard self-check that fit the generator's build-time budget
-    (steps over all sequences x parameters <= SELF_CHECK_MAX_WORK), or None when not even one step
-    fits."""
+    (steps over all sequences x parameters <= SELF_CHECK_MAX_WORK; a model that reads whole
+    sequences runs every prefix, T(T + 1)/2 steps for T rows: SelfCheck.Cost), or None when not
+    even one step fits."""
     parameters = max(1, int(parameters))
-    steps = min(SELF_CHECK_STEPS, SELF_CHECK_MAX_WORK // (SELF_CHECK_SEQUENCES * parameters))
-    if steps >= 1:
-        return SELF_CHECK_SEQUENCES, steps
-    steps = min(SELF_CHECK_STEPS, SELF_CHECK_MAX_WORK // parameters)
-    return (1, steps) if steps >= 1 else None
+
+    def cost(sequences, steps):
+        return sequences * (steps * (steps + 1) // 2 if whole else steps) * parameters
+
+    for sequences in (SELF_CHECK_SEQUENCES, 1):
+        steps = SELF_CHECK_STEPS
+        while steps >= 1 and cost(sequences, steps) > SELF_CHECK_MAX_WORK:
+            steps -= 1
+        if steps >= 1:
+            return sequences, steps
+    return None
 
 
 # --------------------------------------------------------------------------
@@ -2333,7 +2340,7 @@ def _export(modules, input_size, path, metadata, self_check, input_normalization
         sets = _parity_sets(standard, input_size, tokens)
         worst = _check_parity(reference, chain, sets, roots, layout_inferred)
         summary = _parity_summary(reference, sets, worst)
-        size = _self_check_size(parameters)
+        size = _self_check_size(parameters, chain.whole)
         if self_check is True and size is not None:
             check = _standard_self_check(reference, input_size, tokens, input_norm, output_norm,
                                          size)
@@ -2450,7 +2457,7 @@ def _onnx_self_check(proto, module, input_size, batch_first, sequences, steps, s
         runner.output_index = _onnx_compiled_output(proto, runner)
         parameters = _layer_parameters(runner)
         if steps is None:
-            size = _self_check_size(parameters)
+            size = _self_check_size(parameters, runner.whole)
             sequences, steps = (min(int(sequences), size[0]), size[1]) if size else (None, None)
         if not wanted or steps is None:
             return None, parameters

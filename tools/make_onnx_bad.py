@@ -104,24 +104,22 @@ def case(file, id_, contains, description, check=True):
 
 # ---- GRUT032 unsupported attribute value ---------------------------------
 
-@case("direction_bidirectional.onnx", "GRUT032", ["'gru'", "GRU", "direction"],
-      "GRU direction 'bidirectional' (W, R, B sized for 2 directions; Y [T,2,1,3] -> "
-      "Transpose -> Reshape [0,0,6] -> y [T,1,6]).")
+@case("direction_sideways.onnx", "GRUT032", ["'gru'", "GRU", "direction", "sideways"],
+      "GRU direction 'sideways' (ONNX knows forward, reverse and bidirectional).")
+def _(g):
+    g.gru_attrs["direction"] = "sideways"
+
+
+@case("bidirectional_h_n_head.onnx", "GRUT034", ["'last_state'", "Gather", "final states of a reverse or bidirectional GRU"],
+      "GRU direction 'bidirectional'; the output gathers the reverse direction's final state out of Y_h "
+      "(h_n[-1]), which is no step's output.")
 def _(g):
     W, R, B = weights(dirs=2)
-    g.inits.update({WN: init(WN, W), RN: init(RN, R), BN: init(BN, B),
-                    "shape": init("shape", np.array([0, 0, 2 * H], dtype=np.int64))})
+    g.inits.update({WN: init(WN, W), RN: init(RN, R), BN: init(BN, B), "one": init("one", np.array(1, dtype=np.int64))})
     del g.inits["sq_axes"]
     g.gru_attrs["direction"] = "bidirectional"
-    g.tail = [helper.make_node("Transpose", ["Y"], ["Yt"], name="transpose", perm=[0, 2, 1, 3]),
-              helper.make_node("Reshape", ["Yt", "shape"], ["y"], name="reshape")]
-    g.outputs = [vi("y", ["T", 1, 2 * H])]
-
-
-@case("direction_reverse.onnx", "GRUT032", ["'gru'", "GRU", "direction"],
-      "GRU direction 'reverse'.")
-def _(g):
-    g.gru_attrs["direction"] = "reverse"
+    g.tail = [helper.make_node("Gather", ["Y_h", "one"], ["y"], name="last_state", axis=0)]
+    g.outputs = [vi("y", [1, H])]
 
 
 @case("clip_zero.onnx", "GRUT032", ["'gru'", "GRU", "clip", "greater than 0"],

@@ -693,6 +693,7 @@ def main(argv=None):
     import sequence_cases
     print()
     sequence_cases.write_sequence_cases(out_dir, validator, write_reference, case_metadata)
+    sequence_cases.write_onnx_sequence_cases(out_dir, write_reference)
 
     # ONNX reference models (tools/onnx_cases.py) into <out>/onnx/
     import onnx_cases

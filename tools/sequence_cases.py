@@ -154,3 +154,144 @@ def write_sequence_cases(out_dir, validator, write_reference, case_metadata):
     with open(os.path.join(seq_dir, "sequence_cases.json"), "w", encoding="utf-8", newline="\n") as f:
         f.write("[\n" + ",\n".join(json.dumps(c) for c in index) + "\n]\n")
     print(f"{len(index)} sequence cases in {seq_dir}")
+
+
+# ---- ONNX: GRU nodes with direction reverse / bidirectional -------------------------------------------------
+
+class _BiOnnx(nn.Module):
+    """For torch.onnx.export: a bidirectional nn.GRU, a head on every step or on the last step (y[:, -1]), an
+    optional learned h0 expanded to the batch."""
+
+    def __init__(self, gru, head, last=False, h0=False):
+        super().__init__()
+        self.gru, self.head, self.last = gru, head, last
+        self.h0 = nn.Parameter(torch.randn(2 * gru.num_layers, 1, gru.hidden_size) * 0.7) if h0 else None
+
+    def forward(self, x):
+        batch = x.size(0) if self.gru.batch_first else x.size(1)
+        h0 = None if self.h0 is None else self.h0.expand(-1, batch, -1).contiguous()
+        y = self.gru(x, h0)[0]
+        if self.last:
+            y = y[:, -1] if self.gru.batch_first else y[-1]
+        return self.head(y)
+
+
+# name, seed, input size, builder, description.
+ONNX_TORCH_CASES = [
+    ("onnx_bi_stacked2_bf", 64, 3,
+     lambda: _BiOnnx(nn.GRU(3, 6, num_layers=2, batch_first=True, bidirectional=True), nn.Linear(12, 2)),
+     "opset 14: nn.GRU(3, 6, num_layers=2, batch_first, bidirectional): GRU nodes with direction bidirectional, "
+     "Y transposed to [T, B, 2, H] and reshaped to [T, B, 2H]; Linear 2 on every step."),
+    ("onnx_bi_classifier_h0", 65, 4,
+     lambda: _BiOnnx(nn.GRU(4, 8, bidirectional=True), nn.Sequential(nn.Linear(16, 3), nn.Softmax(dim=-1)),
+                     last=True, h0=True),
+     "opset 14: nn.GRU(4, 8, bidirectional) from a learned h0 [2, 1, 8] expanded to the batch, Linear 3 + "
+     "Softmax on y[-1]; reference per step: the head on every step's output of the whole sequence."),
+]
+
+
+def _onnx_torch_case(seed, input_size, build):
+    import io
+    import warnings
+    torch.manual_seed(seed)
+    net = build().eval()
+    bf = net.gru.batch_first
+    dummy = torch.zeros((1, 16, input_size) if bf else (16, 1, input_size))
+    axes = {0: "B", 1: "T"} if bf else {0: "T", 1: "B"}
+    f = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(net, dummy, f, input_names=["x"], output_names=["y"],
+                          dynamic_axes={"x": axes, "y": axes if not net.last else {0: "B"}}, opset_version=14)
+    inputs = np.random.default_rng(2000 + seed).standard_normal((STEPS, input_size), dtype=np.float32)
+    with torch.no_grad():
+        x = torch.from_numpy(inputs)
+        x = x[None] if bf else x[:, None]
+        h0 = None if net.h0 is None else net.h0
+        y, h_n = net.gru(x, h0)
+        y = y[0] if bf else y[:, 0]
+        outputs = net.head(y).numpy()
+        own = net(x)
+        if net.last:
+            assert np.array_equal(own[0].numpy(), outputs[-1]), "the head on y[-1] differs from forward"
+    params = int(sum(p.numel() for n, p in net.named_parameters() if n != "h0"))
+    return f.getvalue(), inputs, outputs, h_n[:, 0].reshape(-1).numpy(), params
+
+
+def _onnx_node_cases():
+    """GRU nodes written by hand: direction reverse (clip, initial_h, linear_before_reset 0) and bidirectional
+    with layout 1 (initial_h [batch, 2, H]); reference: onnx_cases.onnx_gru per direction, the reverse one over
+    the reversed sequence, in float64. Yields (name, model, inputs, outputs, h_n, parameters, description)."""
+    from onnx import TensorProto, helper, numpy_helper
+    for name, seed, direction, layout, lbr, clip, in_size, H, description in (
+            ("onnx_node_reverse_clip_h0", 66, "reverse", 0, 0, 0.7, 3, 7,
+             "GRU node (by hand), direction reverse, clip 0.7, linear_before_reset 0, a constant initial_h; "
+             "float64 reference of ONNX's equations over the reversed sequence."),
+            ("onnx_node_bidirectional_layout1", 67, "bidirectional", 1, 1, None, 4, 5,
+             "GRU node (by hand), direction bidirectional, layout 1 (Y [batch, seq, 2, H] reshaped to "
+             "[batch, seq, 2H]), linear_before_reset 1, initial_h [1, 2, 5]; float64 reference.")):
+        rng = np.random.default_rng(seed)
+        D = 2 if direction == "bidirectional" else 1
+        W = (rng.standard_normal((D, 3 * H, in_size)) * 1.1).astype(np.float32)
+        R = (rng.standard_normal((D, 3 * H, H)) * 1.1).astype(np.float32)
+        B = (rng.standard_normal((D, 6 * H)) * 0.7).astype(np.float32)
+        h0 = rng.uniform(-0.9, 0.9, (D, 1, H) if layout == 0 else (1, D, H)).astype(np.float32)
+        attrs = dict(hidden_size=H, linear_before_reset=lbr, direction=direction, layout=layout)
+        if clip is not None:
+            attrs["clip"] = clip
+        x_dims = ["T", 1, in_size] if layout == 0 else [1, "T", in_size]
+        nodes = [helper.make_node("GRU", ["x", "W", "R", "B", "", "h0"], ["Y"], name="gru", **attrs)]
+        inits = [numpy_helper.from_array(a, n) for n, a in (("W", W), ("R", R), ("B", B), ("h0", h0))]
+        if layout == 0:  # [T, 1, 1, H] -> [T, 1, H]
+            nodes.append(helper.make_node("Squeeze", ["Y", "axis1"], ["out"], name="squeeze"))
+            inits.append(numpy_helper.from_array(np.array([1], dtype=np.int64), "axis1"))
+            out_dims = ["T", 1, H]
+        else:  # [1, T, 2, H] -> [1, T, 2H]
+            nodes.append(helper.make_node("Reshape", ["Y", "shape"], ["out"], name="merge_directions"))
+            inits.append(numpy_helper.from_array(np.array([0, 0, -1], dtype=np.int64), "shape"))
+            out_dims = [1, "T", D * H]
+        graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, x_dims)],
+                                  [helper.make_tensor_value_info("out", TensorProto.FLOAT, out_dims)], inits)
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 14)],
+                                  producer_name="tools/sequence_cases.py")
+        inputs = np.random.default_rng(2000 + seed).standard_normal((STEPS, in_size), dtype=np.float32)
+        x = inputs.astype(np.float64)[:, None]
+        h0d = h0 if layout == 0 else np.swapaxes(h0, 0, 1)  # [D, 1, H]
+        halves, finals = [], []
+        for d in range(D):
+            reverse = direction == "reverse" or d == 1
+            xs = x[::-1] if reverse else x
+            y, h_n = onnx_cases.onnx_gru(xs, W[d:d + 1], R[d:d + 1], B[d:d + 1], h0d[d:d + 1], lbr, clip)
+            y = y[:, 0, 0]
+            halves.append(y[::-1] if reverse else y)
+            finals.append(h_n[0, 0])
+        outputs = np.concatenate(halves, axis=1)
+        yield name, model, inputs, outputs, np.concatenate(finals), int(W.size + R.size + B.size), description
+
+
+def write_onnx_sequence_cases(out_dir, write_reference):
+    """The ONNX cases into <out>/sequence/ (added to its sequence_cases.json)."""
+    import onnx
+    seq_dir = os.path.join(out_dir, SEQUENCE_DIR)
+    index_path = os.path.join(seq_dir, "sequence_cases.json")
+    with open(index_path, encoding="utf-8") as f:
+        index = json.load(f)
+    cases = []
+    for name, seed, input_size, build, description in ONNX_TORCH_CASES:
+        data, inputs, outputs, h_n, params = _onnx_torch_case(seed, input_size, build)
+        onnx.checker.check_model(onnx.load_from_string(data))
+        cases.append((name, data, inputs, outputs, h_n, params, description, True))
+    for name, model, inputs, outputs, h_n, params, description in _onnx_node_cases():
+        onnx.checker.check_model(model)
+        cases.append((name, model.SerializeToString(), inputs, outputs, h_n, params, description, False))
+    for name, data, inputs, outputs, h_n, params, description, f32 in cases:
+        with open(os.path.join(seq_dir, f"{name}.onnx"), "wb") as f:
+            f.write(data)
+        write_reference(os.path.join(seq_dir, f"{name}.ref.json"), f"{name}.onnx", inputs, outputs, h_n,
+                        outputs_f32=f32)
+        index.append({"name": name, "description": description, "input_size": int(inputs.shape[1]),
+                      "output_size": int(outputs.shape[1]), "params": params})
+        print(f"  {name}: {params} parameters")
+    with open(index_path, "w", encoding="utf-8", newline="\n") as f:
+        f.write("[\n" + ",\n".join(json.dumps(c) for c in index) + "\n]\n")
+    print(f"{len(cases)} ONNX sequence cases in {seq_dir}")

@@ -5,16 +5,17 @@ namespace GruTiny;
 /// <summary>
 /// A model that reads whole sequences: it has a reverse or bidirectional GRU layer, so its output at a step
 /// depends on the steps after it, and it cannot advance one step at a time. Implemented by every type generated
-/// from such a model (instead of <see cref="IGruModel"/>), and by <see cref="GruNetwork"/> (whose sequence members
-/// throw <see cref="InvalidOperationException"/> when the loaded model streams).
+/// from such a model (instead of <see cref="IGruModel"/>), and by <see cref="GruNetwork"/> (whose members, called
+/// through this interface, throw <see cref="InvalidOperationException"/> when the loaded model streams).
 /// </summary>
 /// <remarks>
 /// Every call is a new, whole sequence: each layer starts from its initial state (zeros unless the model gives
 /// one) and nothing is carried from one call to the next, so such a model has no state to reset, copy or set.
 /// The layers after a reverse-running one need its output for every step before they start, which is held in a
-/// workspace of <see cref="WorkspaceLength"/> floats; the overloads without one keep it on the stack for short
-/// sequences (a generated type's <c>StackSteps</c>) and throw <see cref="ArgumentException"/> for longer ones,
-/// so no call ever allocates.
+/// workspace of <see cref="WorkspaceLength"/> floats, which the overloads that take one never allocate. Without
+/// one, a generated type keeps it on the stack for sequences of up to its <c>StackSteps</c> steps and throws
+/// <see cref="ArgumentException"/> for longer ones (so it never allocates); <see cref="GruNetwork"/> grows one of
+/// its own.
 /// </remarks>
 public interface IGruSequenceModel
 {

@@ -17,3 +17,19 @@ public partial record struct BiClassifierIn5H12Softmax4;
 /// <summary>Reference case <c>reverse_cho_clip_h0_in3_h6_h5_linear2</c>: gru 6 forward, gru 5 reverse (Cho, clip 0.8, an initial state), dense 2.</summary>
 [GruModel("Models/sequence/reverse_cho_clip_h0_in3_h6_h5_linear2.gru.json")]
 public partial record class ReverseChoClipH0In3H6H5Linear2;
+
+/// <summary>Reference case <c>onnx_bi_stacked2_bf</c>: nn.GRU(num_layers=2, batch_first, bidirectional) exported to ONNX, Linear 2.</summary>
+[GruModel("Models/sequence/onnx_bi_stacked2_bf.onnx")]
+public partial struct OnnxBiStacked2Bf;
+
+/// <summary>Reference case <c>onnx_bi_classifier_h0</c>: a bidirectional GRU from a learned h0 expanded to the batch, Linear 3 + Softmax on y[-1], from ONNX.</summary>
+[GruModel("Models/sequence/onnx_bi_classifier_h0.onnx")]
+public partial class OnnxBiClassifierH0;
+
+/// <summary>Reference case <c>onnx_node_reverse_clip_h0</c>: a GRU node with direction reverse, clip, linear_before_reset 0 and an initial_h.</summary>
+[GruModel("Models/sequence/onnx_node_reverse_clip_h0.onnx")]
+public partial struct OnnxNodeReverseClipH0;
+
+/// <summary>Reference case <c>onnx_node_bidirectional_layout1</c>: a bidirectional GRU node with layout 1 and an initial_h, Y reshaped to 2H features.</summary>
+[GruModel("Models/sequence/onnx_node_bidirectional_layout1.onnx")]
+public partial record struct OnnxNodeBidirectionalLayout1;

@@ -58,6 +58,13 @@ class BidirectionalExportTests(unittest.TestCase):
         self.assertEqual(model["layers"][0]["direction"], "bidirectional")
         self.assertIn("self_check", model)
 
+    def test_the_self_check_fits_the_build_budget_of_a_model_that_reads_whole_sequences(self):
+        # 2 sequences of 16 steps cost 2 x 136 prefix steps: about 235k parameters fit, 300k do not.
+        self.assertEqual(ge._self_check_size(300_000, whole=False), (2, 16))
+        sequences, steps = ge._self_check_size(300_000, whole=True)
+        self.assertLessEqual(sequences * steps * (steps + 1) // 2 * 300_000, ge.SELF_CHECK_MAX_WORK)
+        self.assertGreater(sequences * (steps + 1) * (steps + 2) // 2 * 300_000, ge.SELF_CHECK_MAX_WORK)
+
     def test_a_wrong_head_width_is_refused(self):
         with self.assertRaisesRegex(ValueError, "expects 5 inputs but receives 10"):
             ge.export([nn.GRU(3, 5, bidirectional=True), nn.Linear(5, 2)])

@@ -15,7 +15,9 @@ namespace GruTiny;
 /// </summary>
 /// <remarks>
 /// Loading validates the file with the generator's rules and messages and allocates every buffer;
-/// <c>Step</c>, <c>Run</c>, <c>RunFinal</c> and the state methods allocate nothing. An instance is not thread-safe:
+/// <c>Step</c>, <c>Run</c>, <c>RunFinal</c> and the state methods allocate nothing (for a model that reads whole
+/// sequences, <c>Run</c> and <c>RunFinal</c> without a workspace grow one of the network's own when a sequence is
+/// longer than any before; the overloads that take a workspace never allocate). An instance is not thread-safe:
 /// use one per stream.
 /// </remarks>
 public sealed class GruNetwork : IGruTokenModel, IGruSequenceModel
@@ -264,11 +266,15 @@ public sealed class GruNetwork : IGruTokenModel, IGruSequenceModel
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="steps"/> is negative, or the length would overflow.</exception>
     public int WorkspaceLength(int steps)
     {
-        long perStep = 2L * _rowWidth + _normalizedInput.Length + OutputSize;
-        if (steps < 0 || steps * perStep > int.MaxValue)
-            throw new ArgumentOutOfRangeException(nameof(steps), steps, $"Expected 0 to {int.MaxValue / perStep} steps.");
-        return (int)(steps * perStep);
+        if (steps < 0 || steps > MaxSteps)
+            throw new ArgumentOutOfRangeException(nameof(steps), steps, $"Expected 0 to {MaxSteps} steps.");
+        return (int)(steps * StepWork);
     }
+
+    private long StepWork => 2L * _rowWidth + _normalizedInput.Length + OutputSize;
+
+    // The longest sequence whose workspace a span can hold.
+    private int MaxSteps => (int)(int.MaxValue / StepWork);
 
     /// <summary>A whole sequence from the initial state, with a workspace of the caller's (a model that reads whole sequences); never allocates.</summary>
     /// <exception cref="InvalidOperationException">The model streams: <see cref="Run(ReadOnlySpan{float}, Span{float})"/> continues from its state.</exception>
@@ -297,6 +303,7 @@ public sealed class GruNetwork : IGruTokenModel, IGruSequenceModel
 
     private Span<float> CheckWorkspace(Span<float> workspace, int steps, ReadOnlySpan<float> inputs, Span<float> outputs)
     {
+        if (steps > MaxSteps) throw new ArgumentException($"A sequence of {steps} steps needs a workspace of more than {int.MaxValue} floats; split it.", nameof(inputs));
         int length = WorkspaceLength(steps);
         if (workspace.Length < length) GruThrowHelper.ThrowWorkspaceTooShort(nameof(workspace), length, steps, workspace.Length);
         if (workspace.Overlaps(inputs) || workspace.Overlaps(outputs)) GruThrowHelper.ThrowOverlap(nameof(workspace));
@@ -307,6 +314,7 @@ public sealed class GruNetwork : IGruTokenModel, IGruSequenceModel
     // then, and never again for sequences up to that length).
     private Span<float> OwnWorkspace(int steps)
     {
+        if (steps > MaxSteps) throw new ArgumentException($"A sequence of {steps} steps needs a workspace of more than {int.MaxValue} floats; split it.", "inputs");
         int length = WorkspaceLength(steps);
         if (_workspace.Length < length) _workspace = new float[length];
         return _workspace.AsSpan(0, length);
@@ -349,6 +357,27 @@ public sealed class GruNetwork : IGruTokenModel, IGruSequenceModel
             for (int t = 0; t < steps; t++) NormalizationSteps.Denormalize(outNorm, outputs.Slice(t * OutputSize, OutputSize));
     }
 
+    // Through an interface, each member keeps its interface's promise: IGruModel.Run continues from the state
+    // (a model that reads whole sequences cannot), IGruSequenceModel.Run starts a new sequence (a streaming
+    // model's Run does not).
+    void IGruModel.Run(ReadOnlySpan<float> inputs, Span<float> outputs)
+    {
+        RequireStreaming();
+        Run(inputs, outputs);
+    }
+
+    void IGruSequenceModel.Run(ReadOnlySpan<float> inputs, Span<float> outputs)
+    {
+        RequireSequence();
+        Run(inputs, outputs);
+    }
+
+    void IGruSequenceModel.RunFinal(ReadOnlySpan<float> inputs, Span<float> output)
+    {
+        RequireSequence();
+        RunFinal(inputs, output);
+    }
+
     private void RequireStreaming()
     {
         if (!_model.Streams)
@@ -365,6 +394,7 @@ public sealed class GruNetwork : IGruTokenModel, IGruSequenceModel
     public void CopyStateTo(Span<float> state)
     {
         if (state.Length != StateSize) GruThrowHelper.ThrowLengthMismatch(nameof(state), StateSize, state.Length);
+        if (!_model.Streams) return; // a model that reads whole sequences keeps no state
         int at = 0;
         foreach (InterpreterLayer layer in _layers)
         {
@@ -377,6 +407,7 @@ public sealed class GruNetwork : IGruTokenModel, IGruSequenceModel
     public void SetState(ReadOnlySpan<float> state)
     {
         if (state.Length != StateSize) GruThrowHelper.ThrowLengthMismatch(nameof(state), StateSize, state.Length);
+        if (!_model.Streams) return; // a model that reads whole sequences keeps no state
         int at = 0;
         foreach (InterpreterLayer layer in _layers)
         {

@@ -54,7 +54,7 @@ public static class GruThrowHelper
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static void ThrowNeedsWorkspace(string paramName, int steps, int stackSteps, long workspaceLength) =>
         throw new ArgumentException(
-            $"A sequence of {steps} steps is longer than the {stackSteps} this model keeps on the stack (StackSteps): its reverse-running layers need the whole sequence at once. Pass a workspace of WorkspaceLength({steps}) = {workspaceLength} floats: Run(inputs, outputs, workspace).",
+            $"A sequence of {steps} steps is longer than the {stackSteps} this model keeps on the stack (StackSteps): its reverse-running layers need the whole sequence at once. Pass a workspace of WorkspaceLength({steps}) = {workspaceLength} floats (the Run and RunFinal overloads that take one).",
             paramName);
 
     /// <summary>Throws because the input and output spans share memory where they must not.</summary>

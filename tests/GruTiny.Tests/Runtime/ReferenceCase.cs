@@ -60,7 +60,8 @@ public sealed class ReferenceCase
     public static string ModelPath(string name)
     {
         string directory = DirectoryOf(name);
-        return Path.Combine(directory, name + (directory == OnnxDirectory ? ".onnx" : ".gru.json"));
+        string onnx = Path.Combine(directory, name + ".onnx");
+        return directory == OnnxDirectory || File.Exists(onnx) ? onnx : Path.Combine(directory, name + ".gru.json");
     }
 
     private static string[] CaseNames(string file)

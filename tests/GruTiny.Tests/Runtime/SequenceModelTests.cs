@@ -64,6 +64,21 @@ public sealed class SequenceModelTests
     }
 
     [Fact]
+    public void Through_an_interface_GruNetwork_keeps_the_interface_promise()
+    {
+        GruNetwork sequence = GruNetwork.LoadFile(ReferenceCase.ModelPath("reverse_cho_clip_h0_in3_h6_h5_linear2"));
+        sequence.CopyStateTo(Span<float>.Empty); // no state, though its first layer runs forward
+        sequence.SetState(ReadOnlySpan<float>.Empty);
+        IGruModel streaming = sequence;
+        Assert.Throws<InvalidOperationException>(() => streaming.Run(new float[3], new float[2])); // it cannot continue a stream
+
+        GruNetwork tiny = GruNetwork.LoadFile(ReferenceCase.ModelPath("tiny"));
+        IGruSequenceModel whole = tiny;
+        Assert.Throws<InvalidOperationException>(() => whole.Run(new float[tiny.InputSize], new float[tiny.OutputSize])); // its Run continues from the state
+        Assert.Throws<InvalidOperationException>(() => whole.RunFinal(new float[tiny.InputSize], new float[tiny.OutputSize]));
+    }
+
+    [Fact]
     public void Run_without_a_workspace_refuses_a_sequence_longer_than_StackSteps()
     {
         int steps = BiIn3H6Linear2.StackSteps + 1;

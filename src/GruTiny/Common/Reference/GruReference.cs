@@ -15,13 +15,24 @@ internal sealed class GruReference : ReferenceLayer
     public GruReference(GruLayerDescription layer)
     {
         this.layer = layer;
-        _hidden = InitialState(layer);
+        _hidden = FullState(layer);
     }
 
     /// <summary>Every direction's state (h_n: forward, then reverse).</summary>
     public override int StateSize => layer.StateSize;
 
-    public override void Reset() => _hidden = InitialState(layer);
+    public override void Reset() => _hidden = FullState(layer);
+
+    // Every direction's initial state, as h_n orders them (forward, then reverse).
+    private static double[] FullState(GruLayerDescription layer)
+    {
+        double[] forward = InitialState(layer);
+        if (layer.Backward is null) return forward;
+        var both = new double[2 * layer.HiddenSize];
+        forward.CopyTo(both, 0);
+        InitialState(layer.Backward).CopyTo(both, layer.HiddenSize);
+        return both;
+    }
 
     public override void CopyState(double[] state, int at) => Array.Copy(_hidden, 0, state, at, _hidden.Length);
 

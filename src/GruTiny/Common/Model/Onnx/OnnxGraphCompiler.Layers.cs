@@ -12,13 +12,19 @@ internal sealed partial class OnnxGraphCompiler
     {
         long layout = 0, linearBeforeReset = 0, hiddenAttribute = -1;
         float? clip = null;
+        GruDirection direction = GruDirection.Forward;
         foreach (OnnxAttribute a in node.Attributes)
         {
             switch (a.Name)
             {
                 case "direction":
-                    if (a.S != "forward")
-                        throw AttributeError(node, "direction", $"is \"{FileText.Quote(a.S, 40, asciiOnly: true)}\"; GruTiny compiles forward GRUs only (export with bidirectional=False, and without reversing the sequence)");
+                    direction = a.S switch
+                    {
+                        "forward" => GruDirection.Forward,
+                        "reverse" => GruDirection.Reverse,
+                        "bidirectional" => GruDirection.Bidirectional,
+                        _ => throw AttributeError(node, "direction", $"is \"{FileText.Quote(a.S, 40, asciiOnly: true)}\"; it must be \"forward\", \"reverse\" or \"bidirectional\""),
+                    };
                     break;
                 case "activations":
                     if (a.Strings.Count != 2 || !string.Equals(a.Strings[0], "Sigmoid", StringComparison.OrdinalIgnoreCase)
@@ -57,16 +63,18 @@ internal sealed partial class OnnxGraphCompiler
         if (node.Input(4).Length > 0)
             throw InputError(node, "sequence_lens", "is given; GruTiny runs every sequence to its end (export without sequence lengths, or pack sequences yourself)");
 
-        if (r.Rank != 3 || r.Dims[0] != 1 || r.Dims[1] != 3 * r.Dims[2])
-            throw ShapeError(node, "R", r, "[1, 3·hidden_size, hidden_size] (one direction)");
+        int directions = direction == GruDirection.Bidirectional ? 2 : 1;
+        string dirs = directions == 1 ? "one direction" : "two directions";
+        if (r.Rank != 3 || r.Dims[0] != directions || r.Dims[1] != 3 * r.Dims[2])
+            throw ShapeError(node, "R", r, $"[{directions}, 3·hidden_size, hidden_size] ({dirs})");
         long hidden = r.Dims[2];
         if (hidden < 1) throw ShapeError(node, "R", r, "a hidden size of at least 1");
         if (hiddenAttribute >= 0 && hiddenAttribute != hidden)
-            throw ShapeError(node, "R", r, $"[1, {3 * hiddenAttribute}, {hiddenAttribute}] as attribute hidden_size = {hiddenAttribute} says");
-        if (w.Rank != 3 || w.Dims[0] != 1 || w.Dims[1] != 3 * hidden || w.Dims[2] < 1)
-            throw ShapeError(node, "W", w, $"[1, {3 * hidden}, input_size] (one direction, 3·hidden_size rows)");
-        if (b is not null && (b.Rank != 2 || b.Dims[0] != 1 || b.Dims[1] != 6 * hidden))
-            throw ShapeError(node, "B", b, $"[1, {6 * hidden}] (Wb and Rb of one direction)");
+            throw ShapeError(node, "R", r, $"[{directions}, {3 * hiddenAttribute}, {hiddenAttribute}] as attribute hidden_size = {hiddenAttribute} says");
+        if (w.Rank != 3 || w.Dims[0] != directions || w.Dims[1] != 3 * hidden || w.Dims[2] < 1)
+            throw ShapeError(node, "W", w, $"[{directions}, {3 * hidden}, input_size] ({dirs}, 3·hidden_size rows)");
+        if (b is not null && (b.Rank != 2 || b.Dims[0] != directions || b.Dims[1] != 6 * hidden))
+            throw ShapeError(node, "B", b, $"[{directions}, {6 * hidden}] (Wb and Rb of {dirs})");
         long inputSize = w.Dims[2];
         if (hidden > int.MaxValue / 16 || inputSize > int.MaxValue / 16)
             throw ShapeError(node, "W", w, "sizes GruTiny can compile");
@@ -84,7 +92,7 @@ internal sealed partial class OnnxGraphCompiler
         long width = features.Length switch
         {
             0 => 1,
-            1 when seq.HasLayers => seq.IsFeatureAxis(features) ? seq.FeatureSize : -2,
+            _ when seq.HasLayers => seq.IsFeatureAxis(features) ? seq.FeatureSize : -2, // a bidirectional layer's: [direction, hidden]
             1 when features[0].IsFeature => -2,
             1 => features[0].Size,
             _ => -2,
@@ -93,28 +101,47 @@ internal sealed partial class OnnxGraphCompiler
             throw Error(ModelDiagnosticIds.TensorShape, $"{node.Display}: input 'W' has input size {inputSize} (shape [{string.Join(",", w.Dims)}]), but input 'X' has {(width < 0 ? "a feature axis that is not one axis" : width + " features")} per step");
         if (features.Length == 1 && !features[0].IsFeature) Bind(node, features, AxisRole.InputFeature);
 
-        int h = (int)hidden;
-        float[] weightIh = Reorder(w.Floats!, h, (int)inputSize);
-        float[] weightHh = Reorder(r.Floats!, h, h);
-        float[]? biasIh = b is null ? null : Reorder(b.Floats!.Take(3 * h).ToArray(), h, 1);
-        float[]? biasHh = b is null ? null : Reorder(b.Floats!.Skip(3 * h).ToArray(), h, 1);
-        float[]? initialState = inputs.Length > 5 && inputs[5] is { } initial ? InitialState(node, initial, (int)layout, h) : null;
-        var layer = new GruLayerDescription((int)inputSize, h, linearBeforeReset == 1, weightIh, weightHh, biasIh, biasHh, clip, initialState);
+        int h = (int)hidden, inSize = (int)inputSize;
+        float[][]? initialStates = inputs.Length > 5 && inputs[5] is { } initial ? InitialState(node, initial, (int)layout, h, directions) : null;
+        // One direction's tensors: slice d of W, R, B (and of initial_h), the gate blocks in PyTorch's order.
+        GruLayerDescription Half(int d, GruDirection which, GruLayerDescription? backward)
+        {
+            float[] weightIh = Reorder(w.Floats!.Skip(d * 3 * h * inSize).Take(3 * h * inSize).ToArray(), h, inSize);
+            float[] weightHh = Reorder(r.Floats!.Skip(d * 3 * h * h).Take(3 * h * h).ToArray(), h, h);
+            float[]? biasIh = b is null ? null : Reorder(b.Floats!.Skip(d * 6 * h).Take(3 * h).ToArray(), h, 1);
+            float[]? biasHh = b is null ? null : Reorder(b.Floats!.Skip(d * 6 * h + 3 * h).Take(3 * h).ToArray(), h, 1);
+            return new GruLayerDescription(inSize, h, linearBeforeReset == 1, weightIh, weightHh, biasIh, biasHh, clip, initialStates?[d], which, backward);
+        }
+
+        GruLayerDescription layer = direction == GruDirection.Bidirectional
+            ? Half(0, GruDirection.Bidirectional, Half(1, GruDirection.Reverse, null))
+            : Half(0, direction, null);
         LayerDescription[] layers = seq.LayersWithPending().Concat(new[] { layer }).ToArray();
         CheckParameters(layers, node);
 
-        Factor? featureFactor = h == 1 ? null : NewFeature(h);
-        Factor[] feature = featureFactor is null ? Array.Empty<Factor>() : new[] { featureFactor };
-        Factor[] none = Array.Empty<Factor>();
-        var y = new SeqTensor(layout == 0 ? new[] { time, none, batch, feature } : new[] { batch, time, none, feature }, featureFactor, h, layers, null, false);
-        var yH = new SeqTensor(layout == 0 ? new[] { none, batch, feature } : new[] { batch, none, feature }, featureFactor, h, layers, null, true);
+        // Y is [seq, num_directions, batch, hidden] ([batch, seq, num_directions, hidden] with layout 1). Two
+        // directions make a factor of their own: the features of a bidirectional layer are [direction, hidden],
+        // which PyTorch's Transpose and Reshape merge into one axis of 2H, forward first.
+        Factor? hiddenFactor = h == 1 ? null : NewFeature(h);
+        Factor? directionFactor = directions == 1 ? null : NewFeature(2);
+        Factor[] hiddenAxis = hiddenFactor is null ? Array.Empty<Factor>() : new[] { hiddenFactor };
+        Factor[] directionAxis = directionFactor is null ? Array.Empty<Factor>() : new[] { directionFactor };
+        Factor[] feature = directionAxis.Concat(hiddenAxis).ToArray();
+        var y = new SeqTensor(layout == 0 ? new[] { time, directionAxis, batch, hiddenAxis } : new[] { batch, time, directionAxis, hiddenAxis },
+            feature.Length == 0 ? null : feature, directions * h, layers, null, false);
+        // Y_h of a forward GRU is its output at the last step; a reverse-running one's is not (its final state is
+        // its output at the first step), so it may be returned beside the output (PyTorch's h_n), but nothing
+        // computed from it compiles.
+        OnnxValue yH = direction == GruDirection.Forward
+            ? new SeqTensor(layout == 0 ? new[] { Array.Empty<Factor>(), batch, hiddenAxis } : new[] { batch, Array.Empty<Factor>(), hiddenAxis }, hiddenFactor is null ? null : hiddenAxis, h, layers, null, true)
+            : new StateStack(null, -1, "the final states of a reverse or bidirectional GRU (Y_h, PyTorch's h_n): a reverse-running direction ends at the first step, so they are not the output of any one step; GruTiny compiles the output sequence Y (y[:, -1] for the last step's output of both directions)");
         return new OnnxValue?[] { y, yH };
     }
 
     // initial_h, [num_directions, batch, hidden] ([batch, num_directions, hidden] with layout 1): zeros, a constant
     // (the same for every sequence of the batch), or a constant repeated to the batch (a learned h0 expanded in
     // forward). Null for zeros, the default.
-    private static float[]? InitialState(OnnxNode node, OnnxValue value, int layout, int hidden)
+    private static float[][]? InitialState(OnnxNode node, OnnxValue value, int layout, int hidden, int directions)
     {
         if (IsZero(value)) return null;
         (ConstTensor state, bool[] repeated) = value switch
@@ -124,8 +151,8 @@ internal sealed partial class OnnxGraphCompiler
             _ => throw InputError(node, "initial_h", $"is {value.Describe()}; GruTiny compiles an initial state that is a constant of the model (a learned h0, zeros), not one computed from the input"),
         };
         int directionAxis = layout == 0 ? 0 : 1, batchAxis = layout == 0 ? 1 : 0;
-        if (state.Rank != 3 || state.Dims[directionAxis] != 1 || state.Dims[2] != hidden || repeated[directionAxis] || repeated[2])
-            throw InputError(node, "initial_h", $"has shape {DescribeShape(state, repeated)}; expected {(layout == 0 ? $"[1, batch_size, {hidden}]" : $"[batch_size, 1, {hidden}]")} (one direction, hidden_size {hidden})");
+        if (state.Rank != 3 || state.Dims[directionAxis] != directions || state.Dims[2] != hidden || repeated[directionAxis] || repeated[2])
+            throw InputError(node, "initial_h", $"has shape {DescribeShape(state, repeated)}; expected {(layout == 0 ? $"[{directions}, batch_size, {hidden}]" : $"[batch_size, {directions}, {hidden}]")} ({(directions == 1 ? "one direction" : "two directions")}, hidden_size {hidden})");
         if (state.Dims[batchAxis] != 1)
             throw InputError(node, "initial_h", $"holds {state.Dims[batchAxis]} initial states, one per sequence of a batch of {state.Dims[batchAxis]}; a GruTiny model runs one sequence and starts it from one initial state (give initial_h a batch of 1, or repeat it to the batch: h0.expand(-1, x.size(0), -1))");
         if (!state.IsFloat) throw InputError(node, "initial_h", $"is {state.Describe()}; expected float values");
@@ -136,7 +163,15 @@ internal sealed partial class OnnxGraphCompiler
                 throw Error(ModelDiagnosticIds.NonFiniteWeight, $"{node.Display}: input 'initial_h' ({state.Source}) holds {values[i].ToString(System.Globalization.CultureInfo.InvariantCulture)} at {i}; an initial state must be finite");
         }
 
-        return values;
+        // Batch 1: [directions × hidden] in order either way; one row per direction, null for an all-zero one.
+        var rows = new float[directions][];
+        for (int d = 0; d < directions; d++)
+        {
+            rows[d] = values.Skip(d * hidden).Take(hidden).ToArray();
+            if (rows[d].All(v => v == 0)) rows[d] = null!;
+        }
+
+        return rows;
 
         static string DescribeShape(ConstTensor c, bool[] repeated) =>
             "[" + string.Join(",", c.Dims.Select((d, i) => repeated[i] ? "?" : d.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";
@@ -296,8 +331,8 @@ internal sealed partial class OnnxGraphCompiler
         var pending = new PendingDense(columns, rows, rowMajor, bias, node.Display);
         CheckParameters(layers.Concat(new[] { pending.Finish(ActivationFunction.Linear) }).ToArray(), node);
         Factor[][] axes = SeqTensor.CopyAxes(seq.Axes);
-        Factor? feature = rows == 1 ? null : NewFeature(rows);
-        axes[seq.Rank - 1] = feature is null ? Array.Empty<Factor>() : new[] { feature };
+        Factor[]? feature = rows == 1 ? null : new[] { NewFeature(rows) };
+        axes[seq.Rank - 1] = feature ?? Array.Empty<Factor>();
         return new SeqTensor(axes, feature, rows, layers, pending, seq.FinalOnly);
     }
 
@@ -425,7 +460,7 @@ internal sealed partial class OnnxGraphCompiler
         if (axis[0].Size < 1 || axis[0].Size > int.MaxValue / 16)
             throw LayoutError(node, $"reads the graph input's axis {axis[0].Symbol} as its features, whose size is {(axis[0].Size < 1 ? "known only at run time" : "too large")}; the input's feature axis needs a fixed size (export with a fixed input size)");
         Bind(node, axis, AxisRole.InputFeature);
-        return _withFeatures[seq] = new SeqTensor(seq.Axes, axis[0], (int)axis[0].Size, seq.Layers, null, seq.FinalOnly);
+        return _withFeatures[seq] = new SeqTensor(seq.Axes, axis, (int)axis[0].Size, seq.Layers, null, seq.FinalOnly);
     }
 
     /// <summary>

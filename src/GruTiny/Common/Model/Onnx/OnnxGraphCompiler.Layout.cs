@@ -206,7 +206,7 @@ internal sealed partial class OnnxGraphCompiler
         foreach (OnnxValue part in parts)
         {
             SeqTensor[]? inner = part is StateStack stack ? stack.Parts : new[] { (SeqTensor)part };
-            if (inner is null) return StateStack.Instance;
+            if (inner is null) return ((StateStack)part).Moved();
             states.AddRange(inner);
         }
 
@@ -227,8 +227,8 @@ internal sealed partial class OnnxGraphCompiler
         {
             case ZeroTensor:
                 return data;
-            case StateStack:
-                return StateStack.Instance; // its axes move: the parts can no longer be taken out
+            case StateStack moved:
+                return moved.Moved(); // its axes move: the parts can no longer be taken out
             case ConstTensor c:
                 return c.WithDims(InsertAxes(node, c.Dims.Select(d => (object)d).ToList(), axesList, (object)1L).Cast<long>().ToArray(), Output(node));
             case BroadcastTensor repeated:
@@ -261,8 +261,8 @@ internal sealed partial class OnnxGraphCompiler
         {
             case ZeroTensor:
                 return data;
-            case StateStack:
-                return StateStack.Instance; // its axes move: the parts can no longer be taken out
+            case StateStack moved:
+                return moved.Moved(); // its axes move: the parts can no longer be taken out
             case ConstTensor c:
             {
                 var remove = axesList?.Select(a => NormalizeAxis(node, "axes", a, c.Rank)).ToArray()
@@ -333,8 +333,8 @@ internal sealed partial class OnnxGraphCompiler
         {
             case ZeroTensor:
                 return data;
-            case StateStack:
-                return StateStack.Instance; // its axes move: the parts can no longer be taken out
+            case StateStack moved:
+                return moved.Moved(); // its axes move: the parts can no longer be taken out
             case ConstTensor c:
                 if (shape.Any(t => t.Value < -1 || (t.Value == -1 && t.Factors is not null) || t.IsUnknown))
                     throw InputError(node, "shape", "is not a constant list of integers");
@@ -435,8 +435,8 @@ internal sealed partial class OnnxGraphCompiler
         {
             case ZeroTensor:
                 return data;
-            case StateStack:
-                return StateStack.Instance; // its axes move: the parts can no longer be taken out
+            case StateStack moved:
+                return moved.Moved(); // its axes move: the parts can no longer be taken out
             case ConstTensor c:
             {
                 int axis = axisAttribute == c.Rank ? c.Rank : NormalizeAxis(node, "axis", axisAttribute, c.Rank);
@@ -461,7 +461,7 @@ internal sealed partial class OnnxGraphCompiler
         AllowAttributes(node, "perm");
         OnnxValue data = Required(node, inputs, 0, "data");
         if (data is ZeroTensor) return data;
-        if (data is StateStack) return StateStack.Instance; // its axes move: the parts can no longer be taken out
+        if (data is StateStack moved) return moved.Moved(); // its axes move: the parts can no longer be taken out
         int rank = data switch
         {
             ConstTensor c => c.Rank,
@@ -494,7 +494,7 @@ internal sealed partial class OnnxGraphCompiler
                 return data;
             case StateStack stack:
                 // Another type would change the states' values: no layer may be taken out of that again.
-                return to == OnnxTypes.Float ? stack : StateStack.Instance;
+                return to == OnnxTypes.Float ? stack : stack.Moved();
             case ShapeInts s when to is OnnxTypes.Int64 or OnnxTypes.Int32: return s; // dimensions fit either
             case SeqTensor seq when to == OnnxTypes.Float: return seq;
             default: throw AttributeError(node, "to", $"casts {data.Describe()} to {OnnxTypes.Name(to)}");

@@ -213,7 +213,7 @@ internal sealed class PendingDense
 /// </summary>
 internal sealed class SeqTensor : OnnxValue
 {
-    public SeqTensor(Factor[][] axes, Factor? feature, int featureSize, LayerDescription[] layers, PendingDense? pending, bool finalOnly)
+    public SeqTensor(Factor[][] axes, Factor[]? feature, int featureSize, LayerDescription[] layers, PendingDense? pending, bool finalOnly)
     {
         Axes = axes;
         Feature = feature;
@@ -227,8 +227,11 @@ internal sealed class SeqTensor : OnnxValue
 
     public int Rank => Axes.Length;
 
-    /// <summary>The factor of the current feature axis (null for the graph input, or when the width is 1).</summary>
-    public Factor? Feature { get; }
+    /// <summary>
+    /// The factors of the current feature axis: one, or for a bidirectional GRU's output the direction's and the
+    /// hidden units' (PyTorch's [dir, hidden] merged by a Reshape); null for the graph input, or when the width is 1.
+    /// </summary>
+    public Factor[]? Feature { get; }
 
     /// <summary>The width of the per-step vector, or −1 for the graph input while its width is not yet known.</summary>
     public int FeatureSize { get; }
@@ -259,7 +262,7 @@ internal sealed class SeqTensor : OnnxValue
 
     /// <summary>Whether an axis is exactly the current feature axis (any size-1 axis when the width is 1).</summary>
     public bool IsFeatureAxis(Factor[] axis) =>
-        (axis.Length == 1 && Feature is not null && axis[0].Equals(Feature)) || (axis.Length == 0 && FeatureSize == 1);
+        (axis.Length > 0 && Feature is not null && axis.AsSpan().SequenceEqual(Feature)) || (axis.Length == 0 && FeatureSize == 1);
 
     /// <summary>The same value with an open dense layer closed as linear (no activation).</summary>
     public LayerDescription[] LayersWithPending()
@@ -290,18 +293,25 @@ internal sealed class StateStack : OnnxValue
     /// <summary>A stack whose parts are not known (moved by a layout operator).</summary>
     public static readonly StateStack Instance = new(null, -1);
 
-    public StateStack(SeqTensor[]? parts, int axis)
+    public StateStack(SeqTensor[]? parts, int axis, string? why = null)
     {
         Parts = parts;
         Axis = axis;
+        Why = why;
     }
+
+    /// <summary>Why nothing may be computed from it, when a GRU said so (its final states are no step's output).</summary>
+    public string? Why { get; }
 
     /// <summary>Each layer's final state, in stacking order, each of size 1 along <see cref="Axis"/>; null when not known.</summary>
     public SeqTensor[]? Parts { get; }
 
     public int Axis { get; }
 
-    public override string Describe() => "stacked final hidden states";
+    /// <summary>The same stack after a layout operator moved its axes: its parts can no longer be taken out.</summary>
+    public StateStack Moved() => Why is null ? Instance : new(null, -1, Why);
+
+    public override string Describe() => Why ?? "stacked final hidden states";
 }
 
 /// <summary>ONNX TensorProto data types by number.</summary>
