@@ -213,6 +213,13 @@ CLIP_CASES = [
 ]
 
 
+def validate(validator, name, m):
+    """Check a model dict against docs/model-format.schema.json (when jsonschema is installed)."""
+    if validator is not None:
+        errors = sorted(validator.iter_errors(m), key=lambda e: list(e.path))
+        assert not errors, f"{name}: schema: {errors[0].message}"
+
+
 def write_layered_cases(out_dir, validator, write_reference, case_metadata):
     layered_dir = os.path.join(out_dir, LAYERED_DIR)
     os.makedirs(layered_dir, exist_ok=True)
@@ -231,9 +238,7 @@ def write_layered_cases(out_dir, validator, write_reference, case_metadata):
         with open(model_path, encoding="utf-8") as f:
             m = json.load(f)
         assert m["input_size"] == input_size, f"{name}: input_size"
-        if validator is not None:
-            errors = sorted(validator.iter_errors(m), key=lambda e: list(e.path))
-            assert not errors, f"{name}: schema: {errors[0].message}"
+        validate(validator, name, m)
         rng = np.random.default_rng(1000 + seed)
         inputs = rng.standard_normal((STEPS, input_size), dtype=np.float32)
         outputs, final_state = _run(modules, inputs)
@@ -252,9 +257,7 @@ def write_layered_cases(out_dir, validator, write_reference, case_metadata):
         case = {"name": name, "seed": seed, "description": description}
         m = ge.export(module, path=os.path.join(layered_dir, model_file), metadata=case_metadata(case),
                       self_check=check, initial_state=module.h0)
-        if validator is not None:
-            errors = sorted(validator.iter_errors(m), key=lambda e: list(e.path))
-            assert not errors, f"{name}: schema: {errors[0].message}"
+        validate(validator, name, m)
         rng = np.random.default_rng(1000 + seed)
         inputs = rng.standard_normal((STEPS, input_size), dtype=np.float32)
         with torch.no_grad():
@@ -274,9 +277,7 @@ def write_layered_cases(out_dir, validator, write_reference, case_metadata):
         m = ge.model(4, layers, case_metadata({"name": name, "seed": seed, "description": description}))
         model_file = f"{name}.gru.json"
         ge.write(m, os.path.join(layered_dir, model_file))
-        if validator is not None:
-            errors = sorted(validator.iter_errors(m), key=lambda e: list(e.path))
-            assert not errors, f"{name}: schema: {errors[0].message}"
+        validate(validator, name, m)
         rng = np.random.default_rng(1000 + seed)
         inputs = rng.standard_normal((STEPS, 4), dtype=np.float32)
         outputs, final_state = run(inputs)
@@ -291,9 +292,7 @@ def write_layered_cases(out_dir, validator, write_reference, case_metadata):
     m = ge.model(input_size, layers, case_metadata({"name": name, "seed": seed, "description": description}))
     model_file = f"{name}.gru.json"
     ge.write(m, os.path.join(layered_dir, model_file))
-    if validator is not None:
-        errors = sorted(validator.iter_errors(m), key=lambda e: list(e.path))
-        assert not errors, f"{name}: schema: {errors[0].message}"
+    validate(validator, name, m)
     rng = np.random.default_rng(1000 + seed)
     inputs = (rng.standard_normal((STEPS, input_size), dtype=np.float32) * 3 + 10).astype(np.float32)
     outputs, final_state = run(inputs)

@@ -21,6 +21,7 @@ import torch
 import torch.nn as nn
 
 import grutiny_export as ge
+import layered_cases
 import onnx_cases
 
 SEQUENCE_DIR = "sequence"
@@ -115,11 +116,6 @@ def write_sequence_cases(out_dir, validator, write_reference, case_metadata):
     os.makedirs(seq_dir, exist_ok=True)
     index = []
 
-    def validate(name, m):
-        if validator is not None:
-            errors = sorted(validator.iter_errors(m), key=lambda e: list(e.path))
-            assert not errors, f"{name}: schema: {errors[0].message}"
-
     for name, seed, input_size, build, check, description in TORCH_CASES:
         torch.manual_seed(seed)
         module = build().eval()
@@ -127,7 +123,7 @@ def write_sequence_cases(out_dir, validator, write_reference, case_metadata):
         case = {"name": name, "seed": seed, "description": description}
         m = ge.export(module, path=os.path.join(seq_dir, model_file), metadata=case_metadata(case),
                       self_check=check, initial_state=module.h0)
-        validate(name, m)
+        layered_cases.validate(validator, name, m)
         inputs = np.random.default_rng(1000 + seed).standard_normal((STEPS, input_size), dtype=np.float32)
         outputs, h_n = _torch_reference(module, inputs)
         write_reference(os.path.join(seq_dir, f"{name}.ref.json"), model_file, inputs, outputs, h_n,
@@ -142,7 +138,7 @@ def write_sequence_cases(out_dir, validator, write_reference, case_metadata):
     m = ge.model(3, layers, case_metadata({"name": name, "seed": seed, "description": description}))
     model_file = f"{name}.gru.json"
     ge.write(m, os.path.join(seq_dir, model_file))
-    validate(name, m)
+    layered_cases.validate(validator, name, m)
     inputs = np.random.default_rng(1000 + seed).standard_normal((STEPS, 3), dtype=np.float32)
     outputs, h_n = run(inputs)
     write_reference(os.path.join(seq_dir, f"{name}.ref.json"), model_file, inputs, outputs, h_n,

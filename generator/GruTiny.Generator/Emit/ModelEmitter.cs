@@ -174,23 +174,7 @@ internal static class ModelEmitter
 
     private static void EmitConstants(CodeWriter w, ModelDescription model, WorkLayout layout, LayerEmitter[] layers, ModelInput input)
     {
-        input.EmitConstants(w);
-        w.Line();
-        w.Doc("Outputs per time step.");
-        w.Line($"public const int OutputSize = {model.OutputSize};");
-        w.Line();
-        w.Doc("Floats of recurrent state: the hidden sizes of all GRU layers, in layer order.");
-        w.Line($"public const int StateSize = {model.StateSize};");
-        w.Line();
-        for (int i = 0; i < layers.Length; i++)
-        {
-            layers[i].EmitConstant(w, i);
-            w.Line();
-        }
-
-        w.Doc("Weights and biases in the model.");
-        w.Line($"public const int ParameterCount = {model.ParameterCount.ToString(CultureInfo.InvariantCulture)};");
-        w.Line();
+        EmitSizes(w, model, layers, input, withState: true);
         w.Line($"// Run processes this many steps per chunk so that its stack use stays bounded whatever T is.");
         w.Line($"private const int __GruTiny_ChunkSteps = {layout.ChunkSteps};");
         w.Line($"private const int __GruTiny_HiddenStride = {layout.HiddenStride};");
@@ -220,6 +204,32 @@ internal static class ModelEmitter
             + ", the state of a new instance" + (target.IsValueType ? " and of <c>default</c>." : "."));
         w.Generated();
         w.Line("public void Reset() => __gruTinyState = default;");
+        w.Line();
+    }
+
+    /// <summary>The public sizes every model type has: input, outputs, state (when it keeps one), each layer's, parameters.</summary>
+    internal static void EmitSizes(CodeWriter w, ModelDescription model, LayerEmitter[] layers, ModelInput input, bool withState)
+    {
+        input.EmitConstants(w);
+        w.Line();
+        w.Doc("Outputs per time step.");
+        w.Line($"public const int OutputSize = {model.OutputSize};");
+        w.Line();
+        if (withState)
+        {
+            w.Doc("Floats of recurrent state: the hidden sizes of all GRU layers, in layer order.");
+            w.Line($"public const int StateSize = {model.StateSize};");
+            w.Line();
+        }
+
+        for (int i = 0; i < layers.Length; i++)
+        {
+            layers[i].EmitConstant(w, i);
+            w.Line();
+        }
+
+        w.Doc("Weights and biases in the model.");
+        w.Line($"public const int ParameterCount = {model.ParameterCount.ToString(CultureInfo.InvariantCulture)};");
         w.Line();
     }
 

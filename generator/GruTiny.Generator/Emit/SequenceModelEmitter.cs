@@ -30,20 +30,7 @@ internal static class SequenceModelEmitter
 
     private static void EmitConstants(CodeWriter w, ModelDescription model, SequenceLayout layout, LayerEmitter[] layers)
     {
-        new FeatureInput(model.InputSize).EmitConstants(w);
-        w.Line();
-        w.Doc("Outputs per time step.");
-        w.Line($"public const int OutputSize = {model.OutputSize};");
-        w.Line();
-        for (int i = 0; i < layers.Length; i++)
-        {
-            layers[i].EmitConstant(w, i);
-            w.Line();
-        }
-
-        w.Doc("Weights and biases in the model.");
-        w.Line($"public const int ParameterCount = {model.ParameterCount.ToString(System.Globalization.CultureInfo.InvariantCulture)};");
-        w.Line();
+        ModelEmitter.EmitSizes(w, model, layers, new FeatureInput(model.InputSize), withState: false);
         w.Doc("The longest sequence <c>Run</c> and <c>RunFinal</c> without a workspace take (they keep it on the stack); a longer one needs a workspace of <see cref=\"WorkspaceLength\"/> floats.");
         w.Line($"public const int StackSteps = {layout.StackSteps};");
         w.Line();
