@@ -128,6 +128,20 @@ def _(g):
     g.gru_attrs["clip"] = 0.0
 
 
+@case("activations_bidirectional_one_pair.onnx", "GRUT032", ["'gru'", "GRU", "activations", "for each of the two directions"],
+      "GRU direction 'bidirectional' with activations [Sigmoid, Tanh] (one direction's; written before 'direction').")
+def _(g):
+    W, R, B = weights(dirs=2)
+    g.inits.update({WN: init(WN, W), RN: init(RN, R), BN: init(BN, B),
+                    "shape": init("shape", np.array([0, 0, 2 * H], dtype=np.int64))})
+    del g.inits["sq_axes"]
+    g.gru_attrs["direction"] = "bidirectional"
+    g.gru_attrs["activations"] = ["Sigmoid", "Tanh"]
+    g.tail = [helper.make_node("Transpose", ["Y"], ["Yt"], name="transpose", perm=[0, 2, 1, 3]),
+              helper.make_node("Reshape", ["Yt", "shape"], ["y"], name="reshape")]
+    g.outputs = [vi("y", ["T", 1, 2 * H])]
+
+
 @case("activations_relu.onnx", "GRUT032", ["'gru'", "GRU", "activations"],
       "GRU activations ['Relu', 'Tanh'] (f = Relu instead of Sigmoid).")
 def _(g):

@@ -224,8 +224,9 @@ def _onnx_node_cases():
              "GRU node (by hand), direction reverse, clip 0.7, linear_before_reset 0, a constant initial_h; "
              "float64 reference of ONNX's equations over the reversed sequence."),
             ("onnx_node_bidirectional_layout1", 67, "bidirectional", 1, 1, None, 4, 5,
-             "GRU node (by hand), direction bidirectional, layout 1 (Y [batch, seq, 2, H] reshaped to "
-             "[batch, seq, 2H]), linear_before_reset 1, initial_h [1, 2, 5]; float64 reference.")):
+             "GRU node (by hand), direction bidirectional with its activations written out for both directions, "
+             "layout 1 (Y [batch, seq, 2, H] reshaped to [batch, seq, 2H]), linear_before_reset 1, initial_h "
+             "[1, 2, 5]; float64 reference.")):
         rng = np.random.default_rng(seed)
         D = 2 if direction == "bidirectional" else 1
         W = (rng.standard_normal((D, 3 * H, in_size)) * 1.1).astype(np.float32)
@@ -233,6 +234,8 @@ def _onnx_node_cases():
         B = (rng.standard_normal((D, 6 * H)) * 0.7).astype(np.float32)
         h0 = rng.uniform(-0.9, 0.9, (D, 1, H) if layout == 0 else (1, D, H)).astype(np.float32)
         attrs = dict(hidden_size=H, linear_before_reset=lbr, direction=direction, layout=layout)
+        if direction == "bidirectional":  # written out, per direction; onnx.helper orders attributes by name
+            attrs["activations"] = ["Sigmoid", "Tanh", "Sigmoid", "Tanh"]
         if clip is not None:
             attrs["clip"] = clip
         x_dims = ["T", 1, in_size] if layout == 0 else [1, "T", in_size]

@@ -13,6 +13,7 @@ internal sealed partial class OnnxGraphCompiler
         long layout = 0, linearBeforeReset = 0, hiddenAttribute = -1;
         float? clip = null;
         GruDirection direction = GruDirection.Forward;
+        OnnxAttribute? activations = null;
         foreach (OnnxAttribute a in node.Attributes)
         {
             switch (a.Name)
@@ -27,9 +28,7 @@ internal sealed partial class OnnxGraphCompiler
                     };
                     break;
                 case "activations":
-                    if (a.Strings.Count != 2 || !string.Equals(a.Strings[0], "Sigmoid", StringComparison.OrdinalIgnoreCase)
-                        || !string.Equals(a.Strings[1], "Tanh", StringComparison.OrdinalIgnoreCase))
-                        throw AttributeError(node, "activations", $"is [{string.Join(", ", a.Strings.Select(s => FileText.Quote(s, 40, asciiOnly: true)))}]; GruTiny computes the default activations [Sigmoid, Tanh] only");
+                    activations = a; // checked below: how many it lists depends on the direction, which may come after it
                     break;
                 case "activation_alpha":
                 case "activation_beta":
@@ -54,6 +53,16 @@ internal sealed partial class OnnxGraphCompiler
                 default:
                     throw AttributeError(node, a.Name, "is not an attribute of GRU that GruTiny knows");
             }
+        }
+
+        // [f, g] per direction: [Sigmoid, Tanh], or [Sigmoid, Tanh, Sigmoid, Tanh] for a bidirectional GRU.
+        if (activations is not null)
+        {
+            int count = direction == GruDirection.Bidirectional ? 4 : 2;
+            bool defaults = activations.Strings.Count == count && Enumerable.Range(0, count).All(i =>
+                string.Equals(activations.Strings[i], i % 2 == 0 ? "Sigmoid" : "Tanh", StringComparison.OrdinalIgnoreCase));
+            if (!defaults)
+                throw AttributeError(node, "activations", $"is [{string.Join(", ", activations.Strings.Select(s => FileText.Quote(s, 40, asciiOnly: true)))}]; GruTiny computes the default activations only, [Sigmoid, Tanh]{(count == 4 ? " for each of the two directions" : "")}");
         }
 
         OnnxValue x = Required(node, inputs, 0, "X");
