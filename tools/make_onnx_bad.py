@@ -509,6 +509,30 @@ def regression_models():
                _gru_inits(rng, 4, 3) + [init("zero", np.array([0], dtype=np.float32))],
                ["T", 1, 4], [("out", ["T", 1, 1, 3])]))
 
+    # A bidirectional GRU's outputs merged into the features other than PyTorch's way (directions outermost).
+    def bidirectional(seed):
+        r = np.random.default_rng(seed)
+        return [numpy_helper.from_array((r.standard_normal((2, 9, 4)) * 0.5).astype(np.float32), "W"),
+                numpy_helper.from_array((r.standard_normal((2, 9, 3)) * 0.5).astype(np.float32), "R"),
+                numpy_helper.from_array((r.standard_normal((2, 18)) * 0.5).astype(np.float32), "B")]
+    gru = n("GRU", ["X", "W", "R", "B"], ["Y"], name="gru", hidden_size=3, direction="bidirectional")
+    yield ("bidirectional_interleaved_output.onnx", "GRUT034", ["'y'", "hidden units before the directions"],
+           "Y [T,2,1,3] of a bidirectional GRU transposed to [T,1,3,2] and reshaped to [T,1,6] as the output: "
+           "each unit's forward and reverse value side by side, not PyTorch's forward-then-reverse.",
+           _graph("bidirectional_interleaved_output", [
+               gru, n("Transpose", ["Y"], ["Yt"], name="transpose", perm=[0, 2, 3, 1]),
+               n("Reshape", ["Yt", "shape"], ["y"], name="reshape")],
+               bidirectional(21) + [_i64("shape", [0, 0, -1])], ["T", 1, 4], [("y", ["T", 1, 6])]))
+    yield ("bidirectional_reshape_without_transpose.onnx", "GRUT034", ["'fc'", "MatMul"],
+           "Y [T,2,B,3] of a bidirectional GRU reshaped to [T,2,3B] without the Transpose (batch and hidden "
+           "units mixed), then MatMul: not along the features.",
+           _graph("bidirectional_reshape_without_transpose", [
+               gru, n("Reshape", ["Y", "shape"], ["Yr"], name="reshape"),
+               n("MatMul", ["Yr", "fc.W"], ["y"], name="fc")],
+               bidirectional(22) + [_i64("shape", [0, 0, -1]),
+                                    init("fc.W", (np.ones((6, 2)) * 0.1).astype(np.float32))],
+               ["T", "B", 4], [("y", ["T", 2, 2])]))
+
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

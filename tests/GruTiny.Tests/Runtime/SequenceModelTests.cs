@@ -101,8 +101,8 @@ public sealed class SequenceModelTests
         var outputs = new float[200 * network.OutputSize];
         var workspace = new float[network.WorkspaceLength(200)];
         var meter = AllocationMeter.Start();
-        for (int i = 0; i < 1000; i++) network.Run(inputs, outputs, workspace);
-        for (int i = 0; i < 1000; i++) network.RunFinal(inputs, outputs.AsSpan(0, network.OutputSize), workspace);
+        for (int i = 0; i < 100; i++) network.Run(inputs, outputs, workspace);
+        for (int i = 0; i < 100; i++) network.RunFinal(inputs, outputs.AsSpan(0, network.OutputSize), workspace);
         meter.Stop().AssertNone();
     }
 
@@ -115,9 +115,9 @@ public sealed class SequenceModelTests
         var workspace = new float[model.WorkspaceLength(Long)];
         var output = new float[model.OutputSize];
         var meter = AllocationMeter.Start();
-        for (int i = 0; i < 10_000; i++) model.Run(inputs.AsSpan(0, Short * model.InputSize), outputs.AsSpan(0, Short * model.OutputSize));
-        for (int i = 0; i < 100; i++) model.Run(inputs, outputs, workspace);
-        for (int i = 0; i < 100; i++) model.RunFinal(inputs, output, workspace);
+        for (int i = 0; i < 5_000; i++) model.Run(inputs.AsSpan(0, Short * model.InputSize), outputs.AsSpan(0, Short * model.OutputSize));
+        for (int i = 0; i < 20; i++) model.Run(inputs, outputs, workspace);
+        for (int i = 0; i < 20; i++) model.RunFinal(inputs, output, workspace);
         for (int i = 0; i < 1000; i++) model.RunFinal(inputs.AsSpan(0, Short * model.InputSize), output);
         return meter.Stop();
     }

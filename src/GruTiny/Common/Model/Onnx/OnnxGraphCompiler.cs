@@ -171,6 +171,17 @@ internal sealed partial class OnnxGraphCompiler
         return new SeqTensor(axes, null, -1, Array.Empty<LayerDescription>(), null, false);
     }
 
+    // A graph output holds each step's features in the order the model computes them: a bidirectional GRU's
+    // [direction, hidden] (forward H, then reverse H) may not come out as [hidden, direction] (interleaved), which
+    // every operator that reads features refuses and an output would otherwise pass unchecked.
+    private void CheckFeatureOrder(string name, SeqTensor seq)
+    {
+        if (seq.Feature is not { Length: > 1 } feature) return;
+        Factor[] order = seq.Axes.SelectMany(axis => axis).Where(factor => feature.Contains(factor)).ToArray();
+        if (!order.SequenceEqual(feature))
+            throw GraphError($"graph output '{name}' holds a bidirectional GRU's outputs with the hidden units before the directions (each unit's forward and reverse value side by side); GruTiny writes each step's forward outputs, then its reverse ones, as PyTorch concatenates them: keep the directions outermost (Transpose perm [0, 2, 1, 3] before the Reshape)");
+    }
+
     private ModelDescription ChooseOutput(Dictionary<string, OnnxNode> producers)
     {
         var sequences = new List<(string Name, SeqTensor Value)>();
@@ -181,6 +192,7 @@ internal sealed partial class OnnxGraphCompiler
             switch (value)
             {
                 case SeqTensor seq when seq.Layers.Length > 0 || seq.Pending is not null:
+                    CheckFeatureOrder(output.Name, seq);
                     sequences.Add((output.Name, seq));
                     break;
                 case SeqTensor:
