@@ -112,7 +112,7 @@ public sealed class GruModelGenerator : IIncrementalGenerator
 
         IncrementalValuesProvider<EmitSpec> emits = generation
             .Where(static spec => spec.Model is not null || spec.StandIn is not null)
-            .Select(static (spec, _) => new EmitSpec(spec.Target.WithoutLocations(), spec.Model, spec.SelfCheck, spec.StandIn, spec.StandInTokens))
+            .Select(static (spec, _) => new EmitSpec(spec.Target.WithoutLocations(), spec.Model, spec.SelfCheck, spec.StandIn, spec.StandInShape))
             .WithTrackingName(TrackingNames.Emit);
 
         context.RegisterSourceOutput(diagnostics, static (spc, list) =>
@@ -249,6 +249,12 @@ public sealed class GruModelGenerator : IIncrementalGenerator
                 return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.MemberNameClash, target.AttributeLocation, target.Name, tokenMember));
         }
 
+        foreach (string sequenceMember in new[] { "StackSteps", "WorkspaceLength" })
+        {
+            if (!model.Streams && target.UserLayerMemberNames.Contains(sequenceMember))
+                return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.MemberNameClash, target.AttributeLocation, target.Name, sequenceMember));
+        }
+
         for (int i = 0; i < model.Layers.Length; i++)
         {
             string? constant = LayerEmitters.For(model.Layers[i]).ConstantName(i);
@@ -307,14 +313,16 @@ public sealed class GruModelGenerator : IIncrementalGenerator
     private static GenerationSpec Fail(TargetSpec target, DiagnosticInfo diagnostic, ModelDescription? model = null) =>
         new(target, null, new[] { diagnostic }.ToEquatableArray(),
             StandIn: diagnostic.Descriptor.Id == ModelDiagnosticIds.MemberNameClash ? null : diagnostic.Descriptor.Id,
-            StandInTokens: model?.Embedding is not null);
+            StandInShape: model is null ? StandInShape.Features
+                : model.Embedding is not null ? StandInShape.Tokens
+                : model.Streams ? StandInShape.Features : StandInShape.Sequence);
 
     private static void Emit(SourceProductionContext context, EmitSpec spec)
     {
         try
         {
             string source = spec.Model is null
-                ? ModelEmitter.EmitStandIn(spec.Target, spec.StandIn!, spec.StandInTokens)
+                ? ModelEmitter.EmitStandIn(spec.Target, spec.StandIn!, spec.StandInShape)
                 : ModelEmitter.Emit(spec.Target, spec.Model, spec.SelfCheck);
             context.AddSource(ModelEmitter.HintName(spec.Target), SourceText.From(source, System.Text.Encoding.UTF8));
         }

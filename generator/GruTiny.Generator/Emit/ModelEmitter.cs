@@ -90,30 +90,34 @@ internal static class ModelEmitter
     /// stand-in, every use of the type would add a compiler error of its own (CS0117, CS1061) after the one that
     /// matters.
     /// </summary>
-    public static string EmitStandIn(TargetSpec target, string errorId, bool tokens)
+    public static string EmitStandIn(TargetSpec target, string errorId, StandInShape shape)
     {
         var w = new CodeWriter();
+        bool tokens = shape == StandInShape.Tokens, sequence = shape == StandInShape.Sequence;
+        string api = tokens ? "IGruTokenModel" : sequence ? "IGruSequenceModel" : "IGruModel";
         OpenContainers(w, target);
         w.Line($"/// <remarks>Not compiled: GruTiny could not compile the model file ({errorId}; the build reports why). Every member throws.</remarks>");
-        w.Line($"partial {target.Keyword} {target.Name} : global::GruTiny.{(tokens ? "IGruTokenModel" : "IGruModel")}");
+        w.Line($"partial {target.Keyword} {target.Name} : global::GruTiny.{api}");
         w.Open();
-        foreach (string constant in tokens
-            ? new[] { "VocabularySize", "EmbeddingSize", "InputSize", "OutputSize", "StateSize", "ParameterCount" }
-            : new[] { "InputSize", "OutputSize", "StateSize", "ParameterCount" })
+        string[] constants = tokens ? new[] { "VocabularySize", "EmbeddingSize", "InputSize", "OutputSize", "StateSize", "ParameterCount" }
+            : sequence ? new[] { "InputSize", "OutputSize", "ParameterCount", "StackSteps" }
+            : new[] { "InputSize", "OutputSize", "StateSize", "ParameterCount" };
+        foreach (string constant in constants)
         {
             w.Doc($"0: the model was not compiled ({errorId}).");
             w.Line($"public const int {constant} = 0;");
             w.Line();
         }
 
+        string owner = sequence ? "IGruSequenceModel" : "IGruModel";
         w.Generated();
-        w.Line("int global::GruTiny.IGruModel.InputSize => InputSize;");
+        w.Line($"int global::GruTiny.{owner}.InputSize => InputSize;");
         w.Line();
         w.Generated();
-        w.Line("int global::GruTiny.IGruModel.OutputSize => OutputSize;");
+        w.Line($"int global::GruTiny.{owner}.OutputSize => OutputSize;");
         w.Line();
         w.Generated();
-        w.Line("int global::GruTiny.IGruModel.StateSize => StateSize;");
+        w.Line(sequence ? "int global::GruTiny.IGruSequenceModel.WorkspaceLength(int steps) => WorkspaceLength(steps);" : "int global::GruTiny.IGruModel.StateSize => StateSize;");
         if (tokens)
         {
             w.Line();
@@ -121,11 +125,17 @@ internal static class ModelEmitter
             w.Line("int global::GruTiny.IGruTokenModel.VocabularySize => VocabularySize;");
         }
 
-        string[] members =
-        {
-            "Reset()", $"Step({ReadOnlySpan} input, {Span} output)", $"Run({ReadOnlySpan} inputs, {Span} outputs)",
-            $"RunFinal({ReadOnlySpan} inputs, {Span} output)", $"CopyStateTo({Span} state)", $"SetState({ReadOnlySpan} state)",
-        };
+        string[] members = sequence
+            ? new[]
+            {
+                $"Run({ReadOnlySpan} inputs, {Span} outputs)", $"Run({ReadOnlySpan} inputs, {Span} outputs, {Span} workspace)",
+                $"RunFinal({ReadOnlySpan} inputs, {Span} output)", $"RunFinal({ReadOnlySpan} inputs, {Span} output, {Span} workspace)",
+            }
+            : new[]
+            {
+                "Reset()", $"Step({ReadOnlySpan} input, {Span} output)", $"Run({ReadOnlySpan} inputs, {Span} outputs)",
+                $"RunFinal({ReadOnlySpan} inputs, {Span} output)", $"CopyStateTo({Span} state)", $"SetState({ReadOnlySpan} state)",
+            };
         string[] tokenMembers = { $"Step(int token, {Span} output)", $"Run({Ints} tokens, {Span} outputs)", $"RunFinal({Ints} tokens, {Span} output)" };
         foreach (string member in tokens ? members.Concat(tokenMembers) : members)
         {
@@ -133,6 +143,14 @@ internal static class ModelEmitter
             w.Doc($"Throws: the model was not compiled ({errorId}).");
             w.Generated();
             w.Line($"public void {member} => throw __GruTiny_NotCompiled();");
+        }
+
+        if (sequence)
+        {
+            w.Line();
+            w.Doc($"Throws: the model was not compiled ({errorId}).");
+            w.Generated();
+            w.Line("public static int WorkspaceLength(int steps) => throw __GruTiny_NotCompiled();");
         }
 
         w.Line();
@@ -176,11 +194,7 @@ internal static class ModelEmitter
     {
         EmitSizes(w, model, layers, input, withState: true);
         w.Line($"// Run processes this many steps per chunk so that its stack use stays bounded whatever T is.");
-        w.Line($"private const int __GruTiny_ChunkSteps = {layout.ChunkSteps};");
-        w.Line($"private const int __GruTiny_HiddenStride = {layout.HiddenStride};");
-        w.Line($"private const int __GruTiny_DenseStride = {layout.DenseStride};");
-        w.Line($"private const int __GruTiny_ScratchLength = {layout.ScratchLength};");
-        w.Line($"private const int __GruTiny_StepWork = {layout.StepWork};");
+        EmitWorkConstants(w, layout.ChunkSteps, layout.HiddenStride, layout.DenseStride, layout.ScratchLength, layout.StepWork);
         w.Line();
         w.Generated();
         w.Line("private __GruTiny_State __gruTinyState;");
@@ -205,6 +219,36 @@ internal static class ModelEmitter
         w.Generated();
         w.Line("public void Reset() => __gruTinyState = default;");
         w.Line();
+    }
+
+    /// <summary>The private sizes the layers' emitted statements read: chunk steps, strides, scratch and per-step work.</summary>
+    internal static void EmitWorkConstants(CodeWriter w, int chunkSteps, int hiddenStride, int denseStride, int scratchLength, int stepWork)
+    {
+        w.Line($"private const int __GruTiny_ChunkSteps = {chunkSteps};");
+        w.Line($"private const int __GruTiny_HiddenStride = {hiddenStride};");
+        w.Line($"private const int __GruTiny_DenseStride = {denseStride};");
+        w.Line($"private const int __GruTiny_ScratchLength = {scratchLength};");
+        w.Line($"private const int __GruTiny_StepWork = {stepWork};");
+    }
+
+    /// <summary>
+    /// The argument checks of <c>Run</c> (every step's outputs; no steps: return) and <c>RunFinal</c> (the last step's;
+    /// at least one step) over float inputs, before anything is computed. Leaves <c>steps</c> declared.
+    /// </summary>
+    internal static void EmitSequenceChecks(CodeWriter w, bool final)
+    {
+        w.Line("int steps = inputs.Length / InputSize;");
+        w.Line($"if (steps * InputSize != inputs.Length) {Throw}.ThrowNotWholeRows(nameof(inputs), InputSize, inputs.Length);");
+        if (final)
+        {
+            w.Line($"if (steps == 0) {Throw}.ThrowEmptySequence(nameof(inputs), InputSize);");
+            w.Line($"if (output.Length != OutputSize) {Throw}.ThrowLengthMismatch(nameof(output), OutputSize, output.Length);");
+            return;
+        }
+
+        w.Line($"if ((long)steps * OutputSize != outputs.Length) {Throw}.ThrowStepsMismatch(nameof(outputs), (long)steps * OutputSize, steps, OutputSize, outputs.Length);");
+        w.Line("if (steps == 0) return;");
+        w.Line($"if (global::System.MemoryExtensions.Overlaps(inputs, ({ReadOnlySpan})outputs)) {Throw}.ThrowOverlap(nameof(outputs));");
     }
 
     /// <summary>The public sizes every model type has: input, outputs, state (when it keeps one), each layer's, parameters.</summary>
@@ -291,11 +335,7 @@ internal static class ModelEmitter
         w.Generated();
         w.Line($"public void Run({ReadOnlySpan} inputs, {Span} outputs)");
         w.Open();
-        w.Line("int steps = inputs.Length / InputSize;");
-        w.Line($"if (steps * InputSize != inputs.Length) {Throw}.ThrowNotWholeRows(nameof(inputs), InputSize, inputs.Length);");
-        w.Line($"if ((long)steps * OutputSize != outputs.Length) {Throw}.ThrowStepsMismatch(nameof(outputs), (long)steps * OutputSize, steps, OutputSize, outputs.Length);");
-        w.Line("if (steps == 0) return;");
-        w.Line($"if (global::System.MemoryExtensions.Overlaps(inputs, ({ReadOnlySpan})outputs)) {Throw}.ThrowOverlap(nameof(outputs));");
+        EmitSequenceChecks(w, final: false);
         input.EmitCheck(w, "inputs");
         EmitChunks(w, final: false, tokens: false);
         w.Close();
@@ -312,10 +352,7 @@ internal static class ModelEmitter
         w.Generated();
         w.Line($"public void RunFinal({ReadOnlySpan} inputs, {Span} output)");
         w.Open();
-        w.Line("int steps = inputs.Length / InputSize;");
-        w.Line($"if (steps * InputSize != inputs.Length) {Throw}.ThrowNotWholeRows(nameof(inputs), InputSize, inputs.Length);");
-        w.Line($"if (steps == 0) {Throw}.ThrowEmptySequence(nameof(inputs), InputSize);");
-        w.Line($"if (output.Length != OutputSize) {Throw}.ThrowLengthMismatch(nameof(output), OutputSize, output.Length);");
+        EmitSequenceChecks(w, final: true);
         input.EmitCheck(w, "inputs");
         EmitChunks(w, final: true, tokens: false);
         w.Close();

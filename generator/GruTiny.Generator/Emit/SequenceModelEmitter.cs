@@ -37,11 +37,7 @@ internal static class SequenceModelEmitter
         w.Line("// Each layer computes the whole sequence before the next starts (a reverse-running layer needs every step");
         w.Line("// of its input): two workspace rows per step alternate between the layers, then the normalised input and");
         w.Line("// RunFinal's outputs. The GRU layers project their inputs in chunks of __GruTiny_ChunkSteps on the stack.");
-        w.Line($"private const int __GruTiny_ChunkSteps = {layout.ChunkSteps};");
-        w.Line($"private const int __GruTiny_HiddenStride = {layout.HiddenStride};");
-        w.Line($"private const int __GruTiny_DenseStride = {layout.RowStride};");
-        w.Line($"private const int __GruTiny_ScratchLength = {layout.ScratchLength};");
-        w.Line($"private const int __GruTiny_StepWork = {layout.StepWork};");
+        ModelEmitter.EmitWorkConstants(w, layout.ChunkSteps, layout.HiddenStride, layout.RowStride, layout.ScratchLength, layout.StepWork);
         w.Line();
         w.Generated();
         w.Line("int global::GruTiny.IGruSequenceModel.InputSize => InputSize;");
@@ -70,20 +66,7 @@ internal static class SequenceModelEmitter
     // The checks of both Run overloads and both RunFinal overloads, then the call.
     private static void EmitChecks(CodeWriter w, bool final, bool workspace)
     {
-        w.Line("int steps = inputs.Length / InputSize;");
-        w.Line($"if (steps * InputSize != inputs.Length) {Throw}.ThrowNotWholeRows(nameof(inputs), InputSize, inputs.Length);");
-        if (final)
-        {
-            w.Line($"if (steps == 0) {Throw}.ThrowEmptySequence(nameof(inputs), InputSize);");
-            w.Line($"if (output.Length != OutputSize) {Throw}.ThrowLengthMismatch(nameof(output), OutputSize, output.Length);");
-        }
-        else
-        {
-            w.Line($"if ((long)steps * OutputSize != outputs.Length) {Throw}.ThrowStepsMismatch(nameof(outputs), (long)steps * OutputSize, steps, OutputSize, outputs.Length);");
-            w.Line("if (steps == 0) return;");
-            w.Line($"if (global::System.MemoryExtensions.Overlaps(inputs, ({ReadOnlySpan})outputs)) {Throw}.ThrowOverlap(nameof(outputs));");
-        }
-
+        ModelEmitter.EmitSequenceChecks(w, final);
         if (workspace)
         {
             w.Line($"if (workspace.Length < (long)steps * __GruTiny_StepWork) {Throw}.ThrowWorkspaceTooShort(nameof(workspace), (long)steps * __GruTiny_StepWork, steps, workspace.Length);");

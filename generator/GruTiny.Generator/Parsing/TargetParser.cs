@@ -97,7 +97,7 @@ internal static class TargetParser
 
     // Names generated only for some models: a clash is checked once the model is known.
     private static bool IsLayerConstantName(string name) =>
-        name is "VocabularySize" or "EmbeddingSize" ||
+        name is "VocabularySize" or "EmbeddingSize" or "StackSteps" or "WorkspaceLength" ||
         name.StartsWith("Layer", System.StringComparison.Ordinal)
         && (name.EndsWith("HiddenSize", System.StringComparison.Ordinal) || name.EndsWith("OutputSize", System.StringComparison.Ordinal));
 

@@ -13,7 +13,7 @@ internal sealed record ModelFileSpec(string Path, ModelDescription? Model, Model
 /// passed self-check's summary (numbers only), null when the model file carries no self-check data. StandIn is
 /// the ID of the error that kept the model from compiling when a stand-in type is emitted instead (the type's
 /// members, all throwing, so that the GRUT error is not followed by a compiler error at every use);
-/// StandInTokens, that the model was read and is a token model, so the stand-in has the token API too.
+/// StandInShape, which API the stand-in has (known when the model was read and failed a later check).
 /// </summary>
 internal sealed record GenerationSpec(
     TargetSpec Target,
@@ -21,11 +21,23 @@ internal sealed record GenerationSpec(
     EquatableArray<DiagnosticInfo> Diagnostics,
     string? SelfCheck = null,
     string? StandIn = null,
-    bool StandInTokens = false);
+    StandInShape StandInShape = StandInShape.Features);
 
 /// <summary>
 /// What a model's source is emitted from: the target without positions, and the model with its self-check
-/// summary, or (Model null) the ID of the error the stand-in type names, and whether the stand-in is for a token
-/// model (known when the model was read and failed a later check).
+/// summary, or (Model null) the ID of the error the stand-in type names, and the API the stand-in has.
 /// </summary>
-internal sealed record EmitSpec(TargetSpec Target, ModelDescription? Model, string? SelfCheck, string? StandIn, bool StandInTokens);
+internal sealed record EmitSpec(TargetSpec Target, ModelDescription? Model, string? SelfCheck, string? StandIn, StandInShape StandInShape);
+
+/// <summary>The API of a model's type: the stand-in of a model that could not be compiled takes it too.</summary>
+internal enum StandInShape
+{
+    /// <summary>IGruModel: a vector of features per step (also when the model could not be read at all).</summary>
+    Features,
+
+    /// <summary>IGruTokenModel: an embedding first.</summary>
+    Tokens,
+
+    /// <summary>IGruSequenceModel: a reverse or bidirectional GRU.</summary>
+    Sequence,
+}

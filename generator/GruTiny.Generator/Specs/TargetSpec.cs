@@ -18,7 +18,7 @@ internal sealed record ContainingTypeSpec(string Keyword, string Name);
 /// <param name="ModelPath">The attribute's path argument, as written.</param>
 /// <param name="AttributeLocation">Where diagnostics about the model are reported.</param>
 /// <param name="Error">Why the type cannot be a model, when it cannot.</param>
-/// <param name="UserLayerMemberNames">The user's own members named like generated layer constants (LayerNHiddenSize, LayerNOutputSize): a clash only if the model has that layer.</param>
+/// <param name="UserLayerMemberNames">The user's own members named like members only some models have (LayerNHiddenSize, LayerNOutputSize; a token model's VocabularySize; a sequence model's StackSteps, WorkspaceLength): a clash only if the model has them.</param>
 internal sealed record TargetSpec(
     string? Namespace,
     EquatableArray<ContainingTypeSpec> ContainingTypes,

@@ -259,6 +259,52 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void A_sequence_model_that_fails_a_later_check_gets_a_sequence_stand_in()
+    {
+        // Read, then failed its self-check (GRUT041): the generator knows it reads whole sequences.
+        string json = System.IO.File.ReadAllText(System.IO.Path.Combine(System.AppContext.BaseDirectory, "Models", "sequence", "reverse_cho_clip_h0_in3_h6_h5_linear2.gru.json"))
+            .Replace("\"input_size\":3,", "\"input_size\":3,\"self_check\":{\"sequences\":[{\"inputs\":[[0,0,0]],\"outputs\":[[9,9]]}]},");
+        const string source = """
+            /// <summary>Model.</summary>
+            [GruTiny.GruModel("models/m.gru.json")]
+            public partial struct M;
+            /// <summary>User code.</summary>
+            public static class User
+            {
+                /// <summary>Uses the sequence API.</summary>
+                public static int Use(System.ReadOnlySpan<float> x, System.Span<float> y, System.Span<float> work)
+                {
+                    GruTiny.IGruSequenceModel model = new M();
+                    model.Run(x, y, work); model.RunFinal(x, y, work); new M().Run(x, y);
+                    return M.WorkspaceLength(2) + M.StackSteps + model.WorkspaceLength(1);
+                }
+            }
+            """;
+        GeneratorResult result = Generate(source, ModelFile("models/m.gru.json", json));
+        Assert.Equal("GRUT041", Assert.Single(result.Diagnostics).Id);
+        Assert.Empty(result.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.Contains(": global::GruTiny.IGruSequenceModel", result.SingleSource);
+    }
+
+    [Theory]
+    [InlineData("public const int StackSteps = 1;", "StackSteps")]
+    [InlineData("public static int WorkspaceLength(int steps) => steps;", "WorkspaceLength")]
+    public void A_member_a_sequence_model_generates_is_GRUT028_for_such_a_model_only(string member, string name)
+    {
+        string source = $$"""
+            /// <summary>Model.</summary>
+            [GruTiny.GruModel("models/m.gru.json")]
+            public partial class M { /// <summary>Mine.</summary>
+            {{member}} }
+            """;
+        string sequence = System.IO.File.ReadAllText(System.IO.Path.Combine(System.AppContext.BaseDirectory, "Models", "sequence", "reverse_cho_clip_h0_in3_h6_h5_linear2.gru.json"));
+        Diagnostic diagnostic = Assert.Single(Generate(source, ModelFile("models/m.gru.json", sequence)).Diagnostics);
+        Assert.Equal("GRUT028", diagnostic.Id);
+        Assert.Contains($"'{name}'", diagnostic.GetMessage());
+        Assert.Empty(Generate(source, ModelFile("models/m.gru.json", Model())).Diagnostics); // a streaming model has no such member
+    }
+
+    [Fact]
     public void A_GRUT_error_cannot_be_suppressed_or_lowered()
     {
         // Otherwise the stand-in type would let the build succeed with a model that throws at run time.

@@ -111,7 +111,7 @@ internal sealed partial class OnnxGraphCompiler
         if (features.Length == 1 && !features[0].IsFeature) Bind(node, features, AxisRole.InputFeature);
 
         int h = (int)hidden, inSize = (int)inputSize;
-        float[][]? initialStates = inputs.Length > 5 && inputs[5] is { } initial ? InitialState(node, initial, (int)layout, h, directions) : null;
+        float[]?[]? initialStates = inputs.Length > 5 && inputs[5] is { } initial ? InitialState(node, initial, (int)layout, h, directions) : null;
         // One direction's tensors: slice d of W, R, B (and of initial_h), the gate blocks in PyTorch's order.
         GruLayerDescription Half(int d, GruDirection which, GruLayerDescription? backward)
         {
@@ -150,7 +150,7 @@ internal sealed partial class OnnxGraphCompiler
     // initial_h, [num_directions, batch, hidden] ([batch, num_directions, hidden] with layout 1): zeros, a constant
     // (the same for every sequence of the batch), or a constant repeated to the batch (a learned h0 expanded in
     // forward). Null for zeros, the default.
-    private static float[][]? InitialState(OnnxNode node, OnnxValue value, int layout, int hidden, int directions)
+    private static float[]?[]? InitialState(OnnxNode node, OnnxValue value, int layout, int hidden, int directions)
     {
         if (IsZero(value)) return null;
         (ConstTensor state, bool[] repeated) = value switch
@@ -173,11 +173,11 @@ internal sealed partial class OnnxGraphCompiler
         }
 
         // Batch 1: [directions × hidden] in order either way; one row per direction, null for an all-zero one.
-        var rows = new float[directions][];
+        var rows = new float[]?[directions];
         for (int d = 0; d < directions; d++)
         {
-            rows[d] = values.Skip(d * hidden).Take(hidden).ToArray();
-            if (rows[d].All(v => v == 0)) rows[d] = null!;
+            float[] row = values.Skip(d * hidden).Take(hidden).ToArray();
+            rows[d] = row.All(v => v == 0) ? null : row;
         }
 
         return rows;

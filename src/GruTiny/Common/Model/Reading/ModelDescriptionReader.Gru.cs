@@ -34,7 +34,7 @@ internal static partial class ModelDescriptionReader
             if (direction == GruDirection.Bidirectional)
                 count += 3L * hidden * (width + hidden) + (keys.ContainsKey("bias_ih_reverse") ? 3L * hidden : 0) + (keys.ContainsKey("bias_hh_reverse") ? 3L * hidden : 0);
             int outputs = direction == GruDirection.Bidirectional ? 2 * hidden : hidden;
-            return new LayerPlan(this, index, node, keys, width, outputs, count) { LinearBeforeReset = lbr.Value.Kind == JsonKind.True, Direction = direction, HiddenSize = hidden };
+            return new LayerPlan(this, index, node, keys, width, outputs, count) { LinearBeforeReset = lbr.Value.Kind == JsonKind.True, Direction = direction };
         }
 
         public override LayerDescription Read(LayerPlan plan)
@@ -48,7 +48,7 @@ internal static partial class ModelDescriptionReader
         // One direction's tensors: the plain keys, or with the suffix "_reverse" a bidirectional layer's reverse half.
         private static GruLayerDescription Half(LayerPlan plan, string owner, string suffix, GruDirection direction, float? clip, GruLayerDescription? backward)
         {
-            int h = plan.HiddenSize;
+            int h = plan.Direction == GruDirection.Bidirectional ? plan.Width / 2 : plan.Width; // Width: both directions' outputs
             float[] wih = Tensor(plan, "weight_ih" + suffix, owner, 3 * h, plan.InputSize, $"3·hidden_size = {3 * h} rows of input size {plan.InputSize}");
             float[] whh = Tensor(plan, "weight_hh" + suffix, owner, 3 * h, h, $"3·hidden_size = {3 * h} rows of hidden_size {h}");
             float[]? bih = OptionalVector(plan, "bias_ih" + suffix, owner, 3 * h);

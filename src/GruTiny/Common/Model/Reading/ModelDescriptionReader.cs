@@ -182,11 +182,8 @@ internal static partial class ModelDescriptionReader
         /// <summary>GRU: linear_before_reset.</summary>
         public bool LinearBeforeReset { get; init; }
 
-        /// <summary>GRU: which way it runs.</summary>
+        /// <summary>GRU: which way it runs (Width is both directions' outputs for a bidirectional layer).</summary>
         public GruDirection Direction { get; init; }
-
-        /// <summary>GRU: hidden units of one direction (Width is both directions' for a bidirectional layer).</summary>
-        public int HiddenSize { get; init; }
 
         /// <summary>Dense and activation layers: the activation.</summary>
         public ActivationFunction? Activation { get; init; }
