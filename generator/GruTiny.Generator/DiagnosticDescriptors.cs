@@ -77,6 +77,29 @@ internal static class DiagnosticDescriptors
         "'{0}' is called on a copy of the {1} model in {2}: the copy's state changes, the model's never does; store the model in a non-readonly field or an array, pass it by ref, take a ref to a list element with CollectionsMarshal.AsSpan, or make the model a class",
         Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
         helpLinkUri: "https://github.com/grutiny/grutiny/blob/main/docs/diagnostics.md#grut050");
+    public static readonly DiagnosticDescriptor InvalidWeightType = Error(ModelDiagnosticIds.InvalidWeightType,
+        "Invalid weight type", "{0}");
+
+    public static readonly DiagnosticDescriptor WeightTypeConflict = new(ModelDiagnosticIds.WeightTypeConflict,
+        "Weight type given twice", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/grutiny/grutiny/blob/main/docs/diagnostics.md#grut061");
+
+    public static readonly DiagnosticDescriptor Float16Overflow = Error(ModelDiagnosticIds.Float16Overflow,
+        "Weight beyond float16's range", "{0}");
+
+    public static readonly DiagnosticDescriptor Float16FlushToZero = new(ModelDiagnosticIds.Float16FlushToZero,
+        "Weights become zero as float16", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/grutiny/grutiny/blob/main/docs/diagnostics.md#grut063");
+
+    public static readonly DiagnosticDescriptor QuantizedDeviation = new(ModelDiagnosticIds.QuantizedDeviation,
+        "Quantised model's deviation from the self-check", "{0}", Category, DiagnosticSeverity.Info, isEnabledByDefault: true,
+        helpLinkUri: "https://github.com/grutiny/grutiny/blob/main/docs/diagnostics.md#grut064");
+
+    public static readonly DiagnosticDescriptor QuantizedTooFar = Error(ModelDiagnosticIds.QuantizedTooFar,
+        "Quantised model deviates more than GruTinyQuantizedTolerance", "{0}");
+
+    public static readonly DiagnosticDescriptor InvalidQuantizedTolerance = Error(ModelDiagnosticIds.InvalidQuantizedTolerance,
+        "Invalid GruTinyQuantizedTolerance", "The MSBuild property GruTinyQuantizedTolerance is '{0}'; it must be a positive number such as 0.01 (invariant culture)");
 
     public static readonly DiagnosticDescriptor InternalError = Error(ModelDiagnosticIds.InternalError,
         "GruTiny generator failed", "GruTiny could not compile the model for '{0}': {1}. Please report this with the model file.");

@@ -82,11 +82,30 @@ public sealed class GruModelGenerator : IIncrementalGenerator
 
         // First only whether each item is requested (cheap, re-run when the set of paths changes), then the
         // reading: an item whose text and requested-ness did not change is not read or checked again.
+        // The quantised weight types the attributes ask of each file ("path|type"): the file's self-check is run again
+        // over each such dequantised model where the file is read (the self-check data is not kept).
+        IncrementalValueProvider<EquatableArray<string>> requestedWeights = requests
+            .Collect()
+            .Select(static (all, _) => all.Where(r => r.Target.Error is null && r.Target.Weights is int w && w != (int)GruWeightType.Float32)
+                .Select(r => r.ResolvedPath + "|" + r.Target.Weights!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Distinct(StringComparer.Ordinal).OrderBy(p => p, StringComparer.Ordinal).ToEquatableArray());
+
         IncrementalValueProvider<EquatableArray<ModelFileSpec>> modelFiles = context.AdditionalTextsProvider
+            .Combine(context.AnalyzerConfigOptionsProvider)
+            .Select(static (pair, _) => (File: pair.Left, Weights: pair.Right.GetOptions(pair.Left).TryGetValue("build_metadata.AdditionalFiles.GruTinyWeights", out string? value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null))
             .Combine(requestedPaths)
-            .Select(static (pair, _) => (File: pair.Left, Requested: pair.Right.Contains(ModelPathResolver.Normalize(pair.Left.Path))))
+            .Combine(requestedWeights)
+            .Select(static (pair, _) =>
+            {
+                string path = ModelPathResolver.Normalize(pair.Left.Left.File.Path);
+                GruWeightType[] types = pair.Right.Where(r => r.StartsWith(path + "|", StringComparison.Ordinal))
+                    .Select(r => (GruWeightType)int.Parse(r.Substring(path.Length + 1), System.Globalization.CultureInfo.InvariantCulture))
+                    .Concat(WeightQuantizer.Parse(pair.Left.Left.Weights) is { } fromMetadata ? new[] { fromMetadata } : Array.Empty<GruWeightType>())
+                    .Where(t => t is GruWeightType.Float16 or GruWeightType.Int8).Distinct().OrderBy(t => t).ToArray();
+                return (pair.Left.Left.File, pair.Left.Left.Weights, Requested: pair.Left.Right.Contains(path), Types: types.Select(t => (int)t).ToEquatableArray());
+            })
             .Combine(maxParameters)
-            .Select(static (pair, ct) => ReadModelFile(pair.Left.File, pair.Left.Requested, pair.Right, ct))
+            .Select(static (pair, ct) => ReadModelFile(pair.Left.File, pair.Left.Requested, pair.Left.Weights, pair.Left.Types, pair.Right, ct))
             .WithTrackingName(TrackingNames.ModelFiles)
             .Collect()
             .Select(static (all, _) => all.ToEquatableArray());
@@ -96,9 +115,14 @@ public sealed class GruModelGenerator : IIncrementalGenerator
             .Select(static (options, _) =>
                 options.GlobalOptions.TryGetValue("build_property.GruTinySelfCheckTolerance", out string? value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null);
 
+        IncrementalValueProvider<string?> quantizedTolerance = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) =>
+                options.GlobalOptions.TryGetValue("build_property.GruTinyQuantizedTolerance", out string? value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null);
+
         IncrementalValueProvider<BuildSettings> settings = tolerance
             .Combine(maxParametersText)
-            .Select(static (pair, _) => new BuildSettings(pair.Left, ParseMaxParameters(pair.Right) is null ? pair.Right : null));
+            .Combine(quantizedTolerance)
+            .Select(static (pair, _) => new BuildSettings(pair.Left.Left, ParseMaxParameters(pair.Left.Right) is null ? pair.Left.Right : null, pair.Right));
 
         IncrementalValuesProvider<GenerationSpec> generation = requests
             .Combine(modelFiles)
@@ -112,7 +136,7 @@ public sealed class GruModelGenerator : IIncrementalGenerator
 
         IncrementalValuesProvider<EmitSpec> emits = generation
             .Where(static spec => spec.Model is not null || spec.StandIn is not null)
-            .Select(static (spec, _) => new EmitSpec(spec.Target.WithoutLocations(), spec.Model, spec.SelfCheck, spec.StandIn, spec.StandInShape))
+            .Select(static (spec, _) => new EmitSpec(spec.Target.WithoutLocations(), spec.Model, spec.SelfCheck, spec.StandIn, spec.StandInShape, spec.Weights))
             .WithTrackingName(TrackingNames.Emit);
 
         context.RegisterSourceOutput(diagnostics, static (spc, list) =>
@@ -144,10 +168,10 @@ public sealed class GruModelGenerator : IIncrementalGenerator
         text is null ? ModelDescriptionReader.DefaultMaxParameters
         : long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long value) && value >= 1 && value <= 100_000_000 ? value : null;
 
-    private static ModelFileSpec ReadModelFile(AdditionalText file, bool requested, long maxParameters, CancellationToken cancellationToken)
+    private static ModelFileSpec ReadModelFile(AdditionalText file, bool requested, string? weightsMetadata, EquatableArray<int> quantizedTypes, long maxParameters, CancellationToken cancellationToken)
     {
         string path = ModelPathResolver.Normalize(file.Path);
-        if (!requested) return new ModelFileSpec(path, null, null);
+        if (!requested) return new ModelFileSpec(path, null, null, WeightsMetadata: weightsMetadata);
         try
         {
             ModelDescription? model;
@@ -170,7 +194,18 @@ public sealed class GruModelGenerator : IIncrementalGenerator
 
             // Run once per file, here, so that the result is cached with the file (bounded by SelfCheck.MaxWork).
             SelfCheckResult? result = model is not null && selfCheck is not null ? SelfCheckRunner.Run(model, selfCheck) : null;
-            return new ModelFileSpec(path, model, error, result);
+            var quantized = new List<QuantizedCheck>();
+            if (model is not null && selfCheck is not null)
+            {
+                foreach (GruWeightType type in quantizedTypes.Select(t => (GruWeightType)t))
+                {
+                    if (type == GruWeightType.Float16 && WeightQuantizer.Float16Overflow(model) is not null) continue; // refused in Join
+                    cancellationToken.ThrowIfCancellationRequested();
+                    quantized.Add(new QuantizedCheck(type, SelfCheckRunner.Run(WeightQuantizer.Dequantized(model, type), selfCheck)));
+                }
+            }
+
+            return new ModelFileSpec(path, model, error, result, weightsMetadata, quantized.ToEquatableArray());
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -286,7 +321,52 @@ public sealed class GruModelGenerator : IIncrementalGenerator
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SelfCheckPassed, target.AttributeLocation, $"{target.ModelPath}: {selfCheck}"));
         }
 
-        return new GenerationSpec(target, file.Model, diagnostics.ToEquatableArray(), selfCheck);
+        // The weight type: the attribute's, else the item metadata's, else float32; quantised from the file's weights.
+        GruWeightType? fromMetadata = WeightQuantizer.Parse(file.WeightsMetadata);
+        if (file.WeightsMetadata is not null && fromMetadata is null)
+            return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.InvalidWeightType, target.AttributeLocation,
+                $"{target.ModelPath}: the AdditionalFiles item's GruTinyWeights metadata is '{file.WeightsMetadata}'; it must be float32, float16 or int8"), model);
+        GruWeightType weights = fromMetadata ?? GruWeightType.Float32;
+        if (target.Weights is int chosen)
+        {
+            if (chosen is < (int)GruWeightType.Float32 or > (int)GruWeightType.Int8)
+                return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.InvalidWeightType, target.AttributeLocation,
+                    $"[GruModel] on '{target.Name}' sets Weights to {chosen}, which is not a GruWeightType (Float32, Float16 or Int8)"), model);
+            weights = (GruWeightType)chosen;
+            if (fromMetadata is { } other && other != weights)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WeightTypeConflict, target.AttributeLocation,
+                    $"{target.ModelPath}: [GruModel] on '{target.Name}' sets Weights = {weights}, the AdditionalFiles item's GruTinyWeights metadata says {file.WeightsMetadata}; the attribute wins ({WeightQuantizer.Name(weights)} weights)"));
+        }
+
+        if (weights == GruWeightType.Float16)
+        {
+            if (WeightQuantizer.Float16Overflow(model) is { } overflow)
+                return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.Float16Overflow, target.AttributeLocation,
+                    $"{target.ModelPath}: {overflow}; keep float32 or int8 weights for this model"), model);
+            if (WeightQuantizer.Float16FlushedToZero(model) is { } flushed)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.Float16FlushToZero, target.AttributeLocation, $"{target.ModelPath}: {flushed}"));
+        }
+
+        if (weights != GruWeightType.Float32 && file.SelfCheck is not null)
+        {
+            QuantizedCheck? quantized = file.QuantizedChecks.FirstOrDefault(c => c.Type == weights)
+                ?? throw new InvalidOperationException($"The self-check of the {WeightQuantizer.Name(weights)} model was not run.");
+            double? limit = null;
+            if (settings.QuantizedTolerance is { } limitText)
+            {
+                if (!double.TryParse(limitText, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double parsed) || !(parsed > 0) || double.IsInfinity(parsed))
+                    return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.InvalidQuantizedTolerance, target.AttributeLocation, limitText), model);
+                limit = parsed;
+            }
+
+            if (limit is { } l && !quantized.Result.Passes(l))
+                return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.QuantizedTooFar, target.AttributeLocation, $"{target.ModelPath}: {quantized.Result.TooFarMessage(weights, l)}"), model);
+            string deviation = quantized.Result.DeviationMessage(weights);
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.QuantizedDeviation, target.AttributeLocation, $"{target.ModelPath}: {deviation}"));
+            selfCheck += "; " + deviation;
+        }
+
+        return new GenerationSpec(target, file.Model, diagnostics.ToEquatableArray(), selfCheck, Weights: weights);
     }
 
     // A block of weights larger than one chunk gets a literal of its own over 64 KB, which the runtime
@@ -323,7 +403,7 @@ public sealed class GruModelGenerator : IIncrementalGenerator
         {
             string source = spec.Model is null
                 ? ModelEmitter.EmitStandIn(spec.Target, spec.StandIn!, spec.StandInShape)
-                : ModelEmitter.Emit(spec.Target, spec.Model, spec.SelfCheck);
+                : ModelEmitter.Emit(spec.Target, spec.Model, spec.SelfCheck, spec.Weights);
             context.AddSource(ModelEmitter.HintName(spec.Target), SourceText.From(source, System.Text.Encoding.UTF8));
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -333,5 +413,5 @@ public sealed class GruModelGenerator : IIncrementalGenerator
     }
 
     /// <summary>MSBuild properties that affect the diagnostics, not the reading of files.</summary>
-    private sealed record BuildSettings(string? SelfCheckTolerance, string? InvalidMaxParameters);
+    private sealed record BuildSettings(string? SelfCheckTolerance, string? InvalidMaxParameters, string? QuantizedTolerance);
 }

@@ -27,4 +27,12 @@ public sealed class GruModelAttribute : Attribute
 
     /// <summary>The model file, relative to the project directory (or absolute).</summary>
     public string Path { get; }
+
+    /// <summary>
+    /// How the weight matrices are stored in the compiled model: <see cref="GruWeightType.Float32"/> (the default),
+    /// <see cref="GruWeightType.Float16"/> or <see cref="GruWeightType.Int8"/>, quantised at build time from the
+    /// file's float weights (docs/model-format.md, "Weight types"). Set here, it wins over the <c>GruTinyWeights</c>
+    /// metadata of the file's <c>AdditionalFiles</c> item (a different value there is warning GRUT061).
+    /// </summary>
+    public GruWeightType Weights { get; set; }
 }

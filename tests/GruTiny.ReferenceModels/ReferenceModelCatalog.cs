@@ -46,10 +46,29 @@ public static class ReferenceModelCatalog
         VisitSequenceMethod.MakeGenericMethod(type).Invoke(visitor, BindingFlags.DoNotWrapExceptions, binder: null, [name], culture: null);
     }
 
-    private static Dictionary<string, Type> CompiledTypes(Type kind) => typeof(ReferenceModelCatalog).Assembly.GetTypes()
+    // Float32 cases by case name; quantised ones (QuantizedModels.cs) by "case:int8" / "case:float16".
+    private static Dictionary<string, Type> CompiledTypes(Type kind, bool quantized = false) => typeof(ReferenceModelCatalog).Assembly.GetTypes()
         .Select(type => (Type: type, Attribute: type.GetCustomAttribute<GruModelAttribute>()))
-        .Where(pair => pair.Attribute is not null && kind.IsAssignableFrom(pair.Type))
-        .ToDictionary(pair => CaseName(pair.Attribute!.Path), pair => pair.Type, StringComparer.Ordinal);
+        .Where(pair => pair.Attribute is not null && kind.IsAssignableFrom(pair.Type) && (pair.Attribute.Weights != GruWeightType.Float32) == quantized)
+        .ToDictionary(pair => CaseName(pair.Attribute!.Path) + (quantized ? ":" + pair.Attribute!.Weights.ToString().ToLowerInvariant() : ""), pair => pair.Type, StringComparer.Ordinal);
+
+    private static readonly Dictionary<string, Type> QuantizedTypes = CompiledTypes(typeof(IGruModel), quantized: true);
+
+    private static readonly Dictionary<string, Type> QuantizedSequenceTypes = CompiledTypes(typeof(IGruSequenceModel), quantized: true);
+
+    /// <summary>Every quantised model ("case:int8", "case:float16"), streaming or not, in ordinal order.</summary>
+    public static readonly string[] QuantizedNames = QuantizedTypes.Keys.Concat(QuantizedSequenceTypes.Keys).Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>Calls <paramref name="visitor"/> or <paramref name="sequenceVisitor"/> with the type compiled for quantised case <paramref name="key"/>.</summary>
+    public static void VisitQuantized(string key, IModelVisitor visitor, ISequenceModelVisitor sequenceVisitor)
+    {
+        if (QuantizedTypes.TryGetValue(key, out Type? type))
+            VisitMethod.MakeGenericMethod(type).Invoke(visitor, BindingFlags.DoNotWrapExceptions, binder: null, [key], culture: null);
+        else if (QuantizedSequenceTypes.TryGetValue(key, out type))
+            VisitSequenceMethod.MakeGenericMethod(type).Invoke(sequenceVisitor, BindingFlags.DoNotWrapExceptions, binder: null, [key], culture: null);
+        else
+            throw new ArgumentException($"No compiled quantised model is named '{key}'.", nameof(key));
+    }
 
     private static readonly MethodInfo VisitMethod = typeof(IModelVisitor).GetMethod(nameof(IModelVisitor.Visit))!;
 

@@ -53,7 +53,7 @@ public sealed class LayerKindTests
         Assert.NotNull(InterpreterLayers.For(library));
         Assert.NotNull(ReferenceLayers.For(library));
         object generator = RuntimeHelpers.GetUninitializedObject(GeneratorKinds().Single(t => t.Name == kind));
-        Assert.NotNull(EmitterFor.Invoke(null, BindingFlags.DoNotWrapExceptions, null, [generator, false], null));
+        Assert.NotNull(EmitterFor.Invoke(null, BindingFlags.DoNotWrapExceptions, null, [generator, false, 0], null));
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class LayerKindTests
         Assert.Contains("UnregisteredLayer", Assert.Throws<InvalidOperationException>(() => new ReferenceModel(new ModelDescription(1, [unknown]))).Message);
 
         object generatorUnknown = GeneratorUnregisteredLayer();
-        var error = Assert.Throws<InvalidOperationException>(() => EmitterFor.Invoke(null, BindingFlags.DoNotWrapExceptions, null, [generatorUnknown, false], null));
+        var error = Assert.Throws<InvalidOperationException>(() => EmitterFor.Invoke(null, BindingFlags.DoNotWrapExceptions, null, [generatorUnknown, false, 0], null));
         Assert.Contains("LayerEmitters.For", error.Message);
     }
 
@@ -79,6 +79,8 @@ public sealed class LayerKindTests
     private sealed class UnregisteredLayer() : LayerDescription(1, 1)
     {
         public override long ParameterCount => 0;
+
+        public override LayerDescription WithWeights(WeightMap map) => this;
 
         public override bool Equals(LayerDescription? other) => ReferenceEquals(this, other);
 
@@ -112,6 +114,7 @@ public sealed class LayerKindTests
         Override(layer, GeneratorLayerDescription.GetProperty("ParameterCount")!.GetMethod!, il => { il.Emit(OpCodes.Ldc_I4_0); il.Emit(OpCodes.Conv_I8); });
         Override(layer, GeneratorLayerDescription.GetMethod("Equals", [GeneratorLayerDescription])!, il => il.Emit(OpCodes.Ldc_I4_0));
         Override(layer, GeneratorLayerDescription.GetMethod("GetHashCode", Type.EmptyTypes)!, il => il.Emit(OpCodes.Ldc_I4_0));
+        Override(layer, GeneratorLayerDescription.GetMethod("WithWeights")!, il => il.Emit(OpCodes.Ldarg_0));
         return Activator.CreateInstance(layer.CreateType())!;
     }
 

@@ -31,7 +31,7 @@ qemu="${GRUTINY_QEMU:-qemu-aarch64-static}"
 # (generator, package and fuzz tests are platform-neutral and slow under emulation). Arm64Tests proves the
 # process really was ARM64 with NEON. GRUTINY_ARM64_FILTER replaces the filter (keep Arm64Tests in it);
 # GRUTINY_ARM64_CONFIGURATION=Debug tests the Debug build (default Release).
-arm64_filter="${GRUTINY_ARM64_FILTER:-FullyQualifiedName~ParityTests|FullyQualifiedName~KernelTests|FullyQualifiedName~AllocationTests|FullyQualifiedName~ArgumentTests|FullyQualifiedName~StackTests|FullyQualifiedName~InterpreterTests|FullyQualifiedName~SequenceModelTests|FullyQualifiedName~InitialStateTests|FullyQualifiedName~Arm64Tests}"
+arm64_filter="${GRUTINY_ARM64_FILTER:-FullyQualifiedName~ParityTests|FullyQualifiedName~KernelTests|FullyQualifiedName~AllocationTests|FullyQualifiedName~ArgumentTests|FullyQualifiedName~StackTests|FullyQualifiedName~InterpreterTests|FullyQualifiedName~SequenceModelTests|FullyQualifiedName~InitialStateTests|FullyQualifiedName~QuantizationTests|FullyQualifiedName~Arm64Tests}"
 
 die() { echo "arm64: $*" >&2; exit 1; }
 

@@ -33,11 +33,12 @@ internal static class ModelEmitter
     }
 
     /// <param name="selfCheck">The passed self-check's summary (numbers only), or null when the file has no self-check data.</param>
-    public static string Emit(TargetSpec target, ModelDescription model, string? selfCheck)
+    /// <param name="weights">How the weight matrices are stored (quantised here from the model's float weights).</param>
+    public static string Emit(TargetSpec target, ModelDescription model, string? selfCheck, GruWeightType weights = GruWeightType.Float32)
     {
         var w = new CodeWriter();
         var layout = new WorkLayout(model);
-        LayerEmitter[] layers = model.Layers.Select(layer => LayerEmitters.For(layer)).ToArray();
+        LayerEmitter[] layers = model.Layers.Select(layer => LayerEmitters.For(layer, weights: weights)).ToArray();
 
         OpenContainers(w, target);
         // The type's documentation says whether the build compared the model with its training framework's
@@ -45,6 +46,8 @@ internal static class ModelEmitter
         w.Line(selfCheck is null
             ? "/// <remarks>Not verified at build time: the model file carries no self-check data (reference outputs from the training framework; see GruTiny's docs/model-format.md, self_check).</remarks>"
             : $"/// <remarks>Verified at build time against the reference outputs the model file carries: {selfCheck}.</remarks>");
+        if (weights != GruWeightType.Float32)
+            w.Line($"// Weights stored as {WeightQuantizer.Name(weights)}: the model computes with the dequantised weights (GruTiny's docs/model-format.md, \"Weight types\").");
         if (target.NeedsAutoLayout)
         {
             // The state field joins any fields of the user's own part: without a layout attribute the compiler
@@ -55,7 +58,7 @@ internal static class ModelEmitter
         if (!model.Streams)
         {
             // A reverse or bidirectional GRU: the model reads whole sequences (IGruSequenceModel, no state).
-            layers = model.Layers.Select(layer => LayerEmitters.For(layer, sequence: true)).ToArray();
+            layers = model.Layers.Select(layer => LayerEmitters.For(layer, sequence: true, weights)).ToArray();
             w.Line($"partial {target.Keyword} {target.Name} : global::GruTiny.IGruSequenceModel");
             w.Open();
             SequenceModelEmitter.EmitBody(w, model, layers);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using GruTiny.Model;
 using static GruTiny.Generator.Emit.GeneratedNames;
 
 namespace GruTiny.Generator.Emit;
@@ -12,7 +13,8 @@ internal static class WeightLiterals
     /// literals (see AlignedWeights), made at first use; their addresses are plain static fields, so the layer
     /// type has no static constructor.
     /// </summary>
-    public static void EmitAlignedChunks(CodeWriter w, float[][] chunks)
+    /// <param name="weights">The layer's weight type: a quantised chunk holds float32 headers and int8 or float16 columns (KernelLayout), which its comment says.</param>
+    public static void EmitAlignedChunks(CodeWriter w, float[][] chunks, GruWeightType weights = GruWeightType.Float32)
     {
         w.Line($"public static {ReadOnlySpan} Weights(int index) => index switch");
         w.Open();
@@ -21,9 +23,16 @@ internal static class WeightLiterals
         w.Close(";");
         for (int c = 0; c < chunks.Length; c++)
         {
-            EmitChunk(w, c, chunks[c], $"{chunks[c].Length} floats.");
+            EmitChunk(w, c, chunks[c], weights == GruWeightType.Float32 ? $"{chunks[c].Length} floats." : $"{chunks[c].Length} floats of packed blocks: float32 biases{(weights == GruWeightType.Int8 ? " and row scales" : "")}, {WeightQuantizer.Name(weights)} weights.");
             w.Line($"private static nint Aligned{c};");
         }
+    }
+
+    /// <summary>The layer type's <c>WeightType</c>, only when it is not float32 (IGruLayer's and IDenseLayer's default).</summary>
+    public static void EmitWeightType(CodeWriter w, GruWeightType weights)
+    {
+        if (weights != GruWeightType.Float32)
+            w.Line($"public static global::GruTiny.GruWeightType WeightType => global::GruTiny.GruWeightType.{weights};");
     }
 
     /// <summary>

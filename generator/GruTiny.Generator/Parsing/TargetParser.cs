@@ -23,6 +23,9 @@ internal static class TargetParser
         LocationInfo? typeLocation = LocationInfo.From(declaration.Identifier.GetLocation());
 
         string path = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string p ? p : "";
+        int? weights = null;
+        foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
+            if (named.Key == "Weights" && named.Value.Value is int value) weights = value;
         string? ns = symbol.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
         string display = symbol.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
 
@@ -86,7 +89,8 @@ internal static class TargetParser
             path,
             attributeLocation,
             error,
-            layerNames);
+            layerNames,
+            weights);
     }
 
     /// <summary>Members every generated model declares (besides LayerN… constants and __GruTiny… internals).</summary>

@@ -6,7 +6,17 @@ namespace GruTiny.Generator.Specs;
 /// One AdditionalFiles item: its normalised full path and, when some [GruModel] refers to it, the model
 /// read from it or why it could not be read, and the outcome of its self-check (null when it has none).
 /// </summary>
-internal sealed record ModelFileSpec(string Path, ModelDescription? Model, ModelFormatError? Error, SelfCheckResult? SelfCheck = null);
+/// <remarks>
+/// WeightsMetadata: the item's <c>GruTinyWeights</c> metadata as written (null when absent). QuantizedChecks: the
+/// self-check run again over the dequantised model for each quantised weight type some target or the metadata asks
+/// for (the self-check data itself is not kept).
+/// </remarks>
+internal sealed record ModelFileSpec(
+    string Path, ModelDescription? Model, ModelFormatError? Error, SelfCheckResult? SelfCheck = null,
+    string? WeightsMetadata = null, EquatableArray<QuantizedCheck> QuantizedChecks = default);
+
+/// <summary>The self-check's outcome for the model stored as <paramref name="Type"/>.</summary>
+internal sealed record QuantizedCheck(GruWeightType Type, SelfCheckResult Result);
 
 /// <summary>
 /// A target with its model: what one generated file is made from, or the diagnostics instead. SelfCheck is the
@@ -21,13 +31,14 @@ internal sealed record GenerationSpec(
     EquatableArray<DiagnosticInfo> Diagnostics,
     string? SelfCheck = null,
     string? StandIn = null,
-    StandInShape StandInShape = StandInShape.Features);
+    StandInShape StandInShape = StandInShape.Features,
+    GruWeightType Weights = GruWeightType.Float32);
 
 /// <summary>
 /// What a model's source is emitted from: the target without positions, and the model with its self-check
 /// summary, or (Model null) the ID of the error the stand-in type names, and the API the stand-in has.
 /// </summary>
-internal sealed record EmitSpec(TargetSpec Target, ModelDescription? Model, string? SelfCheck, string? StandIn, StandInShape StandInShape);
+internal sealed record EmitSpec(TargetSpec Target, ModelDescription? Model, string? SelfCheck, string? StandIn, StandInShape StandInShape, GruWeightType Weights);
 
 /// <summary>The API of a model's type: the stand-in of a model that could not be compiled takes it too.</summary>
 internal enum StandInShape

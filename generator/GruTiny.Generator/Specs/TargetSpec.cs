@@ -18,6 +18,7 @@ internal sealed record ContainingTypeSpec(string Keyword, string Name);
 /// <param name="ModelPath">The attribute's path argument, as written.</param>
 /// <param name="AttributeLocation">Where diagnostics about the model are reported.</param>
 /// <param name="Error">Why the type cannot be a model, when it cannot.</param>
+/// <param name="Weights">The attribute's <c>Weights</c> argument as written (any int: checked later), or null when it does not set it.</param>
 /// <param name="UserLayerMemberNames">The user's own members named like members only some models have (LayerNHiddenSize, LayerNOutputSize; a token model's VocabularySize; a sequence model's StackSteps, WorkspaceLength): a clash only if the model has them.</param>
 internal sealed record TargetSpec(
     string? Namespace,
@@ -30,7 +31,8 @@ internal sealed record TargetSpec(
     string ModelPath,
     LocationInfo? AttributeLocation,
     DiagnosticInfo? Error,
-    EquatableArray<string> UserLayerMemberNames = default)
+    EquatableArray<string> UserLayerMemberNames = default,
+    int? Weights = null)
 {
     /// <summary>
     /// What emitting the source depends on: everything but positions, so that moving the declaration (typing

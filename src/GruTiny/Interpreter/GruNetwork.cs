@@ -128,6 +128,10 @@ public sealed class GruNetwork : IGruTokenModel, IGruSequenceModel
     private static GruNetwork Create<T>(T input, GruNetworkLoadOptions? options, Func<T, long, (ModelDescription? Model, SelfCheck? Check, ModelFormatError? Error)> read)
     {
         options ??= GruNetworkLoadOptions.Default;
+        if (options.Weights is not (GruWeightType.Float32 or GruWeightType.Float16 or GruWeightType.Int8))
+            throw new ArgumentOutOfRangeException(nameof(options), options.Weights, "Weights must be Float32, Float16 or Int8.");
+        if (options.QuantizedTolerance is { } q && (!(q > 0) || double.IsInfinity(q)))
+            throw new ArgumentOutOfRangeException(nameof(options), q, "QuantizedTolerance must be a positive finite number, or null.");
         if (!(options.SelfCheckTolerance > 0) || double.IsInfinity(options.SelfCheckTolerance))
             throw new ArgumentOutOfRangeException(nameof(options), options.SelfCheckTolerance, "SelfCheckTolerance must be a positive finite number.");
         if (options.MaxParameters < 1)
@@ -148,11 +152,39 @@ public sealed class GruNetwork : IGruTokenModel, IGruSequenceModel
         }
 
         if (result.Model is null) throw new GruModelFormatException(result.Error!);
-        if (check is null) return new GruNetwork(result.Model);
-        if (!check.Passes(options.SelfCheckTolerance))
+        if (check is not null && !check.Passes(options.SelfCheckTolerance))
             throw new GruModelFormatException(ModelDiagnosticIds.SelfCheckFailed, check.FailureMessage(options.SelfCheckTolerance), 0, 0);
-        return new GruNetwork(result.Model) { SelfCheckWorstError = check.WorstRatio };
+
+        // The self-check guards the float model; a quantised one is then measured against the same outputs.
+        GruWeightType weights = options.Weights;
+        ModelDescription model = result.Model;
+        double? deviation = null;
+        if (weights != GruWeightType.Float32)
+        {
+            if (weights == GruWeightType.Float16 && WeightQuantizer.Float16Overflow(model) is { } overflow)
+                throw new GruModelFormatException(ModelDiagnosticIds.Float16Overflow, overflow + "; keep float32 or int8 weights for this model", 0, 0);
+            model = WeightQuantizer.Dequantized(model, weights);
+            if (check is not null)
+            {
+                SelfCheckResult quantized = SelfCheckRunner.Run(model, result.Check!);
+                deviation = quantized.WorstRatio;
+                if (options.QuantizedTolerance is { } tolerance && !quantized.Passes(tolerance))
+                    throw new GruModelFormatException(ModelDiagnosticIds.QuantizedTooFar, quantized.TooFarMessage(weights, tolerance), 0, 0);
+            }
+        }
+
+        return new GruNetwork(model) { SelfCheckWorstError = check?.WorstRatio, WeightType = weights, QuantizedDeviation = deviation };
     }
+
+    /// <summary>The weight type the network computes with (<see cref="GruNetworkLoadOptions.Weights"/>).</summary>
+    public GruWeightType WeightType { get; private init; }
+
+    /// <summary>
+    /// For a quantised network whose self-check was verified: its worst deviation from the self-check outputs, as a
+    /// fraction of max(1, |expected|) (the float model is within <see cref="GruNetworkLoadOptions.SelfCheckTolerance"/>
+    /// of them); null otherwise.
+    /// </summary>
+    public double? QuantizedDeviation { get; private init; }
 
     /// <inheritdoc/>
     /// <remarks>1 for a token model (its first layer is an embedding): the float API then takes the token id.</remarks>

@@ -22,4 +22,18 @@ public sealed class GruNetworkLoadOptions
 
     /// <summary>The relative tolerance of the self-check. Default 1e-4 (the generator's default).</summary>
     public double SelfCheckTolerance { get; init; } = 1e-4;
+
+    /// <summary>
+    /// The weight type to run the model with, as the generator's <c>[GruModel(…, Weights = …)]</c>: the network computes
+    /// with the dequantised weights, bit-identical to those a generated model of the same type holds. The self-check
+    /// (when verified) still checks the float model; <see cref="GruNetwork.QuantizedDeviation"/> then says how far
+    /// the quantised one is from it. Default <see cref="GruWeightType.Float32"/>.
+    /// </summary>
+    public GruWeightType Weights { get; init; } = GruWeightType.Float32;
+
+    /// <summary>
+    /// The largest deviation of a quantised model from the self-check outputs, relative to max(1, |expected|), that
+    /// loading accepts (GRUT065 beyond it; the generator's GruTinyQuantizedTolerance). Null (the default): any.
+    /// </summary>
+    public double? QuantizedTolerance { get; init; }
 }

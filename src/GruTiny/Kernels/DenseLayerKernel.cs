@@ -59,19 +59,47 @@ public static class DenseLayerKernel
     {
         int inputSize = TLayer.InputSize, outputSize = TLayer.OutputSize;
         int blocks = KernelLayout.Padded(outputSize) / Lanes;
-        int blockLength = KernelLayout.DenseBlockLength(inputSize);
+        int blockLength = KernelLayout.DenseBlockLength(inputSize, TLayer.WeightType);
+        int header = KernelLayout.DenseHeaderFloats(TLayer.WeightType);
         for (int b = 0; b < blocks; b += 2)
         {
             int b1 = Math.Min(b + 1, blocks - 1);
             ref float bias0 = ref WeightBlocks.Dense<TLayer>(blockLength, b);
             ref float bias1 = ref WeightBlocks.Dense<TLayer>(blockLength, b1);
             (Vector128<float> sum0, Vector128<float> sum1) = Vector256.IsHardwareAccelerated
-                ? SumTwoBlocks256<TLayer>(ref Unsafe.Add(ref bias0, Lanes), ref Unsafe.Add(ref bias1, Lanes), ref x)
-                : SumTwoBlocks128<TLayer>(ref Unsafe.Add(ref bias0, Lanes), ref Unsafe.Add(ref bias1, Lanes), ref x);
-            StoreBlock(Activate<TLayer>(Vector128.LoadUnsafe(ref bias0) + sum0), ref y, b * Lanes, outputSize);
-            StoreBlock(Activate<TLayer>(Vector128.LoadUnsafe(ref bias1) + sum1), ref y, b1 * Lanes, outputSize);
+                ? SumTwoBlocks256<TLayer>(ref Unsafe.Add(ref bias0, header), ref Unsafe.Add(ref bias1, header), ref x)
+                : SumTwoBlocks128<TLayer>(ref Unsafe.Add(ref bias0, header), ref Unsafe.Add(ref bias1, header), ref x);
+            StoreBlock(Activate<TLayer>(Finish<TLayer>(sum0, ref bias0)), ref y, b * Lanes, outputSize);
+            StoreBlock(Activate<TLayer>(Finish<TLayer>(sum1, ref bias1)), ref y, b1 * Lanes, outputSize);
         }
     }
+
+    // bias + sum; int8 sums are of q, scaled here by the block's row scales (after its biases): bias + scale ⊙ sum.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Finish<TLayer>(Vector128<float> sum, ref float bias) where TLayer : IDenseLayer =>
+        TLayer.WeightType == GruWeightType.Int8
+            ? Simd128.MultiplyAdd(sum, Vector128.LoadUnsafe(ref bias, Lanes), Vector128.LoadUnsafe(ref bias))
+            : Vector128.LoadUnsafe(ref bias) + sum;
+
+    // Weights of the layer's type along a column run (weight = index of the first one, a multiple of 4), as floats.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Load128<TLayer>(ref float columns, int weight) where TLayer : IDenseLayer => TLayer.WeightType switch
+    {
+        GruWeightType.Int8 => Simd128.LoadInt8(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref columns, weight / 4))),
+        GruWeightType.Float16 => Simd128.LoadHalf(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref columns, weight / 2))),
+        _ => Vector128.LoadUnsafe(ref columns, (nuint)weight),
+    };
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Load256<TLayer>(ref float columns, int weight) where TLayer : IDenseLayer => TLayer.WeightType switch
+    {
+        GruWeightType.Int8 => Simd256.LoadInt8(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref columns, weight / 4))),
+        GruWeightType.Float16 => Simd256.LoadHalf(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref columns, weight / 2))),
+        _ => Vector256.LoadUnsafe(ref columns, (nuint)weight),
+    };
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Col<TLayer>(int weights) where TLayer : IDenseLayer => KernelLayout.ColumnFloats(TLayer.WeightType, weights);
 
     // (chain 0 + chain 1) + (chain 2 + chain 3) of two blocks; the inputs left over after the last four go to chain 0.
     [MethodImpl(MethodImplOptions.NoInlining)] // see ForwardVector: inlined, its accumulators were spilled
@@ -84,16 +112,16 @@ public static class DenseLayerKernel
         {
             Vector128<float> x0 = Vector128.Create(Unsafe.Add(ref x, k)), x1 = Vector128.Create(Unsafe.Add(ref x, k + 1));
             Vector128<float> x2 = Vector128.Create(Unsafe.Add(ref x, k + 2)), x3 = Vector128.Create(Unsafe.Add(ref x, k + 3));
-            p0 = Simd128.MultiplyAdd(Vector128.LoadUnsafe(ref w0), x0, p0);
-            p1 = Simd128.MultiplyAdd(Vector128.LoadUnsafe(ref w0, Lanes), x1, p1);
-            p2 = Simd128.MultiplyAdd(Vector128.LoadUnsafe(ref w0, 2 * Lanes), x2, p2);
-            p3 = Simd128.MultiplyAdd(Vector128.LoadUnsafe(ref w0, 3 * Lanes), x3, p3);
-            q0 = Simd128.MultiplyAdd(Vector128.LoadUnsafe(ref w1), x0, q0);
-            q1 = Simd128.MultiplyAdd(Vector128.LoadUnsafe(ref w1, Lanes), x1, q1);
-            q2 = Simd128.MultiplyAdd(Vector128.LoadUnsafe(ref w1, 2 * Lanes), x2, q2);
-            q3 = Simd128.MultiplyAdd(Vector128.LoadUnsafe(ref w1, 3 * Lanes), x3, q3);
-            w0 = ref Unsafe.Add(ref w0, 4 * Lanes);
-            w1 = ref Unsafe.Add(ref w1, 4 * Lanes);
+            p0 = Simd128.MultiplyAdd(Load128<TLayer>(ref w0, 0), x0, p0);
+            p1 = Simd128.MultiplyAdd(Load128<TLayer>(ref w0, Lanes), x1, p1);
+            p2 = Simd128.MultiplyAdd(Load128<TLayer>(ref w0, 2 * Lanes), x2, p2);
+            p3 = Simd128.MultiplyAdd(Load128<TLayer>(ref w0, 3 * Lanes), x3, p3);
+            q0 = Simd128.MultiplyAdd(Load128<TLayer>(ref w1, 0), x0, q0);
+            q1 = Simd128.MultiplyAdd(Load128<TLayer>(ref w1, Lanes), x1, q1);
+            q2 = Simd128.MultiplyAdd(Load128<TLayer>(ref w1, 2 * Lanes), x2, q2);
+            q3 = Simd128.MultiplyAdd(Load128<TLayer>(ref w1, 3 * Lanes), x3, q3);
+            w0 = ref Unsafe.Add(ref w0, Col<TLayer>(4 * Lanes));
+            w1 = ref Unsafe.Add(ref w1, Col<TLayer>(4 * Lanes));
         }
 
         (p0, q0) = AddLeftOverInputs<TLayer>(ref w0, ref w1, ref x, k, p0, q0);
@@ -113,12 +141,12 @@ public static class DenseLayerKernel
         {
             Vector256<float> x01 = Vector256.Create(Vector128.Create(Unsafe.Add(ref x, k)), Vector128.Create(Unsafe.Add(ref x, k + 1)));
             Vector256<float> x23 = Vector256.Create(Vector128.Create(Unsafe.Add(ref x, k + 2)), Vector128.Create(Unsafe.Add(ref x, k + 3)));
-            p01 = Simd256.MultiplyAdd(Vector256.LoadUnsafe(ref w0), x01, p01);
-            p23 = Simd256.MultiplyAdd(Vector256.LoadUnsafe(ref w0, 2 * Lanes), x23, p23);
-            q01 = Simd256.MultiplyAdd(Vector256.LoadUnsafe(ref w1), x01, q01);
-            q23 = Simd256.MultiplyAdd(Vector256.LoadUnsafe(ref w1, 2 * Lanes), x23, q23);
-            w0 = ref Unsafe.Add(ref w0, 4 * Lanes);
-            w1 = ref Unsafe.Add(ref w1, 4 * Lanes);
+            p01 = Simd256.MultiplyAdd(Load256<TLayer>(ref w0, 0), x01, p01);
+            p23 = Simd256.MultiplyAdd(Load256<TLayer>(ref w0, 2 * Lanes), x23, p23);
+            q01 = Simd256.MultiplyAdd(Load256<TLayer>(ref w1, 0), x01, q01);
+            q23 = Simd256.MultiplyAdd(Load256<TLayer>(ref w1, 2 * Lanes), x23, q23);
+            w0 = ref Unsafe.Add(ref w0, Col<TLayer>(4 * Lanes));
+            w1 = ref Unsafe.Add(ref w1, Col<TLayer>(4 * Lanes));
         }
 
         (Vector128<float> p0, Vector128<float> q0) = AddLeftOverInputs<TLayer>(ref w0, ref w1, ref x, k, p01.GetLower(), q01.GetLower());
@@ -133,10 +161,10 @@ public static class DenseLayerKernel
         for (; k < TLayer.InputSize; k++)
         {
             Vector128<float> xk = Vector128.Create(Unsafe.Add(ref x, k));
-            p0 = Simd128.MultiplyAdd(Vector128.LoadUnsafe(ref w0), xk, p0);
-            q0 = Simd128.MultiplyAdd(Vector128.LoadUnsafe(ref w1), xk, q0);
-            w0 = ref Unsafe.Add(ref w0, Lanes);
-            w1 = ref Unsafe.Add(ref w1, Lanes);
+            p0 = Simd128.MultiplyAdd(Load128<TLayer>(ref w0, 0), xk, p0);
+            q0 = Simd128.MultiplyAdd(Load128<TLayer>(ref w1, 0), xk, q0);
+            w0 = ref Unsafe.Add(ref w0, Col<TLayer>(Lanes));
+            w1 = ref Unsafe.Add(ref w1, Col<TLayer>(Lanes));
         }
 
         return (p0, q0);
@@ -145,14 +173,17 @@ public static class DenseLayerKernel
     private static void ForwardScalar<TLayer>(ref float x, ref float y) where TLayer : IDenseLayer
     {
         int inputSize = TLayer.InputSize, outputSize = TLayer.OutputSize;
-        int blockLength = KernelLayout.DenseBlockLength(inputSize);
+        int blockLength = KernelLayout.DenseBlockLength(inputSize, TLayer.WeightType);
+        bool int8 = TLayer.WeightType == GruWeightType.Int8;
         for (int row = 0; row < outputSize; row++)
         {
             ref float wb = ref WeightBlocks.Dense<TLayer>(blockLength, row / Lanes);
+            ref float columns = ref Unsafe.Add(ref wb, KernelLayout.DenseHeaderFloats(TLayer.WeightType));
             int lane = row % Lanes;
-            float acc = Unsafe.Add(ref wb, lane);
+            float acc = int8 ? 0f : Unsafe.Add(ref wb, lane);
             for (int k = 0; k < inputSize; k++)
-                acc += Unsafe.Add(ref wb, Lanes * (k + 1) + lane) * Unsafe.Add(ref x, k);
+                acc += ScalarWeight<TLayer>(ref columns, Lanes * k + lane) * Unsafe.Add(ref x, k);
+            if (int8) acc = Unsafe.Add(ref wb, lane) + Unsafe.Add(ref wb, Lanes + lane) * acc;
 
             Unsafe.Add(ref y, row) = TLayer.Activation switch
             {
@@ -163,6 +194,14 @@ public static class DenseLayerKernel
             };
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float ScalarWeight<TLayer>(ref float columns, int i) where TLayer : IDenseLayer => TLayer.WeightType switch
+    {
+        GruWeightType.Int8 => (sbyte)Unsafe.Add(ref Unsafe.As<float, byte>(ref columns), i),
+        GruWeightType.Float16 => HalfBits.ToSingle(Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref Unsafe.As<float, byte>(ref columns), 2 * i))),
+        _ => Unsafe.Add(ref columns, i),
+    };
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> Activate<TLayer>(Vector128<float> v) where TLayer : IDenseLayer => TLayer.Activation switch

@@ -202,6 +202,60 @@ public static class GruLayerKernel
         return strip / perBlock * GateBlock + strip % perBlock * TSimd.Count;
     }
 
+    // ---- Weight types ----------------------------------------------------------------------------------
+
+    // A block of a section starts with its header (float32 biases, then for int8 a float32 scale per row) and goes on
+    // with its columns in the layer's weight type (KernelLayout.GruSectionBlockLength). A strip's head is its block +
+    // its lane offset in floats, where its biases and scales are; its columns are after the header, at its lane offset
+    // in weights. Every weight type decides at JIT time (TLayer.WeightType is a constant of the layer type), so the
+    // float32 code is what it was before weight types existed.
+
+    /// <summary>The first column of strip <paramref name="strip"/> of section <paramref name="section"/>, from the strip's head.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref float Columns<TLayer, TSimd, TVector>(ref float head, int strip, int section)
+        where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
+    {
+        int lane = strip % (Block / TSimd.Count) * TSimd.Count;
+        return ref Unsafe.Add(ref head, KernelLayout.GruSectionHeaderFloats(section, TLayer.LinearBeforeReset, TLayer.WeightType) - lane + Col<TLayer>(lane));
+    }
+
+    /// <summary>Floats that <paramref name="weights"/> weights of the layer take (a column's length, an offset along one).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Col<TLayer>(int weights) where TLayer : IGruLayer => KernelLayout.ColumnFloats(TLayer.WeightType, weights);
+
+    /// <summary>Count weights at <paramref name="weight"/> (a multiple of 4) along a column, as floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector LoadW<TLayer, TSimd, TVector>(ref float column, int weight)
+        where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct => TLayer.WeightType switch
+    {
+        GruWeightType.Int8 => TSimd.LoadInt8(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref column, weight / 4))),
+        GruWeightType.Float16 => TSimd.LoadHalf(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref column, weight / 2))),
+        _ => TSimd.Load(ref column, (nuint)weight),
+    };
+
+    // int8 sums start from zero and end as init + scale ⊙ sum (one scale per row, StartAt and Finish); float32 and
+    // float16 sums start from init (a bias, or the gate's input part) and need nothing at the end.
+
+    /// <summary>The sum of row <paramref name="gate"/> (its index among the section's gates) of a strip: int8 adds init and scales.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Finish<TLayer, TSimd, TVector>(TVector sum, ref float init, ref float head, int section, int gate)
+        where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct =>
+        TLayer.WeightType == GruWeightType.Int8
+            ? TSimd.MultiplyAdd(sum, TSimd.Load(ref head, (nuint)(KernelLayout.GruSectionBiasFloats(section, TLayer.LinearBeforeReset) + gate * Block)), TSimd.Load(ref init, 0))
+            : sum;
+
+    /// <summary>The start of a sum whose init is at <paramref name="at"/> + <paramref name="offset"/> (not even read for int8).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector StartAt<TLayer, TSimd, TVector>(ref float at, nuint offset)
+        where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct =>
+        TLayer.WeightType == GruWeightType.Int8 ? TSimd.Create(0f) : TSimd.Load(ref at, offset);
+
+    /// <summary>A projection sum of gate <paramref name="gate"/> (r, z, n) of a strip whose head is <paramref name="w"/>: its bias is the init.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector FinishProjection<TLayer, TSimd, TVector>(TVector sum, ref float w, int gate)
+        where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct =>
+        Finish<TLayer, TSimd, TVector>(sum, ref Unsafe.Add(ref w, gate * Block), ref w, 0, gate);
+
     // ---- Input projection ------------------------------------------------------------------------------
 
     private static void ProjectVector<TLayer, TSimd, TVector>(ref float x, int stride, ref float g, int steps)
@@ -218,7 +272,7 @@ public static class GruLayerKernel
             for (int s = 0; s < strips; s++)
                 ProjectFourSteps<TLayer, TSimd, TVector>(
                     ref StripWeights<TLayer, TSimd, TVector>(0, blockLength, s), ref x4, stride,
-                    ref Unsafe.Add(ref g4, GateOffset<TSimd, TVector>(s)), gateRow);
+                    ref Unsafe.Add(ref g4, GateOffset<TSimd, TVector>(s)), gateRow, s);
         }
 
         for (; step < steps; step++)
@@ -229,30 +283,33 @@ public static class GruLayerKernel
             for (; s + 4 <= strips; s += 4)
                 ProjectFourStrips<TLayer, TSimd, TVector>(ref StripWeights<TLayer, TSimd, TVector>(0, blockLength, s), ref StripWeights<TLayer, TSimd, TVector>(0, blockLength, s + 1),
                     ref StripWeights<TLayer, TSimd, TVector>(0, blockLength, s + 2), ref StripWeights<TLayer, TSimd, TVector>(0, blockLength, s + 3), ref x1,
-                    ref Unsafe.Add(ref g1, GateOffset<TSimd, TVector>(s)));
+                    ref Unsafe.Add(ref g1, GateOffset<TSimd, TVector>(s)), s);
             for (; s + 2 <= strips; s += 2)
                 ProjectTwoStrips<TLayer, TSimd, TVector>(
                     ref StripWeights<TLayer, TSimd, TVector>(0, blockLength, s), ref StripWeights<TLayer, TSimd, TVector>(0, blockLength, s + 1), ref x1,
-                    ref Unsafe.Add(ref g1, GateOffset<TSimd, TVector>(s)), ref Unsafe.Add(ref g1, GateOffset<TSimd, TVector>(s + 1)));
+                    ref Unsafe.Add(ref g1, GateOffset<TSimd, TVector>(s)), ref Unsafe.Add(ref g1, GateOffset<TSimd, TVector>(s + 1)), s);
             if (s < strips)
-                ProjectOneStrip<TLayer, TSimd, TVector>(ref StripWeights<TLayer, TSimd, TVector>(0, blockLength, s), ref x1, ref Unsafe.Add(ref g1, GateOffset<TSimd, TVector>(s)));
+                ProjectOneStrip<TLayer, TSimd, TVector>(ref StripWeights<TLayer, TSimd, TVector>(0, blockLength, s), ref x1, ref Unsafe.Add(ref g1, GateOffset<TSimd, TVector>(s)), s);
         }
     }
 
-    private static void ProjectOneStrip<TLayer, TSimd, TVector>(ref float w, ref float x, ref float g)
+    private static void ProjectOneStrip<TLayer, TSimd, TVector>(ref float w, ref float x, ref float g, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
-        TVector r = TSimd.Load(ref w, 0), z = TSimd.Load(ref w, Block), n = TSimd.Load(ref w, 2 * Block);
-        ref float col = ref Unsafe.Add(ref w, GateBlock);
+        TVector r = StartAt<TLayer, TSimd, TVector>(ref w, 0), z = StartAt<TLayer, TSimd, TVector>(ref w, Block), n = StartAt<TLayer, TSimd, TVector>(ref w, 2 * Block);
+        ref float col = ref Columns<TLayer, TSimd, TVector>(ref w, s, 0);
         for (int k = 0; k < TLayer.InputSize; k++)
         {
             TVector xk = TSimd.Create(Unsafe.Add(ref x, k));
-            r = TSimd.MultiplyAdd(TSimd.Load(ref col, 0), xk, r);
-            z = TSimd.MultiplyAdd(TSimd.Load(ref col, Block), xk, z);
-            n = TSimd.MultiplyAdd(TSimd.Load(ref col, 2 * Block), xk, n);
-            col = ref Unsafe.Add(ref col, GateBlock);
+            r = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref col, 0), xk, r);
+            z = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref col, Block), xk, z);
+            n = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref col, 2 * Block), xk, n);
+            col = ref Unsafe.Add(ref col, Col<TLayer>(GateBlock));
         }
 
+        r = FinishProjection<TLayer, TSimd, TVector>(r, ref w, 0);
+        z = FinishProjection<TLayer, TSimd, TVector>(z, ref w, 1);
+        n = FinishProjection<TLayer, TSimd, TVector>(n, ref w, 2);
         TSimd.Store(r, ref g, 0);
         TSimd.Store(z, ref g, Block);
         TSimd.Store(n, ref g, 2 * Block);
@@ -260,38 +317,42 @@ public static class GruLayerKernel
 
     // Four strips of one step: 12 accumulators, as in the recurrence. The four strips' gate rows are consecutive
     // (strip s + i at GateOffset(s + i)), so one reference and the offsets of GateOffset reach them.
-    private static void ProjectFourStrips<TLayer, TSimd, TVector>(ref float w0, ref float w1, ref float w2, ref float w3, ref float x, ref float g)
+    private static void ProjectFourStrips<TLayer, TSimd, TVector>(ref float w0, ref float w1, ref float w2, ref float w3, ref float x, ref float g, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
-        TVector r0 = TSimd.Load(ref w0, 0), z0 = TSimd.Load(ref w0, Block), n0 = TSimd.Load(ref w0, 2 * Block);
-        TVector r1 = TSimd.Load(ref w1, 0), z1 = TSimd.Load(ref w1, Block), n1 = TSimd.Load(ref w1, 2 * Block);
-        TVector r2 = TSimd.Load(ref w2, 0), z2 = TSimd.Load(ref w2, Block), n2 = TSimd.Load(ref w2, 2 * Block);
-        TVector r3 = TSimd.Load(ref w3, 0), z3 = TSimd.Load(ref w3, Block), n3 = TSimd.Load(ref w3, 2 * Block);
-        ref float c0 = ref Unsafe.Add(ref w0, GateBlock);
-        ref float c1 = ref Unsafe.Add(ref w1, GateBlock);
-        ref float c2 = ref Unsafe.Add(ref w2, GateBlock);
-        ref float c3 = ref Unsafe.Add(ref w3, GateBlock);
+        TVector r0 = StartAt<TLayer, TSimd, TVector>(ref w0, 0), z0 = StartAt<TLayer, TSimd, TVector>(ref w0, Block), n0 = StartAt<TLayer, TSimd, TVector>(ref w0, 2 * Block);
+        TVector r1 = StartAt<TLayer, TSimd, TVector>(ref w1, 0), z1 = StartAt<TLayer, TSimd, TVector>(ref w1, Block), n1 = StartAt<TLayer, TSimd, TVector>(ref w1, 2 * Block);
+        TVector r2 = StartAt<TLayer, TSimd, TVector>(ref w2, 0), z2 = StartAt<TLayer, TSimd, TVector>(ref w2, Block), n2 = StartAt<TLayer, TSimd, TVector>(ref w2, 2 * Block);
+        TVector r3 = StartAt<TLayer, TSimd, TVector>(ref w3, 0), z3 = StartAt<TLayer, TSimd, TVector>(ref w3, Block), n3 = StartAt<TLayer, TSimd, TVector>(ref w3, 2 * Block);
+        ref float c0 = ref Columns<TLayer, TSimd, TVector>(ref w0, s, 0);
+        ref float c1 = ref Columns<TLayer, TSimd, TVector>(ref w1, s + 1, 0);
+        ref float c2 = ref Columns<TLayer, TSimd, TVector>(ref w2, s + 2, 0);
+        ref float c3 = ref Columns<TLayer, TSimd, TVector>(ref w3, s + 3, 0);
         for (int k = 0; k < TLayer.InputSize; k++)
         {
             TVector xk = TSimd.Create(Unsafe.Add(ref x, k));
-            r0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, 0), xk, r0);
-            z0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, Block), xk, z0);
-            n0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, 2 * Block), xk, n0);
-            r1 = TSimd.MultiplyAdd(TSimd.Load(ref c1, 0), xk, r1);
-            z1 = TSimd.MultiplyAdd(TSimd.Load(ref c1, Block), xk, z1);
-            n1 = TSimd.MultiplyAdd(TSimd.Load(ref c1, 2 * Block), xk, n1);
-            r2 = TSimd.MultiplyAdd(TSimd.Load(ref c2, 0), xk, r2);
-            z2 = TSimd.MultiplyAdd(TSimd.Load(ref c2, Block), xk, z2);
-            n2 = TSimd.MultiplyAdd(TSimd.Load(ref c2, 2 * Block), xk, n2);
-            r3 = TSimd.MultiplyAdd(TSimd.Load(ref c3, 0), xk, r3);
-            z3 = TSimd.MultiplyAdd(TSimd.Load(ref c3, Block), xk, z3);
-            n3 = TSimd.MultiplyAdd(TSimd.Load(ref c3, 2 * Block), xk, n3);
-            c0 = ref Unsafe.Add(ref c0, GateBlock);
-            c1 = ref Unsafe.Add(ref c1, GateBlock);
-            c2 = ref Unsafe.Add(ref c2, GateBlock);
-            c3 = ref Unsafe.Add(ref c3, GateBlock);
+            r0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, 0), xk, r0);
+            z0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, Block), xk, z0);
+            n0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, 2 * Block), xk, n0);
+            r1 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, 0), xk, r1);
+            z1 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, Block), xk, z1);
+            n1 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, 2 * Block), xk, n1);
+            r2 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c2, 0), xk, r2);
+            z2 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c2, Block), xk, z2);
+            n2 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c2, 2 * Block), xk, n2);
+            r3 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c3, 0), xk, r3);
+            z3 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c3, Block), xk, z3);
+            n3 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c3, 2 * Block), xk, n3);
+            c0 = ref Unsafe.Add(ref c0, Col<TLayer>(GateBlock));
+            c1 = ref Unsafe.Add(ref c1, Col<TLayer>(GateBlock));
+            c2 = ref Unsafe.Add(ref c2, Col<TLayer>(GateBlock));
+            c3 = ref Unsafe.Add(ref c3, Col<TLayer>(GateBlock));
         }
 
+        r0 = FinishProjection<TLayer, TSimd, TVector>(r0, ref w0, 0); z0 = FinishProjection<TLayer, TSimd, TVector>(z0, ref w0, 1); n0 = FinishProjection<TLayer, TSimd, TVector>(n0, ref w0, 2);
+        r1 = FinishProjection<TLayer, TSimd, TVector>(r1, ref w1, 0); z1 = FinishProjection<TLayer, TSimd, TVector>(z1, ref w1, 1); n1 = FinishProjection<TLayer, TSimd, TVector>(n1, ref w1, 2);
+        r2 = FinishProjection<TLayer, TSimd, TVector>(r2, ref w2, 0); z2 = FinishProjection<TLayer, TSimd, TVector>(z2, ref w2, 1); n2 = FinishProjection<TLayer, TSimd, TVector>(n2, ref w2, 2);
+        r3 = FinishProjection<TLayer, TSimd, TVector>(r3, ref w3, 0); z3 = FinishProjection<TLayer, TSimd, TVector>(z3, ref w3, 1); n3 = FinishProjection<TLayer, TSimd, TVector>(n3, ref w3, 2);
         ref float g0 = ref g;
         ref float g1 = ref Unsafe.Add(ref g, GateOffset<TSimd, TVector>(1));
         ref float g2 = ref Unsafe.Add(ref g, GateOffset<TSimd, TVector>(2));
@@ -302,26 +363,28 @@ public static class GruLayerKernel
         TSimd.Store(r3, ref g3, 0); TSimd.Store(z3, ref g3, Block); TSimd.Store(n3, ref g3, 2 * Block);
     }
 
-    private static void ProjectTwoStrips<TLayer, TSimd, TVector>(ref float w0, ref float w1, ref float x, ref float g0, ref float g1)
+    private static void ProjectTwoStrips<TLayer, TSimd, TVector>(ref float w0, ref float w1, ref float x, ref float g0, ref float g1, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
-        TVector r0 = TSimd.Load(ref w0, 0), z0 = TSimd.Load(ref w0, Block), n0 = TSimd.Load(ref w0, 2 * Block);
-        TVector r1 = TSimd.Load(ref w1, 0), z1 = TSimd.Load(ref w1, Block), n1 = TSimd.Load(ref w1, 2 * Block);
-        ref float c0 = ref Unsafe.Add(ref w0, GateBlock);
-        ref float c1 = ref Unsafe.Add(ref w1, GateBlock);
+        TVector r0 = StartAt<TLayer, TSimd, TVector>(ref w0, 0), z0 = StartAt<TLayer, TSimd, TVector>(ref w0, Block), n0 = StartAt<TLayer, TSimd, TVector>(ref w0, 2 * Block);
+        TVector r1 = StartAt<TLayer, TSimd, TVector>(ref w1, 0), z1 = StartAt<TLayer, TSimd, TVector>(ref w1, Block), n1 = StartAt<TLayer, TSimd, TVector>(ref w1, 2 * Block);
+        ref float c0 = ref Columns<TLayer, TSimd, TVector>(ref w0, s, 0);
+        ref float c1 = ref Columns<TLayer, TSimd, TVector>(ref w1, s + 1, 0);
         for (int k = 0; k < TLayer.InputSize; k++)
         {
             TVector xk = TSimd.Create(Unsafe.Add(ref x, k));
-            r0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, 0), xk, r0);
-            z0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, Block), xk, z0);
-            n0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, 2 * Block), xk, n0);
-            r1 = TSimd.MultiplyAdd(TSimd.Load(ref c1, 0), xk, r1);
-            z1 = TSimd.MultiplyAdd(TSimd.Load(ref c1, Block), xk, z1);
-            n1 = TSimd.MultiplyAdd(TSimd.Load(ref c1, 2 * Block), xk, n1);
-            c0 = ref Unsafe.Add(ref c0, GateBlock);
-            c1 = ref Unsafe.Add(ref c1, GateBlock);
+            r0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, 0), xk, r0);
+            z0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, Block), xk, z0);
+            n0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, 2 * Block), xk, n0);
+            r1 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, 0), xk, r1);
+            z1 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, Block), xk, z1);
+            n1 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, 2 * Block), xk, n1);
+            c0 = ref Unsafe.Add(ref c0, Col<TLayer>(GateBlock));
+            c1 = ref Unsafe.Add(ref c1, Col<TLayer>(GateBlock));
         }
 
+        r0 = FinishProjection<TLayer, TSimd, TVector>(r0, ref w0, 0); z0 = FinishProjection<TLayer, TSimd, TVector>(z0, ref w0, 1); n0 = FinishProjection<TLayer, TSimd, TVector>(n0, ref w0, 2);
+        r1 = FinishProjection<TLayer, TSimd, TVector>(r1, ref w1, 0); z1 = FinishProjection<TLayer, TSimd, TVector>(z1, ref w1, 1); n1 = FinishProjection<TLayer, TSimd, TVector>(n1, ref w1, 2);
         TSimd.Store(r0, ref g0, 0);
         TSimd.Store(z0, ref g0, Block);
         TSimd.Store(n0, ref g0, 2 * Block);
@@ -331,20 +394,20 @@ public static class GruLayerKernel
     }
 
     // One strip for four steps: the strip's weights are loaded once for four inputs (12 accumulators).
-    private static void ProjectFourSteps<TLayer, TSimd, TVector>(ref float w, ref float x, int stride, ref float g, int gateRow)
+    private static void ProjectFourSteps<TLayer, TSimd, TVector>(ref float w, ref float x, int stride, ref float g, int gateRow, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
-        TVector br = TSimd.Load(ref w, 0), bz = TSimd.Load(ref w, Block), bn = TSimd.Load(ref w, 2 * Block);
+        TVector br = StartAt<TLayer, TSimd, TVector>(ref w, 0), bz = StartAt<TLayer, TSimd, TVector>(ref w, Block), bn = StartAt<TLayer, TSimd, TVector>(ref w, 2 * Block);
         TVector r0 = br, z0 = bz, n0 = bn, r1 = br, z1 = bz, n1 = bn;
         TVector r2 = br, z2 = bz, n2 = bn, r3 = br, z3 = bz, n3 = bn;
-        ref float col = ref Unsafe.Add(ref w, GateBlock);
+        ref float col = ref Columns<TLayer, TSimd, TVector>(ref w, s, 0);
         ref float xa = ref x;
         ref float xb = ref Unsafe.Add(ref x, stride);
         ref float xc = ref Unsafe.Add(ref x, 2 * stride);
         ref float xd = ref Unsafe.Add(ref x, 3 * stride);
         for (int k = 0; k < TLayer.InputSize; k++)
         {
-            TVector wr = TSimd.Load(ref col, 0), wz = TSimd.Load(ref col, Block), wn = TSimd.Load(ref col, 2 * Block);
+            TVector wr = LoadW<TLayer, TSimd, TVector>(ref col, 0), wz = LoadW<TLayer, TSimd, TVector>(ref col, Block), wn = LoadW<TLayer, TSimd, TVector>(ref col, 2 * Block);
             TVector x0 = TSimd.Create(Unsafe.Add(ref xa, k));
             TVector x1 = TSimd.Create(Unsafe.Add(ref xb, k));
             TVector x2 = TSimd.Create(Unsafe.Add(ref xc, k));
@@ -353,9 +416,13 @@ public static class GruLayerKernel
             r1 = TSimd.MultiplyAdd(wr, x1, r1); z1 = TSimd.MultiplyAdd(wz, x1, z1); n1 = TSimd.MultiplyAdd(wn, x1, n1);
             r2 = TSimd.MultiplyAdd(wr, x2, r2); z2 = TSimd.MultiplyAdd(wz, x2, z2); n2 = TSimd.MultiplyAdd(wn, x2, n2);
             r3 = TSimd.MultiplyAdd(wr, x3, r3); z3 = TSimd.MultiplyAdd(wz, x3, z3); n3 = TSimd.MultiplyAdd(wn, x3, n3);
-            col = ref Unsafe.Add(ref col, GateBlock);
+            col = ref Unsafe.Add(ref col, Col<TLayer>(GateBlock));
         }
 
+        r0 = FinishProjection<TLayer, TSimd, TVector>(r0, ref w, 0); z0 = FinishProjection<TLayer, TSimd, TVector>(z0, ref w, 1); n0 = FinishProjection<TLayer, TSimd, TVector>(n0, ref w, 2);
+        r1 = FinishProjection<TLayer, TSimd, TVector>(r1, ref w, 0); z1 = FinishProjection<TLayer, TSimd, TVector>(z1, ref w, 1); n1 = FinishProjection<TLayer, TSimd, TVector>(n1, ref w, 2);
+        r2 = FinishProjection<TLayer, TSimd, TVector>(r2, ref w, 0); z2 = FinishProjection<TLayer, TSimd, TVector>(z2, ref w, 1); n2 = FinishProjection<TLayer, TSimd, TVector>(n2, ref w, 2);
+        r3 = FinishProjection<TLayer, TSimd, TVector>(r3, ref w, 0); z3 = FinishProjection<TLayer, TSimd, TVector>(z3, ref w, 1); n3 = FinishProjection<TLayer, TSimd, TVector>(n3, ref w, 2);
         TSimd.Store(r0, ref g, 0); TSimd.Store(z0, ref g, Block); TSimd.Store(n0, ref g, 2 * Block);
         ref float g1 = ref Unsafe.Add(ref g, gateRow);
         TSimd.Store(r1, ref g1, 0); TSimd.Store(z1, ref g1, Block); TSimd.Store(n1, ref g1, 2 * Block);
@@ -372,16 +439,34 @@ public static class GruLayerKernel
         for (int b = 0; b < blocks; b++)
         {
             ref float wb = ref WeightBlocks.Gru<TLayer>(0, WeightBlocks.SectionLength<TLayer>(0), b);
+            ref float columns = ref Unsafe.Add(ref wb, KernelLayout.GruSectionHeaderFloats(0, TLayer.LinearBeforeReset, TLayer.WeightType));
             ref float gb = ref Unsafe.Add(ref g, b * GateBlock);
             for (int i = 0; i < GateBlock; i++)
             {
-                float acc = Unsafe.Add(ref wb, i);
+                float acc = ScalarStart<TLayer>(Unsafe.Add(ref wb, i));
                 for (int k = 0; k < inputSize; k++)
-                    acc += Unsafe.Add(ref wb, GateBlock * (k + 1) + i) * Unsafe.Add(ref x, k);
-                Unsafe.Add(ref gb, i) = acc;
+                    acc += ScalarWeight<TLayer>(ref columns, GateBlock * k + i) * Unsafe.Add(ref x, k);
+                Unsafe.Add(ref gb, i) = ScalarFinish<TLayer>(acc, Unsafe.Add(ref wb, i), ref wb, 0, i);
             }
         }
     }
+
+    // The scalar paths' weight types: weight i of a block's columns, and the int8 start and finish (see StartAt, Finish).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float ScalarWeight<TLayer>(ref float columns, int i) where TLayer : IGruLayer => TLayer.WeightType switch
+    {
+        GruWeightType.Int8 => (sbyte)Unsafe.Add(ref Unsafe.As<float, byte>(ref columns), i),
+        GruWeightType.Float16 => HalfBits.ToSingle(Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref Unsafe.As<float, byte>(ref columns), 2 * i))),
+        _ => Unsafe.Add(ref columns, i),
+    };
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float ScalarStart<TLayer>(float init) where TLayer : IGruLayer => TLayer.WeightType == GruWeightType.Int8 ? 0f : init;
+
+    // Row `row` of the block's section (its index among the section's rows, as in the header's scales).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float ScalarFinish<TLayer>(float sum, float init, ref float block, int section, int row) where TLayer : IGruLayer =>
+        TLayer.WeightType == GruWeightType.Int8 ? init + Unsafe.Add(ref block, KernelLayout.GruSectionBiasFloats(section, TLayer.LinearBeforeReset) + row) * sum : sum;
 
     // ---- Recurrence ------------------------------------------------------------------------------------
 
@@ -416,35 +501,39 @@ public static class GruLayerKernel
         ref float g1 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + 1));
         ref float g2 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + 2));
         ref float g3 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + 3));
-        TVector r0 = TSimd.Load(ref g0, 0), z0 = TSimd.Load(ref g0, Block), hn0 = TSimd.Load(ref w0, 0);
-        TVector r1 = TSimd.Load(ref g1, 0), z1 = TSimd.Load(ref g1, Block), hn1 = TSimd.Load(ref w1, 0);
-        TVector r2 = TSimd.Load(ref g2, 0), z2 = TSimd.Load(ref g2, Block), hn2 = TSimd.Load(ref w2, 0);
-        TVector r3 = TSimd.Load(ref g3, 0), z3 = TSimd.Load(ref g3, Block), hn3 = TSimd.Load(ref w3, 0);
-        ref float c0 = ref Unsafe.Add(ref w0, Block);
-        ref float c1 = ref Unsafe.Add(ref w1, Block);
-        ref float c2 = ref Unsafe.Add(ref w2, Block);
-        ref float c3 = ref Unsafe.Add(ref w3, Block);
+        TVector r0 = StartAt<TLayer, TSimd, TVector>(ref g0, 0), z0 = StartAt<TLayer, TSimd, TVector>(ref g0, Block), hn0 = StartAt<TLayer, TSimd, TVector>(ref w0, 0);
+        TVector r1 = StartAt<TLayer, TSimd, TVector>(ref g1, 0), z1 = StartAt<TLayer, TSimd, TVector>(ref g1, Block), hn1 = StartAt<TLayer, TSimd, TVector>(ref w1, 0);
+        TVector r2 = StartAt<TLayer, TSimd, TVector>(ref g2, 0), z2 = StartAt<TLayer, TSimd, TVector>(ref g2, Block), hn2 = StartAt<TLayer, TSimd, TVector>(ref w2, 0);
+        TVector r3 = StartAt<TLayer, TSimd, TVector>(ref g3, 0), z3 = StartAt<TLayer, TSimd, TVector>(ref g3, Block), hn3 = StartAt<TLayer, TSimd, TVector>(ref w3, 0);
+        ref float c0 = ref Columns<TLayer, TSimd, TVector>(ref w0, s, 1);
+        ref float c1 = ref Columns<TLayer, TSimd, TVector>(ref w1, s + 1, 1);
+        ref float c2 = ref Columns<TLayer, TSimd, TVector>(ref w2, s + 2, 1);
+        ref float c3 = ref Columns<TLayer, TSimd, TVector>(ref w3, s + 3, 1);
         for (int k = 0; k < TLayer.HiddenSize; k++)
         {
             TVector hk = TSimd.Create(Unsafe.Add(ref previous, k));
-            r0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, 0), hk, r0);
-            z0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, Block), hk, z0);
-            hn0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, 2 * Block), hk, hn0);
-            r1 = TSimd.MultiplyAdd(TSimd.Load(ref c1, 0), hk, r1);
-            z1 = TSimd.MultiplyAdd(TSimd.Load(ref c1, Block), hk, z1);
-            hn1 = TSimd.MultiplyAdd(TSimd.Load(ref c1, 2 * Block), hk, hn1);
-            r2 = TSimd.MultiplyAdd(TSimd.Load(ref c2, 0), hk, r2);
-            z2 = TSimd.MultiplyAdd(TSimd.Load(ref c2, Block), hk, z2);
-            hn2 = TSimd.MultiplyAdd(TSimd.Load(ref c2, 2 * Block), hk, hn2);
-            r3 = TSimd.MultiplyAdd(TSimd.Load(ref c3, 0), hk, r3);
-            z3 = TSimd.MultiplyAdd(TSimd.Load(ref c3, Block), hk, z3);
-            hn3 = TSimd.MultiplyAdd(TSimd.Load(ref c3, 2 * Block), hk, hn3);
-            c0 = ref Unsafe.Add(ref c0, GateBlock);
-            c1 = ref Unsafe.Add(ref c1, GateBlock);
-            c2 = ref Unsafe.Add(ref c2, GateBlock);
-            c3 = ref Unsafe.Add(ref c3, GateBlock);
+            r0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, 0), hk, r0);
+            z0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, Block), hk, z0);
+            hn0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, 2 * Block), hk, hn0);
+            r1 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, 0), hk, r1);
+            z1 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, Block), hk, z1);
+            hn1 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, 2 * Block), hk, hn1);
+            r2 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c2, 0), hk, r2);
+            z2 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c2, Block), hk, z2);
+            hn2 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c2, 2 * Block), hk, hn2);
+            r3 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c3, 0), hk, r3);
+            z3 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c3, Block), hk, z3);
+            hn3 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c3, 2 * Block), hk, hn3);
+            c0 = ref Unsafe.Add(ref c0, Col<TLayer>(GateBlock));
+            c1 = ref Unsafe.Add(ref c1, Col<TLayer>(GateBlock));
+            c2 = ref Unsafe.Add(ref c2, Col<TLayer>(GateBlock));
+            c3 = ref Unsafe.Add(ref c3, Col<TLayer>(GateBlock));
         }
 
+        r0 = Finish<TLayer, TSimd, TVector>(r0, ref g0, ref w0, 1, 0); z0 = Finish<TLayer, TSimd, TVector>(z0, ref Unsafe.Add(ref g0, Block), ref w0, 1, 1); hn0 = Finish<TLayer, TSimd, TVector>(hn0, ref w0, ref w0, 1, 2);
+        r1 = Finish<TLayer, TSimd, TVector>(r1, ref g1, ref w1, 1, 0); z1 = Finish<TLayer, TSimd, TVector>(z1, ref Unsafe.Add(ref g1, Block), ref w1, 1, 1); hn1 = Finish<TLayer, TSimd, TVector>(hn1, ref w1, ref w1, 1, 2);
+        r2 = Finish<TLayer, TSimd, TVector>(r2, ref g2, ref w2, 1, 0); z2 = Finish<TLayer, TSimd, TVector>(z2, ref Unsafe.Add(ref g2, Block), ref w2, 1, 1); hn2 = Finish<TLayer, TSimd, TVector>(hn2, ref w2, ref w2, 1, 2);
+        r3 = Finish<TLayer, TSimd, TVector>(r3, ref g3, ref w3, 1, 0); z3 = Finish<TLayer, TSimd, TVector>(z3, ref Unsafe.Add(ref g3, Block), ref w3, 1, 1); hn3 = Finish<TLayer, TSimd, TVector>(hn3, ref w3, ref w3, 1, 2);
         nuint u = (nuint)(s * TSimd.Count), count = (nuint)TSimd.Count;
         TSimd.Store(CombineResetAfter<TLayer, TSimd, TVector>(ref g0, r0, z0, hn0, TSimd.Load(ref previous, u)), ref next, u);
         TSimd.Store(CombineResetAfter<TLayer, TSimd, TVector>(ref g1, r1, z1, hn1, TSimd.Load(ref previous, u + count)), ref next, u + count);
@@ -461,23 +550,25 @@ public static class GruLayerKernel
         ref float w1 = ref StripWeights<TLayer, TSimd, TVector>(firstChunk, blockLength, s + 1);
         ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
         ref float g1 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + 1));
-        TVector r0 = TSimd.Load(ref g0, 0), z0 = TSimd.Load(ref g0, Block), hn0 = TSimd.Load(ref w0, 0);
-        TVector r1 = TSimd.Load(ref g1, 0), z1 = TSimd.Load(ref g1, Block), hn1 = TSimd.Load(ref w1, 0);
-        ref float c0 = ref Unsafe.Add(ref w0, Block);
-        ref float c1 = ref Unsafe.Add(ref w1, Block);
+        TVector r0 = StartAt<TLayer, TSimd, TVector>(ref g0, 0), z0 = StartAt<TLayer, TSimd, TVector>(ref g0, Block), hn0 = StartAt<TLayer, TSimd, TVector>(ref w0, 0);
+        TVector r1 = StartAt<TLayer, TSimd, TVector>(ref g1, 0), z1 = StartAt<TLayer, TSimd, TVector>(ref g1, Block), hn1 = StartAt<TLayer, TSimd, TVector>(ref w1, 0);
+        ref float c0 = ref Columns<TLayer, TSimd, TVector>(ref w0, s, 1);
+        ref float c1 = ref Columns<TLayer, TSimd, TVector>(ref w1, s + 1, 1);
         for (int k = 0; k < TLayer.HiddenSize; k++)
         {
             TVector hk = TSimd.Create(Unsafe.Add(ref previous, k));
-            r0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, 0), hk, r0);
-            z0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, Block), hk, z0);
-            hn0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, 2 * Block), hk, hn0);
-            r1 = TSimd.MultiplyAdd(TSimd.Load(ref c1, 0), hk, r1);
-            z1 = TSimd.MultiplyAdd(TSimd.Load(ref c1, Block), hk, z1);
-            hn1 = TSimd.MultiplyAdd(TSimd.Load(ref c1, 2 * Block), hk, hn1);
-            c0 = ref Unsafe.Add(ref c0, GateBlock);
-            c1 = ref Unsafe.Add(ref c1, GateBlock);
+            r0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, 0), hk, r0);
+            z0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, Block), hk, z0);
+            hn0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, 2 * Block), hk, hn0);
+            r1 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, 0), hk, r1);
+            z1 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, Block), hk, z1);
+            hn1 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, 2 * Block), hk, hn1);
+            c0 = ref Unsafe.Add(ref c0, Col<TLayer>(GateBlock));
+            c1 = ref Unsafe.Add(ref c1, Col<TLayer>(GateBlock));
         }
 
+        r0 = Finish<TLayer, TSimd, TVector>(r0, ref g0, ref w0, 1, 0); z0 = Finish<TLayer, TSimd, TVector>(z0, ref Unsafe.Add(ref g0, Block), ref w0, 1, 1); hn0 = Finish<TLayer, TSimd, TVector>(hn0, ref w0, ref w0, 1, 2);
+        r1 = Finish<TLayer, TSimd, TVector>(r1, ref g1, ref w1, 1, 0); z1 = Finish<TLayer, TSimd, TVector>(z1, ref Unsafe.Add(ref g1, Block), ref w1, 1, 1); hn1 = Finish<TLayer, TSimd, TVector>(hn1, ref w1, ref w1, 1, 2);
         nuint u0 = (nuint)(s * TSimd.Count), u1 = (nuint)((s + 1) * TSimd.Count);
         TSimd.Store(CombineResetAfter<TLayer, TSimd, TVector>(ref g0, r0, z0, hn0, TSimd.Load(ref previous, u0)), ref next, u0);
         TSimd.Store(CombineResetAfter<TLayer, TSimd, TVector>(ref g1, r1, z1, hn1, TSimd.Load(ref previous, u1)), ref next, u1);
@@ -490,17 +581,18 @@ public static class GruLayerKernel
         int firstChunk = WeightBlocks.FirstChunk<TLayer>(1);
         ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(firstChunk, blockLength, s);
         ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
-        TVector r0 = TSimd.Load(ref g0, 0), z0 = TSimd.Load(ref g0, Block), hn0 = TSimd.Load(ref w0, 0);
-        ref float c0 = ref Unsafe.Add(ref w0, Block);
+        TVector r0 = StartAt<TLayer, TSimd, TVector>(ref g0, 0), z0 = StartAt<TLayer, TSimd, TVector>(ref g0, Block), hn0 = StartAt<TLayer, TSimd, TVector>(ref w0, 0);
+        ref float c0 = ref Columns<TLayer, TSimd, TVector>(ref w0, s, 1);
         for (int k = 0; k < TLayer.HiddenSize; k++)
         {
             TVector hk = TSimd.Create(Unsafe.Add(ref previous, k));
-            r0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, 0), hk, r0);
-            z0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, Block), hk, z0);
-            hn0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, 2 * Block), hk, hn0);
-            c0 = ref Unsafe.Add(ref c0, GateBlock);
+            r0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, 0), hk, r0);
+            z0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, Block), hk, z0);
+            hn0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, 2 * Block), hk, hn0);
+            c0 = ref Unsafe.Add(ref c0, Col<TLayer>(GateBlock));
         }
 
+        r0 = Finish<TLayer, TSimd, TVector>(r0, ref g0, ref w0, 1, 0); z0 = Finish<TLayer, TSimd, TVector>(z0, ref Unsafe.Add(ref g0, Block), ref w0, 1, 1); hn0 = Finish<TLayer, TSimd, TVector>(hn0, ref w0, ref w0, 1, 2);
         nuint u0 = (nuint)(s * TSimd.Count);
         TSimd.Store(CombineResetAfter<TLayer, TSimd, TVector>(ref g0, r0, z0, hn0, TSimd.Load(ref previous, u0)), ref next, u0);
     }
@@ -529,23 +621,27 @@ public static class GruLayerKernel
         int s = 0;
         for (; s + 2 <= strips; s += 2)
         {
-            ref float c0 = ref StripWeights<TLayer, TSimd, TVector>(rzChunk, rzLength, s);
-            ref float c1 = ref StripWeights<TLayer, TSimd, TVector>(rzChunk, rzLength, s + 1);
+            ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(rzChunk, rzLength, s);
+            ref float w1 = ref StripWeights<TLayer, TSimd, TVector>(rzChunk, rzLength, s + 1);
+            ref float c0 = ref Columns<TLayer, TSimd, TVector>(ref w0, s, 1);
+            ref float c1 = ref Columns<TLayer, TSimd, TVector>(ref w1, s + 1, 1);
             ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
             ref float g1 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + 1));
-            TVector r0 = TSimd.Load(ref g0, 0), z0 = TSimd.Load(ref g0, Block);
-            TVector r1 = TSimd.Load(ref g1, 0), z1 = TSimd.Load(ref g1, Block);
+            TVector r0 = StartAt<TLayer, TSimd, TVector>(ref g0, 0), z0 = StartAt<TLayer, TSimd, TVector>(ref g0, Block);
+            TVector r1 = StartAt<TLayer, TSimd, TVector>(ref g1, 0), z1 = StartAt<TLayer, TSimd, TVector>(ref g1, Block);
             for (int k = 0; k < TLayer.HiddenSize; k++)
             {
                 TVector hk = TSimd.Create(Unsafe.Add(ref previous, k));
-                r0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, 0), hk, r0);
-                z0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, Block), hk, z0);
-                r1 = TSimd.MultiplyAdd(TSimd.Load(ref c1, 0), hk, r1);
-                z1 = TSimd.MultiplyAdd(TSimd.Load(ref c1, Block), hk, z1);
-                c0 = ref Unsafe.Add(ref c0, RzRow);
-                c1 = ref Unsafe.Add(ref c1, RzRow);
+                r0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, 0), hk, r0);
+                z0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, Block), hk, z0);
+                r1 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, 0), hk, r1);
+                z1 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, Block), hk, z1);
+                c0 = ref Unsafe.Add(ref c0, Col<TLayer>(RzRow));
+                c1 = ref Unsafe.Add(ref c1, Col<TLayer>(RzRow));
             }
 
+            r0 = Finish<TLayer, TSimd, TVector>(r0, ref g0, ref w0, 1, 0); z0 = Finish<TLayer, TSimd, TVector>(z0, ref Unsafe.Add(ref g0, Block), ref w0, 1, 1);
+            r1 = Finish<TLayer, TSimd, TVector>(r1, ref g1, ref w1, 1, 0); z1 = Finish<TLayer, TSimd, TVector>(z1, ref Unsafe.Add(ref g1, Block), ref w1, 1, 1);
             nuint u0 = (nuint)(s * TSimd.Count), u1 = (nuint)((s + 1) * TSimd.Count);
             TSimd.Store(Gate<TLayer, TSimd, TVector>(z0), ref zs, u0);
             TSimd.Store(Gate<TLayer, TSimd, TVector>(z1), ref zs, u1);
@@ -555,17 +651,19 @@ public static class GruLayerKernel
 
         if (s < strips)
         {
-            ref float c0 = ref StripWeights<TLayer, TSimd, TVector>(rzChunk, rzLength, s);
+            ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(rzChunk, rzLength, s);
+            ref float c0 = ref Columns<TLayer, TSimd, TVector>(ref w0, s, 1);
             ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
-            TVector r0 = TSimd.Load(ref g0, 0), z0 = TSimd.Load(ref g0, Block);
+            TVector r0 = StartAt<TLayer, TSimd, TVector>(ref g0, 0), z0 = StartAt<TLayer, TSimd, TVector>(ref g0, Block);
             for (int k = 0; k < TLayer.HiddenSize; k++)
             {
                 TVector hk = TSimd.Create(Unsafe.Add(ref previous, k));
-                r0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, 0), hk, r0);
-                z0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, Block), hk, z0);
-                c0 = ref Unsafe.Add(ref c0, RzRow);
+                r0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, 0), hk, r0);
+                z0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, Block), hk, z0);
+                c0 = ref Unsafe.Add(ref c0, Col<TLayer>(RzRow));
             }
 
+            r0 = Finish<TLayer, TSimd, TVector>(r0, ref g0, ref w0, 1, 0); z0 = Finish<TLayer, TSimd, TVector>(z0, ref Unsafe.Add(ref g0, Block), ref w0, 1, 1);
             nuint u0 = (nuint)(s * TSimd.Count);
             TSimd.Store(Gate<TLayer, TSimd, TVector>(z0), ref zs, u0);
             TSimd.Store(TSimd.Multiply(Gate<TLayer, TSimd, TVector>(r0), TSimd.Load(ref previous, u0)), ref rh, u0);
@@ -578,18 +676,20 @@ public static class GruLayerKernel
         {
             ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(nChunk, nLength, s);
             ref float w1 = ref StripWeights<TLayer, TSimd, TVector>(nChunk, nLength, s + 1);
-            TVector n0 = TSimd.Load(ref w0, 0), n1 = TSimd.Load(ref w1, 0);
-            ref float c0 = ref Unsafe.Add(ref w0, Block);
-            ref float c1 = ref Unsafe.Add(ref w1, Block);
+            TVector n0 = StartAt<TLayer, TSimd, TVector>(ref w0, 0), n1 = StartAt<TLayer, TSimd, TVector>(ref w1, 0);
+            ref float c0 = ref Columns<TLayer, TSimd, TVector>(ref w0, s, 2);
+            ref float c1 = ref Columns<TLayer, TSimd, TVector>(ref w1, s + 1, 2);
             for (int k = 0; k < TLayer.HiddenSize; k++)
             {
                 TVector rk = TSimd.Create(Unsafe.Add(ref rh, k));
-                n0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, 0), rk, n0);
-                n1 = TSimd.MultiplyAdd(TSimd.Load(ref c1, 0), rk, n1);
-                c0 = ref Unsafe.Add(ref c0, Block);
-                c1 = ref Unsafe.Add(ref c1, Block);
+                n0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, 0), rk, n0);
+                n1 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, 0), rk, n1);
+                c0 = ref Unsafe.Add(ref c0, Col<TLayer>(Block));
+                c1 = ref Unsafe.Add(ref c1, Col<TLayer>(Block));
             }
 
+            n0 = Finish<TLayer, TSimd, TVector>(n0, ref w0, ref w0, 2, 0);
+            n1 = Finish<TLayer, TSimd, TVector>(n1, ref w1, ref w1, 2, 0);
             nuint u0 = (nuint)(s * TSimd.Count), u1 = (nuint)((s + 1) * TSimd.Count);
             ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
             ref float g1 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + 1));
@@ -600,14 +700,15 @@ public static class GruLayerKernel
         if (s < strips)
         {
             ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(nChunk, nLength, s);
-            TVector n0 = TSimd.Load(ref w0, 0);
-            ref float c0 = ref Unsafe.Add(ref w0, Block);
+            TVector n0 = StartAt<TLayer, TSimd, TVector>(ref w0, 0);
+            ref float c0 = ref Columns<TLayer, TSimd, TVector>(ref w0, s, 2);
             for (int k = 0; k < TLayer.HiddenSize; k++)
             {
-                n0 = TSimd.MultiplyAdd(TSimd.Load(ref c0, 0), TSimd.Create(Unsafe.Add(ref rh, k)), n0);
-                c0 = ref Unsafe.Add(ref c0, Block);
+                n0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, 0), TSimd.Create(Unsafe.Add(ref rh, k)), n0);
+                c0 = ref Unsafe.Add(ref c0, Col<TLayer>(Block));
             }
 
+            n0 = Finish<TLayer, TSimd, TVector>(n0, ref w0, ref w0, 2, 0);
             nuint u0 = (nuint)(s * TSimd.Count);
             ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
             TSimd.Store(CombineResetBefore<TLayer, TSimd, TVector>(n0, TSimd.Load(ref g0, 2 * Block), TSimd.Load(ref zs, u0), TSimd.Load(ref previous, u0)), ref next, u0);
@@ -657,19 +758,23 @@ public static class GruLayerKernel
             for (int b = 0; b < blocks; b++)
             {
                 ref float wb = ref WeightBlocks.Gru<TLayer>(firstChunk, blockLength, b);
+                ref float columns = ref Unsafe.Add(ref wb, KernelLayout.GruSectionHeaderFloats(1, true, TLayer.WeightType));
                 for (int lane = 0; lane < Block; lane++)
                 {
-                    float r = Unsafe.Add(ref gates, b * GateBlock + lane);
-                    float z = Unsafe.Add(ref gates, b * GateBlock + Block + lane);
-                    float hn = Unsafe.Add(ref wb, lane);
+                    float gr = Unsafe.Add(ref gates, b * GateBlock + lane), gz = Unsafe.Add(ref gates, b * GateBlock + Block + lane);
+                    float r = ScalarStart<TLayer>(gr), z = ScalarStart<TLayer>(gz), hn = ScalarStart<TLayer>(Unsafe.Add(ref wb, lane));
                     for (int k = 0; k < hiddenSize; k++)
                     {
                         float hk = Unsafe.Add(ref previous, k);
-                        int o = Block + k * GateBlock + lane;
-                        r += Unsafe.Add(ref wb, o) * hk;
-                        z += Unsafe.Add(ref wb, o + Block) * hk;
-                        hn += Unsafe.Add(ref wb, o + 2 * Block) * hk;
+                        int o = k * GateBlock + lane;
+                        r += ScalarWeight<TLayer>(ref columns, o) * hk;
+                        z += ScalarWeight<TLayer>(ref columns, o + Block) * hk;
+                        hn += ScalarWeight<TLayer>(ref columns, o + 2 * Block) * hk;
                     }
+
+                    r = ScalarFinish<TLayer>(r, gr, ref wb, 1, lane);
+                    z = ScalarFinish<TLayer>(z, gz, ref wb, 1, Block + lane);
+                    hn = ScalarFinish<TLayer>(hn, Unsafe.Add(ref wb, lane), ref wb, 1, 2 * Block + lane);
 
                     int unit = b * Block + lane;
                     float n = ScalarMath.Tanh(ClipScalar<TLayer>(Unsafe.Add(ref gates, b * GateBlock + 2 * Block + lane) + ScalarMath.Sigmoid(ClipScalar<TLayer>(r)) * hn));
@@ -687,16 +792,20 @@ public static class GruLayerKernel
         for (int b = 0; b < blocks; b++)
         {
             ref float wb = ref WeightBlocks.Gru<TLayer>(rzChunk, rzLength, b);
+            ref float columns = ref Unsafe.Add(ref wb, KernelLayout.GruSectionHeaderFloats(1, false, TLayer.WeightType));
             for (int lane = 0; lane < Block; lane++)
             {
-                float r = Unsafe.Add(ref gates, b * GateBlock + lane);
-                float z = Unsafe.Add(ref gates, b * GateBlock + Block + lane);
+                float gr = Unsafe.Add(ref gates, b * GateBlock + lane), gz = Unsafe.Add(ref gates, b * GateBlock + Block + lane);
+                float r = ScalarStart<TLayer>(gr), z = ScalarStart<TLayer>(gz);
                 for (int k = 0; k < hiddenSize; k++)
                 {
                     float hk = Unsafe.Add(ref previous, k);
-                    r += Unsafe.Add(ref wb, k * 2 * Block + lane) * hk;
-                    z += Unsafe.Add(ref wb, k * 2 * Block + Block + lane) * hk;
+                    r += ScalarWeight<TLayer>(ref columns, k * 2 * Block + lane) * hk;
+                    z += ScalarWeight<TLayer>(ref columns, k * 2 * Block + Block + lane) * hk;
                 }
+
+                r = ScalarFinish<TLayer>(r, gr, ref wb, 1, lane);
+                z = ScalarFinish<TLayer>(z, gz, ref wb, 1, Block + lane);
 
                 int unit = b * Block + lane;
                 Unsafe.Add(ref zs, unit) = ScalarMath.Sigmoid(ClipScalar<TLayer>(z));
@@ -709,11 +818,13 @@ public static class GruLayerKernel
         for (int b = 0; b < blocks; b++)
         {
             ref float wb = ref WeightBlocks.Gru<TLayer>(nChunk, nLength, b);
+            ref float columns = ref Unsafe.Add(ref wb, KernelLayout.GruSectionHeaderFloats(2, false, TLayer.WeightType));
             for (int lane = 0; lane < Block; lane++)
             {
-                float hn = Unsafe.Add(ref wb, lane);
+                float hn = ScalarStart<TLayer>(Unsafe.Add(ref wb, lane));
                 for (int k = 0; k < hiddenSize; k++)
-                    hn += Unsafe.Add(ref wb, Block + k * Block + lane) * Unsafe.Add(ref rh, k);
+                    hn += ScalarWeight<TLayer>(ref columns, k * Block + lane) * Unsafe.Add(ref rh, k);
+                hn = ScalarFinish<TLayer>(hn, Unsafe.Add(ref wb, lane), ref wb, 2, lane);
 
                 int unit = b * Block + lane;
                 float n = ScalarMath.Tanh(ClipScalar<TLayer>(Unsafe.Add(ref gates, b * GateBlock + 2 * Block + lane) + hn));

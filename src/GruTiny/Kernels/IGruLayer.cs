@@ -30,6 +30,12 @@ public interface IGruLayer
     static virtual float Clip => float.PositiveInfinity;
 
     /// <summary>
+    /// How the weight matrices are stored in <c>Weights</c> (KernelLayout): float32 (the default), float16, or int8
+    /// with a float32 scale per row. A constant of the layer type, so each kernel is compiled for one type.
+    /// </summary>
+    static virtual GruWeightType WeightType => GruWeightType.Float32;
+
+    /// <summary>
     /// Chunk <paramref name="index"/> of the packed weights (docs/design.md: blocks of 8 hidden units, cut into
     /// chunks of whole blocks of at most 64,000 bytes so that each stays on the runtime's frozen heap).
     /// </summary>

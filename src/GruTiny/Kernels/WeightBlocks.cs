@@ -48,7 +48,7 @@ internal static class WeightBlocks
     /// <summary>Block length of section <paramref name="section"/> of a GRU layer (<see cref="KernelLayout.GruSectionBlockLength"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int SectionLength<TLayer>(int section) where TLayer : IGruLayer =>
-        KernelLayout.GruSectionBlockLength(section, TLayer.InputSize, TLayer.HiddenSize, TLayer.LinearBeforeReset);
+        KernelLayout.GruSectionBlockLength(section, TLayer.InputSize, TLayer.HiddenSize, TLayer.LinearBeforeReset, TLayer.WeightType);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowMissing() =>

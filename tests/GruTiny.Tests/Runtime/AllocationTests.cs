@@ -57,6 +57,17 @@ public sealed class AllocationTests
     }
 
     [Fact]
+    public void Quantized_models_allocate_nothing_from_the_first_call()
+    {
+        AssertNone(AllocatedBytes<Stacked2In16H128H64Softmax10Int8>());   // int8 GRU (every strip group) and dense softmax
+        AssertNone(AllocatedBytes<Stacked2In16H128H64Softmax10Float16>());
+        AssertNone(AllocatedBytes<ChoIn16H64Tanh4Int8>());                // linear_before_reset false
+        AssertNone(AllocatedBytes<EmbV30D7H16x2Linear5Int8>());           // an int8 embedding's rows
+        AssertNone(AllocatedBytes<EmbV30D7H16x2Linear5Float16>());
+        AssertNone(AllocatedBytes<ActsIn4Prelu7H9Prelu1Gelutanh6SoftsignRelu6SigTanhFloat16>());
+    }
+
+    [Fact]
     public void Normalized_model_allocates_nothing_from_the_first_call() =>
         AssertNone(AllocatedBytes<NormInOutIn2H8Linear1>());  // input and output normalisation constants
 

@@ -35,6 +35,36 @@ public sealed class KernelTests
     private struct Dense3x1Sigmoid : IDenseLayer { public static int InputSize => 3; public static int OutputSize => 1; public static DenseActivation Activation => DenseActivation.Sigmoid; public static ReadOnlySpan<float> Weights(int i) => Slot<Dense3x1Sigmoid>.Chunks[i]; }
     private struct Dense4000x40Linear : IDenseLayer { public static int InputSize => 4000; public static int OutputSize => 40; public static DenseActivation Activation => DenseActivation.Linear; public static ReadOnlySpan<float> Weights(int i) => Slot<Dense4000x40Linear>.Chunks[i]; }
 
+    // The same shapes with quantised weights (GruWeightType): each kernel path reads int8 or float16 columns; the
+    // oracle computes with the dequantised weights.
+    private struct Gru1x5Int8 : IGruLayer { public static int InputSize => 1; public static int HiddenSize => 5; public static bool LinearBeforeReset => true; public static GruWeightType WeightType => GruWeightType.Int8; public static ReadOnlySpan<float> Weights(int i) => Slot<Gru1x5Int8>.Chunks[i]; }
+    private struct Gru6x56Int8 : IGruLayer { public static int InputSize => 6; public static int HiddenSize => 56; public static bool LinearBeforeReset => true; public static GruWeightType WeightType => GruWeightType.Int8; public static ReadOnlySpan<float> Weights(int i) => Slot<Gru6x56Int8>.Chunks[i]; }
+    private struct Gru6x56Half : IGruLayer { public static int InputSize => 6; public static int HiddenSize => 56; public static bool LinearBeforeReset => true; public static GruWeightType WeightType => GruWeightType.Float16; public static ReadOnlySpan<float> Weights(int i) => Slot<Gru6x56Half>.Chunks[i]; }
+    private struct Gru16x128Int8 : IGruLayer { public static int InputSize => 16; public static int HiddenSize => 128; public static bool LinearBeforeReset => true; public static GruWeightType WeightType => GruWeightType.Int8; public static ReadOnlySpan<float> Weights(int i) => Slot<Gru16x128Int8>.Chunks[i]; }
+    private struct Gru16x128Half : IGruLayer { public static int InputSize => 16; public static int HiddenSize => 128; public static bool LinearBeforeReset => true; public static GruWeightType WeightType => GruWeightType.Float16; public static ReadOnlySpan<float> Weights(int i) => Slot<Gru16x128Half>.Chunks[i]; }
+    private struct Cho3x20Int8 : IGruLayer { public static int InputSize => 3; public static int HiddenSize => 20; public static bool LinearBeforeReset => false; public static GruWeightType WeightType => GruWeightType.Int8; public static ReadOnlySpan<float> Weights(int i) => Slot<Cho3x20Int8>.Chunks[i]; }
+    private struct Cho3x20Half : IGruLayer { public static int InputSize => 3; public static int HiddenSize => 20; public static bool LinearBeforeReset => false; public static GruWeightType WeightType => GruWeightType.Float16; public static ReadOnlySpan<float> Weights(int i) => Slot<Cho3x20Half>.Chunks[i]; }
+    private struct Cho4x96Int8 : IGruLayer { public static int InputSize => 4; public static int HiddenSize => 96; public static bool LinearBeforeReset => false; public static GruWeightType WeightType => GruWeightType.Int8; public static ReadOnlySpan<float> Weights(int i) => Slot<Cho4x96Int8>.Chunks[i]; }
+    private struct Dense13x3SoftmaxInt8 : IDenseLayer { public static int InputSize => 13; public static int OutputSize => 3; public static DenseActivation Activation => DenseActivation.Softmax; public static GruWeightType WeightType => GruWeightType.Int8; public static ReadOnlySpan<float> Weights(int i) => Slot<Dense13x3SoftmaxInt8>.Chunks[i]; }
+    private struct Dense5x9TanhHalf : IDenseLayer { public static int InputSize => 5; public static int OutputSize => 9; public static DenseActivation Activation => DenseActivation.Tanh; public static GruWeightType WeightType => GruWeightType.Float16; public static ReadOnlySpan<float> Weights(int i) => Slot<Dense5x9TanhHalf>.Chunks[i]; }
+    private struct Dense8x4ReluInt8 : IDenseLayer { public static int InputSize => 8; public static int OutputSize => 4; public static DenseActivation Activation => DenseActivation.Relu; public static GruWeightType WeightType => GruWeightType.Int8; public static ReadOnlySpan<float> Weights(int i) => Slot<Dense8x4ReluInt8>.Chunks[i]; }
+    private struct Dense4000x40Int8 : IDenseLayer { public static int InputSize => 4000; public static int OutputSize => 40; public static DenseActivation Activation => DenseActivation.Linear; public static GruWeightType WeightType => GruWeightType.Int8; public static ReadOnlySpan<float> Weights(int i) => Slot<Dense4000x40Int8>.Chunks[i]; }
+    private struct Dense4000x40Half : IDenseLayer { public static int InputSize => 4000; public static int OutputSize => 40; public static DenseActivation Activation => DenseActivation.Linear; public static GruWeightType WeightType => GruWeightType.Float16; public static ReadOnlySpan<float> Weights(int i) => Slot<Dense4000x40Half>.Chunks[i]; }
+
+    [Fact] public void Gru_1x5_int8_matches_the_oracle() => CheckGru<Gru1x5Int8>(seed: 31, biases: true);
+    [Fact] public void Gru_6x56_int8_with_every_group_of_strips_matches_the_oracle() => CheckGru<Gru6x56Int8>(seed: 32, biases: true);
+    [Fact] public void Gru_6x56_float16_with_every_group_of_strips_matches_the_oracle() => CheckGru<Gru6x56Half>(seed: 33, biases: true);
+    [Fact] public void Gru_16x128_int8_in_several_weight_chunks_matches_the_oracle() => CheckGru<Gru16x128Int8>(seed: 34, biases: true, expectedChunks: 2);
+    [Fact] public void Gru_16x128_float16_in_several_weight_chunks_matches_the_oracle() => CheckGru<Gru16x128Half>(seed: 35, biases: false, expectedChunks: 3);
+    [Fact] public void Cho_3x20_int8_matches_the_oracle() => CheckGru<Cho3x20Int8>(seed: 36, biases: true);
+    [Fact] public void Cho_3x20_float16_matches_the_oracle() => CheckGru<Cho3x20Half>(seed: 37, biases: true);
+    [Fact] public void Cho_4x96_int8_matches_the_oracle() => CheckGru<Cho4x96Int8>(seed: 38, biases: true);
+    [Fact] public void Dense_softmax_int8_matches_the_oracle() => CheckDense<Dense13x3SoftmaxInt8>(39, DenseActivation.Softmax);
+    [Fact] public void Dense_tanh_float16_matches_the_oracle() => CheckDense<Dense5x9TanhHalf>(40, DenseActivation.Tanh);
+    [Fact] public void Dense_relu_int8_matches_the_oracle() => CheckDense<Dense8x4ReluInt8>(41, DenseActivation.Relu);
+    [Fact] public void Dense_int8_in_several_chunks_matches_the_oracle() => CheckDense<Dense4000x40Int8>(42, DenseActivation.Linear, expectedChunks: 4);
+    [Fact] public void Dense_float16_in_several_chunks_matches_the_oracle() => CheckDense<Dense4000x40Half>(43, DenseActivation.Linear, expectedChunks: 10);
+
     [Fact] public void Gru_1x5_matches_the_oracle() => CheckGru<Gru1x5>(seed: 1, biases: true);
     [Fact] public void Gru_3x13_matches_the_oracle() => CheckGru<Gru3x13>(seed: 2, biases: true);
     [Fact] public void Gru_16x128_in_several_weight_chunks_matches_the_oracle() => CheckGru<Gru16x128>(seed: 3, biases: false, expectedChunks: 5);
@@ -202,19 +232,23 @@ public sealed class KernelTests
     [Fact] public void Dense_sums_are_bitwise_equal_at_both_widths_8() => CheckDenseSums<Dense8x4Relu>(22);
     [Fact] public void Dense_sums_are_bitwise_equal_at_both_widths_3() => CheckDenseSums<Dense3x1Sigmoid>(23);
     [Fact] public void Dense_sums_are_bitwise_equal_at_both_widths_5() => CheckDenseSums<Dense5x9Tanh>(24);
+    [Fact] public void Dense_sums_are_bitwise_equal_at_both_widths_int8_13() => CheckDenseSums<Dense13x3SoftmaxInt8>(25);
+    [Fact] public void Dense_sums_are_bitwise_equal_at_both_widths_float16_5() => CheckDenseSums<Dense5x9TanhHalf>(26);
 
     private static void CheckDenseSums<TLayer>(int seed) where TLayer : IDenseLayer
     {
         if (!Vector256.IsHardwareAccelerated) return; // only the 128-bit sums exist on this path
         var random = new Random(seed);
-        int length = KernelLayout.DenseBlockLength(TLayer.InputSize);
-        float[] w0 = new float[length], w1 = new float[length], x = new float[TLayer.InputSize];
+        int k = TLayer.InputSize, header = KernelLayout.DenseHeaderFloats(TLayer.WeightType);
+        float[] x = new float[k];
         for (int trial = 0; trial < 50; trial++)
         {
-            for (int i = 0; i < length; i++) (w0[i], w1[i]) = ((float)(random.NextDouble() * 2 - 1), (float)(random.NextDouble() * 2 - 1));
+            // Two random blocks, packed in the layer's weight type.
+            float[] w0 = KernelLayout.PackDense(k, 4, RandomVector(random, 4 * k, 1), null, TLayer.WeightType);
+            float[] w1 = KernelLayout.PackDense(k, 4, RandomVector(random, 4 * k, 1), null, TLayer.WeightType);
             for (int i = 0; i < x.Length; i++) x[i] = (float)((random.NextDouble() * 2 - 1) * 10);
-            var narrow = DenseLayerKernel.SumTwoBlocks128<TLayer>(ref w0[KernelLayout.Lanes], ref w1[KernelLayout.Lanes], ref x[0]);
-            var wide = DenseLayerKernel.SumTwoBlocks256<TLayer>(ref w0[KernelLayout.Lanes], ref w1[KernelLayout.Lanes], ref x[0]);
+            var narrow = DenseLayerKernel.SumTwoBlocks128<TLayer>(ref w0[header], ref w1[header], ref x[0]);
+            var wide = DenseLayerKernel.SumTwoBlocks256<TLayer>(ref w0[header], ref w1[header], ref x[0]);
             Assert.Equal(narrow.Item1.AsUInt32(), wide.Item1.AsUInt32());
             Assert.Equal(narrow.Item2.AsUInt32(), wide.Item2.AsUInt32());
         }
@@ -224,10 +258,13 @@ public sealed class KernelTests
     {
         var random = new Random(seed);
         GruLayerDescription layer = RandomGru<TShape>(random, biases);
-        Slot<TShape>.Chunks = Chunks(layer);
+        Slot<TShape>.Chunks = Chunks(layer, TShape.WeightType);
         if (expectedChunks > 0) Assert.Equal(expectedChunks, Slot<TShape>.Chunks.Length);
         Assert.All(Slot<TShape>.Chunks, c => Assert.True(c.Length <= KernelLayout.MaxChunkFloats));
-        var oracle = new ReferenceModel(new ModelDescription(TShape.InputSize, [layer]));
+        var model = new ModelDescription(TShape.InputSize, [layer]);
+        var oracle = new ReferenceModel(WeightQuantizer.Dequantized(model, TShape.WeightType));
+        var floatOracle = new ReferenceModel(model);
+        double quantisationEffect = 0;
 
         const int steps = 40;
         float[] inputs = RandomVector(random, steps * TShape.InputSize, 1.5);
@@ -242,13 +279,20 @@ public sealed class KernelTests
         for (int s = 0; s < steps; s++)
         {
             double[] expected = oracle.Step(inputs.AsSpan(s * TShape.InputSize, TShape.InputSize).ToArray());
+            double[] unquantised = floatOracle.Step(inputs.AsSpan(s * TShape.InputSize, TShape.InputSize).ToArray());
             for (int j = 0; j < TShape.HiddenSize; j++)
+            {
                 Assert.True(Math.Abs(hidden[s * padded + j] - expected[j]) <= 1e-5, $"step {s} unit {j}: {hidden[s * padded + j]} vs {expected[j]}");
+                quantisationEffect = Math.Max(quantisationEffect, Math.Abs(unquantised[j] - expected[j]));
+            }
+
             for (int j = TShape.HiddenSize; j < padded; j++)
                 Assert.Equal(0f, hidden[s * padded + j]); // padded lanes stay exactly zero
         }
 
         Assert.Equal(hidden.AsSpan((steps - 1) * padded, padded).ToArray(), state);
+        // A quantised layer must compute something measurably different from the float one, or the check above proves nothing.
+        if (TShape.WeightType != GruWeightType.Float32) Assert.True(quantisationEffect > 1e-4, $"quantisation changed the states by only {quantisationEffect:E2}");
     }
 
     private static void CheckDense<TShape>(int seed, DenseActivation activation, int expectedChunks = 0) where TShape : IDenseLayer
@@ -256,8 +300,11 @@ public sealed class KernelTests
         var random = new Random(seed);
         int k = TShape.InputSize, o = TShape.OutputSize;
         double scale = 2 / Math.Sqrt(k); // the usual initialisation scale, so that outputs stay O(1)
-        var layer = new DenseLayerDescription(k, o, new ActivationFunction((ActivationKind)activation), RandomVector(random, o * k, scale), RandomVector(random, o, 1));
-        Slot<TShape>.Chunks = KernelLayout.Chunk(KernelLayout.PackDense(k, o, layer.Weight, layer.Bias), KernelLayout.Padded(o) / 4, [KernelLayout.DenseBlockLength(k)]);
+        var original = new DenseLayerDescription(k, o, new ActivationFunction((ActivationKind)activation), RandomVector(random, o * k, scale), RandomVector(random, o, 1));
+        GruWeightType type = TShape.WeightType;
+        Slot<TShape>.Chunks = KernelLayout.Chunk(KernelLayout.PackDense(k, o, original.Weight, original.Bias, type), KernelLayout.Padded(o) / 4, [KernelLayout.DenseBlockLength(k, type)]);
+        var layer = (DenseLayerDescription)original.WithWeights((w, rows, columns, _) => WeightQuantizer.Dequantized(w, rows, columns, type));
+        if (type != GruWeightType.Float32) Assert.NotEqual(original.Weight, layer.Weight);
         if (expectedChunks > 0) Assert.Equal(expectedChunks, Slot<TShape>.Chunks.Length);
         // Output rows are written with a stride one wider than the layer, to check that the gap stays untouched.
         const int steps = 5;
@@ -305,11 +352,11 @@ public sealed class KernelTests
             biases ? RandomVector(random, 3 * h, scale) : null, biases ? RandomVector(random, 3 * h, scale) : null);
     }
 
-    private static float[][] Chunks(GruLayerDescription g) =>
+    private static float[][] Chunks(GruLayerDescription g, GruWeightType type = GruWeightType.Float32) =>
         KernelLayout.Chunk(
-            KernelLayout.PackGru(g.InputSize, g.HiddenSize, g.LinearBeforeReset, g.WeightIh, g.WeightHh, g.BiasIh, g.BiasHh),
+            KernelLayout.PackGru(g.InputSize, g.HiddenSize, g.LinearBeforeReset, g.WeightIh, g.WeightHh, g.BiasIh, g.BiasHh, type),
             KernelLayout.GruBlocks(g.HiddenSize),
-            KernelLayout.GruSectionBlockLengths(g.InputSize, g.HiddenSize, g.LinearBeforeReset));
+            KernelLayout.GruSectionBlockLengths(g.InputSize, g.HiddenSize, g.LinearBeforeReset, type));
 
     private static float[] RandomVector(Random random, int length, double scale)
     {

@@ -9,7 +9,7 @@ namespace GruTiny.Generator.Emit.Layers;
 /// applies linear, relu, sigmoid, tanh and softmax itself; any other activation runs after it, in place, through
 /// ActivationKernel, with the layer type declaring the activation too (<see cref="ActivationLayerEmitter"/>).
 /// </summary>
-internal sealed class DenseLayerEmitter(DenseLayerDescription dense) : LayerEmitter
+internal sealed class DenseLayerEmitter(DenseLayerDescription dense, GruWeightType weights = GruWeightType.Float32) : LayerEmitter
 {
     private string ActivationName => dense.Activation.Describe();
 
@@ -32,9 +32,9 @@ internal sealed class DenseLayerEmitter(DenseLayerDescription dense) : LayerEmit
         w.Line($"public const int {ConstantName(index)} = {dense.OutputSize};");
     }
 
-    public override long LiteralFloats => KernelLayout.DenseLength(dense.InputSize, dense.OutputSize) + ActivationLayerEmitter.LiteralFloatsOf(dense.Activation);
+    public override long LiteralFloats => KernelLayout.DenseLength(dense.InputSize, dense.OutputSize, weights) + ActivationLayerEmitter.LiteralFloatsOf(dense.Activation);
 
-    public override int LargestBlockFloats => KernelLayout.DenseBlockLength(dense.InputSize);
+    public override int LargestBlockFloats => KernelLayout.DenseBlockLength(dense.InputSize, weights);
 
     public override void Plan(WorkLayout.Needs needs) => needs.Dense(KernelLayout.Padded(dense.OutputSize));
 
@@ -58,6 +58,7 @@ internal sealed class DenseLayerEmitter(DenseLayerDescription dense) : LayerEmit
         w.Line($"public static int InputSize => {dense.InputSize};");
         w.Line($"public static int OutputSize => {dense.OutputSize};");
         w.Line($"public static {KernelsNamespace}.DenseActivation Activation => {KernelsNamespace}.DenseActivation.{Fused ?? DenseActivation.Linear};");
+        WeightLiterals.EmitWeightType(w, weights);
         if (Fused is null) ActivationLayerEmitter.EmitMembers(w, dense.OutputSize, dense.Activation, commentWeights);
         w.Line();
         if (commentWeights)
@@ -68,9 +69,9 @@ internal sealed class DenseLayerEmitter(DenseLayerDescription dense) : LayerEmit
         }
 
         WeightLiterals.EmitAlignedChunks(w, KernelLayout.Chunk(
-            KernelLayout.PackDense(dense.InputSize, dense.OutputSize, dense.Weight, dense.Bias),
+            KernelLayout.PackDense(dense.InputSize, dense.OutputSize, dense.Weight, dense.Bias, weights),
             KernelLayout.Padded(dense.OutputSize) / KernelLayout.Lanes,
-            new[] { KernelLayout.DenseBlockLength(dense.InputSize) }));
+            new[] { KernelLayout.DenseBlockLength(dense.InputSize, weights) }), weights);
         w.Close();
     }
 }

@@ -7,7 +7,7 @@ namespace GruTiny.Generator.Emit.Layers;
 /// A token embedding, always layer 0: a row lookup per token into a buffer of its own. It also supplies the
 /// token API (<c>Step(int)</c>, <c>IGruTokenModel</c>, <c>VocabularySize</c>: <see cref="EmbeddingTokenInput"/>).
 /// </summary>
-internal sealed class EmbeddingLayerEmitter(EmbeddingLayerDescription embedding) : LayerEmitter
+internal sealed class EmbeddingLayerEmitter(EmbeddingLayerDescription embedding, GruWeightType weights = GruWeightType.Float32) : LayerEmitter
 {
     /// <summary>Token ids, with their own API (<see cref="EmbeddingTokenInput"/>).</summary>
     public override ModelInput? Input => new EmbeddingTokenInput(embedding);
@@ -15,9 +15,12 @@ internal sealed class EmbeddingLayerEmitter(EmbeddingLayerDescription embedding)
     // VocabularySize and EmbeddingSize name its sizes instead.
     public override string? ConstantName(int index) => null;
 
-    public override long LiteralFloats => embedding.Weight.Length;
+    public override long LiteralFloats => (long)embedding.VocabularySize * RowFloats;
 
-    public override int LargestBlockFloats => embedding.Dimension;
+    public override int LargestBlockFloats => RowFloats;
+
+    // Floats of one stored row (KernelLayout.EmbeddingRowFloats): D floats, or an int8 row's scale and bytes, or halves.
+    private int RowFloats => KernelLayout.EmbeddingRowFloats(embedding.Dimension, weights);
 
     public override void Plan(WorkLayout.Needs needs) => needs.Embedding(embedding.Dimension);
 
@@ -26,7 +29,9 @@ internal sealed class EmbeddingLayerEmitter(EmbeddingLayerDescription embedding)
         w.Line($"// Layer {index}: embedding, a row lookup per token (the ids were checked by the caller).");
         w.Line($"{Span} embedded = work.Slice({advance.ExtraBufferOffset}, n * EmbeddingSize);");
         w.Line("for (int s = 0; s < n; s++)");
-        w.Line($"    __GruTiny_Layer{index}.Row((int)inputs[s]).CopyTo(embedded.Slice(s * EmbeddingSize, EmbeddingSize));");
+        w.Line(weights == GruWeightType.Float32
+            ? $"    __GruTiny_Layer{index}.Row((int)inputs[s]).CopyTo(embedded.Slice(s * EmbeddingSize, EmbeddingSize));"
+            : $"    {KernelsNamespace}.EmbeddingRows.Dequantize(__GruTiny_Layer{index}.Row((int)inputs[s]), embedded.Slice(s * EmbeddingSize, EmbeddingSize), global::GruTiny.GruWeightType.{weights});");
         advance.Source = "embedded";
         advance.SourceStride = "EmbeddingSize";
     }
@@ -35,7 +40,8 @@ internal sealed class EmbeddingLayerEmitter(EmbeddingLayerDescription embedding)
     // place (a row is copied once per step, so alignment does not matter).
     public override void EmitType(CodeWriter w, int index, bool commentWeights)
     {
-        int d = embedding.Dimension, v = embedding.VocabularySize;
+        int d = RowFloats, v = embedding.VocabularySize;
+        float[] packed = KernelLayout.PackEmbedding(embedding.Weight, v, embedding.Dimension, weights);
         int rowsPerChunk = System.Math.Max(1, KernelLayout.MaxChunkFloats / d);
         int chunks = (v + rowsPerChunk - 1) / rowsPerChunk;
         w.Generated();
@@ -43,7 +49,9 @@ internal sealed class EmbeddingLayerEmitter(EmbeddingLayerDescription embedding)
         w.Open();
         w.Line($"private const int RowsPerChunk = {rowsPerChunk};");
         w.Line();
-        w.Line($"// Row t of the [{v} × {d}] embedding.");
+        w.Line(weights == GruWeightType.Float32
+            ? $"// Row t of the [{v} × {d}] embedding."
+            : $"// Row t of the [{v} × {embedding.Dimension}] embedding, stored as {WeightQuantizer.Name(weights)} in {d} floats (EmbeddingRows.Dequantize).");
         w.Line($"public static {ReadOnlySpan} Row(int token)");
         w.Open();
         w.Line($"if (!global::System.BitConverter.IsLittleEndian) {Throw}.ThrowBigEndian();");
@@ -58,7 +66,7 @@ internal sealed class EmbeddingLayerEmitter(EmbeddingLayerDescription embedding)
         {
             int first = c * rowsPerChunk, count = System.Math.Min(rowsPerChunk, v - first);
             var values = new float[count * d];
-            System.Array.Copy(embedding.Weight, first * d, values, 0, values.Length);
+            System.Array.Copy(packed, first * d, values, 0, values.Length);
             WeightLiterals.EmitChunk(w, c, values, $"Rows {first} to {first + count - 1}.");
         }
 

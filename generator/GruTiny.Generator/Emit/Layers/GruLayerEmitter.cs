@@ -10,7 +10,7 @@ namespace GruTiny.Generator.Emit.Layers;
 /// sequences (<paramref name="sequence"/>) the layer runs over the whole sequence in chunks, forward and/or from the
 /// last step back, each half from its initial state, and the layer types carry their initial states.
 /// </summary>
-internal sealed class GruLayerEmitter(GruLayerDescription gru, bool sequence = false) : LayerEmitter
+internal sealed class GruLayerEmitter(GruLayerDescription gru, bool sequence = false, GruWeightType weights = GruWeightType.Float32) : LayerEmitter
 {
     private string Variant => gru.LinearBeforeReset ? "true" : "false";
 
@@ -41,9 +41,9 @@ internal sealed class GruLayerEmitter(GruLayerDescription gru, bool sequence = f
 
     public override int PaddedStateSize => Padded;
 
-    public override long LiteralFloats => KernelLayout.GruLength(gru.InputSize, gru.HiddenSize, gru.LinearBeforeReset) * (gru.Backward is null ? 1 : 2);
+    public override long LiteralFloats => KernelLayout.GruLength(gru.InputSize, gru.HiddenSize, gru.LinearBeforeReset, weights) * (gru.Backward is null ? 1 : 2);
 
-    public override int LargestBlockFloats => System.Linq.Enumerable.Max(KernelLayout.GruSectionBlockLengths(gru.InputSize, gru.HiddenSize, gru.LinearBeforeReset));
+    public override int LargestBlockFloats => System.Linq.Enumerable.Max(KernelLayout.GruSectionBlockLengths(gru.InputSize, gru.HiddenSize, gru.LinearBeforeReset, weights));
 
     public override void Plan(WorkLayout.Needs needs) => needs.Recurrent(Padded, needsScratch: !gru.LinearBeforeReset);
 
@@ -133,6 +133,7 @@ internal sealed class GruLayerEmitter(GruLayerDescription gru, bool sequence = f
         w.Line($"public static int HiddenSize => {half.HiddenSize};");
         w.Line($"public static bool LinearBeforeReset => {Variant};");
         if (half.Clip is { } clip) w.Line($"public static float Clip => {WeightLiterals.FloatLiteral(clip)};");
+        WeightLiterals.EmitWeightType(w, weights);
         if (sequence && half.InitialState is not null)
             WeightLiterals.EmitSpanProperty(w, "public static", "InitialState", half.InitialState);
         w.Line();
@@ -147,9 +148,9 @@ internal sealed class GruLayerEmitter(GruLayerDescription gru, bool sequence = f
         }
 
         WeightLiterals.EmitAlignedChunks(w, KernelLayout.Chunk(
-            KernelLayout.PackGru(half.InputSize, half.HiddenSize, half.LinearBeforeReset, half.WeightIh, half.WeightHh, half.BiasIh, half.BiasHh),
+            KernelLayout.PackGru(half.InputSize, half.HiddenSize, half.LinearBeforeReset, half.WeightIh, half.WeightHh, half.BiasIh, half.BiasHh, weights),
             KernelLayout.GruBlocks(half.HiddenSize),
-            KernelLayout.GruSectionBlockLengths(half.InputSize, half.HiddenSize, half.LinearBeforeReset)));
+            KernelLayout.GruSectionBlockLengths(half.InputSize, half.HiddenSize, half.LinearBeforeReset, weights)), weights);
         w.Close();
     }
 }

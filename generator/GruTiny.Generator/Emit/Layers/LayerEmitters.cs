@@ -8,11 +8,12 @@ internal static class LayerEmitters
 {
     /// <summary>The emitter of <paramref name="layer"/>'s kind; a kind without one is a bug in GruTiny (GRUT099), never skipped.</summary>
     /// <param name="sequence">The layer is part of a model that reads whole sequences (<see cref="ModelDescription.Streams"/> false).</param>
-    public static LayerEmitter For(LayerDescription layer, bool sequence = false) => layer switch
+    /// <param name="weights">How the layer's weight matrices are stored (a kind without any ignores it).</param>
+    public static LayerEmitter For(LayerDescription layer, bool sequence = false, GruWeightType weights = GruWeightType.Float32) => layer switch
     {
-        GruLayerDescription gru => new GruLayerEmitter(gru, sequence),
-        DenseLayerDescription dense => new DenseLayerEmitter(dense),
-        EmbeddingLayerDescription embedding => new EmbeddingLayerEmitter(embedding),
+        GruLayerDescription gru => new GruLayerEmitter(gru, sequence, weights),
+        DenseLayerDescription dense => new DenseLayerEmitter(dense, weights),
+        EmbeddingLayerDescription embedding => new EmbeddingLayerEmitter(embedding, weights),
         ActivationLayerDescription activation => new ActivationLayerEmitter(activation),
         LayerNormLayerDescription norm => new LayerNormLayerEmitter(norm),
         BatchNormLayerDescription norm => new BatchNormLayerEmitter(norm),

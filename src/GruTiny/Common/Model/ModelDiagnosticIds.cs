@@ -49,5 +49,13 @@ internal static class ModelDiagnosticIds
     public const string ModelsTooLargeTogether = "GRUT045";
     public const string DefensiveCopy = "GRUT050";
 
+    public const string InvalidWeightType = "GRUT060";
+    public const string WeightTypeConflict = "GRUT061";
+    public const string Float16Overflow = "GRUT062";
+    public const string Float16FlushToZero = "GRUT063";
+    public const string QuantizedDeviation = "GRUT064";
+    public const string QuantizedTooFar = "GRUT065";
+    public const string InvalidQuantizedTolerance = "GRUT066";
+
     public const string InternalError = "GRUT099";
 }

@@ -21,6 +21,15 @@ internal interface ISimd<TVector> where TVector : struct
     /// <summary>Loads <see cref="Count"/> floats at <paramref name="source"/> + <paramref name="offset"/>.</summary>
     static abstract TVector Load(ref float source, nuint offset);
 
+    /// <summary><see cref="Count"/> int8 weights at <paramref name="source"/> (Count bytes, read exactly), as floats.</summary>
+    static abstract TVector LoadInt8(ref byte source);
+
+    /// <summary>
+    /// <see cref="Count"/> float16 weights at <paramref name="source"/> (2 · Count bytes, read exactly), as floats:
+    /// exact for every finite half, subnormals and −0 included (weights are never infinite or NaN).
+    /// </summary>
+    static abstract TVector LoadHalf(ref byte source);
+
     /// <summary>Stores <paramref name="value"/> at <paramref name="destination"/> + <paramref name="offset"/>.</summary>
     static abstract void Store(TVector value, ref float destination, nuint offset);
 

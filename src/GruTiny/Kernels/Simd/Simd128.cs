@@ -13,6 +13,23 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Load(ref float source, nuint offset) => Vector128.LoadUnsafe(ref source, offset);
 
+    // x64: pmovsxbd + cvtdq2ps; ARM64 (and elsewhere): two sign extensions (sxtl) + scvtf. Four bytes, read as one
+    // int: nothing past the column is touched.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> LoadInt8(ref byte source)
+    {
+        Vector128<sbyte> bytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<int>(ref source)).AsSByte();
+        Vector128<int> ints = Sse41.IsSupported ? Sse41.ConvertToVector128Int32(bytes) : Vector128.WidenLower(Vector128.WidenLower(bytes));
+        return Vector128.ConvertToSingle(ints);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> LoadHalf(ref byte source)
+    {
+        Vector128<short> halves = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref source)).AsInt16();
+        return HalfMath.ToSingle(Sse41.IsSupported ? Sse41.ConvertToVector128Int32(halves) : Vector128.WidenLower(halves));
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector128<float> value, ref float destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
 

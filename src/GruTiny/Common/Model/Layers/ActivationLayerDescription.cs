@@ -11,6 +11,9 @@ internal sealed class ActivationLayerDescription : LayerDescription
 
     public ActivationFunction Activation { get; }
 
+    // Its parameters shift or scale activations directly and are few: never quantised.
+    public override LayerDescription WithWeights(WeightMap map) => this;
+
     public override long ParameterCount => Activation.ParameterCount;
 
     public override bool Equals(LayerDescription? other) =>

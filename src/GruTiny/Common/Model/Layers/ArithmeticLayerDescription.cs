@@ -22,6 +22,9 @@ internal sealed class ArithmeticLayerDescription : LayerDescription
 
     public ArithmeticStep[] Steps { get; }
 
+    // Its parameters shift or scale activations directly and are few: never quantised.
+    public override LayerDescription WithWeights(WeightMap map) => this;
+
     public override long ParameterCount
     {
         get

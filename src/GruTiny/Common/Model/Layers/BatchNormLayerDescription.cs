@@ -35,6 +35,9 @@ internal sealed class BatchNormLayerDescription : LayerDescription
     /// <summary>[features], or null (zeros).</summary>
     public float[]? Bias { get; }
 
+    // Its parameters shift or scale activations directly and are few: never quantised.
+    public override LayerDescription WithWeights(WeightMap map) => this;
+
     public override long ParameterCount => 2L * InputSize + (Weight?.Length ?? 0) + (Bias?.Length ?? 0);
 
     /// <summary>

@@ -24,6 +24,9 @@ internal sealed class DenseLayerDescription : LayerDescription
 
     public override long ParameterCount => (long)Weight.Length + (Bias?.Length ?? 0) + Activation.ParameterCount;
 
+    public override LayerDescription WithWeights(WeightMap map) =>
+        new DenseLayerDescription(InputSize, OutputSize, Activation, map(Weight, OutputSize, InputSize, "weight"), Bias);
+
     public override bool Equals(LayerDescription? other) =>
         other is DenseLayerDescription o && _hash == o._hash && InputSize == o.InputSize && OutputSize == o.OutputSize
         && Activation.Equals(o.Activation) && SameBits(Weight, o.Weight) && SameBits(Bias, o.Bias);

@@ -24,6 +24,9 @@ internal sealed class EmbeddingLayerDescription : LayerDescription
 
     public override long ParameterCount => Weight.Length;
 
+    public override LayerDescription WithWeights(WeightMap map) =>
+        new EmbeddingLayerDescription(VocabularySize, Dimension, map(Weight, VocabularySize, Dimension, "weight"));
+
     public override bool Equals(LayerDescription? other) =>
         other is EmbeddingLayerDescription o && _hash == o._hash && InputSize == o.InputSize && OutputSize == o.OutputSize && SameBits(Weight, o.Weight);
 

@@ -74,6 +74,13 @@ internal sealed class GruLayerDescription : LayerDescription
         (long)WeightIh.Length + WeightHh.Length + (BiasIh?.Length ?? 0) + (BiasHh?.Length ?? 0) // weights and biases: not the initial state
         + (Backward?.ParameterCount ?? 0);
 
+    public override LayerDescription WithWeights(WeightMap map) => Mapped(map, "");
+
+    private GruLayerDescription Mapped(WeightMap map, string suffix) => new(
+        InputSize, HiddenSize, LinearBeforeReset,
+        map(WeightIh, 3 * HiddenSize, InputSize, "weight_ih" + suffix), map(WeightHh, 3 * HiddenSize, HiddenSize, "weight_hh" + suffix),
+        BiasIh, BiasHh, Clip, InitialState, Direction, Backward?.Mapped(map, "_reverse"));
+
     public override bool Equals(LayerDescription? other) =>
         other is GruLayerDescription o && _hash == o._hash && InputSize == o.InputSize && HiddenSize == o.HiddenSize
         && LinearBeforeReset == o.LinearBeforeReset && SameBits(WeightIh, o.WeightIh) && SameBits(WeightHh, o.WeightHh)

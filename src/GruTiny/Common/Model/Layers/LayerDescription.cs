@@ -2,6 +2,9 @@ using System;
 
 namespace GruTiny.Model;
 
+/// <summary>Maps a [rows × columns] row-major weight matrix named <paramref name="name"/> (<c>weight_ih</c>) to the values to use instead.</summary>
+internal delegate float[] WeightMap(float[] values, int rows, int columns, string name);
+
 /// <summary>A layer of a <see cref="ModelDescription"/>.</summary>
 internal abstract class LayerDescription : IEquatable<LayerDescription>
 {
@@ -19,6 +22,14 @@ internal abstract class LayerDescription : IEquatable<LayerDescription>
 
     /// <summary>Floats of recurrent state the layer keeps between steps (0: none).</summary>
     public virtual int StateSize => 0;
+
+    /// <summary>
+    /// The layer with each weight matrix that a weight type quantises replaced by <paramref name="map"/>(values,
+    /// rows, columns, tensor name): GRU and dense weight matrices, an embedding's table (by row). Biases,
+    /// normalisation and activation parameters and initial states are never quantised (they are few, and they
+    /// shift or scale activations directly), so those kinds return themselves. Abstract so that a new kind decides.
+    /// </summary>
+    public abstract LayerDescription WithWeights(WeightMap map);
 
     public abstract bool Equals(LayerDescription? other);
 

@@ -27,6 +27,9 @@ internal sealed class LayerNormLayerDescription : LayerDescription
     /// <summary>[features], or null (zeros).</summary>
     public float[]? Bias { get; }
 
+    // Its parameters shift or scale activations directly and are few: never quantised.
+    public override LayerDescription WithWeights(WeightMap map) => this;
+
     public override long ParameterCount => (long)(Weight?.Length ?? 0) + (Bias?.Length ?? 0);
 
     public override bool Equals(LayerDescription? other) =>
