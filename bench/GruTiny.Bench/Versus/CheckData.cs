@@ -48,6 +48,15 @@ internal sealed class CheckData
             File.WriteAllText(Path.Combine(folder, file + ".gru.json"), json);
             ModelDescription model = ModelDescriptionReader.TryRead(json, long.MaxValue, out ModelFormatError? error)
                 ?? throw new InvalidOperationException($"{file}: {error}");
+            foreach (GruWeightType weights in new[] { GruWeightType.Float32, GruWeightType.Int8, GruWeightType.Float16 })
+                Write(folder, BenchShapes.CheckFile(file, weights), WeightQuantizer.Dequantized(model, weights));
+        }
+    }
+
+    // The check inputs and the float64 reference's outputs for them (over the dequantised weights of a quantised model).
+    private static void Write(string folder, string name, ModelDescription model)
+    {
+        {
             var reference = new ReferenceModel(model);
             // Inputs in [-2, 2], every sixth step five times larger, so that some gates saturate.
             var random = new Random(2026);
@@ -64,7 +73,7 @@ internal sealed class CheckData
             text.Append(CultureInfo.InvariantCulture, $"{Steps} {model.InputSize} {model.OutputSize}\n");
             foreach (float[] row in input) text.AppendJoin(' ', row.Select(v => v.ToString("R", CultureInfo.InvariantCulture))).Append('\n');
             foreach (double[] row in expected) text.AppendJoin(' ', row.Select(v => v.ToString("R", CultureInfo.InvariantCulture))).Append('\n');
-            File.WriteAllText(Path.Combine(folder, file + ".check.txt"), text.ToString());
+            File.WriteAllText(Path.Combine(folder, name), text.ToString());
         }
     }
 

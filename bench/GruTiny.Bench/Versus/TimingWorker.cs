@@ -22,19 +22,22 @@ namespace GruTiny.Bench;
 /// </summary>
 internal static class TimingWorker
 {
-    public static int Run(string folder)
+    /// <param name="folder">The check data (<see cref="CheckData.WriteAll"/>).</param>
+    /// <param name="weights">The weight type of the models to time (<see cref="BenchShapes.For"/>), checked against the reference over their dequantised weights.</param>
+    public static int Run(string folder, GruWeightType weights = GruWeightType.Float32)
     {
-        var timers = new ShapeTimer[BenchShapes.All.Length];
+        var shapes = BenchShapes.For(weights);
+        var timers = new ShapeTimer[shapes.Length];
         bool ok = true;
         for (int i = 0; i < timers.Length; i++)
         {
-            (_, string file, Type type) = BenchShapes.All[i];
-            var data = CheckData.Read(Path.Combine(folder, file + ".check.txt"));
+            (_, string file, Type type) = shapes[i];
+            var data = CheckData.Read(Path.Combine(folder, BenchShapes.CheckFile(file, weights)));
             timers[i] = (ShapeTimer)Activator.CreateInstance(typeof(ShapeTimer<>).MakeGenericType(type), file, data)!;
             double worst = timers[i].Check();
             bool pass = worst <= CheckData.Tolerance;
             ok &= pass;
-            Console.Error.WriteLine($"gruTiny {VectorPath}: {file,-16} worst |y - ref| / max(1, |ref|) over {data.Input.Length} steps = {worst:G3} " +
+            Console.Error.WriteLine($"gruTiny {VectorPath} {GruTiny.Model.WeightQuantizer.Name(weights)}: {file,-16} worst |y - ref| / max(1, |ref|) over {data.Input.Length} steps = {worst:G3} " +
                                     (pass ? "(ok)" : "> 1e-5: DISAGREES with the float64 reference"));
         }
 

@@ -33,13 +33,18 @@ internal static class VersusRunner
         bool checkOnly = args[0] == "check-baseline";
         int rounds = 31;
         string? baseline = null, earlier = null;
+        GruWeightType weights = GruWeightType.Float32;
         for (int i = 1; i < args.Length; i++)
         {
             if (args[i] == "--baseline" && i + 1 < args.Length) baseline = args[++i];
             else if (args[i] == "--compare" && i + 1 < args.Length) earlier = Path.GetFullPath(args[++i]);
+            else if (args[i] == "--weights" && i + 1 < args.Length) weights = WeightQuantizer.Parse(args[++i]) ?? throw new ArgumentException($"--weights {args[i]}: float32, float16 or int8");
             else if (int.TryParse(args[i], out int r) && r > 0) rounds = r;
-            else throw new ArgumentException($"unknown argument \"{args[i]}\" (expected: [rounds] [--baseline DIR] [--compare DIR])");
+            else throw new ArgumentException($"unknown argument \"{args[i]}\" (expected: [rounds] [--baseline DIR] [--compare DIR] [--weights int8|float16])");
         }
+
+        if (earlier is not null && weights != GruWeightType.Float32)
+            throw new ArgumentException("--weights compares the quantised models with this build's float32 ones; it does not combine with --compare.");
 
         baseline ??= Path.Combine(RepositoryRoot(), "bench", "rtneural", "bin");
         if (!Avx2.IsSupported || !Fma.IsSupported)
@@ -61,9 +66,11 @@ internal static class VersusRunner
                 return worker;
             }
 
-            (string self, string[] selfArgs) = SelfCommand("worker", data);
-            var gru256 = Start("GruTiny Vector256", self, selfArgs, new() { ["DOTNET_PreferredVectorBitWidth"] = "256" });
-            var gru128 = Start("GruTiny Vector128", self, selfArgs, new() { ["DOTNET_PreferredVectorBitWidth"] = "128" });
+            string typeName = WeightQuantizer.Name(weights);
+            (string self, string[] selfArgs) = SelfCommand("worker", data, typeName);
+            string suffix = weights == GruWeightType.Float32 ? "" : " " + typeName;
+            var gru256 = Start("GruTiny Vector256" + suffix, self, selfArgs, new() { ["DOTNET_PreferredVectorBitWidth"] = "256" });
+            var gru128 = Start("GruTiny Vector128" + suffix, self, selfArgs, new() { ["DOTNET_PreferredVectorBitWidth"] = "128" });
             var rt256 = Start("RTNeural AVX2", Path.Combine(baseline, "baseline-avx2"), ["serve", data]);
             var rt128 = Start("RTNeural SSE4.2 (no FMA)", Path.Combine(baseline, "baseline-sse42"), ["serve", data]);
             WorkerProcess? old256 = null, old128 = null;
@@ -76,6 +83,13 @@ internal static class VersusRunner
                 string otherFile = Path.GetFileName(self) == "dotnet" ? self : other;
                 old256 = Start("earlier GruTiny Vector256", otherFile, otherArgs, new() { ["DOTNET_PreferredVectorBitWidth"] = "256" });
                 old128 = Start("earlier GruTiny Vector128", otherFile, otherArgs, new() { ["DOTNET_PreferredVectorBitWidth"] = "128" });
+            }
+            else if (weights != GruWeightType.Float32)
+            {
+                // The float32 models of this build, timed in the same rounds: the "earlier" column is then quantised / float32.
+                (string file32, string[] args32) = SelfCommand("worker", data, "float32");
+                old256 = Start("GruTiny Vector256 float32", file32, args32, new() { ["DOTNET_PreferredVectorBitWidth"] = "256" });
+                old128 = Start("GruTiny Vector128 float32", file32, args32, new() { ["DOTNET_PreferredVectorBitWidth"] = "128" });
             }
 
             var pairs = new List<Pair> { new("256-bit", gru256, rt256, old256), new("128-bit", gru128, rt128, old128) };
@@ -133,7 +147,7 @@ internal static class VersusRunner
         {
             header.AddRange([$"{p.GruTiny.Name} ns", $"{p.RTNeural.Name} ns", $"ratio {p.Width} (Q1–Q3)", $"% of {Peak(p, peak).Name} peak",
                 $"weights-only floor {Peak(p, peak).Name} ns", "RTNeural / floor"]);
-            if (p.Earlier is not null) header.Add($"this / earlier build {p.Width}");
+            if (p.Earlier is not null) header.Add(p.Earlier.Name.EndsWith("float32", StringComparison.Ordinal) ? $"{p.GruTiny.Name[(p.GruTiny.Name.LastIndexOf(' ') + 1)..]} / float32 {p.Width}" : $"this / earlier build {p.Width}");
         }
 
         Console.WriteLine("| " + string.Join(" | ", header) + " |");

@@ -10,26 +10,31 @@ namespace GruTiny.Tests.Generator;
 
 /// <summary>
 /// A float32 model costs 4 bytes a parameter in the compiled assembly, once: the weight literals are read from the
-/// user-string heap only (a const field kept a second copy in the constant table: 8.0 bytes a parameter).
+/// user-string heap only (a const field kept a second copy in the constant table: 8.0 bytes a parameter). Quantised
+/// weights cost 1 byte (int8, plus a float32 scale per row) or 2 bytes (float16); biases stay float32.
 /// </summary>
 public sealed class AssemblySizeTests
 {
-    [Fact]
-    public void Weights_take_at_most_4_1_bytes_a_parameter_in_the_assembly()
+    [Theory]
+    [InlineData("Float32", 4.1)]
+    [InlineData("Float16", 2.1)]
+    [InlineData("Int8", 1.1)]
+    public void Weights_take_at_most_so_many_bytes_a_parameter_in_the_assembly(string weights, double limit)
     {
         // ~200k parameters against a model of the same layers with almost none: the difference is the weights.
-        (long large, int largeParameters) = AssemblyBytes(input: 32, hidden: 144, dense: 4);
-        (long small, int smallParameters) = AssemblyBytes(input: 1, hidden: 8, dense: 1);
+        (long large, int largeParameters) = AssemblyBytes(input: 32, hidden: 144, dense: 4, weights);
+        (long small, int smallParameters) = AssemblyBytes(input: 1, hidden: 8, dense: 1, weights);
         Assert.InRange(largeParameters, 190_000, 210_000);
         double perParameter = (double)(large - small) / (largeParameters - smallParameters);
-        Assert.True(perParameter <= 4.1, $"{perParameter:F2} bytes a parameter ({large} − {small} bytes for {largeParameters} − {smallParameters} parameters)");
+        Assert.True(perParameter <= limit, $"{weights}: {perParameter:F3} bytes a parameter ({large} − {small} bytes for {largeParameters} − {smallParameters} parameters)");
+        Assert.True(perParameter > limit - 0.6, $"{weights}: {perParameter:F3} bytes a parameter, less than the weight type can take: the weights are not all there");
     }
 
-    private static (long Bytes, int Parameters) AssemblyBytes(int input, int hidden, int dense)
+    private static (long Bytes, int Parameters) AssemblyBytes(int input, int hidden, int dense, string weights)
     {
-        const string source = """
+        string source = $$"""
             /// <summary>Model.</summary>
-            [GruTiny.GruModel("models/m.gru.json")]
+            [GruTiny.GruModel("models/m.gru.json", Weights = GruTiny.GruWeightType.{{weights}})]
             public partial class M;
             """;
         (string json, int parameters) = RandomModel(input, hidden, dense);

@@ -40,6 +40,10 @@ internal static class GeneratorHarness
     /// <summary>An AdditionalFiles item at ProjectDir + <paramref name="relativePath"/>.</summary>
     public static AdditionalText ModelFile(string relativePath, string text) => new InMemoryAdditionalText(ProjectDir + relativePath, text);
 
+    /// <summary>An AdditionalFiles item with item metadata (<c>GruTinyWeights="int8"</c>), as the compiler sees <c>CompilerVisibleItemMetadata</c>.</summary>
+    public static AdditionalText ModelFile(string relativePath, string text, Dictionary<string, string> metadata) =>
+        new InMemoryAdditionalText(ProjectDir + relativePath, text, metadata.ToDictionary(m => "build_metadata.AdditionalFiles." + m.Key, m => m.Value));
+
     public static CSharpCompilation CreateCompilation(string source, OptimizationLevel optimization = OptimizationLevel.Release, string assemblyName = "UserProject") =>
         CSharpCompilation.Create(
             assemblyName,
@@ -67,9 +71,13 @@ internal static class GeneratorHarness
     public static GeneratorResult Generate(string source, params AdditionalText[] files) =>
         Generate(CreateCompilation(source), files);
 
-    public static GeneratorResult Generate(CSharpCompilation compilation, params AdditionalText[] files)
+    public static GeneratorResult Generate(CSharpCompilation compilation, params AdditionalText[] files) => Generate(compilation, null, files);
+
+    /// <param name="globalOptions">MSBuild properties as the compiler passes them (<c>build_property.X</c>); ProjectDir is added.</param>
+    public static GeneratorResult Generate(CSharpCompilation compilation, Dictionary<string, string>? globalOptions, params AdditionalText[] files)
     {
-        GeneratorDriver driver = CreateDriver(files);
+        if (globalOptions is not null) globalOptions = new(globalOptions) { ["build_property.ProjectDir"] = ProjectDir };
+        GeneratorDriver driver = CreateDriver(files, globalOptions);
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> diagnostics);
         GeneratorDriverRunResult run = driver.GetRunResult();
         Assert.Empty(run.Results.SelectMany(r => r.Exception is null ? [] : new[] { r.Exception }));
@@ -103,9 +111,11 @@ internal static class GeneratorHarness
         public string SingleSource => Assert.Single(Run.Results.Single().GeneratedSources).SourceText.ToString();
     }
 
-    private sealed class InMemoryAdditionalText(string path, string text) : AdditionalText
+    private sealed class InMemoryAdditionalText(string path, string text, Dictionary<string, string>? metadata = null) : AdditionalText
     {
         private readonly SourceText _text = SourceText.From(text);
+
+        public Dictionary<string, string> Metadata { get; } = metadata ?? [];
 
         public override string Path => path;
 
@@ -118,7 +128,8 @@ internal static class GeneratorHarness
 
         public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => TestOptions.Empty;
 
-        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => TestOptions.Empty;
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) =>
+            textFile is InMemoryAdditionalText { Metadata.Count: > 0 } withMetadata ? new TestOptions(withMetadata.Metadata) : TestOptions.Empty;
     }
 
     private sealed class TestOptions(Dictionary<string, string> values) : AnalyzerConfigOptions

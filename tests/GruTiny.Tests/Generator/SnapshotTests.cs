@@ -34,6 +34,9 @@ public sealed partial class SnapshotTests
         "InitialState",  // GRU layers with clip and initial states: the "started" float, its state API and equality
         "Bidirectional", // a bidirectional GRU: IGruSequenceModel, the workspace, a layer type per half
         "Reverse",       // a forward GRU, then a reverse one (clip, an initial state): whole sequences, chunks from the end
+        "Int8",          // int8 weights: the layer types' WeightType, packed blocks with row scales (GRU and dense)
+        "Float16",       // float16 weights, linear_before_reset false (three sections)
+        "TokensInt8",    // an int8 embedding: rows dequantised by EmbeddingRows
     };
 
     [Theory]
@@ -55,6 +58,9 @@ public sealed partial class SnapshotTests
             "InitialState" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\")] public partial struct InitialState; }", Reference("layered/clip_cho_h0_in4_h9_h5_linear3.gru.json")),
             "Bidirectional" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\")] public partial struct Bidirectional; }", Reference("sequence/bi_in3_h6_linear2.gru.json")),
             "Reverse" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\")] public partial class Reverse; }", Reference("sequence/reverse_cho_clip_h0_in3_h6_h5_linear2.gru.json")),
+            "Int8" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\", Weights = GruTiny.GruWeightType.Int8)] public partial struct Int8; }", Reference("tiny.gru.json")),
+            "Float16" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\", Weights = GruTiny.GruWeightType.Float16)] public partial class Float16; }", Reference("cho_in3_h5_nobias.gru.json")),
+            "TokensInt8" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\", Weights = GruTiny.GruWeightType.Int8)] public partial struct TokensInt8; }", Reference("embedding/emb_v5_d1_h3.gru.json")),
             "BatchNorm" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\")] public partial class BatchNorm; }", Reference("layered/batchnorm_in4_bn_h11_bn_silu_linear2.gru.json")),
             _ => throw new ArgumentOutOfRangeException(nameof(path)),
         };
