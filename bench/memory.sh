@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# What a float32 model costs per parameter: bytes in the JIT assembly, bytes in the Native AOT binary, and
+# What a model costs per parameter: bytes in the JIT assembly, bytes in the Native AOT binary, and
 # resident memory after 100 steps of the AOT program and of the JIT one (peak VmHWM, and RssAnon / RssFile, from
 # /proc/self/status; median of five runs). Each figure is the difference between a consumer with a generated
 # model and the same consumer without it, divided by the model's parameters. MEMORY_PUBLISH_ARGS adds arguments
 # to the AOT publish, for example -p:IlcDehydrate=true (ILC's own default, which GruTiny's build props turn off);
-# MEMORY_RUN_AS=nobody runs the AOT programs as a user that does not own them (see below).
+# MEMORY_RUN_AS=nobody runs the AOT programs as a user that does not own them (see below). MEMORY_WEIGHTS=Int8 (or
+# Float16) compiles the model with that weight type ([GruModel(…, Weights = …)]; default Float32).
 #
 #   bash bench/memory.sh [HIDDEN]     # two GRU layers of HIDDEN units, input 64, dense 16 (default 320: ~1.0M)
 #
@@ -12,6 +13,8 @@
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 hidden="${1:-320}"
+weights="${MEMORY_WEIGHTS:-Float32}"
+case "$weights" in Float32|Float16|Int8) ;; *) echo "MEMORY_WEIGHTS must be Float32, Float16 or Int8" >&2; exit 2;; esac
 work="$repo/artifacts/memory"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 rm -rf "$work"
@@ -76,7 +79,7 @@ float sum = 0;
 for (int t = 0; t < 100; t++) { input[t % 64] = t * 0.01f; model.Step(input, output); sum += output[0]; }
 Report(sum);
 $common
-[GruTiny.GruModel("model.gru.json")]
+[GruTiny.GruModel("model.gru.json", Weights = GruTiny.GruWeightType.$weights)]
 public partial class Big;
 CS
 cat >"$work/without/Program.cs" <<CS
@@ -118,7 +121,7 @@ status() { # variant, aot|jit, key
 per() { awk -v a="$1" -v b="$2" -v n="$parameters" 'BEGIN { printf "%.2f", (a - b) / n }'; }
 dll_with=$(stat -c %s "$work/with/bin/Release/net10.0/Consumer.dll"); dll_without=$(stat -c %s "$work/without/bin/Release/net10.0/Consumer.dll")
 aot_with=$(stat -c %s "$work/with/aot/Consumer"); aot_without=$(stat -c %s "$work/without/aot/Consumer")
-echo "model: 64 inputs, 2 GRU layers of $hidden units, dense 16: $parameters parameters ($(( parameters * 4 )) bytes of float32)"
+echo "model: 64 inputs, 2 GRU layers of $hidden units, dense 16: $parameters parameters ($(( parameters * 4 )) bytes of float32), stored as $weights"
 printf '%-34s %14s %14s %10s\n' "" "with model" "without" "per param"
 printf '%-34s %14d %14d %10s\n' "JIT assembly (bytes)" "$dll_with" "$dll_without" "$(per "$dll_with" "$dll_without")"
 printf '%-34s %14d %14d %10s\n' "Native AOT binary (bytes)" "$aot_with" "$aot_without" "$(per "$aot_with" "$aot_without")"

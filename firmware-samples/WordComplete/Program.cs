@@ -11,8 +11,16 @@ using WordComplete;
 //   WordComplete pre [con ...]   the five most likely completions of each prefix
 //   WordComplete                 completions for a few fixed prefixes (compared with PyTorch's), next-character
 //                                accuracy on 3,000 held-out words, and a few words sampled at temperature 0.8
+//   WordComplete --weights T     the same, and the held-out accuracy and size of the model compiled with T weights
+//                                (int8, float16 or all; WordModel.cs) beside the float32 model's
 var vocabulary = Vocabulary.Load(Path.Combine(AppContext.BaseDirectory, "models", "vocabulary.txt"));
 var ci = CultureInfo.InvariantCulture;
+string? weights = null;
+if (args is ["--weights", "int8" or "float16" or "all"])
+{
+    weights = args[1];
+    args = [];
+}
 
 if (args.Length > 0)
 {
@@ -127,4 +135,53 @@ Console.WriteLine(string.Format(ci, "Per character: {0:F0} ns (Run over each wor
 if (!agrees) Console.WriteLine("The accuracy differs from PyTorch's by more than 2e-4.");
 bool sameCompletions = sameAsPyTorch == expected.Length - 1;
 if (!sameCompletions) Console.WriteLine("Some completions differ from PyTorch's.");
-return allocated == 0 && agrees && sameCompletions ? 0 : 1;
+
+// The model compiled with quantised weights, scored on the same words: what the smaller model costs in accuracy.
+long quantizedAllocated = 0;
+if (weights is not null)
+{
+    Console.WriteLine();
+    Console.WriteLine("Weight types (the same model file, quantised at build time), next-character accuracy on the held-out words:");
+    Console.WriteLine("                weight bytes   bytes/parameter   top-1     top-5");
+    void Row(string name, int bytes, (double Top1, double Top5, long Allocated) score)
+    {
+        quantizedAllocated += score.Allocated;
+        Console.WriteLine(string.Format(ci, "  {0,-12}  {1,12}   {2,15:F2}   {3,7:P2}   {4,7:P2}", name, bytes, (double)bytes / WordModel.ParameterCount, score.Top1, score.Top5));
+    }
+
+    Row("float32", WordModel.WeightBytes, (top1, top5, 0));
+    if (weights is "float16" or "all") Row("float16", WordModelFloat16.WeightBytes, Score<WordModelFloat16>(words, vocabulary));
+    if (weights is "int8" or "all") Row("int8", WordModelInt8.WeightBytes, Score<WordModelInt8>(words, vocabulary));
+    Console.WriteLine($"Bytes allocated while scoring the quantised models (from the first call): {quantizedAllocated}.");
+}
+
+return allocated == 0 && quantizedAllocated == 0 && agrees && sameCompletions ? 0 : 1;
+
+// Next-character top-1 and top-5 accuracy of a new model of type T over the words, and the bytes allocated.
+static (double Top1, double Top5, long Allocated) Score<T>(string[] words, Vocabulary vocabulary) where T : struct, IGruTokenModel
+{
+    var model = new T();
+    var tokens = new int[BeamSearch.MaxLength + 1];
+    var outputs = new float[(BeamSearch.MaxLength + 1) * model.OutputSize];
+    Span<int> top = stackalloc int[5];
+    long positions = 0, correct1 = 0, correct5 = 0;
+    long before = GC.GetAllocatedBytesForCurrentThread();
+    foreach (string word in words)
+    {
+        int n = word.Length + 1;
+        tokens[0] = Vocabulary.Start;
+        for (int i = 0; i < word.Length; i++) tokens[i + 1] = vocabulary.Id(word[i]);
+        model.Reset();
+        model.Run(tokens.AsSpan(0, n), outputs.AsSpan(0, n * model.OutputSize));
+        for (int i = 0; i < n; i++)
+        {
+            int target = i < word.Length ? tokens[i + 1] : Vocabulary.End;
+            TokenSampling.TopK(outputs.AsSpan(i * model.OutputSize, model.OutputSize), top);
+            correct1 += top[0] == target ? 1 : 0;
+            correct5 += top.Contains(target) ? 1 : 0;
+            positions++;
+        }
+    }
+
+    return ((double)correct1 / positions, (double)correct5 / positions, GC.GetAllocatedBytesForCurrentThread() - before);
+}

@@ -8,3 +8,11 @@ namespace WordComplete;
 /// </summary>
 [GruModel("models/words.gru.json")]
 public partial struct WordModel;
+
+/// <summary>The same model with int8 weights (a float32 scale per row; embedding rows too), quantised at build time: <c>--weights int8</c>.</summary>
+[GruModel("models/words.gru.json", Weights = GruWeightType.Int8)]
+public partial struct WordModelInt8;
+
+/// <summary>The same model with float16 weights: <c>--weights float16</c>.</summary>
+[GruModel("models/words.gru.json", Weights = GruWeightType.Float16)]
+public partial struct WordModelFloat16;

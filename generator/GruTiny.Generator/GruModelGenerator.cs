@@ -82,12 +82,13 @@ public sealed class GruModelGenerator : IIncrementalGenerator
 
         // First only whether each item is requested (cheap, re-run when the set of paths changes), then the
         // reading: an item whose text and requested-ness did not change is not read or checked again.
-        // The quantised weight types the attributes ask of each file ("path|type"): the file's self-check is run again
-        // over each such dequantised model where the file is read (the self-check data is not kept).
+        // The weight type each target asks of its file ("path|type", −1 when the attribute does not say): where the file
+        // is read, its self-check is run again over each quantised model it is compiled as (the self-check data is not
+        // kept), and the types it is compiled with count for the assembly's string budget.
         IncrementalValueProvider<EquatableArray<string>> requestedWeights = requests
             .Collect()
-            .Select(static (all, _) => all.Where(r => r.Target.Error is null && r.Target.Weights is int w && w != (int)GruWeightType.Float32)
-                .Select(r => r.ResolvedPath + "|" + r.Target.Weights!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Select(static (all, _) => all.Where(r => r.Target.Error is null)
+                .Select(r => r.ResolvedPath + "|" + (r.Target.Weights ?? -1).ToString(System.Globalization.CultureInfo.InvariantCulture))
                 .Distinct(StringComparer.Ordinal).OrderBy(p => p, StringComparer.Ordinal).ToEquatableArray());
 
         IncrementalValueProvider<EquatableArray<ModelFileSpec>> modelFiles = context.AdditionalTextsProvider
@@ -98,11 +99,13 @@ public sealed class GruModelGenerator : IIncrementalGenerator
             .Select(static (pair, _) =>
             {
                 string path = ModelPathResolver.Normalize(pair.Left.Left.File.Path);
-                GruWeightType[] types = pair.Right.Where(r => r.StartsWith(path + "|", StringComparison.Ordinal))
-                    .Select(r => (GruWeightType)int.Parse(r.Substring(path.Length + 1), System.Globalization.CultureInfo.InvariantCulture))
-                    .Concat(WeightQuantizer.Parse(pair.Left.Left.Weights) is { } fromMetadata ? new[] { fromMetadata } : Array.Empty<GruWeightType>())
-                    .Where(t => t is GruWeightType.Float16 or GruWeightType.Int8).Distinct().OrderBy(t => t).ToArray();
-                return (pair.Left.Left.File, pair.Left.Left.Weights, Requested: pair.Left.Right.Contains(path), Types: types.Select(t => (int)t).ToEquatableArray());
+                int byMetadata = (int)(WeightQuantizer.Parse(pair.Left.Left.Weights) ?? GruWeightType.Float32);
+                int[] types = pair.Right.Where(r => r.StartsWith(path + "|", StringComparison.Ordinal))
+                    .Select(r => int.Parse(r.Substring(path.Length + 1), System.Globalization.CultureInfo.InvariantCulture))
+                    .Select(t => t < 0 ? byMetadata : t)
+                    .Where(t => t is >= (int)GruWeightType.Float32 and <= (int)GruWeightType.Int8) // another value is GRUT060
+                    .Distinct().OrderBy(t => t).ToArray();
+                return (pair.Left.Left.File, pair.Left.Left.Weights, Requested: pair.Left.Right.Contains(path), Types: types.ToEquatableArray());
             })
             .Combine(maxParameters)
             .Select(static (pair, ct) => ReadModelFile(pair.Left.File, pair.Left.Requested, pair.Left.Weights, pair.Left.Types, pair.Right, ct))
@@ -168,7 +171,7 @@ public sealed class GruModelGenerator : IIncrementalGenerator
         text is null ? ModelDescriptionReader.DefaultMaxParameters
         : long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long value) && value >= 1 && value <= 100_000_000 ? value : null;
 
-    private static ModelFileSpec ReadModelFile(AdditionalText file, bool requested, string? weightsMetadata, EquatableArray<int> quantizedTypes, long maxParameters, CancellationToken cancellationToken)
+    private static ModelFileSpec ReadModelFile(AdditionalText file, bool requested, string? weightsMetadata, EquatableArray<int> compiledTypes, long maxParameters, CancellationToken cancellationToken)
     {
         string path = ModelPathResolver.Normalize(file.Path);
         if (!requested) return new ModelFileSpec(path, null, null, WeightsMetadata: weightsMetadata);
@@ -197,7 +200,7 @@ public sealed class GruModelGenerator : IIncrementalGenerator
             var quantized = new List<QuantizedCheck>();
             if (model is not null && selfCheck is not null)
             {
-                foreach (GruWeightType type in quantizedTypes.Select(t => (GruWeightType)t))
+                foreach (GruWeightType type in compiledTypes.Select(t => (GruWeightType)t).Where(t => t != GruWeightType.Float32))
                 {
                     if (type == GruWeightType.Float16 && WeightQuantizer.Float16Overflow(model) is not null) continue; // refused in Join
                     cancellationToken.ThrowIfCancellationRequested();
@@ -205,7 +208,7 @@ public sealed class GruModelGenerator : IIncrementalGenerator
                 }
             }
 
-            return new ModelFileSpec(path, model, error, result, weightsMetadata, quantized.ToEquatableArray());
+            return new ModelFileSpec(path, model, error, result, weightsMetadata, quantized.ToEquatableArray(), compiledTypes);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -238,6 +241,13 @@ public sealed class GruModelGenerator : IIncrementalGenerator
         if (toleranceText is not null
             && (!double.TryParse(toleranceText, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out tolerance) || !(tolerance > 0) || double.IsInfinity(tolerance)))
             return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.InvalidSelfCheckTolerance, target.AttributeLocation, toleranceText));
+        double? quantizedLimit = null;
+        if (settings.QuantizedTolerance is { } limitText)
+        {
+            if (!double.TryParse(limitText, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double parsed) || !(parsed > 0) || double.IsInfinity(parsed))
+                return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.InvalidQuantizedTolerance, target.AttributeLocation, limitText));
+            quantizedLimit = parsed;
+        }
 
         var matches = files.Where(f => string.Equals(f.Path, resolvedPath, StringComparison.Ordinal)).ToList();
         if (matches.Count != 1)
@@ -297,31 +307,8 @@ public sealed class GruModelGenerator : IIncrementalGenerator
                 return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.MemberNameClash, target.AttributeLocation, target.Name, constant));
         }
 
-        // All models of a compilation share the compiler's 16 MB of user strings (CS8103): over it, nothing is
-        // emitted and each model says why, instead of a compiler error that names no model. Every target sees
-        // every requested file, so no step over all targets is needed (combining one made the driver quadratic).
-        long together = UserStringBudget.Total(files.Where(f => f.Model is not null).Select(f => f.Model!));
-        if (together > UserStringBudget.MaxModelBytes)
-            return Fail(target, UserStringBudget.Diagnostic(target, model, files.Count(f => f.Model is not null), together), model);
-
-        var layout = new WorkLayout(model);
-        if (!layout.FitsOnStack)
-        {
-            return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.ModelTooLarge, target.AttributeLocation,
-                $"{target.ModelPath}: one step needs {layout.StepFloats * 4 / 1024} KiB of working memory (the widest GRU layer's gates and hidden rows, the dense layers' rows{(layout.NormalizedInputLength > 0 ? ", and the normalised input" : "")}{(layout.EmbeddingLength > 0 ? ", and the looked-up embedding rows" : "")}); generated code keeps it on the stack and allows at most {WorkLayout.MaxStackFloats * 4 / 1024} KiB (reduce the widest layer or the input size)."), model);
-        }
-
-        var diagnostics = LargeBlockWarnings(target, file.Model!).ToList();
-        string? selfCheck = null;
-        if (file.SelfCheck is { } check)
-        {
-            if (!check.Passes(tolerance))
-                return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.SelfCheckFailed, target.AttributeLocation, $"{target.ModelPath}: {check.FailureMessage(tolerance)}"), model);
-            selfCheck = check.PassMessage(tolerance);
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SelfCheckPassed, target.AttributeLocation, $"{target.ModelPath}: {selfCheck}"));
-        }
-
         // The weight type: the attribute's, else the item metadata's, else float32; quantised from the file's weights.
+        var diagnostics = new List<DiagnosticInfo>();
         GruWeightType? fromMetadata = WeightQuantizer.Parse(file.WeightsMetadata);
         if (file.WeightsMetadata is not null && fromMetadata is null)
             return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.InvalidWeightType, target.AttributeLocation,
@@ -338,11 +325,35 @@ public sealed class GruModelGenerator : IIncrementalGenerator
                     $"{target.ModelPath}: [GruModel] on '{target.Name}' sets Weights = {weights}, the AdditionalFiles item's GruTinyWeights metadata says {file.WeightsMetadata}; the attribute wins ({WeightQuantizer.Name(weights)} weights)"));
         }
 
+        // All models of a compilation share the compiler's 16 MB of user strings (CS8103): over it, nothing is
+        // emitted and each model says why, instead of a compiler error that names no model. Every target sees
+        // every requested file, so no step over all targets is needed (combining one made the driver quadratic).
+        long together = UserStringBudget.Total(files.Where(f => f.Model is not null));
+        if (together > UserStringBudget.MaxModelBytes)
+            return Fail(target, UserStringBudget.Diagnostic(target, model, weights, files.Count(f => f.Model is not null), together), model, diagnostics);
+
+        var layout = new WorkLayout(model);
+        if (!layout.FitsOnStack)
+        {
+            return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.ModelTooLarge, target.AttributeLocation,
+                $"{target.ModelPath}: one step needs {layout.StepFloats * 4 / 1024} KiB of working memory (the widest GRU layer's gates and hidden rows, the dense layers' rows{(layout.NormalizedInputLength > 0 ? ", and the normalised input" : "")}{(layout.EmbeddingLength > 0 ? ", and the looked-up embedding rows" : "")}); generated code keeps it on the stack and allows at most {WorkLayout.MaxStackFloats * 4 / 1024} KiB (reduce the widest layer or the input size)."), model, diagnostics);
+        }
+
+        diagnostics.AddRange(LargeBlockWarnings(target, model, weights));
+        string? selfCheck = null;
+        if (file.SelfCheck is { } check)
+        {
+            if (!check.Passes(tolerance))
+                return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.SelfCheckFailed, target.AttributeLocation, $"{target.ModelPath}: {check.FailureMessage(tolerance)}"), model, diagnostics);
+            selfCheck = check.PassMessage(tolerance);
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SelfCheckPassed, target.AttributeLocation, $"{target.ModelPath}: {selfCheck}"));
+        }
+
         if (weights == GruWeightType.Float16)
         {
             if (WeightQuantizer.Float16Overflow(model) is { } overflow)
                 return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.Float16Overflow, target.AttributeLocation,
-                    $"{target.ModelPath}: {overflow}; keep float32 or int8 weights for this model"), model);
+                    $"{target.ModelPath}: {overflow}; keep float32 or int8 weights for this model"), model, diagnostics);
             if (WeightQuantizer.Float16FlushedToZero(model) is { } flushed)
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.Float16FlushToZero, target.AttributeLocation, $"{target.ModelPath}: {flushed}"));
         }
@@ -351,16 +362,8 @@ public sealed class GruModelGenerator : IIncrementalGenerator
         {
             QuantizedCheck? quantized = file.QuantizedChecks.FirstOrDefault(c => c.Type == weights)
                 ?? throw new InvalidOperationException($"The self-check of the {WeightQuantizer.Name(weights)} model was not run.");
-            double? limit = null;
-            if (settings.QuantizedTolerance is { } limitText)
-            {
-                if (!double.TryParse(limitText, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double parsed) || !(parsed > 0) || double.IsInfinity(parsed))
-                    return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.InvalidQuantizedTolerance, target.AttributeLocation, limitText), model);
-                limit = parsed;
-            }
-
-            if (limit is { } l && !quantized.Result.Passes(l))
-                return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.QuantizedTooFar, target.AttributeLocation, $"{target.ModelPath}: {quantized.Result.TooFarMessage(weights, l)}"), model);
+            if (quantizedLimit is { } l && !quantized.Result.Passes(l))
+                return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.QuantizedTooFar, target.AttributeLocation, $"{target.ModelPath}: {quantized.Result.TooFarMessage(weights, l)}"), model, diagnostics);
             string deviation = quantized.Result.DeviationMessage(weights);
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.QuantizedDeviation, target.AttributeLocation, $"{target.ModelPath}: {deviation}"));
             selfCheck += "; " + deviation;
@@ -372,11 +375,11 @@ public sealed class GruModelGenerator : IIncrementalGenerator
     // A block of weights larger than one chunk gets a literal of its own over 64 KB, which the runtime
     // allocates once, at first use, on the GC heap: the model still works, but not allocation-free from its
     // very first call.
-    private static IEnumerable<DiagnosticInfo> LargeBlockWarnings(TargetSpec target, ModelDescription model)
+    private static IEnumerable<DiagnosticInfo> LargeBlockWarnings(TargetSpec target, ModelDescription model, GruWeightType weights)
     {
         for (int i = 0; i < model.Layers.Length; i++)
         {
-            int largest = LayerEmitters.For(model.Layers[i]).LargestBlockFloats;
+            int largest = LayerEmitters.For(model.Layers[i], weights: weights).LargestBlockFloats;
             if (largest > KernelLayout.MaxChunkFloats)
             {
                 yield return DiagnosticInfo.Create(DiagnosticDescriptors.LargeWeightBlock, target.AttributeLocation,
@@ -390,8 +393,9 @@ public sealed class GruModelGenerator : IIncrementalGenerator
     // The type's declaration itself is sound (target.Error is null), so a stand-in with the standard members can
     // be emitted; not when those members are what clashes (GRUT028).
     // model: the model, when it was read before a later check failed (its kind decides the stand-in's API).
-    private static GenerationSpec Fail(TargetSpec target, DiagnosticInfo diagnostic, ModelDescription? model = null) =>
-        new(target, null, new[] { diagnostic }.ToEquatableArray(),
+    // earlier: warnings and infos collected before the error (GRUT016, GRUT042, GRUT061, GRUT063), reported with it.
+    private static GenerationSpec Fail(TargetSpec target, DiagnosticInfo diagnostic, ModelDescription? model = null, List<DiagnosticInfo>? earlier = null) =>
+        new(target, null, (earlier ?? new List<DiagnosticInfo>()).Append(diagnostic).ToEquatableArray(),
             StandIn: diagnostic.Descriptor.Id == ModelDiagnosticIds.MemberNameClash ? null : diagnostic.Descriptor.Id,
             StandInShape: model is null ? StandInShape.Features
                 : model.Embedding is not null ? StandInShape.Tokens

@@ -102,9 +102,9 @@ internal static class ModelEmitter
         w.Line($"/// <remarks>Not compiled: GruTiny could not compile the model file ({errorId}; the build reports why). Every member throws.</remarks>");
         w.Line($"partial {target.Keyword} {target.Name} : global::GruTiny.{api}");
         w.Open();
-        string[] constants = tokens ? new[] { "VocabularySize", "EmbeddingSize", "InputSize", "OutputSize", "StateSize", "ParameterCount" }
-            : sequence ? new[] { "InputSize", "OutputSize", "ParameterCount", "StackSteps" }
-            : new[] { "InputSize", "OutputSize", "StateSize", "ParameterCount" };
+        string[] constants = tokens ? new[] { "VocabularySize", "EmbeddingSize", "InputSize", "OutputSize", "StateSize", "ParameterCount", "WeightBytes" }
+            : sequence ? new[] { "InputSize", "OutputSize", "ParameterCount", "WeightBytes", "StackSteps" }
+            : new[] { "InputSize", "OutputSize", "StateSize", "ParameterCount", "WeightBytes" };
         foreach (string constant in constants)
         {
             w.Doc($"0: the model was not compiled ({errorId}).");
@@ -277,6 +277,12 @@ internal static class ModelEmitter
 
         w.Doc("Weights and biases in the model.");
         w.Line($"public const int ParameterCount = {model.ParameterCount.ToString(CultureInfo.InvariantCulture)};");
+        w.Line();
+        // What the weights cost in the assembly (and, once copied for the kernels, in memory): 4 bytes a float32
+        // weight, 2 a float16 one, 1 an int8 one plus a float32 scale per row; biases and other parameters 4.
+        long bytes = layers.Sum(layer => layer.LiteralFloats) * sizeof(float);
+        w.Doc("Bytes of packed weights and biases the model embeds (blocks padded to whole vectors), as its weight type stores them.");
+        w.Line($"public const int WeightBytes = {bytes.ToString(CultureInfo.InvariantCulture)};");
         w.Line();
     }
 

@@ -22,12 +22,19 @@ internal static class WeightBlob
     /// <summary>Appends <paramref name="values"/> as a quoted literal.</summary>
     public static void AppendLiteral(StringBuilder sb, float[] values)
     {
+        var words = new uint[values.Length];
+        for (int i = 0; i < values.Length; i++) words[i] = unchecked((uint)FloatBits.ToInt32(values[i]));
+        AppendLiteral(sb, words);
+    }
+
+    /// <summary>Appends packed 32-bit words (KernelLayout's packers) as a quoted literal, two UTF-16 units each, low half first.</summary>
+    public static void AppendLiteral(StringBuilder sb, uint[] words)
+    {
         sb.Append('"');
-        foreach (float value in values)
+        foreach (uint word in words)
         {
-            int bits = FloatBits.ToInt32(value);
-            AppendUnit(sb, (char)(bits & 0xFFFF));
-            AppendUnit(sb, (char)((bits >> 16) & 0xFFFF));
+            AppendUnit(sb, (char)(word & 0xFFFF));
+            AppendUnit(sb, (char)(word >> 16));
         }
 
         sb.Append('"');

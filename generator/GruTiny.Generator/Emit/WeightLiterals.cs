@@ -14,7 +14,7 @@ internal static class WeightLiterals
     /// type has no static constructor.
     /// </summary>
     /// <param name="weights">The layer's weight type: a quantised chunk holds float32 headers and int8 or float16 columns (KernelLayout), which its comment says.</param>
-    public static void EmitAlignedChunks(CodeWriter w, float[][] chunks, GruWeightType weights = GruWeightType.Float32)
+    public static void EmitAlignedChunks(CodeWriter w, uint[][] chunks, GruWeightType weights = GruWeightType.Float32)
     {
         w.Line($"public static {ReadOnlySpan} Weights(int index) => index switch");
         w.Open();
@@ -28,6 +28,10 @@ internal static class WeightLiterals
         }
     }
 
+    /// <summary>For the commented tensors of a quantised layer: they are the file's values, not the ones the model computes with.</summary>
+    public static string FileValuesNote(GruWeightType weights) =>
+        weights == GruWeightType.Float32 ? "" : $", the file's float32 values (the model computes with their {WeightQuantizer.Name(weights)} dequantisation)";
+
     /// <summary>The layer type's <c>WeightType</c>, only when it is not float32 (IGruLayer's and IDenseLayer's default).</summary>
     public static void EmitWeightType(CodeWriter w, GruWeightType weights)
     {
@@ -40,7 +44,7 @@ internal static class WeightLiterals
     /// table as well as in the user-string heap its ldstr reads, which held every weight twice (8 bytes a weight
     /// in the DLL).
     /// </summary>
-    public static void EmitChunk(CodeWriter w, int index, float[] values, string comment)
+    public static void EmitChunk(CodeWriter w, int index, uint[] values, string comment)
     {
         var sb = new StringBuilder();
         WeightBlob.AppendLiteral(sb, values);

@@ -96,7 +96,7 @@ internal static class TargetParser
     /// <summary>Members every generated model declares (besides LayerN… constants and __GruTiny… internals).</summary>
     public static readonly HashSet<string> GeneratedMemberNames = new(System.StringComparer.Ordinal)
     {
-        "InputSize", "OutputSize", "StateSize", "ParameterCount", "Step", "Run", "RunFinal", "Reset", "CopyStateTo", "SetState",
+        "InputSize", "OutputSize", "StateSize", "ParameterCount", "WeightBytes", "Step", "Run", "RunFinal", "Reset", "CopyStateTo", "SetState",
     };
 
     // Names generated only for some models: a clash is checked once the model is known.

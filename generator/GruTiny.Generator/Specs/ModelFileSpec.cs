@@ -7,13 +7,14 @@ namespace GruTiny.Generator.Specs;
 /// read from it or why it could not be read, and the outcome of its self-check (null when it has none).
 /// </summary>
 /// <remarks>
-/// WeightsMetadata: the item's <c>GruTinyWeights</c> metadata as written (null when absent). QuantizedChecks: the
-/// self-check run again over the dequantised model for each quantised weight type some target or the metadata asks
-/// for (the self-check data itself is not kept).
+/// WeightsMetadata: the item's <c>GruTinyWeights</c> metadata as written (null when absent). CompiledTypes: the
+/// weight types (as ints) the targets that refer to the file compile it with (the attribute's, else the metadata's,
+/// else float32), for the assembly's string budget. QuantizedChecks: the self-check run again over the dequantised
+/// model for each quantised one of them (the self-check data itself is not kept).
 /// </remarks>
 internal sealed record ModelFileSpec(
     string Path, ModelDescription? Model, ModelFormatError? Error, SelfCheckResult? SelfCheck = null,
-    string? WeightsMetadata = null, EquatableArray<QuantizedCheck> QuantizedChecks = default);
+    string? WeightsMetadata = null, EquatableArray<QuantizedCheck> QuantizedChecks = default, EquatableArray<int> CompiledTypes = default);
 
 /// <summary>The self-check's outcome for the model stored as <paramref name="Type"/>.</summary>
 internal sealed record QuantizedCheck(GruWeightType Type, SelfCheckResult Result);

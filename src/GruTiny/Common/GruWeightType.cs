@@ -21,7 +21,10 @@ enum GruWeightType
     /// <summary>The file's float32 weights, unchanged (4 bytes a weight).</summary>
     Float32 = 0,
 
-    /// <summary>IEEE 754 binary16, rounded to nearest, ties to even (2 bytes a weight); a weight beyond ±65504 is refused.</summary>
+    /// <summary>
+    /// IEEE 754 binary16, rounded to nearest, ties to even (2 bytes a weight); a weight of magnitude 65520 or more (which
+    /// rounds past 65504, the largest half) is refused.
+    /// </summary>
     Float16 = 1,
 
     /// <summary>

@@ -25,7 +25,8 @@ public sealed class GruNetworkLoadOptions
 
     /// <summary>
     /// The weight type to run the model with, as the generator's <c>[GruModel(…, Weights = …)]</c>: the network computes
-    /// with the dequantised weights, bit-identical to those a generated model of the same type holds. The self-check
+    /// with the dequantised weights of the same q and scales a generated model of the same type holds (both within
+    /// rounding of the float64 reference over those weights). The self-check
     /// (when verified) still checks the float model; <see cref="GruNetwork.QuantizedDeviation"/> then says how far
     /// the quantised one is from it. Default <see cref="GruWeightType.Float32"/>.
     /// </summary>

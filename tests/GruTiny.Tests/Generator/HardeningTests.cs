@@ -216,5 +216,23 @@ public sealed class HardeningTests
         Assert.Contains("CS8103", over.Diagnostics[0].GetMessage());
         // No weights are emitted, only the four types' stand-ins (every member throws).
         Assert.All(over.Run.Results.Single().GeneratedSources, s => Assert.Contains("Not compiled: GruTiny could not compile the model file (GRUT045", s.SourceText.ToString()));
+
+        // Each weight type a file is compiled with counts on its own, at its own size: the three as int8 fit (about a
+        // quarter each), and a float16 copy of A beside A and B does not.
+        GeneratorResult int8 = Generate("""
+            /// <summary>A.</summary>
+            [GruTiny.GruModel("models/a.gru.json", Weights = GruTiny.GruWeightType.Int8)] public partial class A;
+            /// <summary>B.</summary>
+            [GruTiny.GruModel("models/b.gru.json", Weights = GruTiny.GruWeightType.Int8)] public partial class B;
+            /// <summary>C.</summary>
+            [GruTiny.GruModel("models/c.gru.json", Weights = GruTiny.GruWeightType.Int8)] public partial class C;
+            """, a, b, c);
+        Assert.Empty(int8.Diagnostics);
+        GeneratorResult mixed = Generate(two + """
+            /// <summary>A as float16: literals of its own.</summary>
+            [GruTiny.GruModel("models/a.gru.json", Weights = GruTiny.GruWeightType.Float16)] public partial class A16;
+            """, a, b);
+        Assert.Equal(4, mixed.Diagnostics.Length);
+        Assert.All(mixed.Diagnostics, d => Assert.Equal("GRUT045", d.Id));
     }
 }

@@ -97,7 +97,7 @@ public sealed class QuantizationGeneratorTests
             """;
         Diagnostic error = Assert.Single(Generate(Source(", Weights = GruTiny.GruWeightType.Float16"), ModelFile("models/m.gru.json", overflow)).Diagnostics);
         Assert.Equal("GRUT062", error.Id);
-        Assert.Contains("models/m.gru.json: layers[0].weight_ih[1][0] is 70000, beyond float16's largest value, 65504; keep float32 or int8 weights", error.GetMessage());
+        Assert.Contains("models/m.gru.json: layers[0].weight_ih[1][0] is 70000, which rounds past float16's largest value, 65504; keep float32 or int8 weights", error.GetMessage());
         Assert.Empty(Generate(Source(", Weights = GruTiny.GruWeightType.Int8"), ModelFile("models/m.gru.json", overflow)).Diagnostics);
 
         const string tiny = """
@@ -133,6 +133,31 @@ public sealed class QuantizationGeneratorTests
     }
 
     [Fact]
+    public void An_invalid_GruTinyQuantizedTolerance_is_reported_for_every_model()
+    {
+        // Also for a float32 model without self-check data, where it would change nothing: a typo is never silent.
+        GeneratorResult result = Generate(CreateCompilation(Source()),
+            new Dictionary<string, string> { ["build_property.GruTinyQuantizedTolerance"] = "0,01" }, ModelFile("models/m.gru.json", TinyModelJson));
+        Diagnostic error = Assert.Single(result.Diagnostics);
+        Assert.Equal("GRUT066", error.Id);
+        Assert.Contains("'0,01'", error.GetMessage());
+    }
+
+    [Fact]
+    public void GRUT016_counts_a_block_in_the_weight_type_it_is_stored_as()
+    {
+        // 700 inputs: a GRU block of the input projection is 24 × 701 floats (16,824, over one 16,000-float literal) as
+        // float32, and 48 + 24 × 700 / 4 = 4,248 floats as int8.
+        string json = """{"format":"grutiny/1","input_size":700,"layers":[{"type":"gru","hidden_size":8,"linear_before_reset":true,"weight_ih":["""
+            + string.Join(",", Enumerable.Range(0, 24).Select(r => "[" + string.Join(",", Enumerable.Range(0, 700).Select(c => (((r * 7 + c) % 11 - 5) * 0.01).ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]"))
+            + "],\"weight_hh\":[" + string.Join(",", Enumerable.Repeat("[" + string.Join(",", Enumerable.Repeat("0.1", 8)) + "]", 24)) + "]}]}";
+        Diagnostic warning = Assert.Single(Generate(Source(), ModelFile("models/m.gru.json", json)).Diagnostics);
+        Assert.Equal("GRUT016", warning.Id);
+        Assert.Contains("blocks of 16824 floats", warning.GetMessage());
+        Assert.Empty(Generate(Source(", Weights = GruTiny.GruWeightType.Int8"), ModelFile("models/m.gru.json", json)).Diagnostics);
+    }
+
+    [Fact]
     public void Two_types_of_one_file_compile_side_by_side()
     {
         const string source = """
@@ -159,5 +184,11 @@ public sealed class QuantizationGeneratorTests
         float[] a = Step("Sample.A"), b = Step("Sample.B"), c = Step("Sample.C");
         Assert.NotEqual(a, c);
         Assert.NotEqual(b, c);
+
+        // WeightBytes: the packed layers as stored (gru 3 → 10 and dense 10 → 2 here; the initial state is not among them).
+        int Bytes(string type) => (int)assembly.GetType(type, throwOnError: true)!.GetField("WeightBytes")!.GetRawConstantValue()!;
+        foreach ((string type, GruWeightType weights) in new[] { ("Sample.A", GruWeightType.Int8), ("Sample.B", GruWeightType.Float16), ("Sample.C", GruWeightType.Float32) })
+            Assert.Equal(4 * (KernelLayout.GruLength(3, 10, true, weights) + KernelLayout.DenseLength(10, 2, weights)), Bytes(type));
+        Assert.True(Bytes("Sample.A") < Bytes("Sample.B") && Bytes("Sample.B") < Bytes("Sample.C"));
     }
 }

@@ -244,8 +244,8 @@ public sealed class KernelTests
         for (int trial = 0; trial < 50; trial++)
         {
             // Two random blocks, packed in the layer's weight type.
-            float[] w0 = KernelLayout.PackDense(k, 4, RandomVector(random, 4 * k, 1), null, TLayer.WeightType);
-            float[] w1 = KernelLayout.PackDense(k, 4, RandomVector(random, 4 * k, 1), null, TLayer.WeightType);
+            float[] w0 = KernelLayout.Floats(KernelLayout.PackDense(k, 4, RandomVector(random, 4 * k, 1), null, TLayer.WeightType));
+            float[] w1 = KernelLayout.Floats(KernelLayout.PackDense(k, 4, RandomVector(random, 4 * k, 1), null, TLayer.WeightType));
             for (int i = 0; i < x.Length; i++) x[i] = (float)((random.NextDouble() * 2 - 1) * 10);
             var narrow = DenseLayerKernel.SumTwoBlocks128<TLayer>(ref w0[header], ref w1[header], ref x[0]);
             var wide = DenseLayerKernel.SumTwoBlocks256<TLayer>(ref w0[header], ref w1[header], ref x[0]);
@@ -302,7 +302,7 @@ public sealed class KernelTests
         double scale = 2 / Math.Sqrt(k); // the usual initialisation scale, so that outputs stay O(1)
         var original = new DenseLayerDescription(k, o, new ActivationFunction((ActivationKind)activation), RandomVector(random, o * k, scale), RandomVector(random, o, 1));
         GruWeightType type = TShape.WeightType;
-        Slot<TShape>.Chunks = KernelLayout.Chunk(KernelLayout.PackDense(k, o, original.Weight, original.Bias, type), KernelLayout.Padded(o) / 4, [KernelLayout.DenseBlockLength(k, type)]);
+        Slot<TShape>.Chunks = KernelLayout.Chunk(KernelLayout.Floats(KernelLayout.PackDense(k, o, original.Weight, original.Bias, type)), KernelLayout.Padded(o) / 4, [KernelLayout.DenseBlockLength(k, type)]);
         var layer = (DenseLayerDescription)original.WithWeights((w, rows, columns, _) => WeightQuantizer.Dequantized(w, rows, columns, type));
         if (type != GruWeightType.Float32) Assert.NotEqual(original.Weight, layer.Weight);
         if (expectedChunks > 0) Assert.Equal(expectedChunks, Slot<TShape>.Chunks.Length);
@@ -354,7 +354,7 @@ public sealed class KernelTests
 
     private static float[][] Chunks(GruLayerDescription g, GruWeightType type = GruWeightType.Float32) =>
         KernelLayout.Chunk(
-            KernelLayout.PackGru(g.InputSize, g.HiddenSize, g.LinearBeforeReset, g.WeightIh, g.WeightHh, g.BiasIh, g.BiasHh, type),
+            KernelLayout.Floats(KernelLayout.PackGru(g.InputSize, g.HiddenSize, g.LinearBeforeReset, g.WeightIh, g.WeightHh, g.BiasIh, g.BiasHh, type)),
             KernelLayout.GruBlocks(g.HiddenSize),
             KernelLayout.GruSectionBlockLengths(g.InputSize, g.HiddenSize, g.LinearBeforeReset, type));
 

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Runtime.Intrinsics;
 using GruTiny.Kernels;
 using GruTiny.Kernels.Simd;
@@ -43,6 +44,17 @@ public sealed class QuantizationTests
         }
 
         for (int i = 0; i < 200_000; i++) AssertSameHalf(BitConverter.UInt32BitsToSingle((uint)random.NextInt64(0, 1L << 32)));
+
+        // The top of the range: 65504 is the largest half, 65520 the tie between it and infinity (which rounds up),
+        // and the quantiser's overflow test agrees with the conversion.
+        foreach (float f in new[] { 65504f, 65519.996f, 65520f, 65536f, float.MaxValue, float.PositiveInfinity, 5.9604645E-08f, 2.9802322E-08f, 2.9802326E-08f, 0f })
+        {
+            AssertSameHalf(f);
+            AssertSameHalf(-f);
+            bool overflows = (HalfBits.FromSingle(f) & 0x7FFF) == 0x7C00;
+            var model = new ModelDescription(1, [new DenseLayerDescription(1, 1, new ActivationFunction(ActivationKind.Linear), [-f], null)]);
+            if (!float.IsInfinity(f)) Assert.Equal(overflows, WeightQuantizer.Float16Overflow(model) is not null);
+        }
 
         static void AssertSameHalf(float f)
         {
@@ -124,6 +136,84 @@ public sealed class QuantizationTests
         string overflow = WeightQuantizer.Float16Overflow(new ModelDescription(2, [big]))!;
         Assert.Contains("layers[0].weight[0][1] is -65520", overflow);
         Assert.Contains("65504", overflow);
+    }
+
+    [Theory]
+    [InlineData(GruWeightType.Int8, true)]
+    [InlineData(GruWeightType.Int8, false)]
+    [InlineData(GruWeightType.Float16, true)]
+    [InlineData(GruWeightType.Float16, false)]
+    public void Packed_weights_are_the_interpreters_dequantised_weights_bit_for_bit(GruWeightType type, bool linearBeforeReset)
+    {
+        // What the generator embeds (KernelLayout's packers) read back by the layout's definition, against what the
+        // interpreter computes with (WeightQuantizer.Dequantized): the same q, scales and halves, for every weight.
+        const int input = 5, hidden = 11, dense = 6, vocabulary = 7, dimension = 9;
+        var random = new Random(17);
+        float[] Random(int n, double scale) => Enumerable.Range(0, n).Select(_ => (float)((random.NextDouble() * 2 - 1) * scale)).ToArray();
+        float[] wih = Random(3 * hidden * input, 0.7), whh = Random(3 * hidden * hidden, 0.3), wd = Random(dense * hidden, 2), emb = Random(vocabulary * dimension, 1.5);
+        wih[4] = 0; Array.Clear(whh, 2 * hidden, hidden); // a zero weight, and a row of zeros (scale 0)
+
+        byte[] gru = Bytes(KernelLayout.PackGru(input, hidden, linearBeforeReset, wih, whh, null, null, type));
+        float[] ih = WeightQuantizer.Dequantized(wih, 3 * hidden, input, type), hh = WeightQuantizer.Dequantized(whh, 3 * hidden, hidden, type);
+        int blocks = KernelLayout.GruBlocks(hidden), at = 0;
+        // Each section: per block, its header (bias floats, then int8 scales per row) and one column per input or unit.
+        void Section(int section, int columns, float[] expected, int firstGate)
+        {
+            int bias = KernelLayout.GruSectionBiasFloats(section, linearBeforeReset), rows = KernelLayout.GruSectionRows(section, linearBeforeReset);
+            for (int b = 0; b < blocks; b++)
+            {
+                int scales = at + 4 * bias, weights = scales + (type == GruWeightType.Int8 ? 4 * rows : 0);
+                for (int k = 0; k < columns; k++)
+                    for (int row = 0; row < rows; row++)
+                    {
+                        int unit = b * 8 + row % 8, gate = firstGate + row / 8, index = k * rows + row;
+                        float value = type == GruWeightType.Int8
+                            ? WeightQuantizer.Int8Value((sbyte)gru[weights + index], BitConverter.ToSingle(gru, scales + 4 * row))
+                            : HalfBits.ToSingle(BitConverter.ToUInt16(gru, weights + 2 * index));
+                        float want = unit < hidden ? expected[(gate * hidden + unit) * columns + k] : 0f;
+                        Assert.Equal(BitConverter.SingleToUInt32Bits(want), BitConverter.SingleToUInt32Bits(value));
+                    }
+
+                at += 4 * KernelLayout.GruSectionBlockLength(section, input, hidden, linearBeforeReset, type);
+            }
+        }
+
+        Section(0, input, ih, 0);
+        Section(1, hidden, hh, 0);
+        if (!linearBeforeReset) Section(2, hidden, hh, 2);
+        Assert.Equal(gru.Length, at);
+
+        byte[] packedDense = Bytes(KernelLayout.PackDense(hidden, dense, wd, null, type));
+        float[] denseValues = WeightQuantizer.Dequantized(wd, dense, hidden, type);
+        int header = KernelLayout.DenseHeaderFloats(type), blockBytes = 4 * KernelLayout.DenseBlockLength(hidden, type);
+        for (int row = 0; row < dense; row++)
+            for (int k = 0; k < hidden; k++)
+            {
+                int block = row / 4 * blockBytes, index = 4 * k + row % 4;
+                float value = type == GruWeightType.Int8
+                    ? WeightQuantizer.Int8Value((sbyte)packedDense[block + 4 * header + index], BitConverter.ToSingle(packedDense, block + 16 + 4 * (row % 4)))
+                    : HalfBits.ToSingle(BitConverter.ToUInt16(packedDense, block + 4 * header + 2 * index));
+                Assert.Equal(BitConverter.SingleToUInt32Bits(denseValues[row * hidden + k]), BitConverter.SingleToUInt32Bits(value));
+            }
+
+        // Embedding rows through the kernel that reads them (EmbeddingRows.Dequantize).
+        float[] packedEmbedding = KernelLayout.Floats(KernelLayout.PackEmbedding(emb, vocabulary, dimension, type));
+        float[] embeddingValues = WeightQuantizer.Dequantized(emb, vocabulary, dimension, type);
+        int rowFloats = KernelLayout.EmbeddingRowFloats(dimension, type);
+        Assert.Equal(vocabulary * rowFloats, packedEmbedding.Length);
+        var stored = new float[dimension];
+        for (int t = 0; t < vocabulary; t++)
+        {
+            GruTiny.Kernels.EmbeddingRows.Dequantize(packedEmbedding.AsSpan(t * rowFloats, rowFloats), stored, type);
+            Assert.Equal(embeddingValues.AsSpan(t * dimension, dimension).ToArray().Select(BitConverter.SingleToUInt32Bits), stored.Select(BitConverter.SingleToUInt32Bits));
+        }
+    }
+
+    private static byte[] Bytes(uint[] words)
+    {
+        var bytes = new byte[4 * words.Length];
+        Buffer.BlockCopy(words, 0, bytes, 0, bytes.Length);
+        return bytes;
     }
 
     [Fact]

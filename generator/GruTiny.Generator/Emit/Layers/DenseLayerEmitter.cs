@@ -63,7 +63,7 @@ internal sealed class DenseLayerEmitter(DenseLayerDescription dense, GruWeightTy
         w.Line();
         if (commentWeights)
         {
-            w.Line($"// Layer {index}: dense {dense.InputSize} → {dense.OutputSize}, {ActivationName}:");
+            w.Line($"// Layer {index}: dense {dense.InputSize} → {dense.OutputSize}, {ActivationName}{WeightLiterals.FileValuesNote(weights)}:");
             WeightLiterals.CommentTensor(w, "weight", dense.Weight, dense.OutputSize, dense.InputSize);
             WeightLiterals.CommentTensor(w, "bias", dense.Bias, 1, dense.OutputSize);
         }

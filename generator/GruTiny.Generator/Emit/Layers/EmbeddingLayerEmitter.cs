@@ -41,7 +41,7 @@ internal sealed class EmbeddingLayerEmitter(EmbeddingLayerDescription embedding,
     public override void EmitType(CodeWriter w, int index, bool commentWeights)
     {
         int d = RowFloats, v = embedding.VocabularySize;
-        float[] packed = KernelLayout.PackEmbedding(embedding.Weight, v, embedding.Dimension, weights);
+        uint[] packed = KernelLayout.PackEmbedding(embedding.Weight, v, embedding.Dimension, weights);
         int rowsPerChunk = System.Math.Max(1, KernelLayout.MaxChunkFloats / d);
         int chunks = (v + rowsPerChunk - 1) / rowsPerChunk;
         w.Generated();
@@ -65,7 +65,7 @@ internal sealed class EmbeddingLayerEmitter(EmbeddingLayerDescription embedding,
         for (int c = 0; c < chunks; c++)
         {
             int first = c * rowsPerChunk, count = System.Math.Min(rowsPerChunk, v - first);
-            var values = new float[count * d];
+            var values = new uint[count * d];
             System.Array.Copy(packed, first * d, values, 0, values.Length);
             WeightLiterals.EmitChunk(w, c, values, $"Rows {first} to {first + count - 1}.");
         }

@@ -139,7 +139,7 @@ internal sealed class GruLayerEmitter(GruLayerDescription gru, bool sequence = f
         w.Line();
         if (commentWeights)
         {
-            w.Line($"// Layer {index}{which}: gru {half.InputSize} → {half.HiddenSize}, linear_before_reset: {Variant}, PyTorch layout (gates r, z, n):");
+            w.Line($"// Layer {index}{which}: gru {half.InputSize} → {half.HiddenSize}, linear_before_reset: {Variant}, PyTorch layout (gates r, z, n){WeightLiterals.FileValuesNote(weights)}:");
             WeightLiterals.CommentTensor(w, "weight_ih", half.WeightIh, 3 * half.HiddenSize, half.InputSize);
             WeightLiterals.CommentTensor(w, "weight_hh", half.WeightHh, 3 * half.HiddenSize, half.HiddenSize);
             WeightLiterals.CommentTensor(w, "bias_ih", half.BiasIh, 1, 3 * half.HiddenSize);

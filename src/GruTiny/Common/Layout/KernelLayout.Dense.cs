@@ -24,8 +24,8 @@ internal static partial class KernelLayout
     public static int DenseBlockLength(int inputSize, GruWeightType weights = GruWeightType.Float32) =>
         DenseHeaderFloats(weights) + ColumnFloats(weights, Lanes * inputSize);
 
-    /// <summary>Packs a dense layer given in PyTorch's layout (row-major [out][in]).</summary>
-    public static float[] PackDense(int inputSize, int outputSize, float[] weight, float[]? bias, GruWeightType weights = GruWeightType.Float32)
+    /// <summary>Packs a dense layer given in PyTorch's layout (row-major [out][in]): the words of its floats (<see cref="PackedWriter"/>).</summary>
+    public static uint[] PackDense(int inputSize, int outputSize, float[] weight, float[]? bias, GruWeightType weights = GruWeightType.Float32)
     {
         int blocks = Padded(outputSize) / Lanes;
         var packed = new PackedWriter(DenseLength(inputSize, outputSize, weights), weights);
@@ -67,13 +67,12 @@ internal static partial class KernelLayout
     };
 
     /// <summary>Packs an embedding table [<paramref name="rows"/> × <paramref name="dimension"/>] row by row (<see cref="EmbeddingRowFloats"/>); int8 has one scale per row.</summary>
-    public static float[] PackEmbedding(float[] weight, int rows, int dimension, GruWeightType weights)
+    public static uint[] PackEmbedding(float[] weight, int rows, int dimension, GruWeightType weights)
     {
-        if (weights == GruWeightType.Float32) return weight;
         int rowFloats = EmbeddingRowFloats(dimension, weights);
         var packed = new PackedWriter(rows * rowFloats, weights);
         var matrix = new QuantizedMatrix(weight, rows, dimension, weights);
-        int padding = rowFloats * 4 - (weights == GruWeightType.Int8 ? 4 + dimension : 2 * dimension); // bytes after a row's values
+        int padding = rowFloats * 4 - (weights == GruWeightType.Int8 ? 4 : 0) - WeightQuantizer.BytesPerWeight(weights) * dimension; // bytes after a row's values
         for (int r = 0; r < rows; r++)
         {
             if (weights == GruWeightType.Int8) packed.Float(matrix.Scale(r));

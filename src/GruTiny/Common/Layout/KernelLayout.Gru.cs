@@ -85,8 +85,8 @@ internal static partial class KernelLayout
         return lengths;
     }
 
-    /// <summary>Packs a GRU layer given in PyTorch's layout (row-major [3H][in] and [3H][H], gates r, z, n).</summary>
-    public static float[] PackGru(
+    /// <summary>Packs a GRU layer given in PyTorch's layout (row-major [3H][in] and [3H][H], gates r, z, n): the words of its floats (<see cref="PackedWriter"/>).</summary>
+    public static uint[] PackGru(
         int inputSize, int hiddenSize, bool linearBeforeReset,
         float[] weightIh, float[] weightHh, float[]? biasIh, float[]? biasHh, GruWeightType weights = GruWeightType.Float32)
     {

@@ -49,9 +49,9 @@ internal static partial class KernelLayout
     /// single block is larger. Kernels find block b of a section in chunk
     /// firstChunk(section) + b / BlocksPerChunk, at offset (b % BlocksPerChunk) · blockLength.
     /// </summary>
-    public static float[][] Chunk(float[] packed, int blocks, int[] sectionBlockLengths)
+    public static T[][] Chunk<T>(T[] packed, int blocks, int[] sectionBlockLengths)
     {
-        var chunks = new System.Collections.Generic.List<float[]>();
+        var chunks = new System.Collections.Generic.List<T[]>();
         int at = 0;
         foreach (int blockLength in sectionBlockLengths)
         {
@@ -59,7 +59,7 @@ internal static partial class KernelLayout
             for (int first = 0; first < blocks; first += perChunk)
             {
                 int length = Math.Min(perChunk, blocks - first) * blockLength;
-                var chunk = new float[length];
+                var chunk = new T[length];
                 Array.Copy(packed, at, chunk, 0, length);
                 chunks.Add(chunk);
                 at += length;
@@ -68,5 +68,13 @@ internal static partial class KernelLayout
 
         if (at != packed.Length) throw new InvalidOperationException("Chunking length mismatch.");
         return chunks.ToArray();
+    }
+
+    /// <summary>Packed words as the floats the kernels read (for the library and tests, never the generator: see <see cref="PackedWriter"/>).</summary>
+    public static float[] Floats(uint[] words)
+    {
+        var floats = new float[words.Length];
+        System.Buffer.BlockCopy(words, 0, floats, 0, 4 * words.Length);
+        return floats;
     }
 }

@@ -37,8 +37,10 @@ internal sealed class QuantizedMatrix
 }
 
 /// <summary>
-/// Writes a packed layer: float32 biases and scales, and weights of the layer's type (little-endian bytes), into a
-/// float array that the generator embeds bit for bit (a quantised block's columns are bytes, not floats).
+/// Writes a packed layer: float32 biases and scales, and weights of the layer's type (little-endian bytes), as the
+/// 32-bit words the generator embeds bit for bit. Words, never floats: a quantised block's columns are bytes, whose
+/// words may be signalling-NaN patterns, and a float passed through x87 registers (a 32-bit .NET Framework compiler
+/// host returns floats in ST0) comes back quieted, one byte changed.
 /// </summary>
 internal sealed class PackedWriter(int floats, GruWeightType type)
 {
@@ -72,12 +74,12 @@ internal sealed class PackedWriter(int floats, GruWeightType type)
         for (int i = 0; i < count; i++) _bytes[_at++] = (byte)(value >> (8 * i));
     }
 
-    public float[] Finish(string kind)
+    public uint[] Finish(string kind)
     {
         if (_at != _bytes.Length) throw new InvalidOperationException($"{kind} packing length mismatch.");
-        var packed = new float[_bytes.Length / 4];
+        var packed = new uint[_bytes.Length / 4];
         for (int i = 0; i < packed.Length; i++)
-            packed[i] = FloatBits.FromUInt32((uint)(_bytes[4 * i] | _bytes[4 * i + 1] << 8 | _bytes[4 * i + 2] << 16 | _bytes[4 * i + 3] << 24));
+            packed[i] = (uint)(_bytes[4 * i] | _bytes[4 * i + 1] << 8 | _bytes[4 * i + 2] << 16 | _bytes[4 * i + 3] << 24);
         return packed;
     }
 }

@@ -80,17 +80,17 @@ internal sealed record SelfCheckResult(double WorstRatio, int Sequence, int Step
         "self-check failed: sequence {0}, step {1}, output {2} is {3:R} but the training framework produced {4:R} (|difference| = {5:E2} × max(1, |expected|), tolerance {6:E1}). The weights do not compute what the model was trained to compute: check the GRU variant (linear_before_reset) and the exporter.",
         Sequence, Step, Index, Value, Expected, WorstRatio, tolerance);
 
-    /// <summary>The GRUT042 text: what was checked and the worst error.</summary>
-    /// <summary>How far a quantised model is from the self-check outputs (which the float model matches).</summary>
+    /// <summary>The GRUT064 text: how far a quantised model is from the self-check outputs (which the float model matches).</summary>
     public string DeviationMessage(GruWeightType type) => string.Format(CultureInfo.InvariantCulture,
         "{0} weights: worst deviation from the self-check outputs {1:E2} × max(1, |expected|), at sequence {2}, step {3}, output {4} ({5:R} against {6:R}), over {7} sequence(s), {8} steps",
         WeightQuantizer.Name(type), WorstRatio, Sequence, Step, Index, Value, Expected, Sequences, TotalSteps);
 
     /// <summary>A quantised model deviating more than <paramref name="tolerance"/> (GruTinyQuantizedTolerance).</summary>
     public string TooFarMessage(GruWeightType type, double tolerance) => string.Format(CultureInfo.InvariantCulture,
-        "{0} (GruTinyQuantizedTolerance {1:E1}): the quantised weights change this model's outputs more than allowed; keep float32 or float16 weights for it, or raise the tolerance",
-        DeviationMessage(type), tolerance);
+        "{0} (GruTinyQuantizedTolerance {1:E1}): the quantised weights change this model's outputs more than allowed; {2}, or raise the tolerance",
+        DeviationMessage(type), tolerance, type == GruWeightType.Int8 ? "try float16 weights, or keep float32 ones, for it" : "keep float32 weights for it");
 
+    /// <summary>The GRUT042 text: what was checked and the worst error.</summary>
     public string PassMessage(double tolerance) => string.Format(CultureInfo.InvariantCulture,
         "self-check passed: {0} sequence(s), {1} steps; worst error {2:E2} × max(1, |expected|) at sequence {3}, step {4}, output {5} (tolerance {6:E1})",
         Sequences, TotalSteps, WorstRatio, Sequence, Step, Index, tolerance);

@@ -12,8 +12,8 @@ namespace GruTiny.Model;
 /// −127..127; a row of zeros has scale 0 and q 0. The weight the model computes with is scale · q, rounded once
 /// to float32. Symmetric and without a zero point, so a zero weight stays exactly zero and padding costs
 /// nothing.</para>
-/// <para>Float16: the nearest binary16, ties to even (<see cref="HalfBits"/>). A weight beyond ±65504 has no
-/// half and is refused; a weight that rounds to zero is reported.</para>
+/// <para>Float16: the nearest binary16, ties to even (<see cref="HalfBits"/>). A weight of magnitude 65520 or more
+/// rounds past 65504, the largest half, and is refused; a weight that rounds to zero is reported.</para>
 /// </remarks>
 internal static class WeightQuantizer
 {
@@ -50,19 +50,19 @@ internal static class WeightQuantizer
     {
         float max = 0f;
         for (int i = 0; i < length; i++) max = Math.Max(max, Math.Abs(weights[offset + i]));
-        return max / 127f;
+        return (float)(max / 127f); // the cast rounds to float32 on every host (an x87 host may keep more precision)
     }
 
     /// <summary>The int8 value of <paramref name="weight"/> in a row of scale <paramref name="scale"/>.</summary>
     public static sbyte Int8(float weight, float scale)
     {
         if (scale == 0f) return 0;
-        double q = Math.Round((double)weight / scale, MidpointRounding.ToEven);
+        double q = Math.Round((double)((double)weight / scale), MidpointRounding.ToEven);
         return (sbyte)Math.Max(-127.0, Math.Min(127.0, q));
     }
 
     /// <summary>The weight a quantised value stands for: scale · q, rounded to float32.</summary>
-    public static float Int8Value(sbyte q, float scale) => scale * q;
+    public static float Int8Value(sbyte q, float scale) => (float)(scale * q);
 
     /// <summary>
     /// The values a [rows × columns] row-major matrix computes with once stored as <paramref name="type"/>; the
@@ -104,7 +104,7 @@ internal static class WeightQuantizer
 
     /// <summary>
     /// Why <paramref name="model"/>'s weights cannot be stored as float16, or null: the first weight beyond
-    /// ±65504, named by its tensor (<c>layers[0].weight_hh[5][3]</c>) and value.
+    /// ±65504 by half a unit or more (it would round to infinity), named by its tensor (<c>layers[0].weight_hh[5][3]</c>) and value.
     /// </summary>
     public static string? Float16Overflow(ModelDescription model)
     {
@@ -114,15 +114,15 @@ internal static class WeightQuantizer
             for (int i = 0; i < weights.Length && problem is null; i++)
             {
                 if (Math.Abs(weights[i]) >= 65520f) // rounds to infinity: 65504 + half an ulp (16)
-                    problem = $"{name}[{i / columns}][{i % columns}] is {weights[i].ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, beyond float16's largest value, 65504";
+                    problem = $"{name}[{i / columns}][{i % columns}] is {weights[i].ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, which rounds past float16's largest value, 65504";
             }
         });
         return problem;
     }
 
     /// <summary>
-    /// The weights that are not zero but become zero as float16 (below 2^-25): how many, and where the largest of
-    /// them is; null when there are none.
+    /// The weights that are not zero but become zero as float16 (magnitude at most 2^-25, the tie rounding to even
+    /// zero): how many, and where the largest of them is; null when there are none.
     /// </summary>
     public static string? Float16FlushedToZero(ModelDescription model)
     {
@@ -143,7 +143,7 @@ internal static class WeightQuantizer
                 }
             }
         });
-        return count == 0 ? null : $"{count} weight{(count == 1 ? "" : "s")} not zero become zero as float16 (below 2^-25, the smallest half being 2^-24), the largest {largestAt}";
+        return count == 0 ? null : $"{count} weight{(count == 1 ? "" : "s")} not zero become zero as float16 (magnitude at most 2^-25; the smallest half is 2^-24), the largest {largestAt}";
     }
 
     /// <summary>Calls <paramref name="visit"/> with every weight matrix that quantises: its name, values and shape.</summary>

@@ -10,7 +10,7 @@ namespace GruTiny.Kernels.Simd;
 /// multiplying by 2^112 moves the exponent from the half's bias (15) to the float's (127). Exact for every finite
 /// half: a normal one is a power-of-two scaling of a normal float, a subnormal one (exponent 0) is a float
 /// subnormal scaled into the normal range, and ±0 stays ±0. Infinities and NaN never occur (the quantiser refuses
-/// weights beyond ±65504). Three operations besides the widening load, the same on x64 and ARM64.
+/// weights of magnitude 65520 or more, which round past the largest half). Three operations besides the widening load, the same on x64 and ARM64.
 /// </summary>
 internal static class HalfMath
 {
