@@ -81,19 +81,14 @@ public static class DenseLayerKernel
             ? Simd128.MultiplyAdd(sum, Vector128.LoadUnsafe(ref bias, Lanes), Vector128.LoadUnsafe(ref bias))
             : Vector128.LoadUnsafe(ref bias) + sum;
 
-    // Weights of the layer's type along a column run (weight = index of the first one, a multiple of 4), as floats.
-    // Float32: the plain load it always was (see GruLayerKernel.LoadW).
+    // Weights of the layer's type along a column run (weight = index of the first one, a multiple of 4), as floats (WeightLoads).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> Load128<TLayer>(ref float columns, int weight) where TLayer : IDenseLayer =>
-        TLayer.WeightType == GruWeightType.Int8 ? Simd128.LoadInt8(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref columns, weight / 4)))
-        : TLayer.WeightType == GruWeightType.Float16 ? Simd128.LoadHalf(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref columns, weight / 2)))
-        : Vector128.LoadUnsafe(ref columns, (nuint)weight);
+        WeightLoads.Vector<Simd128, Vector128<float>>(TLayer.WeightType, ref columns, weight);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Load256<TLayer>(ref float columns, int weight) where TLayer : IDenseLayer =>
-        TLayer.WeightType == GruWeightType.Int8 ? Simd256.LoadInt8(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref columns, weight / 4)))
-        : TLayer.WeightType == GruWeightType.Float16 ? Simd256.LoadHalf(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref columns, weight / 2)))
-        : Vector256.LoadUnsafe(ref columns, (nuint)weight);
+        WeightLoads.Vector<Simd256, Vector256<float>>(TLayer.WeightType, ref columns, weight);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Col<TLayer>(int weights) where TLayer : IDenseLayer => KernelLayout.ColumnFloats(TLayer.WeightType, weights);
@@ -193,10 +188,7 @@ public static class DenseLayerKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float ScalarWeight<TLayer>(ref float columns, int i) where TLayer : IDenseLayer =>
-        TLayer.WeightType == GruWeightType.Int8 ? (sbyte)Unsafe.Add(ref Unsafe.As<float, byte>(ref columns), i)
-        : TLayer.WeightType == GruWeightType.Float16 ? HalfBits.ToSingle(Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref Unsafe.As<float, byte>(ref columns), 2 * i)))
-        : Unsafe.Add(ref columns, i);
+    private static float ScalarWeight<TLayer>(ref float columns, int i) where TLayer : IDenseLayer => WeightLoads.Scalar(TLayer.WeightType, ref columns, i);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> Activate<TLayer>(Vector128<float> v) where TLayer : IDenseLayer => TLayer.Activation switch

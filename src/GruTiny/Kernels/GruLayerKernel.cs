@@ -223,19 +223,11 @@ public static class GruLayerKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Col<TLayer>(int weights) where TLayer : IGruLayer => KernelLayout.ColumnFloats(TLayer.WeightType, weights);
 
-    /// <summary>Count weights at <paramref name="weight"/> (a multiple of 4) along a column, as floats.</summary>
-    /// <remarks>
-    /// For float32 this is the plain load it always was: the loops of the six benchmark shapes' kernels compile to the
-    /// same instructions as before weight types existed (compared with <c>DOTNET_JitDisasm</c>, bench/RESULTS.md).
-    /// </remarks>
+    /// <summary>Count weights at <paramref name="weight"/> (a multiple of 4) along a column, as floats (<see cref="WeightLoads"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVector LoadW<TLayer, TSimd, TVector>(ref float column, int weight)
-        where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
-    {
-        if (TLayer.WeightType == GruWeightType.Float32) return TSimd.Load(ref column, (nuint)weight);
-        if (TLayer.WeightType == GruWeightType.Int8) return TSimd.LoadInt8(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref column, weight / 4)));
-        return TSimd.LoadHalf(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref column, weight / 2)));
-    }
+        where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct =>
+        WeightLoads.Vector<TSimd, TVector>(TLayer.WeightType, ref column, weight);
 
     // int8 sums start from zero and end as init + scale ⊙ sum (one scale per row, StartAt and Finish); float32 and
     // float16 sums start from init (a bias, or the gate's input part) and need nothing at the end.
@@ -457,10 +449,7 @@ public static class GruLayerKernel
 
     // The scalar paths' weight types: weight i of a block's columns, and the int8 start and finish (see StartAt, Finish).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float ScalarWeight<TLayer>(ref float columns, int i) where TLayer : IGruLayer =>
-        TLayer.WeightType == GruWeightType.Int8 ? (sbyte)Unsafe.Add(ref Unsafe.As<float, byte>(ref columns), i)
-        : TLayer.WeightType == GruWeightType.Float16 ? HalfBits.ToSingle(Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref Unsafe.As<float, byte>(ref columns), 2 * i)))
-        : Unsafe.Add(ref columns, i);
+    private static float ScalarWeight<TLayer>(ref float columns, int i) where TLayer : IGruLayer => WeightLoads.Scalar(TLayer.WeightType, ref columns, i);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float ScalarStart<TLayer>(float init) where TLayer : IGruLayer => TLayer.WeightType == GruWeightType.Int8 ? 0f : init;
