@@ -13,18 +13,24 @@ internal static class WeightLiterals
     /// literals (see AlignedWeights), made at first use; their addresses are plain static fields, so the layer
     /// type has no static constructor.
     /// </summary>
-    /// <param name="weights">The layer's weight type: a quantised chunk holds float32 headers and int8 or float16 columns (KernelLayout), which its comment says.</param>
+    /// <param name="weights">The layer's weight type: a quantised chunk holds float32 headers and int8 or float16 columns (KernelLayout), which its comment says, and is read in place.</param>
     public static void EmitAlignedChunks(CodeWriter w, uint[][] chunks, GruWeightType weights = GruWeightType.Float32)
     {
+        // A quantised layer reads its literals in place (LiteralWeights: its loads are narrow, and a copy would keep the
+        // weights resident twice over what quantising saves).
+        bool inPlace = weights != GruWeightType.Float32;
         w.Line($"public static {ReadOnlySpan} Weights(int index) => index switch");
         w.Open();
-        for (int c = 0; c < chunks.Length; c++) w.Line($"{c} => {KernelsNamespace}.AlignedWeights.Span(ref Aligned{c}, Chunk{c}, {chunks[c].Length}),");
+        for (int c = 0; c < chunks.Length; c++)
+            w.Line(inPlace
+                ? $"{c} => {KernelsNamespace}.LiteralWeights.Span(Chunk{c}, {chunks[c].Length}),"
+                : $"{c} => {KernelsNamespace}.AlignedWeights.Span(ref Aligned{c}, Chunk{c}, {chunks[c].Length}),");
         w.Line("_ => default,");
         w.Close(";");
         for (int c = 0; c < chunks.Length; c++)
         {
             EmitChunk(w, c, chunks[c], weights == GruWeightType.Float32 ? $"{chunks[c].Length} floats." : $"{chunks[c].Length} floats of packed blocks: float32 biases{(weights == GruWeightType.Int8 ? " and row scales" : "")}, {WeightQuantizer.Name(weights)} weights.");
-            w.Line($"private static nint Aligned{c};");
+            if (!inPlace) w.Line($"private static nint Aligned{c};");
         }
     }
 

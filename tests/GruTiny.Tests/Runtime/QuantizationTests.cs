@@ -217,6 +217,19 @@ public sealed class QuantizationTests
     }
 
     [Fact]
+    public void Quantised_layers_read_their_literals_in_place()
+    {
+        uint[] words = [0x7FC00001, 0x807F7F81, 0, 0x3F800000];  // a signalling-NaN pattern of int8 bytes survives
+        string literal = new(System.Runtime.InteropServices.MemoryMarshal.Cast<uint, char>(words));
+        ReadOnlySpan<float> span = GruTiny.Kernels.LiteralWeights.Span(literal, words.Length);
+        Assert.Equal(words, System.Runtime.InteropServices.MemoryMarshal.Cast<float, uint>(span).ToArray());
+        Assert.True(System.Runtime.CompilerServices.Unsafe.AreSame(
+            ref System.Runtime.CompilerServices.Unsafe.AsRef(in System.Runtime.InteropServices.MemoryMarshal.GetReference(span)),
+            ref System.Runtime.InteropServices.MemoryMarshal.GetReference(System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(literal.AsSpan()))));
+        Assert.Contains("holds 4 floats, not 5", Assert.Throws<ArgumentException>(() => GruTiny.Kernels.LiteralWeights.Span(literal, 5)).Message);
+    }
+
+    [Fact]
     public void Weight_type_names_parse()
     {
         Assert.Equal(GruWeightType.Int8, WeightQuantizer.Parse(" INT8 "));
