@@ -25,6 +25,13 @@ namespace GruTiny.Kernels;
 /// of four steps' projection) and 6 elsewhere (two strips of the 256-bit recurrence); weight pointers advance by
 /// a constant per input so that loads need no index arithmetic, and nothing inside the loops calls a method, so RyuJIT keeps the accumulators in
 /// registers (checked with <c>DOTNET_JitDisasm</c>).</para>
+/// <para>Each function that holds a loop over weights, and each driver over strips, is a root of its own
+/// (<c>NoInlining</c>). Inlined into one another, they shared one method's inlining budget and its limit of tracked
+/// locals: a change that only added a few helpers to the drivers left <c>LoadW</c> and the gate functions as calls
+/// inside the loops (tier 1, 1 → 32 × 2 + 1 took 2× as long) and put an accumulator of the 128-bit recurrence on the
+/// stack (1.2–1.5×). The calls this costs are one per group of strips.</para>
+/// <para>A section's weights are found once per step when they are one chunk (<see cref="WeightBlocks.GruSection{TLayer}"/>),
+/// and each strip is an offset from there: finding each strip's chunk took about a tenth of a step of 8 → 64 + 4.</para>
 /// <para>Hidden state buffers are padded to whole blocks of 8; padded lanes stay zero.</para>
 /// </remarks>
 [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)] // for generated code only
@@ -185,13 +192,16 @@ public static class GruLayerKernel
     private static int Strips<TLayer, TSimd, TVector>() where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct =>
         KernelLayout.PaddedHidden(TLayer.HiddenSize) / TSimd.Count;
 
-    /// <summary>The first weight of strip <paramref name="strip"/> in its block of a section (block weights + lane offset).</summary>
+    /// <summary>
+    /// The first weight of strip <paramref name="strip"/> in its block of section <paramref name="section"/> (block weights +
+    /// lane offset); <paramref name="start"/> is <see cref="WeightBlocks.GruSection{TLayer}"/> of the section.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ref float StripWeights<TLayer, TSimd, TVector>(int firstChunk, int blockLength, int strip)
+    private static ref float StripWeights<TLayer, TSimd, TVector>(ref float start, int section, int strip)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
         int perBlock = Block / TSimd.Count;
-        return ref Unsafe.Add(ref WeightBlocks.Gru<TLayer>(firstChunk, blockLength, strip / perBlock), strip % perBlock * TSimd.Count);
+        return ref Unsafe.Add(ref WeightBlocks.GruBlock<TLayer>(ref start, section, strip / perBlock), strip % perBlock * TSimd.Count);
     }
 
     /// <summary>Offset of strip <paramref name="strip"/>'s r gate in a gate row (z at +8, n at +16).</summary>
@@ -254,12 +264,13 @@ public static class GruLayerKernel
 
     // ---- Input projection ------------------------------------------------------------------------------
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
     private static void ProjectVector<TLayer, TSimd, TVector>(ref float x, int stride, ref float g, int steps)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
         int strips = Strips<TLayer, TSimd, TVector>();
         int gateRow = GateRowLength<TLayer>();
-        int blockLength = WeightBlocks.SectionLength<TLayer>(0);
+        ref float section = ref WeightBlocks.GruSection<TLayer>(0);
         int step = 0;
         for (; step + 4 <= steps; step += 4)
         {
@@ -267,7 +278,7 @@ public static class GruLayerKernel
             ref float g4 = ref Unsafe.Add(ref g, step * gateRow);
             for (int s = 0; s < strips; s++)
                 ProjectFourSteps<TLayer, TSimd, TVector>(
-                    ref StripWeights<TLayer, TSimd, TVector>(0, blockLength, s), ref x4, stride,
+                    ref StripWeights<TLayer, TSimd, TVector>(ref section, 0, s), ref x4, stride,
                     ref Unsafe.Add(ref g4, GateOffset<TSimd, TVector>(s)), gateRow, s);
         }
 
@@ -277,18 +288,19 @@ public static class GruLayerKernel
             ref float g1 = ref Unsafe.Add(ref g, step * gateRow);
             int s = 0;
             for (; s + 4 <= strips; s += 4)
-                ProjectFourStrips<TLayer, TSimd, TVector>(ref StripWeights<TLayer, TSimd, TVector>(0, blockLength, s), ref StripWeights<TLayer, TSimd, TVector>(0, blockLength, s + 1),
-                    ref StripWeights<TLayer, TSimd, TVector>(0, blockLength, s + 2), ref StripWeights<TLayer, TSimd, TVector>(0, blockLength, s + 3), ref x1,
+                ProjectFourStrips<TLayer, TSimd, TVector>(ref StripWeights<TLayer, TSimd, TVector>(ref section, 0, s), ref StripWeights<TLayer, TSimd, TVector>(ref section, 0, s + 1),
+                    ref StripWeights<TLayer, TSimd, TVector>(ref section, 0, s + 2), ref StripWeights<TLayer, TSimd, TVector>(ref section, 0, s + 3), ref x1,
                     ref Unsafe.Add(ref g1, GateOffset<TSimd, TVector>(s)), s);
             for (; s + 2 <= strips; s += 2)
                 ProjectTwoStrips<TLayer, TSimd, TVector>(
-                    ref StripWeights<TLayer, TSimd, TVector>(0, blockLength, s), ref StripWeights<TLayer, TSimd, TVector>(0, blockLength, s + 1), ref x1,
+                    ref StripWeights<TLayer, TSimd, TVector>(ref section, 0, s), ref StripWeights<TLayer, TSimd, TVector>(ref section, 0, s + 1), ref x1,
                     ref Unsafe.Add(ref g1, GateOffset<TSimd, TVector>(s)), ref Unsafe.Add(ref g1, GateOffset<TSimd, TVector>(s + 1)), s);
             if (s < strips)
-                ProjectOneStrip<TLayer, TSimd, TVector>(ref StripWeights<TLayer, TSimd, TVector>(0, blockLength, s), ref x1, ref Unsafe.Add(ref g1, GateOffset<TSimd, TVector>(s)), s);
+                ProjectOneStrip<TLayer, TSimd, TVector>(ref StripWeights<TLayer, TSimd, TVector>(ref section, 0, s), ref x1, ref Unsafe.Add(ref g1, GateOffset<TSimd, TVector>(s)), s);
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
     private static void ProjectOneStrip<TLayer, TSimd, TVector>(ref float w, ref float x, ref float g, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
@@ -313,6 +325,7 @@ public static class GruLayerKernel
 
     // Four strips of one step: 12 accumulators, as in the recurrence. The four strips' gate rows are consecutive
     // (strip s + i at GateOffset(s + i)), so one reference and the offsets of GateOffset reach them.
+    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
     private static void ProjectFourStrips<TLayer, TSimd, TVector>(ref float w0, ref float w1, ref float w2, ref float w3, ref float x, ref float g, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
@@ -359,6 +372,7 @@ public static class GruLayerKernel
         TSimd.Store(r3, ref g3, 0); TSimd.Store(z3, ref g3, Block); TSimd.Store(n3, ref g3, 2 * Block);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
     private static void ProjectTwoStrips<TLayer, TSimd, TVector>(ref float w0, ref float w1, ref float x, ref float g0, ref float g1, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
@@ -390,6 +404,7 @@ public static class GruLayerKernel
     }
 
     // One strip for four steps: the strip's weights are loaded once for four inputs (12 accumulators).
+    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
     private static void ProjectFourSteps<TLayer, TSimd, TVector>(ref float w, ref float x, int stride, ref float g, int gateRow, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
@@ -466,28 +481,29 @@ public static class GruLayerKernel
     // needs 8 or more, and the 6 of two strips left its loop latency-bound), then two. Vector256 takes two (its
     // 6 accumulators are as wide as 12 of Vector128), then one: four measured 0–8% slower there (bench/RESULTS.md,
     // "Per change").
+    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
     private static void RecurResetAfter<TLayer, TSimd, TVector>(ref float gates, ref float previous, ref float next)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
         int strips = Strips<TLayer, TSimd, TVector>();
+        ref float section = ref WeightBlocks.GruSection<TLayer>(1);
         int s = 0;
         if (TSimd.Count == 4)
-            for (; s + 4 <= strips; s += 4) RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref gates, ref previous, ref next, s);
+            for (; s + 4 <= strips; s += 4) RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, s);
         for (; s + 2 <= strips; s += 2)
-            RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref gates, ref previous, ref next, s);
+            RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, s);
 
-        if (s < strips) RecurOneStripResetAfter<TLayer, TSimd, TVector>(ref gates, ref previous, ref next, s);
+        if (s < strips) RecurOneStripResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, s);
     }
 
-    private static void RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref float gates, ref float previous, ref float next, int s)
+    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
+    private static void RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref float section, ref float gates, ref float previous, ref float next, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
-        int blockLength = WeightBlocks.SectionLength<TLayer>(1);
-        int firstChunk = WeightBlocks.FirstChunk<TLayer>(1);
-        ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(firstChunk, blockLength, s);
-        ref float w1 = ref StripWeights<TLayer, TSimd, TVector>(firstChunk, blockLength, s + 1);
-        ref float w2 = ref StripWeights<TLayer, TSimd, TVector>(firstChunk, blockLength, s + 2);
-        ref float w3 = ref StripWeights<TLayer, TSimd, TVector>(firstChunk, blockLength, s + 3);
+        ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(ref section, 1, s);
+        ref float w1 = ref StripWeights<TLayer, TSimd, TVector>(ref section, 1, s + 1);
+        ref float w2 = ref StripWeights<TLayer, TSimd, TVector>(ref section, 1, s + 2);
+        ref float w3 = ref StripWeights<TLayer, TSimd, TVector>(ref section, 1, s + 3);
         ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
         ref float g1 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + 1));
         ref float g2 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + 2));
@@ -532,13 +548,12 @@ public static class GruLayerKernel
         TSimd.Store(CombineResetAfter<TLayer, TSimd, TVector>(ref g3, r3, z3, hn3, TSimd.Load(ref previous, u + 3 * count)), ref next, u + 3 * count);
     }
 
-    private static void RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref float gates, ref float previous, ref float next, int s)
+    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
+    private static void RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref float section, ref float gates, ref float previous, ref float next, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
-        int blockLength = WeightBlocks.SectionLength<TLayer>(1);
-        int firstChunk = WeightBlocks.FirstChunk<TLayer>(1);
-        ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(firstChunk, blockLength, s);
-        ref float w1 = ref StripWeights<TLayer, TSimd, TVector>(firstChunk, blockLength, s + 1);
+        ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(ref section, 1, s);
+        ref float w1 = ref StripWeights<TLayer, TSimd, TVector>(ref section, 1, s + 1);
         ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
         ref float g1 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + 1));
         TVector r0 = StartAt<TLayer, TSimd, TVector>(ref g0, 0), z0 = StartAt<TLayer, TSimd, TVector>(ref g0, Block), hn0 = StartAt<TLayer, TSimd, TVector>(ref w0, 0);
@@ -565,12 +580,11 @@ public static class GruLayerKernel
         TSimd.Store(CombineResetAfter<TLayer, TSimd, TVector>(ref g1, r1, z1, hn1, TSimd.Load(ref previous, u1)), ref next, u1);
     }
 
-    private static void RecurOneStripResetAfter<TLayer, TSimd, TVector>(ref float gates, ref float previous, ref float next, int s)
+    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
+    private static void RecurOneStripResetAfter<TLayer, TSimd, TVector>(ref float section, ref float gates, ref float previous, ref float next, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
-        int blockLength = WeightBlocks.SectionLength<TLayer>(1);
-        int firstChunk = WeightBlocks.FirstChunk<TLayer>(1);
-        ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(firstChunk, blockLength, s);
+        ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(ref section, 1, s);
         ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
         TVector r0 = StartAt<TLayer, TSimd, TVector>(ref g0, 0), z0 = StartAt<TLayer, TSimd, TVector>(ref g0, Block), hn0 = StartAt<TLayer, TSimd, TVector>(ref w0, 0);
         ref float c0 = ref Columns<TLayer, TSimd, TVector>(ref w0, s, 1);
@@ -598,13 +612,13 @@ public static class GruLayerKernel
     }
 
     // linear_before_reset = false: r and z first (for all strips), then W_hn (r ⊙ h).
+    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
     private static void RecurResetBefore<TLayer, TSimd, TVector>(ref float gates, ref float previous, ref float next, ref float scratch)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
         int strips = Strips<TLayer, TSimd, TVector>();
         int padded = KernelLayout.PaddedHidden(TLayer.HiddenSize);
-        int rzLength = WeightBlocks.SectionLength<TLayer>(1);
-        int rzChunk = WeightBlocks.FirstChunk<TLayer>(1);
+        ref float rzSection = ref WeightBlocks.GruSection<TLayer>(1);
         ref float zs = ref scratch;                          // z per unit
         ref float rh = ref Unsafe.Add(ref scratch, padded);  // r ⊙ h per unit
         const int RzRow = 2 * Block;
@@ -612,8 +626,8 @@ public static class GruLayerKernel
         int s = 0;
         for (; s + 2 <= strips; s += 2)
         {
-            ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(rzChunk, rzLength, s);
-            ref float w1 = ref StripWeights<TLayer, TSimd, TVector>(rzChunk, rzLength, s + 1);
+            ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(ref rzSection, 1, s);
+            ref float w1 = ref StripWeights<TLayer, TSimd, TVector>(ref rzSection, 1, s + 1);
             ref float c0 = ref Columns<TLayer, TSimd, TVector>(ref w0, s, 1);
             ref float c1 = ref Columns<TLayer, TSimd, TVector>(ref w1, s + 1, 1);
             ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
@@ -642,7 +656,7 @@ public static class GruLayerKernel
 
         if (s < strips)
         {
-            ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(rzChunk, rzLength, s);
+            ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(ref rzSection, 1, s);
             ref float c0 = ref Columns<TLayer, TSimd, TVector>(ref w0, s, 1);
             ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
             TVector r0 = StartAt<TLayer, TSimd, TVector>(ref g0, 0), z0 = StartAt<TLayer, TSimd, TVector>(ref g0, Block);
@@ -660,13 +674,12 @@ public static class GruLayerKernel
             TSimd.Store(TSimd.Multiply(Gate<TLayer, TSimd, TVector>(r0), TSimd.Load(ref previous, u0)), ref rh, u0);
         }
 
-        int nLength = WeightBlocks.SectionLength<TLayer>(2);
-        int nChunk = WeightBlocks.FirstChunk<TLayer>(2);
+        ref float nSection = ref WeightBlocks.GruSection<TLayer>(2);
         s = 0;
         for (; s + 2 <= strips; s += 2)
         {
-            ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(nChunk, nLength, s);
-            ref float w1 = ref StripWeights<TLayer, TSimd, TVector>(nChunk, nLength, s + 1);
+            ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(ref nSection, 2, s);
+            ref float w1 = ref StripWeights<TLayer, TSimd, TVector>(ref nSection, 2, s + 1);
             TVector n0 = StartAt<TLayer, TSimd, TVector>(ref w0, 0), n1 = StartAt<TLayer, TSimd, TVector>(ref w1, 0);
             ref float c0 = ref Columns<TLayer, TSimd, TVector>(ref w0, s, 2);
             ref float c1 = ref Columns<TLayer, TSimd, TVector>(ref w1, s + 1, 2);
@@ -690,7 +703,7 @@ public static class GruLayerKernel
 
         if (s < strips)
         {
-            ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(nChunk, nLength, s);
+            ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(ref nSection, 2, s);
             TVector n0 = StartAt<TLayer, TSimd, TVector>(ref w0, 0);
             ref float c0 = ref Columns<TLayer, TSimd, TVector>(ref w0, s, 2);
             for (int k = 0; k < TLayer.HiddenSize; k++)
