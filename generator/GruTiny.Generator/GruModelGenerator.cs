@@ -10,6 +10,7 @@ using GruTiny.Generator.Specs;
 using GruTiny.Model;
 using GruTiny.Model.Onnx;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
 
@@ -137,9 +138,15 @@ public sealed class GruModelGenerator : IIncrementalGenerator
             .Select(static (spec, _) => spec.Diagnostics)
             .WithTrackingName(TrackingNames.Diagnostics);
 
+        // Whether the user's project allows unsafe code, which [SkipLocalsInit] on the generated methods needs (a bool,
+        // so every other edit leaves it unchanged and the emit step cached).
+        IncrementalValueProvider<bool> allowsUnsafe = context.CompilationProvider
+            .Select(static (compilation, _) => compilation.Options is CSharpCompilationOptions { AllowUnsafe: true });
+
         IncrementalValuesProvider<EmitSpec> emits = generation
             .Where(static spec => spec.Model is not null || spec.StandIn is not null)
-            .Select(static (spec, _) => new EmitSpec(spec.Target.WithoutLocations(), spec.Model, spec.SelfCheck, spec.StandIn, spec.StandInShape, spec.Weights))
+            .Combine(allowsUnsafe)
+            .Select(static (pair, _) => new EmitSpec(pair.Left.Target.WithoutLocations(), pair.Left.Model, pair.Left.SelfCheck, pair.Left.StandIn, pair.Left.StandInShape, pair.Left.Weights, pair.Right))
             .WithTrackingName(TrackingNames.Emit);
 
         context.RegisterSourceOutput(diagnostics, static (spc, list) =>
@@ -407,7 +414,7 @@ public sealed class GruModelGenerator : IIncrementalGenerator
         {
             string source = spec.Model is null
                 ? ModelEmitter.EmitStandIn(spec.Target, spec.StandIn!, spec.StandInShape)
-                : ModelEmitter.Emit(spec.Target, spec.Model, spec.SelfCheck, spec.Weights);
+                : ModelEmitter.Emit(spec.Target, spec.Model, spec.SelfCheck, spec.Weights, spec.SkipLocalsInit);
             context.AddSource(ModelEmitter.HintName(spec.Target), SourceText.From(source, System.Text.Encoding.UTF8));
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -34,9 +34,10 @@ internal static class ModelEmitter
 
     /// <param name="selfCheck">The passed self-check's summary (numbers only), or null when the file has no self-check data.</param>
     /// <param name="weights">How the weight matrices are stored (quantised here from the model's float weights).</param>
-    public static string Emit(TargetSpec target, ModelDescription model, string? selfCheck, GruWeightType weights = GruWeightType.Float32)
+    /// <param name="skipLocalsInit">The user's project allows unsafe code: methods with work buffers get <c>[SkipLocalsInit]</c> (<see cref="CodeWriter.SkipLocalsInit"/>).</param>
+    public static string Emit(TargetSpec target, ModelDescription model, string? selfCheck, GruWeightType weights = GruWeightType.Float32, bool skipLocalsInit = false)
     {
-        var w = new CodeWriter();
+        var w = new CodeWriter(skipLocalsInit);
         var layout = new WorkLayout(model);
         LayerEmitter[] layers = model.Layers.Select(layer => LayerEmitters.For(layer, weights: weights)).ToArray();
 
@@ -322,6 +323,7 @@ internal static class ModelEmitter
             "<param name=\"output\">Receives exactly <see cref=\"OutputSize\"/> values; may be the same memory as <paramref name=\"input\"/>.</param>",
             "<exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
         w.Generated();
+        w.SkipLocalsInit();
         w.Line($"public void Step({ReadOnlySpan} input, {Span} output)");
         w.Open();
         w.Line($"if (input.Length != InputSize) {Throw}.ThrowLengthMismatch(nameof(input), InputSize, input.Length);");
@@ -342,6 +344,7 @@ internal static class ModelEmitter
             "<param name=\"outputs\">Receives row-major [T × <see cref=\"OutputSize\"/>] values; must not overlap <paramref name=\"inputs\"/>.</param>",
             "<exception cref=\"global::System.ArgumentException\">A span has the wrong length, or the spans overlap.</exception>");
         w.Generated();
+        w.SkipLocalsInit();
         w.Line($"public void Run({ReadOnlySpan} inputs, {Span} outputs)");
         w.Open();
         EmitSequenceChecks(w, final: false);
@@ -359,6 +362,7 @@ internal static class ModelEmitter
             "<param name=\"output\">Receives the last step's <see cref=\"OutputSize\"/> values; it is written only after every input was read.</param>",
             "<exception cref=\"global::System.ArgumentException\">A span has the wrong length, or there are no steps.</exception>");
         w.Generated();
+        w.SkipLocalsInit();
         w.Line($"public void RunFinal({ReadOnlySpan} inputs, {Span} output)");
         w.Open();
         EmitSequenceChecks(w, final: true);

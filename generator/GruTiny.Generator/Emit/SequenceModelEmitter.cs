@@ -97,6 +97,7 @@ internal static class SequenceModelEmitter
         }
 
         w.Generated();
+        if (!workspace) w.SkipLocalsInit();
         w.Line($"public void Run({ReadOnlySpan} inputs, {Span} outputs{(workspace ? $", {Span} workspace" : "")})");
         w.Open();
         EmitChecks(w, final: false, workspace);
@@ -126,6 +127,7 @@ internal static class SequenceModelEmitter
             };
         w.Doc(summary, more);
         w.Generated();
+        if (!workspace) w.SkipLocalsInit();
         w.Line($"public void RunFinal({ReadOnlySpan} inputs, {Span} output{(workspace ? $", {Span} workspace" : "")})");
         w.Open();
         EmitChecks(w, final: true, workspace);
@@ -143,6 +145,7 @@ internal static class SequenceModelEmitter
         w.Line("// or from the last step back) and writes rows of its own; the last writes the caller's rows. Static: a model");
         w.Line("// that reads whole sequences keeps nothing between calls.");
         w.Generated();
+        w.SkipLocalsInit();
         w.Line($"private static void __GruTiny_Sequence({ReadOnlySpan} inputs, {Span} outputs, int n, {Span} work)");
         w.Open();
         w.Line($"{Span} denseA = work.Slice(0, n * __GruTiny_DenseStride);");

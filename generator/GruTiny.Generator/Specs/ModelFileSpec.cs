@@ -39,7 +39,7 @@ internal sealed record GenerationSpec(
 /// What a model's source is emitted from: the target without positions, and the model with its self-check
 /// summary, or (Model null) the ID of the error the stand-in type names, and the API the stand-in has.
 /// </summary>
-internal sealed record EmitSpec(TargetSpec Target, ModelDescription? Model, string? SelfCheck, string? StandIn, StandInShape StandInShape, GruWeightType Weights);
+internal sealed record EmitSpec(TargetSpec Target, ModelDescription? Model, string? SelfCheck, string? StandIn, StandInShape StandInShape, GruWeightType Weights, bool SkipLocalsInit);
 
 /// <summary>The API of a model's type: the stand-in of a model that could not be compiled takes it too.</summary>
 internal enum StandInShape

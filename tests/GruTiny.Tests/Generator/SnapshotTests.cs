@@ -5,6 +5,8 @@ using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
 using static GruTiny.Tests.Generator.GeneratorHarness;
 
@@ -37,6 +39,9 @@ public sealed partial class SnapshotTests
         "Int8",          // int8 weights: the layer types' WeightType, packed blocks with row scales (GRU and dense)
         "Float16",       // float16 weights, linear_before_reset false (three sections)
         "TokensInt8",    // an int8 embedding: rows dequantised by EmbeddingRows
+        "UnsafeTiny",    // a project with AllowUnsafeBlocks: [SkipLocalsInit] on Step, Run and RunFinal
+        "UnsafeTokens",  // ... and on the token overloads
+        "UnsafeBidirectional", // ... and on a sequence model's stack paths (not the workspace overloads)
     };
 
     [Theory]
@@ -62,10 +67,17 @@ public sealed partial class SnapshotTests
             "Float16" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\", Weights = GruTiny.GruWeightType.Float16)] public partial class Float16; }", Reference("cho_in3_h5_nobias.gru.json")),
             "TokensInt8" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\", Weights = GruTiny.GruWeightType.Int8)] public partial struct TokensInt8; }", Reference("embedding/emb_v5_d1_h3.gru.json")),
             "BatchNorm" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\")] public partial class BatchNorm; }", Reference("layered/batchnorm_in4_bn_h11_bn_silu_linear2.gru.json")),
+            "UnsafeTiny" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\")] public partial struct UnsafeTiny; }", Reference("tiny.gru.json")),
+            "UnsafeTokens" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\")] public partial struct UnsafeTokens; }", Reference("embedding/emb_v5_d1_h3.gru.json")),
+            "UnsafeBidirectional" => ("namespace Sample { /// <summary>S.</summary>\n[GruTiny.GruModel(\"m.gru.json\")] public partial struct UnsafeBidirectional; }", Reference("sequence/bi_in3_h6_linear2.gru.json")),
             _ => throw new ArgumentOutOfRangeException(nameof(path)),
         };
 
-        string actual = Scrub(Generate(source, ModelFile("m.gru.json", model)).SingleSource, elideWeights: path == "Chunked");
+        CSharpCompilation compilation = CreateCompilation(source);
+        if (path.StartsWith("Unsafe", StringComparison.Ordinal)) compilation = compilation.WithOptions(compilation.Options.WithAllowUnsafe(true));
+        GeneratorResult result = Generate(compilation, ModelFile("m.gru.json", model));
+        Assert.Empty(result.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error)); // [SkipLocalsInit] without AllowUnsafe would be CS0227
+        string actual = Scrub(result.SingleSource, elideWeights: path == "Chunked");
         string name = path + ".GruModel.g.cs";
         string snapshot = Path.Combine(AppContext.BaseDirectory, "Snapshots", name + ".txt");
         string expected = File.Exists(snapshot) ? File.ReadAllText(snapshot) : "";

@@ -22,6 +22,31 @@ public sealed class ParityTests(ITestOutputHelper output)
         Assert.Equal(ReferenceCase.Names().Order(), ReferenceModelCatalog.Names.Order());
     }
 
+    // The reference models' project allows unsafe code, so the generator marks their methods with work buffers
+    // [SkipLocalsInit]; the checks below poison the stack before each call (StackGarbage), which is what makes a
+    // kernel that reads its buffer before writing it fail them.
+    [Fact]
+    public void The_reference_models_skip_zeroing_their_work_buffers_and_the_poison_reaches_such_a_buffer()
+    {
+        foreach (Type type in new[] { typeof(EmbV12D4H8Softmax12), typeof(EmbV30D7H16x2Linear5) })
+            foreach (string method in new[] { "Step", "Run", "RunFinal" })
+                foreach (var m in type.GetMethods().Where(m => m.Name == method))
+                    Assert.True(m.IsDefined(typeof(System.Runtime.CompilerServices.SkipLocalsInitAttribute), false), $"{type.Name}.{m}");
+        Assert.False(typeof(EmbV12D4H8Softmax12).GetMethod(nameof(EmbV12D4H8Softmax12.Reset))!.IsDefined(typeof(System.Runtime.CompilerServices.SkipLocalsInitAttribute), false));
+
+        FirstOfUnzeroedBuffer(); // compiled now, not over the poison
+        StackGarbage.Poison();
+        Assert.True(float.IsNaN(FirstOfUnzeroedBuffer()));
+    }
+
+    [System.Runtime.CompilerServices.SkipLocalsInit]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static float FirstOfUnzeroedBuffer()
+    {
+        Span<float> work = stackalloc float[256];
+        return work[0];
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void Step_and_Run_match_the_reference(string name)
@@ -74,9 +99,14 @@ public sealed class ParityTests(ITestOutputHelper output)
             Assert.Equal(outSize, model.OutputSize);
             Assert.Equal(reference.FinalState.Length, model.StateSize);
 
+            // Each call finds NaN where its work buffer will be (StackGarbage): the generated methods skip zeroing it.
             var stepped = new float[steps * outSize];
             for (int t = 0; t < steps; t++)
+            {
+                StackGarbage.Poison();
                 model.Step(reference.Inputs.AsSpan(t * inSize, inSize), stepped.AsSpan(t * outSize, outSize));
+            }
+
             Compare("Step", stepped, reference.Outputs, outSize);
 
             var state = new float[model.StateSize];
@@ -85,6 +115,8 @@ public sealed class ParityTests(ITestOutputHelper output)
 
             T runner = new();
             var ran = new float[steps * outSize];
+            runner.Run([], []); // compiled before the poison (the first Step above compiled Step)
+            StackGarbage.Poison();
             runner.Run(reference.Inputs, ran);
             Compare("Run", ran, reference.Outputs, outSize);
         }
@@ -118,6 +150,8 @@ public sealed class ParityTests(ITestOutputHelper output)
             // Run is T Steps, bitwise (same kernels, same order of operations).
             T runner = new();
             var ran = new float[steps * outSize];
+            runner.Run([], []); // compiled before the poison
+            StackGarbage.Poison();
             runner.Run(inputs, ran);
             AssertBitwiseEqual(stepped, ran, "Run vs Step");
             AssertSameState(ref model, ref runner);
@@ -139,6 +173,8 @@ public sealed class ParityTests(ITestOutputHelper output)
             // RunFinal writes the last row of Run.
             T final = new();
             var last = new float[outSize];
+            Assert.ThrowsAny<ArgumentException>(() => new T().RunFinal([], last)); // compiled before the poison
+            StackGarbage.Poison();
             final.RunFinal(inputs, last);
             AssertBitwiseEqual(stepped.AsSpan((steps - 1) * outSize).ToArray(), last, "RunFinal vs last row");
 

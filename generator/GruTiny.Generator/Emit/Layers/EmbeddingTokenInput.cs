@@ -44,6 +44,7 @@ internal sealed class EmbeddingTokenInput(EmbeddingLayerDescription embedding) :
             "<exception cref=\"global::System.ArgumentOutOfRangeException\">The token is out of range; the state is unchanged.</exception>",
             "<exception cref=\"global::System.ArgumentException\">The span has the wrong length.</exception>");
         w.Generated();
+        w.SkipLocalsInit();
         w.Line($"public void Step(int token, {Span} output)");
         w.Open();
         w.Line($"if ((uint)token >= (uint)VocabularySize) {Throw}.ThrowTokenOutOfRange(nameof(token), 0, token, VocabularySize);");
@@ -60,6 +61,7 @@ internal sealed class EmbeddingTokenInput(EmbeddingLayerDescription embedding) :
             "<exception cref=\"global::System.ArgumentOutOfRangeException\">A token is out of range; the state is unchanged.</exception>",
             "<exception cref=\"global::System.ArgumentException\">The span has the wrong length.</exception>");
         w.Generated();
+        w.SkipLocalsInit();
         w.Line($"public void Run({Ints} tokens, {Span} outputs)");
         w.Open();
         w.Line("int steps = tokens.Length;");
@@ -76,6 +78,7 @@ internal sealed class EmbeddingTokenInput(EmbeddingLayerDescription embedding) :
             "<exception cref=\"global::System.ArgumentOutOfRangeException\">A token is out of range; the state is unchanged.</exception>",
             "<exception cref=\"global::System.ArgumentException\">The span has the wrong length, or there are no tokens.</exception>");
         w.Generated();
+        w.SkipLocalsInit();
         w.Line($"public void RunFinal({Ints} tokens, {Span} output)");
         w.Open();
         w.Line("int steps = tokens.Length;");
