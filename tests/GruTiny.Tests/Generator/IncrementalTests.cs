@@ -65,6 +65,23 @@ public sealed class IncrementalTests
     }
 
     [Fact]
+    public void Allowing_unsafe_code_re_emits_with_SkipLocalsInit_and_reads_no_file_again()
+    {
+        CSharpCompilation compilation = CreateCompilation(Source);
+        GeneratorDriver driver = CreateDriver([ModelFile("models/tiny.gru.json", TinyModelJson)]);
+        driver = driver.RunGenerators(compilation);
+        Assert.DoesNotContain("SkipLocalsInit", driver.GetRunResult().Results.Single().GeneratedSources.Single().SourceText.ToString());
+
+        driver = driver.RunGenerators(compilation.WithOptions(compilation.Options.WithAllowUnsafe(true)));
+        GeneratorRunResult result = driver.GetRunResult().Results.Single();
+        Assert.Contains("[global::System.Runtime.CompilerServices.SkipLocalsInit]", result.GeneratedSources.Single().SourceText.ToString());
+        foreach (string name in new[] { GruModelGenerator.TrackingNames.ModelFiles, GruModelGenerator.TrackingNames.Generation })
+            foreach (IncrementalGeneratorRunStep step in result.TrackedSteps[name])
+                foreach ((object _, IncrementalStepRunReason reason) in step.Outputs)
+                    Assert.True(reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{name}: {reason}");
+    }
+
+    [Fact]
     public void Changing_the_model_file_regenerates()
     {
         CSharpCompilation compilation = CreateCompilation(Source);
