@@ -204,18 +204,21 @@ public sealed class GruModelGenerator : IIncrementalGenerator
 
             // Run once per file, here, so that the result is cached with the file (bounded by SelfCheck.MaxWork).
             SelfCheckResult? result = model is not null && selfCheck is not null ? SelfCheckRunner.Run(model, selfCheck) : null;
+            Float16Range? float16 = model is not null && compiledTypes.Contains((int)GruWeightType.Float16)
+                ? new Float16Range(WeightQuantizer.Float16Overflow(model), WeightQuantizer.Float16FlushedToZero(model))
+                : null;
             var quantized = new List<QuantizedCheck>();
             if (model is not null && selfCheck is not null)
             {
                 foreach (GruWeightType type in compiledTypes.Select(t => (GruWeightType)t).Where(t => t != GruWeightType.Float32))
                 {
-                    if (type == GruWeightType.Float16 && WeightQuantizer.Float16Overflow(model) is not null) continue; // refused in Join
+                    if (type == GruWeightType.Float16 && float16!.Overflow is not null) continue; // refused in Join
                     cancellationToken.ThrowIfCancellationRequested();
                     quantized.Add(new QuantizedCheck(type, SelfCheckRunner.Run(WeightQuantizer.Dequantized(model, type), selfCheck)));
                 }
             }
 
-            return new ModelFileSpec(path, model, error, result, weightsMetadata, quantized.ToEquatableArray(), compiledTypes);
+            return new ModelFileSpec(path, model, error, result, weightsMetadata, quantized.ToEquatableArray(), compiledTypes, float16);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -358,10 +361,11 @@ public sealed class GruModelGenerator : IIncrementalGenerator
 
         if (weights == GruWeightType.Float16)
         {
-            if (WeightQuantizer.Float16Overflow(model) is { } overflow)
+            Float16Range range = file.Float16 ?? throw new InvalidOperationException("The float16 range of the model was not checked.");
+            if (range.Overflow is { } overflow)
                 return Fail(target, DiagnosticInfo.Create(DiagnosticDescriptors.Float16Overflow, target.AttributeLocation,
                     $"{target.ModelPath}: {overflow}; keep float32 or int8 weights for this model"), model, diagnostics);
-            if (WeightQuantizer.Float16FlushedToZero(model) is { } flushed)
+            if (range.FlushedToZero is { } flushed)
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.Float16FlushToZero, target.AttributeLocation, $"{target.ModelPath}: {flushed}"));
         }
 

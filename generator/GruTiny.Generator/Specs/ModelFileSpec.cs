@@ -10,11 +10,17 @@ namespace GruTiny.Generator.Specs;
 /// WeightsMetadata: the item's <c>GruTinyWeights</c> metadata as written (null when absent). CompiledTypes: the
 /// weight types (as ints) the targets that refer to the file compile it with (the attribute's, else the metadata's,
 /// else float32), for the assembly's string budget. QuantizedChecks: the self-check run again over the dequantised
-/// model for each quantised one of them (the self-check data itself is not kept).
+/// model for each quantised one of them (the self-check data itself is not kept). Float16: the float16 range checks
+/// when float16 is among them (null otherwise), made here so that they are cached with the file: each is a pass
+/// over every weight, and the join step runs again after edits that only move an attribute.
 /// </remarks>
 internal sealed record ModelFileSpec(
     string Path, ModelDescription? Model, ModelFormatError? Error, SelfCheckResult? SelfCheck = null,
-    string? WeightsMetadata = null, EquatableArray<QuantizedCheck> QuantizedChecks = default, EquatableArray<int> CompiledTypes = default);
+    string? WeightsMetadata = null, EquatableArray<QuantizedCheck> QuantizedChecks = default, EquatableArray<int> CompiledTypes = default,
+    Float16Range? Float16 = null);
+
+/// <summary>What storing the model's weights as float16 would do: a weight out of range (GRUT062), weights flushed to zero (GRUT063); null when none.</summary>
+internal sealed record Float16Range(string? Overflow, string? FlushedToZero);
 
 /// <summary>The self-check's outcome for the model stored as <paramref name="Type"/>.</summary>
 internal sealed record QuantizedCheck(GruWeightType Type, SelfCheckResult Result);
