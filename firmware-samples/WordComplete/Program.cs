@@ -71,9 +71,7 @@ for (int pass = 0; pass < 3; pass++)
     long started = Stopwatch.GetTimestamp();
     foreach (string word in words)
     {
-        int n = word.Length + 1;
-        tokens[0] = Vocabulary.Start;
-        for (int i = 0; i < word.Length; i++) tokens[i + 1] = vocabulary.Id(word[i]);
+        int n = vocabulary.Tokens(word, tokens);
         model.Reset();
         model.Run(tokens.AsSpan(0, n), outputs.AsSpan(0, n * WordModel.OutputSize));
     }
@@ -146,9 +144,7 @@ static (double Top1, double Top5, long Allocated) Score<T>(string[] words, Vocab
     long before = GC.GetAllocatedBytesForCurrentThread();
     foreach (string word in words)
     {
-        int n = word.Length + 1;
-        tokens[0] = Vocabulary.Start;
-        for (int i = 0; i < word.Length; i++) tokens[i + 1] = vocabulary.Id(word[i]);
+        int n = vocabulary.Tokens(word, tokens);
         model.Reset();
         model.Run(tokens.AsSpan(0, n), outputs.AsSpan(0, n * model.OutputSize));
         for (int i = 0; i < n; i++)

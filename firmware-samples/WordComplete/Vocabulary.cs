@@ -26,6 +26,14 @@ internal sealed class Vocabulary
         return id >= 2 ? id : throw new ArgumentException($"'{c}' is not in the vocabulary (a-z).");
     }
 
+    /// <summary>The start token, then <paramref name="word"/>'s letters, into <paramref name="tokens"/>; returns how many (the word's length + 1).</summary>
+    public int Tokens(string word, Span<int> tokens)
+    {
+        tokens[0] = Start;
+        for (int i = 0; i < word.Length; i++) tokens[i + 1] = Id(word[i]);
+        return word.Length + 1;
+    }
+
     public bool IsWord(string text)
     {
         foreach (char c in text)
