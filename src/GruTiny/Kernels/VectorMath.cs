@@ -23,9 +23,12 @@ internal static class VectorMath<TSimd, TVector>
     /// everywhere, relative to its value near 0 (tested), exactly ±1 far out, never beyond, NaN for NaN.
     /// </summary>
     /// <remarks>
-    /// One division, nine multiply-adds and two multiplies, P and Q evaluated side by side by Estrin's scheme: three
-    /// and two multiply-adds deep after x² and x⁴ instead of Horner's five and four, which measured 0.96–0.98 of the time of a step of the
-    /// latency-bound shapes (8 → 64 + 4, 1 → 32 × 2 + 1) at both widths. It replaced an exp-based form (a
+    /// One division, nine multiply-adds and two multiplies. With fused multiply-adds P and Q are evaluated side by
+    /// side by Estrin's scheme, three and two multiply-adds deep after x² and x⁴ instead of Horner's five and four,
+    /// which measured 0.96–0.98 of the time of a step of the latency-bound shapes (8 → 64 + 4, 1 → 32 × 2 + 1) at both
+    /// widths. Without them (x64 without FMA) it is Horner's: there Estrin's order rounded the fraction one float
+    /// below 1 at |x| = 9, so tanh never reached ±1 and saturated states drifted (1.2e-5 from the interpreter's in
+    /// 200 steps of a reference model). It replaced an exp-based form (a
     /// Cody–Waite exp, a division, and an odd polynomial below |x| = 0.625 where 1 − 2/(e^2x + 1) cancels, both
     /// computed for every lane), which cost about three times the instructions and twice the latency of a gate
     /// on the critical path of a step. The last clamp: between |x| ≈ 8.3 and 9 the fraction rounds one float
@@ -36,13 +39,33 @@ internal static class VectorMath<TSimd, TVector>
     {
         TVector one = TSimd.Create(1f), minusOne = TSimd.Create(-1f);
         x = TSimd.Clamp(x, TSimd.Create(-9f), TSimd.Create(9f));
-        TVector t = TSimd.Multiply(x, x), t2 = TSimd.Multiply(t, t);
-        // Estrin's scheme: P = (p0 + p1 t) + t²((p2 + p3 t) + t²(p4 + p5 t)), Q = (q0 + q1 t) + t²((q2 + q3 t) + t² q4).
-        TVector p = TSimd.MultiplyAdd(TSimd.Create(-1.2245759961615477e-11f), t, TSimd.Create(3.064189613155577e-08f));
-        p = TSimd.MultiplyAdd(p, t2, TSimd.MultiplyAdd(TSimd.Create(2.803105780913029e-05f), t, TSimd.Create(0.0038694958202540874f)));
-        p = TSimd.MultiplyAdd(p, t2, TSimd.MultiplyAdd(TSimd.Create(0.13680846989154816f), t, one));
-        TVector q = TSimd.MultiplyAdd(TSimd.Create(1.2890170637547271e-06f), t2, TSimd.MultiplyAdd(TSimd.Create(0.00039406915311701596f), t, TSimd.Create(0.02725011296570301f)));
-        q = TSimd.MultiplyAdd(q, t2, TSimd.MultiplyAdd(TSimd.Create(0.47014179825782776f), t, one));
+        TVector t = TSimd.Multiply(x, x), p, q;
+        if (TSimd.FusedMultiplyAdd)
+        {
+            // Estrin's scheme: P = (p0 + p1 t) + t²((p2 + p3 t) + t²(p4 + p5 t)), Q = (q0 + q1 t) + t²((q2 + q3 t) + t² q4).
+            TVector t2 = TSimd.Multiply(t, t);
+            p = TSimd.MultiplyAdd(TSimd.Create(-1.2245759961615477e-11f), t, TSimd.Create(3.064189613155577e-08f));
+            p = TSimd.MultiplyAdd(p, t2, TSimd.MultiplyAdd(TSimd.Create(2.803105780913029e-05f), t, TSimd.Create(0.0038694958202540874f)));
+            p = TSimd.MultiplyAdd(p, t2, TSimd.MultiplyAdd(TSimd.Create(0.13680846989154816f), t, one));
+            q = TSimd.MultiplyAdd(TSimd.Create(1.2890170637547271e-06f), t2, TSimd.MultiplyAdd(TSimd.Create(0.00039406915311701596f), t, TSimd.Create(0.02725011296570301f)));
+            q = TSimd.MultiplyAdd(q, t2, TSimd.MultiplyAdd(TSimd.Create(0.47014179825782776f), t, one));
+        }
+        else
+        {
+            // Horner's: multiplied and added apart, Estrin's order left the fraction one float below 1 at |x| = 9.
+            p = TSimd.Create(-1.2245759961615477e-11f);
+            p = TSimd.MultiplyAdd(p, t, TSimd.Create(3.064189613155577e-08f));
+            p = TSimd.MultiplyAdd(p, t, TSimd.Create(2.803105780913029e-05f));
+            p = TSimd.MultiplyAdd(p, t, TSimd.Create(0.0038694958202540874f));
+            p = TSimd.MultiplyAdd(p, t, TSimd.Create(0.13680846989154816f));
+            p = TSimd.MultiplyAdd(p, t, one);
+            q = TSimd.Create(1.2890170637547271e-06f);
+            q = TSimd.MultiplyAdd(q, t, TSimd.Create(0.00039406915311701596f));
+            q = TSimd.MultiplyAdd(q, t, TSimd.Create(0.02725011296570301f));
+            q = TSimd.MultiplyAdd(q, t, TSimd.Create(0.47014179825782776f));
+            q = TSimd.MultiplyAdd(q, t, one);
+        }
+
         return TSimd.Clamp(TSimd.Divide(TSimd.Multiply(x, p), q), minusOne, one);
     }
 
