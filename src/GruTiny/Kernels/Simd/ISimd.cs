@@ -51,9 +51,6 @@ internal interface ISimd<TVector> where TVector : struct
     /// </summary>
     static abstract TVector MultiplyAdd(TVector a, TVector b, TVector c);
 
-    /// <summary>Whether <see cref="MultiplyAdd"/> is fused (one rounding): a constant the JIT folds.</summary>
-    static abstract bool FusedMultiplyAdd { get; }
-
     /// <summary><paramref name="x"/> limited to [<paramref name="low"/>, <paramref name="high"/>]; a NaN lane stays NaN.</summary>
     static abstract TVector Clamp(TVector x, TVector low, TVector high);
 

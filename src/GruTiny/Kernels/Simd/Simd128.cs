@@ -52,13 +52,7 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
     // default x64 instruction set, whose compiler otherwise sent every intermediate through a stack slot.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) =>
-        FusedMultiplyAdd ? Vector128.MultiplyAddEstimate(a, b, c) : a * b + c;
-
-    public static bool FusedMultiplyAdd
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => Fma.IsSupported || AdvSimd.IsSupported;
-    }
+        Fma.IsSupported || AdvSimd.IsSupported ? Vector128.MultiplyAddEstimate(a, b, c) : a * b + c;
 
     // x64: maxps/minps return their second operand when either is NaN, so x goes second. Vector128.Min/Max
     // would add fix-ups for IEEE 754-2019 semantics (NaN and −0) that cost three instructions each and lengthen

@@ -51,13 +51,7 @@ internal readonly struct Simd256 : ISimd<Vector256<float>>
     // default x64 instruction set, whose compiler otherwise sent every intermediate through a stack slot.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
-        FusedMultiplyAdd ? Vector256.MultiplyAddEstimate(a, b, c) : a * b + c;
-
-    public static bool FusedMultiplyAdd
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => Fma.IsSupported || AdvSimd.IsSupported;
-    }
+        Fma.IsSupported || AdvSimd.IsSupported ? Vector256.MultiplyAddEstimate(a, b, c) : a * b + c;
 
     // maxps/minps return their second operand when either is NaN, so x goes second (see Simd128.Clamp).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
