@@ -6,6 +6,7 @@ using GruTiny.Bench;
 // dotnet run -c Release --project bench/GruTiny.Bench -- check-baseline               only the checks of the above
 // dotnet run -c Release --project bench/GruTiny.Bench -- alignment [rounds]            (AlignmentRunner.cs)
 // dotnet run -c Release --project bench/GruTiny.Bench -- accuracy                      weight types on the reference models (QuantizationAccuracy.cs)
+// dotnet run -c Release --project bench/GruTiny.Bench -- jit-check                     no stray call or spill in the kernels' code (Versus/JitCheck.cs)
 switch (args.Length > 0 ? args[0] : "")
 {
     case "versus" or "check-baseline":
@@ -14,6 +15,8 @@ switch (args.Length > 0 ? args[0] : "")
         return TimingWorker.Run(args[1], args.Length == 3 ? GruTiny.Model.WeightQuantizer.Parse(args[2]) ?? throw new System.ArgumentException(args[2]) : GruTiny.GruWeightType.Float32);
     case "accuracy":
         return QuantizationAccuracy.Run();
+    case "jit-check":
+        return JitCheck.Run();
     case "alignment":
         AlignmentRunner.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 31);
         return 0;
