@@ -17,6 +17,10 @@ internal static class VectorMath<TSimd, TVector>
     where TSimd : struct, ISimd<TVector>
     where TVector : struct
 {
+    // tanh's P (p0 = 1) and Q (q0 = 1) in x², from tools/fit_tanh.py.
+    private const float P1 = 0.13680846989154816f, P2 = 0.0038694958202540874f, P3 = 2.803105780913029e-05f, P4 = 3.064189613155577e-08f, P5 = -1.2245759961615477e-11f;
+    private const float Q1 = 0.47014179825782776f, Q2 = 0.02725011296570301f, Q3 = 0.00039406915311701596f, Q4 = 1.2890170637547271e-06f;
+
     /// <summary>
     /// tanh x = x·P(x²)/Q(x²) on x clamped to [−9, 9] (beyond which tanh x rounds to ±1 in float), P of degree 5 and
     /// Q of degree 4 in x² (tools/fit_tanh.py fits them), the result clamped to [−1, 1]: within 3e-7 of tanh
@@ -47,25 +51,25 @@ internal static class VectorMath<TSimd, TVector>
         {
             // Estrin's scheme: P = (p0 + p1 t) + t²((p2 + p3 t) + t²(p4 + p5 t)), Q = (q0 + q1 t) + t²((q2 + q3 t) + t² q4).
             TVector t2 = TSimd.Multiply(t, t);
-            p = TSimd.MultiplyAdd(TSimd.Create(-1.2245759961615477e-11f), t, TSimd.Create(3.064189613155577e-08f));
-            p = TSimd.MultiplyAdd(p, t2, TSimd.MultiplyAdd(TSimd.Create(2.803105780913029e-05f), t, TSimd.Create(0.0038694958202540874f)));
-            p = TSimd.MultiplyAdd(p, t2, TSimd.MultiplyAdd(TSimd.Create(0.13680846989154816f), t, one));
-            q = TSimd.MultiplyAdd(TSimd.Create(1.2890170637547271e-06f), t2, TSimd.MultiplyAdd(TSimd.Create(0.00039406915311701596f), t, TSimd.Create(0.02725011296570301f)));
-            q = TSimd.MultiplyAdd(q, t2, TSimd.MultiplyAdd(TSimd.Create(0.47014179825782776f), t, one));
+            p = TSimd.MultiplyAdd(TSimd.Create(P5), t, TSimd.Create(P4));
+            p = TSimd.MultiplyAdd(p, t2, TSimd.MultiplyAdd(TSimd.Create(P3), t, TSimd.Create(P2)));
+            p = TSimd.MultiplyAdd(p, t2, TSimd.MultiplyAdd(TSimd.Create(P1), t, one));
+            q = TSimd.MultiplyAdd(TSimd.Create(Q4), t2, TSimd.MultiplyAdd(TSimd.Create(Q3), t, TSimd.Create(Q2)));
+            q = TSimd.MultiplyAdd(q, t2, TSimd.MultiplyAdd(TSimd.Create(Q1), t, one));
         }
         else
         {
             // Horner's: multiplied and added apart, Estrin's order left the fraction one float below 1 at |x| = 9.
-            p = TSimd.Create(-1.2245759961615477e-11f);
-            p = TSimd.MultiplyAdd(p, t, TSimd.Create(3.064189613155577e-08f));
-            p = TSimd.MultiplyAdd(p, t, TSimd.Create(2.803105780913029e-05f));
-            p = TSimd.MultiplyAdd(p, t, TSimd.Create(0.0038694958202540874f));
-            p = TSimd.MultiplyAdd(p, t, TSimd.Create(0.13680846989154816f));
+            p = TSimd.Create(P5);
+            p = TSimd.MultiplyAdd(p, t, TSimd.Create(P4));
+            p = TSimd.MultiplyAdd(p, t, TSimd.Create(P3));
+            p = TSimd.MultiplyAdd(p, t, TSimd.Create(P2));
+            p = TSimd.MultiplyAdd(p, t, TSimd.Create(P1));
             p = TSimd.MultiplyAdd(p, t, one);
-            q = TSimd.Create(1.2890170637547271e-06f);
-            q = TSimd.MultiplyAdd(q, t, TSimd.Create(0.00039406915311701596f));
-            q = TSimd.MultiplyAdd(q, t, TSimd.Create(0.02725011296570301f));
-            q = TSimd.MultiplyAdd(q, t, TSimd.Create(0.47014179825782776f));
+            q = TSimd.Create(Q4);
+            q = TSimd.MultiplyAdd(q, t, TSimd.Create(Q3));
+            q = TSimd.MultiplyAdd(q, t, TSimd.Create(Q2));
+            q = TSimd.MultiplyAdd(q, t, TSimd.Create(Q1));
             q = TSimd.MultiplyAdd(q, t, one);
         }
 

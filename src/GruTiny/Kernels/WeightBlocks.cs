@@ -32,11 +32,9 @@ internal static class WeightBlocks
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ref float GruSection<TLayer>(int section) where TLayer : IGruLayer
     {
-        int blocks = KernelLayout.GruBlocks(TLayer.HiddenSize);
-        int blockLength = SectionLength<TLayer>(section);
-        if (KernelLayout.ChunkCount(blocks, blockLength) != 1) return ref Unsafe.NullRef<float>();
+        if (!OneChunk<TLayer>(section)) return ref Unsafe.NullRef<float>();
         ReadOnlySpan<float> chunk = TLayer.Weights(FirstChunk<TLayer>(section));
-        if (chunk.Length < blocks * blockLength) ThrowMissing();
+        if (chunk.Length < KernelLayout.GruBlocks(TLayer.HiddenSize) * SectionLength<TLayer>(section)) ThrowMissing();
         return ref MemoryMarshal.GetReference(chunk);
     }
 
@@ -47,10 +45,14 @@ internal static class WeightBlocks
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ref float GruBlock<TLayer>(ref float start, int section, int block) where TLayer : IGruLayer
     {
-        int blockLength = SectionLength<TLayer>(section);
-        if (KernelLayout.ChunkCount(KernelLayout.GruBlocks(TLayer.HiddenSize), blockLength) == 1) return ref Unsafe.Add(ref start, block * blockLength);
+        if (OneChunk<TLayer>(section)) return ref Unsafe.Add(ref start, block * SectionLength<TLayer>(section));
         return ref GruInChunks<TLayer>(section, block);
     }
+
+    /// <summary>Whether every block of section <paramref name="section"/> is in its first chunk (a constant of the layer type).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool OneChunk<TLayer>(int section) where TLayer : IGruLayer =>
+        KernelLayout.ChunkCount(KernelLayout.GruBlocks(TLayer.HiddenSize), SectionLength<TLayer>(section)) == 1;
 
     // Not inlined: a layer of several chunks per section is large enough for a call per block not to matter, and every
     // inlined helper adds locals to the kernel that inlines it (past RyuJIT's limit of tracked locals, accumulators
