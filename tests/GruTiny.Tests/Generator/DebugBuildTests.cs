@@ -20,8 +20,13 @@ namespace GruTiny.Tests.Generator;
 /// 98,352 bytes, plus 0–6.5 KB that no static of the runtime library held; the 16 other first calls allocated
 /// nothing; with the first calls outside the window, 24 runs of the same pair allocated nothing. The earlier
 /// failures of this class (536, 808 and 4,928 bytes, with 37–79 methods compiled in the window) all had the first
-/// call inside it. Whether a model allocates from its very first call is tested on the Release build
-/// (AllocationTests), where the first call compiles far fewer methods and the cast cache's growth is recognised.
+/// call inside it. Later (CI at 4c0a55b) a window that began after the first calls allocated 4,032 bytes with one
+/// method JIT-compiled on the test thread inside it (the meter counts them). The library's kernels are tiered, and
+/// most likely a kernel whose loop ran long enough at tier 0 was recompiled on the running thread (on-stack
+/// replacement; not confirmed), work that can allocate as the first call's did. So the window's calls now run once before it, and the window repeats them: what a Debug build
+/// could allocate per call is still caught over the thousands of calls, and the runtime's one-time compilations are
+/// done. Whether a model allocates from its very first call is tested on the Release build (AllocationTests), where
+/// the first call compiles far fewer methods and the cast cache's growth is recognised.
 /// </remarks>
 [Collection(AllocationCollection.Name)]
 public sealed class DebugBuildTests
@@ -44,11 +49,15 @@ public sealed class DebugBuildTests
         var output = new float[2];
         var inputs = new float[2 * 100];
         var outputs = new float[2 * 100];
-        model.Step(input, output); // the first calls, outside the window (see the class's remarks)
-        model.Run(inputs, outputs);
+        void Calls()
+        {
+            for (int i = 0; i < 10_000; i++) model.Step(input, output);
+            for (int i = 0; i < 10_000; i++) model.Run(inputs, outputs);
+        }
+
+        Calls(); // once outside the window: the runtime's one-time compilations (see the class's remarks)
         var meter = AllocationMeter.Start();
-        for (int i = 0; i < 10_000; i++) model.Step(input, output);
-        for (int i = 0; i < 10_000; i++) model.Run(inputs, outputs);
+        Calls();
         meter.Stop().AssertNone();
         Assert.False(float.IsNaN(output[0]));
     }
@@ -77,11 +86,15 @@ public sealed class DebugBuildTests
         var output = new float[model.OutputSize];
         var inputs = new float[model.InputSize * 50];
         var outputs = new float[model.OutputSize * 50];
-        model.Step(input, output); // the first calls, outside the window (see the class's remarks)
-        model.Run(inputs, outputs);
+        void Calls()
+        {
+            for (int i = 0; i < 5_000; i++) model.Step(input, output);
+            for (int i = 0; i < 1_000; i++) model.Run(inputs, outputs);
+        }
+
+        Calls(); // once outside the window: the runtime's one-time compilations (see the class's remarks)
         var meter = AllocationMeter.Start();
-        for (int i = 0; i < 5_000; i++) model.Step(input, output);
-        for (int i = 0; i < 1_000; i++) model.Run(inputs, outputs);
+        Calls();
         meter.Stop().AssertNone();
         Assert.All(output, v => Assert.False(float.IsNaN(v)));
     }
@@ -108,13 +121,16 @@ public sealed class DebugBuildTests
         var outputs = new float[model.OutputSize * 100];
         var workspace = new float[model.WorkspaceLength(100)];
         var output = new float[model.OutputSize];
-        model.Run(inputs.AsSpan(0, 4 * model.InputSize), outputs.AsSpan(0, 4 * model.OutputSize)); // the first calls, outside the window
-        model.Run(inputs, outputs, workspace);
-        model.RunFinal(inputs, output, workspace);
+        void Calls()
+        {
+            for (int i = 0; i < 1_000; i++) model.Run(inputs.AsSpan(0, 4 * model.InputSize), outputs.AsSpan(0, 4 * model.OutputSize));
+            for (int i = 0; i < 200; i++) model.Run(inputs, outputs, workspace);
+            for (int i = 0; i < 200; i++) model.RunFinal(inputs, output, workspace);
+        }
+
+        Calls(); // once outside the window: the runtime's one-time compilations (see the class's remarks)
         var meter = AllocationMeter.Start();
-        for (int i = 0; i < 1_000; i++) model.Run(inputs.AsSpan(0, 4 * model.InputSize), outputs.AsSpan(0, 4 * model.OutputSize));
-        for (int i = 0; i < 200; i++) model.Run(inputs, outputs, workspace);
-        for (int i = 0; i < 200; i++) model.RunFinal(inputs, output, workspace);
+        Calls();
         meter.Stop().AssertNone();
         Assert.All(outputs, v => Assert.False(float.IsNaN(v)));
     }
