@@ -8,4 +8,7 @@ internal static class GeneratedNames
     public const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
     public const string Ints = "global::System.ReadOnlySpan<int>";
     public const string Throw = "global::GruTiny.Kernels.GruThrowHelper";
+
+    /// <summary>The model's <c>StripOrder</c> field, which its GRU layers' kernels read on each step.</summary>
+    public const string StripOrderField = "__gruTinyStripOrder";
 }

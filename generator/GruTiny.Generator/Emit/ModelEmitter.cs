@@ -203,7 +203,18 @@ internal static class ModelEmitter
         w.Generated();
         w.Line("private __GruTiny_State __gruTinyState;");
         w.Line();
+        if (HasGru(layers))
+        {
+            w.Line("// Which way the next step sweeps each GRU layer's recurrent weights: turned round every step, so that the");
+            w.Line("// weights the last step read last, still in cache, are read first. Not part of the model's value: it");
+            w.Line("// compares equal in every instance.");
+            w.Generated();
+            w.Line($"private {KernelsNamespace}.StripOrder {StripOrderField};");
+            w.Line();
+        }
     }
+
+    private static bool HasGru(LayerEmitter[] layers) => layers.Any(layer => layer is GruLayerEmitter);
 
     private static void EmitInterfaceMembers(CodeWriter w, TargetSpec target, ModelInput input, bool initial)
     {
@@ -451,6 +462,7 @@ internal static class ModelEmitter
         NormalizationEmitter.EmitNormalizeInput(w, model, advance);
         for (int i = 0; i < layers.Length; i++) layers[i].EmitForward(w, i, advance);
         NormalizationEmitter.EmitDenormalizeOutput(w, model);
+        if (HasGru(layers)) w.Line($"{StripOrderField}.Advance(n);");
         w.Close();
         w.Line();
         NormalizationEmitter.EmitVectors(w, model);

@@ -53,7 +53,7 @@ public static class GruLayerKernel
 
     /// <summary>
     /// Advances the layer by <paramref name="steps"/> steps: <see cref="ProjectInputs{TLayer}"/> then
-    /// <see cref="Recur{TLayer}(ReadOnlySpan{float}, Span{float}, Span{float}, int, Span{float})"/>.
+    /// <see cref="Recur{TLayer}(ReadOnlySpan{float}, Span{float}, Span{float}, int, int, bool, Span{float}, bool)"/>.
     /// </summary>
     /// <remarks>
     /// Measured: doing one step's projection and recurrence in a single pass per pair of strips (no gate buffer)
@@ -67,18 +67,20 @@ public static class GruLayerKernel
     /// <param name="hidden">Receives each step's new hidden state, rows of <see cref="StateLength{TLayer}"/>.</param>
     /// <param name="steps">Number of steps.</param>
     /// <param name="scratch">At least <see cref="ScratchLength{TLayer}"/> floats.</param>
+    /// <param name="backwardFirst">The first step sweeps the strips from the last to the first (<see cref="StripOrder"/>); each step after turns round.</param>
     public static void Forward<TLayer>(
-        ReadOnlySpan<float> inputs, int inputStride, Span<float> gates, Span<float> state, Span<float> hidden, int steps, Span<float> scratch)
+        ReadOnlySpan<float> inputs, int inputStride, Span<float> gates, Span<float> state, Span<float> hidden, int steps, Span<float> scratch, bool backwardFirst)
         where TLayer : IGruLayer
     {
         ProjectInputs<TLayer>(inputs, inputStride, gates, steps);
-        Recur<TLayer>(gates, state, hidden, KernelLayout.PaddedHidden(TLayer.HiddenSize), steps, reverse: false, scratch);
+        Recur<TLayer>(gates, state, hidden, KernelLayout.PaddedHidden(TLayer.HiddenSize), steps, reverse: false, scratch, backwardFirst);
     }
 
     /// <summary>
-    /// <see cref="Forward{TLayer}(ReadOnlySpan{float}, int, Span{float}, Span{float}, Span{float}, int, Span{float})"/>
+    /// <see cref="Forward{TLayer}(ReadOnlySpan{float}, int, Span{float}, Span{float}, Span{float}, int, Span{float}, bool)"/>
     /// with hidden rows <paramref name="hiddenStride"/> apart (a bidirectional layer's two halves share rows) and,
-    /// when <paramref name="reverse"/>, the recurrence run from the last step to the first.
+    /// when <paramref name="reverse"/>, the recurrence run from the last step to the first. The first step sweeps the
+    /// strips forward (a whole-sequence model keeps no <see cref="StripOrder"/>).
     /// </summary>
     /// <param name="hidden">Receives each step's new hidden state: row s at s · <paramref name="hiddenStride"/>, StateLength floats each (the padding lanes too).</param>
     /// <param name="hiddenStride">Distance between hidden rows, at least StateLength.</param>
@@ -94,7 +96,7 @@ public static class GruLayerKernel
         where TLayer : IGruLayer
     {
         ProjectInputs<TLayer>(inputs, inputStride, gates, steps);
-        Recur<TLayer>(gates, state, hidden, hiddenStride, steps, reverse, scratch);
+        Recur<TLayer>(gates, state, hidden, hiddenStride, steps, reverse, scratch, backwardFirst: false);
     }
 
     /// <summary>
@@ -124,7 +126,8 @@ public static class GruLayerKernel
     }
 
     /// <summary>
-    /// Runs the recurrence for <paramref name="steps"/> steps whose input gates are in <paramref name="gates"/>.
+    /// Runs the recurrence for <paramref name="steps"/> steps whose input gates are in <paramref name="gates"/>, the
+    /// first step sweeping the strips forward.
     /// </summary>
     /// <param name="gates">Rows from <see cref="ProjectInputs{TLayer}"/>.</param>
     /// <param name="state">The layer's hidden state (<see cref="StateLength{TLayer}"/>): read as the initial state, then overwritten with the final one.</param>
@@ -133,14 +136,15 @@ public static class GruLayerKernel
     /// <param name="scratch">At least <see cref="ScratchLength{TLayer}"/> floats.</param>
     public static void Recur<TLayer>(ReadOnlySpan<float> gates, Span<float> state, Span<float> hidden, int steps, Span<float> scratch)
         where TLayer : IGruLayer =>
-        Recur<TLayer>(gates, state, hidden, KernelLayout.PaddedHidden(TLayer.HiddenSize), steps, reverse: false, scratch);
+        Recur<TLayer>(gates, state, hidden, KernelLayout.PaddedHidden(TLayer.HiddenSize), steps, reverse: false, scratch, backwardFirst: false);
 
     /// <summary>
     /// <see cref="Recur{TLayer}(ReadOnlySpan{float}, Span{float}, Span{float}, int, Span{float})"/> with hidden rows
     /// <paramref name="hiddenStride"/> apart and, when <paramref name="reverse"/>, from the last step to the first:
-    /// step s reads gate row s and writes hidden row s either way.
+    /// step s reads gate row s and writes hidden row s either way. When <paramref name="backwardFirst"/>, the first step
+    /// sweeps the strips from the last to the first; each step after turns round (<see cref="StripOrder"/>).
     /// </summary>
-    public static void Recur<TLayer>(ReadOnlySpan<float> gates, Span<float> state, Span<float> hidden, int hiddenStride, int steps, bool reverse, Span<float> scratch)
+    public static void Recur<TLayer>(ReadOnlySpan<float> gates, Span<float> state, Span<float> hidden, int hiddenStride, int steps, bool reverse, Span<float> scratch, bool backwardFirst)
         where TLayer : IGruLayer
     {
         int padded = KernelLayout.PaddedHidden(TLayer.HiddenSize);
@@ -157,20 +161,21 @@ public static class GruLayerKernel
         ref float previous = ref MemoryMarshal.GetReference(state);
         ref float z = ref MemoryMarshal.GetReference(scratch);
 
-        for (int i = 0; i < steps; i++)
+        bool backward = backwardFirst;
+        for (int i = 0; i < steps; i++, backward = !backward)
         {
             int s = reverse ? steps - 1 - i : i;
             ref float next = ref Unsafe.Add(ref h, s * hiddenStride);
             ref float gs = ref Unsafe.Add(ref g, s * gateRow);
             if (Vector256.IsHardwareAccelerated)
             {
-                if (TLayer.LinearBeforeReset) RecurResetAfter<TLayer, Simd256, Vector256<float>>(ref gs, ref previous, ref next);
-                else RecurResetBefore<TLayer, Simd256, Vector256<float>>(ref gs, ref previous, ref next, ref z);
+                if (TLayer.LinearBeforeReset) RecurResetAfter<TLayer, Simd256, Vector256<float>>(ref gs, ref previous, ref next, backward);
+                else RecurResetBefore<TLayer, Simd256, Vector256<float>>(ref gs, ref previous, ref next, ref z, backward);
             }
             else if (Vector128.IsHardwareAccelerated)
             {
-                if (TLayer.LinearBeforeReset) RecurResetAfter<TLayer, Simd128, Vector128<float>>(ref gs, ref previous, ref next);
-                else RecurResetBefore<TLayer, Simd128, Vector128<float>>(ref gs, ref previous, ref next, ref z);
+                if (TLayer.LinearBeforeReset) RecurResetAfter<TLayer, Simd128, Vector128<float>>(ref gs, ref previous, ref next, backward);
+                else RecurResetBefore<TLayer, Simd128, Vector128<float>>(ref gs, ref previous, ref next, ref z, backward);
             }
             else
             {
@@ -487,20 +492,28 @@ public static class GruLayerKernel
     // four strips at a time (12 independent accumulators: a multiply-add's latency times the two multiply-add pipes
     // needs 8 or more, and the 6 of two strips left its loop latency-bound), then two. Vector256 takes two (its
     // 6 accumulators are as wide as 12 of Vector128), then one: four measured 0–8% slower there (bench/RESULTS.md,
-    // "Per change").
+    // "Per change"). Backward takes the same groups in the opposite order (StripOrder).
     [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
-    private static void RecurResetAfter<TLayer, TSimd, TVector>(ref float gates, ref float previous, ref float next)
+    private static void RecurResetAfter<TLayer, TSimd, TVector>(ref float gates, ref float previous, ref float next, bool backward)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
         int strips = Strips<TLayer, TSimd, TVector>();
         ref float section = ref WeightBlocks.GruSection<TLayer>(1);
-        int s = 0;
-        if (TSimd.Count == 4)
-            for (; s + 4 <= strips; s += 4) RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, s);
-        for (; s + 2 <= strips; s += 2)
-            RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, s);
-
-        if (s < strips) RecurOneStripResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, s);
+        int fours = TSimd.Count == 4 ? strips / 4 * 4 : 0;
+        int twos = fours + (strips - fours) / 2 * 2;
+        if (!backward)
+        {
+            int s = 0;
+            for (; s < fours; s += 4) RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, s);
+            for (; s < twos; s += 2) RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, s);
+            if (s < strips) RecurOneStripResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, s);
+        }
+        else
+        {
+            if (twos < strips) RecurOneStripResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, twos);
+            for (int s = twos - 2; s >= fours; s -= 2) RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, s);
+            for (int s = fours - 4; s >= 0; s -= 4) RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, s);
+        }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
@@ -636,112 +649,135 @@ public static class GruLayerKernel
         return TSimd.Add(n, TSimd.Multiply(Gate<TLayer, TSimd, TVector>(z), TSimd.Subtract(h, n)));
     }
 
-    // linear_before_reset = false: r and z first (for all strips), then W_hn (r ⊙ h).
+    // linear_before_reset = false: r and z first (for all strips), then W_hn (r ⊙ h), each two strips at a time
+    // (4 and 2 accumulators), then one; backward goes from the last strip to the first in both passes (StripOrder).
     [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
-    private static void RecurResetBefore<TLayer, TSimd, TVector>(ref float gates, ref float previous, ref float next, ref float scratch)
+    private static void RecurResetBefore<TLayer, TSimd, TVector>(ref float gates, ref float previous, ref float next, ref float scratch, bool backward)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
         int strips = Strips<TLayer, TSimd, TVector>();
-        int padded = KernelLayout.PaddedHidden(TLayer.HiddenSize);
+        int twos = strips / 2 * 2;
         ref float rzSection = ref WeightBlocks.GruSection<TLayer>(1);
-        ref float zs = ref scratch;                          // z per unit
-        ref float rh = ref Unsafe.Add(ref scratch, padded);  // r ⊙ h per unit
-        const int RzRow = 2 * Block;
-
-        int s = 0;
-        for (; s + 2 <= strips; s += 2)
-        {
-            ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(ref rzSection, 1, s);
-            ref float w1 = ref StripWeights<TLayer, TSimd, TVector>(ref rzSection, 1, s + 1);
-            ref float c0 = ref Columns<TLayer, TSimd, TVector>(ref w0, s, 1);
-            ref float c1 = ref Columns<TLayer, TSimd, TVector>(ref w1, s + 1, 1);
-            ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
-            ref float g1 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + 1));
-            TVector r0 = StartAt<TLayer, TSimd, TVector>(ref g0, 0), z0 = StartAt<TLayer, TSimd, TVector>(ref g0, Block);
-            TVector r1 = StartAt<TLayer, TSimd, TVector>(ref g1, 0), z1 = StartAt<TLayer, TSimd, TVector>(ref g1, Block);
-            for (int k = 0; k < TLayer.HiddenSize; k++)
-            {
-                TVector hk = TSimd.Create(Unsafe.Add(ref previous, k));
-                r0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, 0), hk, r0);
-                z0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, Block), hk, z0);
-                r1 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, 0), hk, r1);
-                z1 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, Block), hk, z1);
-                c0 = ref Unsafe.Add(ref c0, Col<TLayer>(RzRow));
-                c1 = ref Unsafe.Add(ref c1, Col<TLayer>(RzRow));
-            }
-
-            r0 = Finish<TLayer, TSimd, TVector>(r0, ref g0, ref w0, 1, 0); z0 = Finish<TLayer, TSimd, TVector>(z0, ref Unsafe.Add(ref g0, Block), ref w0, 1, 1);
-            r1 = Finish<TLayer, TSimd, TVector>(r1, ref g1, ref w1, 1, 0); z1 = Finish<TLayer, TSimd, TVector>(z1, ref Unsafe.Add(ref g1, Block), ref w1, 1, 1);
-            nuint u0 = (nuint)(s * TSimd.Count), u1 = (nuint)((s + 1) * TSimd.Count);
-            TSimd.Store(Gate<TLayer, TSimd, TVector>(z0), ref zs, u0);
-            TSimd.Store(Gate<TLayer, TSimd, TVector>(z1), ref zs, u1);
-            TSimd.Store(TSimd.Multiply(Gate<TLayer, TSimd, TVector>(r0), TSimd.Load(ref previous, u0)), ref rh, u0);
-            TSimd.Store(TSimd.Multiply(Gate<TLayer, TSimd, TVector>(r1), TSimd.Load(ref previous, u1)), ref rh, u1);
-        }
-
-        if (s < strips)
-        {
-            ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(ref rzSection, 1, s);
-            ref float c0 = ref Columns<TLayer, TSimd, TVector>(ref w0, s, 1);
-            ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
-            TVector r0 = StartAt<TLayer, TSimd, TVector>(ref g0, 0), z0 = StartAt<TLayer, TSimd, TVector>(ref g0, Block);
-            for (int k = 0; k < TLayer.HiddenSize; k++)
-            {
-                TVector hk = TSimd.Create(Unsafe.Add(ref previous, k));
-                r0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, 0), hk, r0);
-                z0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, Block), hk, z0);
-                c0 = ref Unsafe.Add(ref c0, Col<TLayer>(RzRow));
-            }
-
-            r0 = Finish<TLayer, TSimd, TVector>(r0, ref g0, ref w0, 1, 0); z0 = Finish<TLayer, TSimd, TVector>(z0, ref Unsafe.Add(ref g0, Block), ref w0, 1, 1);
-            nuint u0 = (nuint)(s * TSimd.Count);
-            TSimd.Store(Gate<TLayer, TSimd, TVector>(z0), ref zs, u0);
-            TSimd.Store(TSimd.Multiply(Gate<TLayer, TSimd, TVector>(r0), TSimd.Load(ref previous, u0)), ref rh, u0);
-        }
-
         ref float nSection = ref WeightBlocks.GruSection<TLayer>(2);
-        s = 0;
-        for (; s + 2 <= strips; s += 2)
+        ref float zs = ref scratch;                                                                      // z per unit
+        ref float rh = ref Unsafe.Add(ref scratch, KernelLayout.PaddedHidden(TLayer.HiddenSize)); // r ⊙ h per unit
+        if (!backward)
         {
-            ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(ref nSection, 2, s);
-            ref float w1 = ref StripWeights<TLayer, TSimd, TVector>(ref nSection, 2, s + 1);
-            TVector n0 = StartAt<TLayer, TSimd, TVector>(ref w0, 0), n1 = StartAt<TLayer, TSimd, TVector>(ref w1, 0);
-            ref float c0 = ref Columns<TLayer, TSimd, TVector>(ref w0, s, 2);
-            ref float c1 = ref Columns<TLayer, TSimd, TVector>(ref w1, s + 1, 2);
-            for (int k = 0; k < TLayer.HiddenSize; k++)
-            {
-                TVector rk = TSimd.Create(Unsafe.Add(ref rh, k));
-                n0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, 0), rk, n0);
-                n1 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, 0), rk, n1);
-                c0 = ref Unsafe.Add(ref c0, Col<TLayer>(Block));
-                c1 = ref Unsafe.Add(ref c1, Col<TLayer>(Block));
-            }
+            int s = 0;
+            for (; s < twos; s += 2) RecurTwoStripsRz<TLayer, TSimd, TVector>(ref rzSection, ref gates, ref previous, ref zs, ref rh, s);
+            if (s < strips) RecurOneStripRz<TLayer, TSimd, TVector>(ref rzSection, ref gates, ref previous, ref zs, ref rh, s);
+            for (s = 0; s < twos; s += 2) RecurTwoStripsN<TLayer, TSimd, TVector>(ref nSection, ref gates, ref previous, ref next, ref zs, ref rh, s);
+            if (s < strips) RecurOneStripN<TLayer, TSimd, TVector>(ref nSection, ref gates, ref previous, ref next, ref zs, ref rh, s);
+        }
+        else
+        {
+            if (twos < strips) RecurOneStripRz<TLayer, TSimd, TVector>(ref rzSection, ref gates, ref previous, ref zs, ref rh, twos);
+            for (int s = twos - 2; s >= 0; s -= 2) RecurTwoStripsRz<TLayer, TSimd, TVector>(ref rzSection, ref gates, ref previous, ref zs, ref rh, s);
+            if (twos < strips) RecurOneStripN<TLayer, TSimd, TVector>(ref nSection, ref gates, ref previous, ref next, ref zs, ref rh, twos);
+            for (int s = twos - 2; s >= 0; s -= 2) RecurTwoStripsN<TLayer, TSimd, TVector>(ref nSection, ref gates, ref previous, ref next, ref zs, ref rh, s);
+        }
+    }
 
-            n0 = Finish<TLayer, TSimd, TVector>(n0, ref w0, ref w0, 2, 0);
-            n1 = Finish<TLayer, TSimd, TVector>(n1, ref w1, ref w1, 2, 0);
-            nuint u0 = (nuint)(s * TSimd.Count), u1 = (nuint)((s + 1) * TSimd.Count);
-            ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
-            ref float g1 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + 1));
-            TSimd.Store(CombineResetBefore<TLayer, TSimd, TVector>(n0, TSimd.Load(ref g0, 2 * Block), TSimd.Load(ref zs, u0), TSimd.Load(ref previous, u0)), ref next, u0);
-            TSimd.Store(CombineResetBefore<TLayer, TSimd, TVector>(n1, TSimd.Load(ref g1, 2 * Block), TSimd.Load(ref zs, u1), TSimd.Load(ref previous, u1)), ref next, u1);
+    private const int RzRow = 2 * Block;
+
+    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
+    private static void RecurTwoStripsRz<TLayer, TSimd, TVector>(ref float rzSection, ref float gates, ref float previous, ref float zs, ref float rh, int s)
+        where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
+    {
+        ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(ref rzSection, 1, s);
+        ref float w1 = ref StripWeights<TLayer, TSimd, TVector>(ref rzSection, 1, s + 1);
+        ref float c0 = ref Columns<TLayer, TSimd, TVector>(ref w0, s, 1);
+        ref float c1 = ref Columns<TLayer, TSimd, TVector>(ref w1, s + 1, 1);
+        ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
+        ref float g1 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + 1));
+        TVector r0 = StartAt<TLayer, TSimd, TVector>(ref g0, 0), z0 = StartAt<TLayer, TSimd, TVector>(ref g0, Block);
+        TVector r1 = StartAt<TLayer, TSimd, TVector>(ref g1, 0), z1 = StartAt<TLayer, TSimd, TVector>(ref g1, Block);
+        for (int k = 0; k < TLayer.HiddenSize; k++)
+        {
+            TVector hk = TSimd.Create(Unsafe.Add(ref previous, k));
+            r0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, 0), hk, r0);
+            z0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, Block), hk, z0);
+            r1 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, 0), hk, r1);
+            z1 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, Block), hk, z1);
+            c0 = ref Unsafe.Add(ref c0, Col<TLayer>(RzRow));
+            c1 = ref Unsafe.Add(ref c1, Col<TLayer>(RzRow));
         }
 
-        if (s < strips)
-        {
-            ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(ref nSection, 2, s);
-            TVector n0 = StartAt<TLayer, TSimd, TVector>(ref w0, 0);
-            ref float c0 = ref Columns<TLayer, TSimd, TVector>(ref w0, s, 2);
-            for (int k = 0; k < TLayer.HiddenSize; k++)
-            {
-                n0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, 0), TSimd.Create(Unsafe.Add(ref rh, k)), n0);
-                c0 = ref Unsafe.Add(ref c0, Col<TLayer>(Block));
-            }
+        r0 = Finish<TLayer, TSimd, TVector>(r0, ref g0, ref w0, 1, 0); z0 = Finish<TLayer, TSimd, TVector>(z0, ref Unsafe.Add(ref g0, Block), ref w0, 1, 1);
+        r1 = Finish<TLayer, TSimd, TVector>(r1, ref g1, ref w1, 1, 0); z1 = Finish<TLayer, TSimd, TVector>(z1, ref Unsafe.Add(ref g1, Block), ref w1, 1, 1);
+        nuint u0 = (nuint)(s * TSimd.Count), u1 = (nuint)((s + 1) * TSimd.Count);
+        TSimd.Store(Gate<TLayer, TSimd, TVector>(z0), ref zs, u0);
+        TSimd.Store(Gate<TLayer, TSimd, TVector>(z1), ref zs, u1);
+        TSimd.Store(TSimd.Multiply(Gate<TLayer, TSimd, TVector>(r0), TSimd.Load(ref previous, u0)), ref rh, u0);
+        TSimd.Store(TSimd.Multiply(Gate<TLayer, TSimd, TVector>(r1), TSimd.Load(ref previous, u1)), ref rh, u1);
+    }
 
-            n0 = Finish<TLayer, TSimd, TVector>(n0, ref w0, ref w0, 2, 0);
-            nuint u0 = (nuint)(s * TSimd.Count);
-            ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
-            TSimd.Store(CombineResetBefore<TLayer, TSimd, TVector>(n0, TSimd.Load(ref g0, 2 * Block), TSimd.Load(ref zs, u0), TSimd.Load(ref previous, u0)), ref next, u0);
+    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
+    private static void RecurOneStripRz<TLayer, TSimd, TVector>(ref float rzSection, ref float gates, ref float previous, ref float zs, ref float rh, int s)
+        where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
+    {
+        ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(ref rzSection, 1, s);
+        ref float c0 = ref Columns<TLayer, TSimd, TVector>(ref w0, s, 1);
+        ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
+        TVector r0 = StartAt<TLayer, TSimd, TVector>(ref g0, 0), z0 = StartAt<TLayer, TSimd, TVector>(ref g0, Block);
+        for (int k = 0; k < TLayer.HiddenSize; k++)
+        {
+            TVector hk = TSimd.Create(Unsafe.Add(ref previous, k));
+            r0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, 0), hk, r0);
+            z0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, Block), hk, z0);
+            c0 = ref Unsafe.Add(ref c0, Col<TLayer>(RzRow));
         }
+
+        r0 = Finish<TLayer, TSimd, TVector>(r0, ref g0, ref w0, 1, 0); z0 = Finish<TLayer, TSimd, TVector>(z0, ref Unsafe.Add(ref g0, Block), ref w0, 1, 1);
+        nuint u0 = (nuint)(s * TSimd.Count);
+        TSimd.Store(Gate<TLayer, TSimd, TVector>(z0), ref zs, u0);
+        TSimd.Store(TSimd.Multiply(Gate<TLayer, TSimd, TVector>(r0), TSimd.Load(ref previous, u0)), ref rh, u0);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
+    private static void RecurTwoStripsN<TLayer, TSimd, TVector>(ref float nSection, ref float gates, ref float previous, ref float next, ref float zs, ref float rh, int s)
+        where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
+    {
+        ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(ref nSection, 2, s);
+        ref float w1 = ref StripWeights<TLayer, TSimd, TVector>(ref nSection, 2, s + 1);
+        TVector n0 = StartAt<TLayer, TSimd, TVector>(ref w0, 0), n1 = StartAt<TLayer, TSimd, TVector>(ref w1, 0);
+        ref float c0 = ref Columns<TLayer, TSimd, TVector>(ref w0, s, 2);
+        ref float c1 = ref Columns<TLayer, TSimd, TVector>(ref w1, s + 1, 2);
+        for (int k = 0; k < TLayer.HiddenSize; k++)
+        {
+            TVector rk = TSimd.Create(Unsafe.Add(ref rh, k));
+            n0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, 0), rk, n0);
+            n1 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, 0), rk, n1);
+            c0 = ref Unsafe.Add(ref c0, Col<TLayer>(Block));
+            c1 = ref Unsafe.Add(ref c1, Col<TLayer>(Block));
+        }
+
+        n0 = Finish<TLayer, TSimd, TVector>(n0, ref w0, ref w0, 2, 0);
+        n1 = Finish<TLayer, TSimd, TVector>(n1, ref w1, ref w1, 2, 0);
+        nuint u0 = (nuint)(s * TSimd.Count), u1 = (nuint)((s + 1) * TSimd.Count);
+        ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
+        ref float g1 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + 1));
+        TSimd.Store(CombineResetBefore<TLayer, TSimd, TVector>(n0, TSimd.Load(ref g0, 2 * Block), TSimd.Load(ref zs, u0), TSimd.Load(ref previous, u0)), ref next, u0);
+        TSimd.Store(CombineResetBefore<TLayer, TSimd, TVector>(n1, TSimd.Load(ref g1, 2 * Block), TSimd.Load(ref zs, u1), TSimd.Load(ref previous, u1)), ref next, u1);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
+    private static void RecurOneStripN<TLayer, TSimd, TVector>(ref float nSection, ref float gates, ref float previous, ref float next, ref float zs, ref float rh, int s)
+        where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
+    {
+        ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(ref nSection, 2, s);
+        TVector n0 = StartAt<TLayer, TSimd, TVector>(ref w0, 0);
+        ref float c0 = ref Columns<TLayer, TSimd, TVector>(ref w0, s, 2);
+        for (int k = 0; k < TLayer.HiddenSize; k++)
+        {
+            n0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, 0), TSimd.Create(Unsafe.Add(ref rh, k)), n0);
+            c0 = ref Unsafe.Add(ref c0, Col<TLayer>(Block));
+        }
+
+        n0 = Finish<TLayer, TSimd, TVector>(n0, ref w0, ref w0, 2, 0);
+        nuint u0 = (nuint)(s * TSimd.Count);
+        ref float g0 = ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s));
+        TSimd.Store(CombineResetBefore<TLayer, TSimd, TVector>(n0, TSimd.Load(ref g0, 2 * Block), TSimd.Load(ref zs, u0), TSimd.Load(ref previous, u0)), ref next, u0);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -104,6 +104,47 @@ public sealed class KernelTests
     [Fact] public void Forward_over_many_steps_is_bitwise_equal_to_single_steps_cho() => CheckForwardChunking<Cho3x20>(16);
     [Fact] public void Forward_over_many_steps_is_bitwise_equal_to_single_steps_one_strip() => CheckForwardChunking<Gru1x5>(17);
 
+    [Fact] public void Sweeping_the_strips_backward_gives_the_same_bits_gru_every_group() => CheckStripOrder<Gru6x56>(51, GruWeightType.Float32);
+    [Fact] public void Sweeping_the_strips_backward_gives_the_same_bits_gru_odd() => CheckStripOrder<Gru5x20>(52, GruWeightType.Float32);
+    [Fact] public void Sweeping_the_strips_backward_gives_the_same_bits_gru_one_strip() => CheckStripOrder<Gru1x5>(53, GruWeightType.Float32);
+    [Fact] public void Sweeping_the_strips_backward_gives_the_same_bits_gru_chunked() => CheckStripOrder<Gru16x128>(54, GruWeightType.Float32);
+    [Fact] public void Sweeping_the_strips_backward_gives_the_same_bits_cho_odd() => CheckStripOrder<Cho3x20>(55, GruWeightType.Float32);
+    [Fact] public void Sweeping_the_strips_backward_gives_the_same_bits_cho_chunked() => CheckStripOrder<Cho4x96>(56, GruWeightType.Float32);
+    [Fact] public void Sweeping_the_strips_backward_gives_the_same_bits_int8() => CheckStripOrder<Gru6x56Int8>(57, GruWeightType.Int8);
+    [Fact] public void Sweeping_the_strips_backward_gives_the_same_bits_float16() => CheckStripOrder<Gru6x56Half>(58, GruWeightType.Float16);
+    [Fact] public void Sweeping_the_strips_backward_gives_the_same_bits_cho_int8() => CheckStripOrder<Cho3x20Int8>(59, GruWeightType.Int8);
+    [Fact] public void Sweeping_the_strips_backward_gives_the_same_bits_cho_float16() => CheckStripOrder<Cho3x20Half>(60, GruWeightType.Float16);
+
+    // A model's steps sweep a layer's strips forward and backward in turn (StripOrder, for the cache): the results
+    // must not depend on the direction, bit for bit, for one step and for several.
+    private static void CheckStripOrder<TShape>(int seed, GruWeightType type) where TShape : IGruLayer
+    {
+        var random = new Random(seed);
+        Slot<TShape>.Chunks = Chunks(RandomGru<TShape>(random, biases: true), type);
+        int padded = GruLayerKernel.StateLength<TShape>(), row = GruLayerKernel.GateRowLength<TShape>();
+        var scratch = new float[GruLayerKernel.ScratchLength<TShape>()];
+        foreach (int steps in new[] { 1, 1, 2, 5 })
+        {
+            float[] gates = new float[steps * row];
+            GruLayerKernel.ProjectInputs<TShape>(RandomVector(random, steps * TShape.InputSize, 2), TShape.InputSize, gates, steps);
+            float[] start = RandomVector(random, padded, 1);
+            for (int j = TShape.HiddenSize; j < padded; j++) start[j] = 0;
+
+            float[] forward = new float[steps * padded], backward = new float[steps * padded];
+            float[] forwardState = (float[])start.Clone(), backwardState = (float[])start.Clone();
+            // Each sweep gets scratch and rows full of NaN: one that read what it had not written would show.
+            Array.Fill(scratch, float.NaN); Array.Fill(forward, float.NaN);
+            GruLayerKernel.Recur<TShape>(gates, forwardState, forward, padded, steps, reverse: false, scratch, backwardFirst: false);
+            Array.Fill(scratch, float.NaN); Array.Fill(backward, float.NaN);
+            GruLayerKernel.Recur<TShape>(gates, backwardState, backward, padded, steps, reverse: false, scratch, backwardFirst: true);
+
+            Assert.Equal(forward, backward);
+            Assert.Equal(forwardState, backwardState);
+            Assert.Contains(forward.AsSpan(0, TShape.HiddenSize).ToArray(), v => v != 0);
+            Assert.DoesNotContain(forward, float.IsNaN);
+        }
+    }
+
     // Run is T Steps: the kernels must give the same bits whether they get the steps together (4-step
     // projections plus a remainder) or one at a time.
     private static void CheckForwardChunking<TShape>(int seed) where TShape : IGruLayer
@@ -120,12 +161,12 @@ public sealed class KernelTests
 
             var stateTogether = (float[])start.Clone();
             var together = new float[steps * padded];
-            GruLayerKernel.Forward<TShape>(inputs, i, new float[steps * row], stateTogether, together, steps, scratch);
+            GruLayerKernel.Forward<TShape>(inputs, i, new float[steps * row], stateTogether, together, steps, scratch, backwardFirst: false);
 
             var stateSingle = (float[])start.Clone();
             var single = new float[steps * padded];
             for (int s = 0; s < steps; s++)
-                GruLayerKernel.Forward<TShape>(inputs.AsSpan(s * i, i), i, new float[row], stateSingle, single.AsSpan(s * padded, padded), 1, scratch);
+                GruLayerKernel.Forward<TShape>(inputs.AsSpan(s * i, i), i, new float[row], stateSingle, single.AsSpan(s * padded, padded), 1, scratch, backwardFirst: s % 2 == 1);
 
             Assert.Equal(single, together);
             Assert.Equal(stateSingle, stateTogether);

@@ -58,7 +58,7 @@ internal sealed class GruLayerEmitter(GruLayerDescription gru, bool sequence = f
         int padded = PaddedStateSize;
         string target = advance.HiddenBuffers[advance.HiddenUsed++ % advance.HiddenBuffers.Length];
         w.Line($"// Layer {index}: gru {gru.InputSize} → {gru.HiddenSize}, linear_before_reset: {Variant}{Extras}.");
-        w.Line($"{KernelsNamespace}.GruLayerKernel.Forward<__GruTiny_Layer{index}>({advance.Source}, {advance.SourceStride}, gates, state.Slice({advance.StateOffset}, {padded}), {target}, n, scratch);");
+        w.Line($"{KernelsNamespace}.GruLayerKernel.Forward<__GruTiny_Layer{index}>({advance.Source}, {advance.SourceStride}, gates, state.Slice({advance.StateOffset}, {padded}), {target}, n, scratch, {StripOrderField}.BackwardFirst);");
         advance.StateOffset += padded;
         advance.Source = target;
         advance.SourceStride = padded.ToString(CultureInfo.InvariantCulture); // the kernel writes rows of the layer's own padded width
