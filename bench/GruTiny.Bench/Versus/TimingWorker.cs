@@ -43,6 +43,7 @@ internal static class TimingWorker
         }
 
         if (!ok) return 1;
+        if (Environment.GetEnvironmentVariable(JitCheckShapes.Variable) == "1") JitCheckShapes.Run(weights);
         Console.WriteLine("ready");
         string? line;
         while ((line = Console.ReadLine()) is not null)
