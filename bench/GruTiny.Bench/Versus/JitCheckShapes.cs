@@ -3,9 +3,10 @@ using GruTiny;
 
 namespace GruTiny.Bench;
 
-// Models compiled only so that jit-check reads the kernels the six shapes never run: the recurrence's remainders
-// (one strip at 256 bits, two at 128: hidden sizes 13 and 5) and linear_before_reset = false, in each weight type.
-// Their files are the test suite's reference models.
+// Models compiled only so that jit-check reads the kernels the six shapes never run: the projection's and the
+// recurrence's remainders (one strip at 256 bits, two at 128: hidden size 5) and linear_before_reset = false (its
+// pairs from hidden size 13, its single strip at 256 bits from 5), in each weight type. Their files are the test
+// suite's reference models.
 
 /// <summary>GRU 3 → 13 → 32 → 5 (linear_before_reset = true).</summary>
 [GruModel("../../tests/GruTiny.ReferenceModels/Models/stacked3_in3_h13_h32_h5.gru.json")] public partial struct JitRemainders;

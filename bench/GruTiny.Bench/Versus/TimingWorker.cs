@@ -19,7 +19,8 @@ namespace GruTiny.Bench;
 /// loop over as many 64-byte-aligned floats as the shape's packed weights, at the width in use: one multiply-add
 /// per weight read, 12 independent chains, no gate functions and no dependencies between layers — what reading
 /// the weights alone costs on this core), <c>peak</c> (multiply-adds per ns of the width in use, from
-/// <see cref="PeakFma"/>'s 12 independent chains), <c>quit</c>.
+/// <see cref="PeakFma"/>'s 12 independent chains), <c>quit</c>. For jit-check (<see cref="JitCheckShapes.Variable"/>)
+/// it also runs <see cref="JitCheckShapes"/> once before it is ready.
 /// </summary>
 internal static class TimingWorker
 {
