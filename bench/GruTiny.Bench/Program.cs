@@ -6,7 +6,7 @@ using GruTiny.Bench;
 // dotnet run -c Release --project bench/GruTiny.Bench -- check-baseline               only the checks of the above
 // dotnet run -c Release --project bench/GruTiny.Bench -- alignment [rounds]            (AlignmentRunner.cs)
 // dotnet run -c Release --project bench/GruTiny.Bench -- accuracy                      weight types on the reference models (QuantizationAccuracy.cs)
-// dotnet run -c Release --project bench/GruTiny.Bench -- jit-check                     no stray call or spill in the kernels' code (Versus/JitCheck.cs)
+// dotnet run -c Release --project bench/GruTiny.Bench -- jit-check [--arm64 DOTNET]    no stray call or spill in the kernels' code, x64 [and ARM64] (Versus/JitCheck.cs)
 switch (args.Length > 0 ? args[0] : "")
 {
     case "versus" or "check-baseline":
@@ -16,7 +16,7 @@ switch (args.Length > 0 ? args[0] : "")
     case "accuracy":
         return QuantizationAccuracy.Run();
     case "jit-check":
-        return JitCheck.Run();
+        return JitCheck.Run(args);
     case "alignment":
         AlignmentRunner.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 31);
         return 0;

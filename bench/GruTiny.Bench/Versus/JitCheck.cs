@@ -9,12 +9,16 @@ using GruTiny.Model;
 namespace GruTiny.Bench;
 
 /// <summary>
-/// <c>-- jit-check</c>: the kernels' machine code as the JIT compiles it without tiering (optimised from the first
-/// call, as Native AOT compiles them too), for the benchmark shapes in each weight type at both vector widths, with
-/// and without AVX-512, read with <c>DOTNET_JitDisasm</c> on x64. It fails on a call that is not one of the kernels'
-/// deliberate out-of-line calls (a throw helper, <c>GruInChunks</c>) anywhere in a GRU kernel or the dense sums, on
-/// a spill (an operand addressed from <c>rbp</c> or <c>rsp</c>) inside one of their loops, and when a kernel the
-/// shapes run (<see cref="Expected"/>) has no listing.
+/// <c>-- jit-check [--arm64 DOTNET]</c>: the kernels' machine code as the JIT compiles it without tiering (optimised
+/// from the first call, as Native AOT compiles them too), for the benchmark shapes in each weight type, read with
+/// <c>DOTNET_JitDisasm</c>: on x64 at both vector widths, with and without AVX-512, and with <c>--arm64</c> on ARM64
+/// (128 bits, its only accelerated width) in a worker run by an ARM64 dotnet host (tools/arm64/emulated.sh's
+/// <c>dotnet-qemu</c>; emulated, which changes nothing in the code the JIT writes). It fails on a call that is not
+/// one of the kernels' deliberate out-of-line calls (a throw helper, <c>GruInChunks</c>) anywhere in a GRU kernel or
+/// the dense sums, on a spill (an operand addressed from <c>rbp</c> or <c>rsp</c>, on ARM64 <c>fp</c> or <c>sp</c>)
+/// inside one of their loops, and when a kernel the shapes run (<see cref="Expected"/>) has no listing.
+/// ARM64's listings do not name what a call calls (<c>blr</c> through a register), so there a call inside a loop
+/// fails, and a kernel may make as many calls as its x64 listing at 128 bits makes deliberate ones, no more.
 /// </summary>
 /// <remarks>
 /// What the six shapes compile, and so what is read: <c>Step</c>'s and <c>Run</c>'s projection (four strips, four
@@ -37,11 +41,30 @@ internal static class JitCheck
     // them (ProjectVector, RecurResetAfter, RecurResetBefore), which call these on purpose, once per group of strips.
     private const string Methods = "Recur*Strip* Project*Strip* ProjectFourSteps SumTwoBlocks*";
 
-    // Calls the kernels make on purpose: throwing, and finding a block of a section of several chunks.
-    private static readonly Regex AllowedCall = new(@"call\s+.*(Throw|GruInChunks|CORINFO_HELP_RNGCHKFAIL)", RegexOptions.CultureInvariant);
     private static readonly Regex Label = new(@"^(G_M\d+_IG\d+):", RegexOptions.CultureInvariant);
-    private static readonly Regex Branch = new(@"^\s+j\w+\s+(?:SHORT\s+)?(G_M\d+_IG\d+)\s*$", RegexOptions.CultureInvariant);
-    private static readonly Regex StackAccess = new(@"\[(rbp|rsp)[^\]]*\]", RegexOptions.CultureInvariant);
+
+    /// <summary>How one instruction set's listings write a call, a branch to a label and an operand on the stack.</summary>
+    private sealed record Syntax(string Name, Regex Call, Regex Branch, Regex StackAccess, string AddressOnly);
+
+    private static readonly Syntax X64 = new(
+        "x64",
+        new(@"^\s+call\s", RegexOptions.CultureInvariant),
+        new(@"^\s+j\w+\s+(?:SHORT\s+)?(G_M\d+_IG\d+)\s*$", RegexOptions.CultureInvariant),
+        new(@"\[(rbp|rsp)[^\]]*\]", RegexOptions.CultureInvariant),
+        "lea ");
+
+    // ARM64 calls are `blr` through a register loaded from the call's indirection cell, and the listing does not name
+    // the target, so a call is told apart by counting (ArmProblems). Branches: b.cond / bcond, cbz / cbnz, tbz / tbnz.
+    private static readonly Syntax Arm64 = new(
+        "ARM64",
+        new(@"^\s+(bl|blr)\s", RegexOptions.CultureInvariant),
+        new(@"^\s+(?:b[a-z.]*|cbn?z\s+\w+,|tbn?z\s+\w+,\s*#\w+,)\s+(G_M\d+_IG\d+)\s*$", RegexOptions.CultureInvariant),
+        new(@"\[(fp|sp)\b", RegexOptions.CultureInvariant),
+        "add ");
+
+    // Calls the kernels make on purpose (x64, where the listing names them): throwing, and finding a block of a section
+    // of several chunks.
+    private static readonly Regex AllowedCall = new(@"call\s+.*(Throw|GruInChunks|CORINFO_HELP_RNGCHKFAIL)", RegexOptions.CultureInvariant);
 
     // Kernels every run must have compiled (by the start of their name in the listing): one that vanishes (inlined,
     // renamed, no longer run) would otherwise pass unread.
@@ -54,7 +77,9 @@ internal static class JitCheck
         : ["GruLayerKernel:ProjectFourStrips[", "GruLayerKernel:ProjectFourSteps[", "GruLayerKernel:RecurFourStripsResetAfter[", "DenseLayerKernel:SumTwoBlocks128[",
            "GruLayerKernel:RecurTwoStripsResetAfter[", "GruLayerKernel:RecurTwoStripsRz[", "GruLayerKernel:RecurTwoStripsN[", "GruLayerKernel:ProjectTwoStrips["];
 
-    // A listing with one planted call and one planted spill in its loop: the check must find both, or it finds nothing.
+    // Listings with planted problems: the check must find each, or it finds nothing. x64: a call and a spill in a loop
+    // (the lea only takes an address; the last two calls are allowed). ARM64: a call and a spill in a loop, and a
+    // call outside it that the x64 count below does not allow.
     private static readonly string[] Planted =
     [
         "G_M000_IG03:",
@@ -68,69 +93,143 @@ internal static class JitCheck
         "       call     CORINFO_HELP_RNGCHKFAIL",
     ];
 
-    public static int Run()
+    private static readonly string[] PlantedArm64 =
+    [
+        "; Emitting BLENDED_CODE for generic ARM64 on Unix",
+        "            blr     x2",
+        "G_M000_IG03:",
+        "            ldr     s28, [x2, w4, SXTW #2]",
+        "            fmla    v16.4s, v28.4s, v29.4s",
+        "            str     q16, [fp, #0x20]",
+        "            add     x0, fp, #0x10",
+        "            blr     x5",
+        "            cbnz    w4, G_M000_IG03",
+        "            blt     G_M000_IG03",
+    ];
+
+    /// <summary>
+    /// <c>jit-check [--arm64 DOTNET]</c>: x64 always; ARM64 too when <c>DOTNET</c> is a dotnet host that runs ARM64
+    /// programs (tools/arm64/emulated.sh's <c>dotnet-qemu</c>).
+    /// </summary>
+    public static int Run(string[] args)
     {
-        if (Problems(Planted).Count() != 2) throw new InvalidOperationException("jit-check does not find the call and the spill planted in its own sample.");
+        string? arm64Host = args.Length == 3 && args[1] == "--arm64" ? Path.GetFullPath(args[2])
+            : args.Length == 1 ? null
+            : throw new ArgumentException("usage: jit-check [--arm64 DOTNET]  (DOTNET: a dotnet host running ARM64, e.g. artifacts/arm64/dotnet/dotnet-qemu)");
+        if (arm64Host is not null && !File.Exists(arm64Host))
+        {
+            Console.Error.WriteLine($"jit-check: no ARM64 dotnet host at {arm64Host}: bash tools/arm64/emulated.sh runtime lays one out (artifacts/arm64/dotnet/dotnet-qemu)");
+            return 1;
+        }
+
+        if (Problems(Planted, X64).Count() != 2) throw new InvalidOperationException("jit-check does not find the call and the spill planted in its x64 sample.");
+        if (ArmProblems(PlantedArm64, x64Calls: 0).Count() != 3) throw new InvalidOperationException("jit-check does not find the calls and the spill planted in its ARM64 sample.");
         string data = Path.Combine(AppContext.BaseDirectory, "versus-data");
         CheckData.WriteAll(data);
-        int problems = 0, listings = 0;
+        int problems = 0, listings = 0, armListings = 0;
+        // Per weight type, the calls of each kernel's x64 listing at 128 bits with AVX-512 (32 vector registers, as on
+        // ARM64), all of them allowed ones where it is clean: what an ARM64 listing of the same kernel may have.
+        var x64Calls = new Dictionary<GruWeightType, Dictionary<string, int>>();
         // With AVX-512 the JIT has 32 vector registers, without it (AVX2 edge boxes) 16: both are read.
         foreach (string avx512 in new[] { "1", "0" })
         foreach (GruWeightType weights in new[] { GruWeightType.Float32, GruWeightType.Int8, GruWeightType.Float16 })
         {
             foreach (string width in new[] { "256", "128" })
             {
-                string file = Path.Combine(Path.GetTempPath(), $"gru-jit-check-{Environment.ProcessId}-{width}-{WeightQuantizer.Name(weights)}-{avx512}.txt");
-                File.Delete(file);
-                RunWorker(data, weights, new Dictionary<string, string>
+                string where = $"{width}-bit {WeightQuantizer.Name(weights)}{(avx512 == "0" ? " without AVX-512" : "")}";
+                List<(string Method, string[] Lines)> compiled = Compile(null, data, weights, $"{width}-{avx512}", new Dictionary<string, string>
                 {
-                    ["DOTNET_TieredCompilation"] = "0",
                     ["DOTNET_PreferredVectorBitWidth"] = width,
                     ["DOTNET_EnableAVX512F"] = avx512,
-                    ["DOTNET_JitDisasm"] = Methods,
-                    ["DOTNET_JitStdOutFile"] = file,
-                    [JitCheckShapes.Variable] = "1",
                 });
-                if (!File.Exists(file)) throw new InvalidOperationException($"The worker wrote no listing ({file}): DOTNET_JitDisasm matched no kernel.");
-                List<(string Method, string[] Lines)> compiled = Listings(File.ReadAllLines(file));
-                File.Delete(file);
                 listings += compiled.Count;
-                foreach (string kernel in Expected(width).Where(k => !compiled.Any(c => c.Method.Contains(k, StringComparison.Ordinal))))
-                {
-                    problems++;
-                    Console.Error.WriteLine($"jit-check: {width}-bit {WeightQuantizer.Name(weights)}: no listing of {kernel.TrimEnd('[')}: the check would not read it");
-                }
-
+                problems += Missing(compiled, Expected(width), where);
                 foreach ((string method, string[] lines) in compiled)
                 {
-                    foreach (string problem in Problems(lines))
+                    foreach (string problem in Problems(lines, X64))
                     {
                         problems++;
-                        Console.Error.WriteLine($"jit-check: {width}-bit {WeightQuantizer.Name(weights)}{(avx512 == "0" ? " without AVX-512" : "")}: {method}: {problem}");
+                        Console.Error.WriteLine($"jit-check: {where}: {method}: {problem}");
+                    }
+                }
+
+                if (width == "128" && avx512 == "1")
+                    x64Calls[weights] = compiled.ToDictionary(c => c.Method, c => c.Lines.Count(l => X64.Call.IsMatch(l) && AllowedCall.IsMatch(l)));
+            }
+        }
+
+        if (arm64Host is not null)
+        {
+            foreach (GruWeightType weights in new[] { GruWeightType.Float32, GruWeightType.Int8, GruWeightType.Float16 })
+            {
+                string where = $"ARM64 {WeightQuantizer.Name(weights)}";
+                // Vector128 is ARM64's only accelerated width; the test host's ICU is not installed for arm64.
+                List<(string Method, string[] Lines)> compiled = Compile(arm64Host, data, weights, "arm64", new Dictionary<string, string>
+                {
+                    ["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1",
+                });
+                armListings += compiled.Count;
+                problems += Missing(compiled, Expected("128"), where);
+                foreach ((string method, string[] lines) in compiled)
+                {
+                    foreach (string problem in ArmProblems(lines, x64Calls[weights].TryGetValue(method, out int calls) ? calls : 0))
+                    {
+                        problems++;
+                        Console.Error.WriteLine($"jit-check: {where}: {method}: {problem}");
                     }
                 }
             }
         }
 
-        Console.WriteLine($"jit-check: {listings} listings of the GRU kernels and dense sums (float32, int8, float16; 256 and 128 bits; with and without AVX-512): " +
+        Console.WriteLine($"jit-check: {listings} x64 listings of the GRU kernels and dense sums (float32, int8, float16; 256 and 128 bits; with and without AVX-512)" +
+                          (arm64Host is null ? "; ARM64 not read (jit-check --arm64 DOTNET reads it)" : $" and {armListings} ARM64 listings (128 bits, emulated)") + ": " +
                           (problems == 0 ? "every expected kernel read; no stray call, no spill in a loop" : $"{problems} problems (above)"));
-        return listings > 0 && problems == 0 ? 0 : 1;
+        return listings > 0 && (arm64Host is null || armListings > 0) && problems == 0 ? 0 : 1;
     }
 
-    private static void RunWorker(string data, GruWeightType weights, Dictionary<string, string> environment)
+    // Runs a worker (under `host` when given, else this runtime) with the kernels' listings on, tiering off, and returns them.
+    private static List<(string Method, string[] Lines)> Compile(string? host, string data, GruWeightType weights, string tag, Dictionary<string, string> environment)
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"gru-jit-check-{Environment.ProcessId}-{tag}-{WeightQuantizer.Name(weights)}.txt");
+        File.Delete(file);
+        environment["DOTNET_TieredCompilation"] = "0";
+        environment["DOTNET_JitDisasm"] = Methods;
+        environment["DOTNET_JitStdOutFile"] = file;
+        environment[JitCheckShapes.Variable] = "1";
+        RunWorker(host, data, weights, environment);
+        if (!File.Exists(file)) throw new InvalidOperationException($"The worker wrote no listing ({file}): DOTNET_JitDisasm matched no kernel.");
+        List<(string Method, string[] Lines)> compiled = Listings(File.ReadAllLines(file));
+        File.Delete(file);
+        return compiled;
+    }
+
+    // Kernels of `expected` with no listing, reported; returns how many.
+    private static int Missing(List<(string Method, string[] Lines)> compiled, string[] expected, string where)
+    {
+        int missing = 0;
+        foreach (string kernel in expected.Where(k => !compiled.Any(c => c.Method.Contains(k, StringComparison.Ordinal))))
+        {
+            missing++;
+            Console.Error.WriteLine($"jit-check: {where}: no listing of {kernel.TrimEnd('[')}: the check would not read it");
+        }
+
+        return missing;
+    }
+
+    private static void RunWorker(string? host, string data, GruWeightType weights, Dictionary<string, string> environment)
     {
         string self = Environment.ProcessPath ?? throw new InvalidOperationException("The runner's own path is unknown.");
-        var start = new ProcessStartInfo(self) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(JitCheck).Assembly.Location);
+        var start = new ProcessStartInfo(host ?? self) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        if (host is not null || Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(JitCheck).Assembly.Location);
         foreach (string argument in new[] { "worker", data, WeightQuantizer.Name(weights) }) start.ArgumentList.Add(argument);
         foreach ((string key, string value) in environment) start.Environment[key] = value;
         using Process process = Process.Start(start) ?? throw new InvalidOperationException("The worker did not start.");
         string? first = process.StandardOutput.ReadLine();
         process.StandardInput.WriteLine("quit");
         process.StandardInput.Close();
-        if (!process.WaitForExit(120_000)) process.Kill(entireProcessTree: true);
+        if (!process.WaitForExit(300_000)) process.Kill(entireProcessTree: true);
         if (first != "ready" || process.ExitCode != 0)
-            throw new InvalidOperationException($"The worker ({WeightQuantizer.Name(weights)}) failed its check or did not start (\"{first}\", exit {process.ExitCode}).");
+            throw new InvalidOperationException($"The worker ({WeightQuantizer.Name(weights)}{(host is null ? "" : $", {host}")}) failed its check or did not start (\"{first}\", exit {process.ExitCode}).");
     }
 
     private static List<(string Method, string[] Lines)> Listings(string[] lines)
@@ -149,23 +248,56 @@ internal static class JitCheck
         return result;
     }
 
-    /// <summary>Calls not allowed anywhere; stack accesses between a loop's label and its backward branch.</summary>
-    internal static IEnumerable<string> Problems(string[] lines)
+    /// <summary>x64: calls not allowed anywhere; stack accesses between a loop's label and its backward branch.</summary>
+    private static IEnumerable<string> Problems(string[] lines, Syntax syntax)
+    {
+        foreach (string line in lines)
+            if (syntax.Call.IsMatch(line) && !AllowedCall.IsMatch(line))
+                yield return "a call: " + line.Trim();
+        foreach (string problem in LoopProblems(lines, syntax, callsToo: false)) yield return problem;
+    }
+
+    /// <summary>
+    /// ARM64: the listing must be ARM64's; no call and no stack access inside a loop; and no more calls in all than the
+    /// same kernel's x64 listing has (<paramref name="x64Calls"/>, every one of them a deliberate call where x64 is
+    /// clean), since an ARM64 listing does not name what it calls.
+    /// </summary>
+    private static IEnumerable<string> ArmProblems(string[] lines, int x64Calls)
+    {
+        if (!lines.Any(l => l.StartsWith("; Emitting", StringComparison.Ordinal) && l.Contains("ARM64", StringComparison.Ordinal)))
+            yield return "not an ARM64 listing";
+        int calls = lines.Count(l => Arm64.Call.IsMatch(l));
+        if (calls > x64Calls)
+            yield return $"{calls} calls, {x64Calls} in its x64 listing at 128 bits: " + string.Join("; ", lines.Where(l => Arm64.Call.IsMatch(l)).Select(l => l.Trim()));
+        foreach (string problem in LoopProblems(lines, Arm64, callsToo: true)) yield return problem;
+    }
+
+    // Stack accesses (and with callsToo, calls) between a loop's label and its backward branch.
+    private static IEnumerable<string> LoopProblems(string[] lines, Syntax syntax, bool callsToo)
     {
         var labels = new Dictionary<string, int>();
         for (int i = 0; i < lines.Length; i++)
-        {
             if (Label.Match(lines[i]) is { Success: true } label) labels[label.Groups[1].Value] = i;
-            if (lines[i].TrimStart().StartsWith("call ", StringComparison.Ordinal) && !AllowedCall.IsMatch(lines[i]))
-                yield return "a call: " + lines[i].Trim();
-        }
+
+        var reported = new HashSet<int>(); // a line inside several loops (or one with two backward branches), once
 
         for (int i = 0; i < lines.Length; i++)
         {
-            if (Branch.Match(lines[i]) is not { Success: true } branch || !labels.TryGetValue(branch.Groups[1].Value, out int top) || top > i) continue;
+            if (syntax.Branch.Match(lines[i]) is not { Success: true } branch || !labels.TryGetValue(branch.Groups[1].Value, out int top) || top > i) continue;
             for (int j = top; j < i; j++)
-                if (!lines[j].TrimStart().StartsWith(';') && !lines[j].Contains("lea ", StringComparison.Ordinal) && StackAccess.IsMatch(lines[j]))
+            {
+                if (lines[j].TrimStart().StartsWith(';') || reported.Contains(j)) continue;
+                if (!lines[j].TrimStart().StartsWith(syntax.AddressOnly, StringComparison.Ordinal) && syntax.StackAccess.IsMatch(lines[j]))
+                {
+                    reported.Add(j);
                     yield return $"a stack access in the loop at {branch.Groups[1].Value}: " + lines[j].Trim();
+                }
+                else if (callsToo && syntax.Call.IsMatch(lines[j]))
+                {
+                    reported.Add(j);
+                    yield return $"a call in the loop at {branch.Groups[1].Value}: " + lines[j].Trim();
+                }
+            }
         }
     }
 }
