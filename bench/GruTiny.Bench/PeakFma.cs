@@ -20,6 +20,10 @@ public class PeakFma
     [Benchmark(OperationsPerInvoke = Iterations)]
     public float Vector256MultiplyAdd() => Loop256(Vector256.Create(0.999f), Vector256.Create(0.001f));
 
+    /// <summary>Vector512 (AVX-512), which no kernel uses: Vector512Runner compares it with Vector256.</summary>
+    [Benchmark(OperationsPerInvoke = Iterations)]
+    public float Vector512MultiplyAdd() => Loop512(Vector512.Create(0.999f), Vector512.Create(0.001f));
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     internal static float Loop128(Vector128<float> a, Vector128<float> b)
     {
@@ -54,5 +58,23 @@ public class PeakFma
         }
 
         return Vector256.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static float Loop512(Vector512<float> a, Vector512<float> b)
+    {
+        Vector512<float> c0 = Vector512.Create(0.1f), c1 = c0 + b, c2 = c1 + b, c3 = c2 + b, c4 = c3 + b, c5 = c4 + b,
+            c6 = c5 + b, c7 = c6 + b, c8 = c7 + b, c9 = c8 + b, c10 = c9 + b, c11 = c10 + b;
+        for (int i = 0; i < Iterations; i++)
+        {
+            c0 = Vector512.MultiplyAddEstimate(c0, a, b); c1 = Vector512.MultiplyAddEstimate(c1, a, b);
+            c2 = Vector512.MultiplyAddEstimate(c2, a, b); c3 = Vector512.MultiplyAddEstimate(c3, a, b);
+            c4 = Vector512.MultiplyAddEstimate(c4, a, b); c5 = Vector512.MultiplyAddEstimate(c5, a, b);
+            c6 = Vector512.MultiplyAddEstimate(c6, a, b); c7 = Vector512.MultiplyAddEstimate(c7, a, b);
+            c8 = Vector512.MultiplyAddEstimate(c8, a, b); c9 = Vector512.MultiplyAddEstimate(c9, a, b);
+            c10 = Vector512.MultiplyAddEstimate(c10, a, b); c11 = Vector512.MultiplyAddEstimate(c11, a, b);
+        }
+
+        return Vector512.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11);
     }
 }
