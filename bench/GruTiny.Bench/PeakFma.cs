@@ -8,7 +8,8 @@ namespace GruTiny.Bench;
 /// The core's multiply-add throughput with Vector128 (what ARM64 NEON and the portable path use) and with
 /// Vector256 (what the kernels use on x64 with AVX2): 12 independent accumulators (more than the FMA latency ×
 /// ports), no calls in the loop. One invocation is 1,000,000 × 12 vectors; the report's time per operation
-/// gives GMAC/s = 12 × lanes / ns (48 / ns for Vector128, 96 / ns for Vector256).
+/// gives GMAC/s = 12 × lanes / ns (48 / ns for Vector128, 96 / ns for Vector256, 192 / ns for Vector512, which no
+/// kernel uses: <see cref="Vector512Runner"/>; without AVX-512 it measures .NET's software fallback).
 /// </summary>
 public class PeakFma
 {

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
+using System.Threading.Tasks;
 using GruTiny.Model;
 
 namespace GruTiny.Bench;
@@ -13,7 +14,8 @@ namespace GruTiny.Bench;
 /// from the first call, as Native AOT compiles them too), for the benchmark shapes in each weight type, read with
 /// <c>DOTNET_JitDisasm</c>: on x64 at both vector widths, with and without AVX-512, and with <c>--arm64</c> on ARM64
 /// (128 bits, its only accelerated width) in a worker run by an ARM64 dotnet host (tools/arm64/emulated.sh's
-/// <c>dotnet-qemu</c>; emulated, which changes nothing in the code the JIT writes). It fails on a call that is not
+/// <c>dotnet-qemu</c>: the ARM64 JIT itself, specialising for the CPU features the emulator reports, which include a
+/// board's NEON; load and speed do not change the code it writes). It fails on a call that is not
 /// one of the kernels' deliberate out-of-line calls (a throw helper, <c>GruInChunks</c>) anywhere in a GRU kernel or
 /// the dense sums, on a spill (an operand addressed from <c>rbp</c> or <c>rsp</c>, on ARM64 <c>fp</c> or <c>sp</c>)
 /// inside one of their loops, and when a kernel the shapes run (<see cref="Expected"/>) has no listing.
@@ -44,23 +46,22 @@ internal static class JitCheck
     private static readonly Regex Label = new(@"^(G_M\d+_IG\d+):", RegexOptions.CultureInvariant);
 
     /// <summary>How one instruction set's listings write a call, a branch to a label and an operand on the stack.</summary>
-    private sealed record Syntax(string Name, Regex Call, Regex Branch, Regex StackAccess, string AddressOnly);
+    private sealed record Syntax(Regex Call, Regex Branch, Regex StackAccess, string? AddressOnly);
 
     private static readonly Syntax X64 = new(
-        "x64",
         new(@"^\s+call\s", RegexOptions.CultureInvariant),
         new(@"^\s+j\w+\s+(?:SHORT\s+)?(G_M\d+_IG\d+)\s*$", RegexOptions.CultureInvariant),
         new(@"\[(rbp|rsp)[^\]]*\]", RegexOptions.CultureInvariant),
         "lea ");
 
     // ARM64 calls are `blr` through a register loaded from the call's indirection cell, and the listing does not name
-    // the target, so a call is told apart by counting (ArmProblems). Branches: b.cond / bcond, cbz / cbnz, tbz / tbnz.
+    // the target, so a call is told apart by counting (ArmProblems). Branches: b, b.cond or bcond (not bl, a call),
+    // cbz / cbnz, tbz / tbnz. An address taken from fp or sp (add x0, fp, #16) has no brackets and is not an access.
     private static readonly Syntax Arm64 = new(
-        "ARM64",
         new(@"^\s+(bl|blr)\s", RegexOptions.CultureInvariant),
-        new(@"^\s+(?:b[a-z.]*|cbn?z\s+\w+,|tbn?z\s+\w+,\s*#\w+,)\s+(G_M\d+_IG\d+)\s*$", RegexOptions.CultureInvariant),
+        new(@"^\s+(?:b(?:\.?(?:eq|ne|cs|hs|cc|lo|mi|pl|vs|vc|hi|ls|ge|lt|gt|le|al))?|cbn?z\s+\w+,|tbn?z\s+\w+,\s*#\w+,)\s+(G_M\d+_IG\d+)\s*$", RegexOptions.CultureInvariant),
         new(@"\[(fp|sp)\b", RegexOptions.CultureInvariant),
-        "add ");
+        null);
 
     // Calls the kernels make on purpose (x64, where the listing names them): throwing, and finding a block of a section
     // of several chunks.
@@ -93,6 +94,9 @@ internal static class JitCheck
         "       call     CORINFO_HELP_RNGCHKFAIL",
     ];
 
+    // ARM64: calls that the x64 count (0) does not allow (one problem), then one loop per branch form, each with one stack
+    // access or call; not problems: the address taken from fp, and the store before a bl to its own label (a call, not
+    // a loop's branch).
     private static readonly string[] PlantedArm64 =
     [
         "; Emitting BLENDED_CODE for generic ARM64 on Unix",
@@ -102,9 +106,22 @@ internal static class JitCheck
         "            fmla    v16.4s, v28.4s, v29.4s",
         "            str     q16, [fp, #0x20]",
         "            add     x0, fp, #0x10",
-        "            blr     x5",
-        "            cbnz    w4, G_M000_IG03",
         "            blt     G_M000_IG03",
+        "G_M000_IG04:",
+        "            ldp     q16, q17, [sp, #0x40]",
+        "            b.ne    G_M000_IG04",
+        "G_M000_IG05:",
+        "            blr     x5",
+        "            cbnz    w4, G_M000_IG05",
+        "G_M000_IG06:",
+        "            ldr     q18, [sp]",
+        "            tbnz    w0, #31, G_M000_IG06",
+        "G_M000_IG07:",
+        "            ldr     q19, [fp, x16]",
+        "            b       G_M000_IG07",
+        "G_M000_IG08:",
+        "            str     q20, [fp, #0x60]",
+        "            bl      G_M000_IG08",
     ];
 
     /// <summary>
@@ -113,9 +130,13 @@ internal static class JitCheck
     /// </summary>
     public static int Run(string[] args)
     {
-        string? arm64Host = args.Length == 3 && args[1] == "--arm64" ? Path.GetFullPath(args[2])
-            : args.Length == 1 ? null
-            : throw new ArgumentException("usage: jit-check [--arm64 DOTNET]  (DOTNET: a dotnet host running ARM64, e.g. artifacts/arm64/dotnet/dotnet-qemu)");
+        if (args.Length != 1 && !(args.Length == 3 && args[1] == "--arm64"))
+        {
+            Console.Error.WriteLine("usage: jit-check [--arm64 DOTNET]  (DOTNET: a dotnet host running ARM64, e.g. artifacts/arm64/dotnet/dotnet-qemu)");
+            return 2;
+        }
+
+        string? arm64Host = args.Length == 3 ? Path.GetFullPath(args[2]) : null;
         if (arm64Host is not null && !File.Exists(arm64Host))
         {
             Console.Error.WriteLine($"jit-check: no ARM64 dotnet host at {arm64Host}: bash tools/arm64/emulated.sh runtime lays one out (artifacts/arm64/dotnet/dotnet-qemu)");
@@ -123,7 +144,10 @@ internal static class JitCheck
         }
 
         if (Problems(Planted, X64).Count() != 2) throw new InvalidOperationException("jit-check does not find the call and the spill planted in its x64 sample.");
-        if (ArmProblems(PlantedArm64, x64Calls: 0).Count() != 3) throw new InvalidOperationException("jit-check does not find the calls and the spill planted in its ARM64 sample.");
+        string[] armPlanted = ArmProblems(PlantedArm64, x64Calls: 0).ToArray();
+        string[] armExpected = ["3 calls", "loop at G_M000_IG03: str     q16, [fp", "loop at G_M000_IG04: ldp", "loop at G_M000_IG05: blr", "loop at G_M000_IG06: ldr", "loop at G_M000_IG07: ldr"];
+        if (armPlanted.Length != armExpected.Length || armExpected.Any(e => !armPlanted.Any(p => p.Contains(e, StringComparison.Ordinal))))
+            throw new InvalidOperationException("jit-check does not find exactly the calls and the stack accesses planted in its ARM64 sample: " + string.Join(" | ", armPlanted));
         string data = Path.Combine(AppContext.BaseDirectory, "versus-data");
         CheckData.WriteAll(data);
         int problems = 0, listings = 0, armListings = 0;
@@ -154,7 +178,12 @@ internal static class JitCheck
                 }
 
                 if (width == "128" && avx512 == "1")
-                    x64Calls[weights] = compiled.ToDictionary(c => c.Method, c => c.Lines.Count(l => X64.Call.IsMatch(l) && AllowedCall.IsMatch(l)));
+                {
+                    var calls = new Dictionary<string, int>();
+                    foreach ((string method, string[] lines) in compiled)
+                        calls[method] = Math.Max(calls.GetValueOrDefault(method), lines.Count(l => X64.Call.IsMatch(l) && AllowedCall.IsMatch(l)));
+                    x64Calls[weights] = calls;
+                }
             }
         }
 
@@ -172,7 +201,7 @@ internal static class JitCheck
                 problems += Missing(compiled, Expected("128"), where);
                 foreach ((string method, string[] lines) in compiled)
                 {
-                    foreach (string problem in ArmProblems(lines, x64Calls[weights].TryGetValue(method, out int calls) ? calls : 0))
+                    foreach (string problem in ArmProblems(lines, x64Calls[weights].TryGetValue(method, out int calls) ? calls : null))
                     {
                         problems++;
                         Console.Error.WriteLine($"jit-check: {where}: {method}: {problem}");
@@ -224,12 +253,36 @@ internal static class JitCheck
         foreach (string argument in new[] { "worker", data, WeightQuantizer.Name(weights) }) start.ArgumentList.Add(argument);
         foreach ((string key, string value) in environment) start.Environment[key] = value;
         using Process process = Process.Start(start) ?? throw new InvalidOperationException("The worker did not start.");
-        string? first = process.StandardOutput.ReadLine();
-        process.StandardInput.WriteLine("quit");
-        process.StandardInput.Close();
-        if (!process.WaitForExit(300_000)) process.Kill(entireProcessTree: true);
+        string name = $"The worker ({WeightQuantizer.Name(weights)}{(host is null ? "" : $", {host}")})";
+        // The worker checks its shapes and JIT-compiles their kernels before "ready": minutes under the emulator.
+        Task<string?> ready = process.StandardOutput.ReadLineAsync();
+        if (!ready.Wait(TimeSpan.FromMinutes(10)))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            throw new InvalidOperationException($"{name} did not say \"ready\" within 10 minutes.");
+        }
+
+        string? first = ready.Result;
+        try
+        {
+            process.StandardInput.WriteLine("quit");
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The worker has already exited (its check failed): its exit code says so below.
+        }
+
+        if (!process.WaitForExit(60_000))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            throw new InvalidOperationException($"{name} did not exit after \"quit\".");
+        }
+
         if (first != "ready" || process.ExitCode != 0)
-            throw new InvalidOperationException($"The worker ({WeightQuantizer.Name(weights)}{(host is null ? "" : $", {host}")}) failed its check or did not start (\"{first}\", exit {process.ExitCode}).");
+            throw new InvalidOperationException($"{name} failed its check or did not start (\"{first}\", exit {process.ExitCode}).");
     }
 
     private static List<(string Method, string[] Lines)> Listings(string[] lines)
@@ -262,13 +315,14 @@ internal static class JitCheck
     /// same kernel's x64 listing has (<paramref name="x64Calls"/>, every one of them a deliberate call where x64 is
     /// clean), since an ARM64 listing does not name what it calls.
     /// </summary>
-    private static IEnumerable<string> ArmProblems(string[] lines, int x64Calls)
+    private static IEnumerable<string> ArmProblems(string[] lines, int? x64Calls)
     {
         if (!lines.Any(l => l.StartsWith("; Emitting", StringComparison.Ordinal) && l.Contains("ARM64", StringComparison.Ordinal)))
             yield return "not an ARM64 listing";
         int calls = lines.Count(l => Arm64.Call.IsMatch(l));
-        if (calls > x64Calls)
-            yield return $"{calls} calls, {x64Calls} in its x64 listing at 128 bits: " + string.Join("; ", lines.Where(l => Arm64.Call.IsMatch(l)).Select(l => l.Trim()));
+        if (calls > (x64Calls ?? 0))
+            yield return (x64Calls is null ? $"{calls} calls, and no x64 listing at 128 bits to compare with: " : $"{calls} calls, {x64Calls} deliberate ones in its x64 listing at 128 bits: ") +
+                         string.Join("; ", lines.Where(l => Arm64.Call.IsMatch(l)).Select(l => l.Trim()));
         foreach (string problem in LoopProblems(lines, Arm64, callsToo: true)) yield return problem;
     }
 
@@ -287,7 +341,7 @@ internal static class JitCheck
             for (int j = top; j < i; j++)
             {
                 if (lines[j].TrimStart().StartsWith(';') || reported.Contains(j)) continue;
-                if (!lines[j].TrimStart().StartsWith(syntax.AddressOnly, StringComparison.Ordinal) && syntax.StackAccess.IsMatch(lines[j]))
+                if (!(syntax.AddressOnly is { } address && lines[j].TrimStart().StartsWith(address, StringComparison.Ordinal)) && syntax.StackAccess.IsMatch(lines[j]))
                 {
                     reported.Add(j);
                     yield return $"a stack access in the loop at {branch.Groups[1].Value}: " + lines[j].Trim();
