@@ -11,8 +11,8 @@ using GruTiny.Kernels.Simd;
 namespace GruTiny.Bench;
 
 /// <summary>
-/// <c>-- vector512 [rounds]</c>: whether a <see cref="Vector512{T}"/> path could beat the <see cref="Vector256{T}"/>
-/// kernels on this core, measured before building one. The two loops the kernels are bound by, at both widths,
+/// <c>-- vector512 [rounds]</c>: whether <see cref="Vector512{T}"/> raises either ceiling the <see cref="Vector256{T}"/>
+/// kernels are bound by on this core, measured before building a path. The two loops, at both widths,
 /// interleaved round by round in one process: <see cref="PeakFma"/>'s multiply-adds in registers, and
 /// <see cref="StreamFma"/>'s one multiply-add per weight read over buffers of 16 KB (in L1) and of the float32 weights
 /// the benchmark shapes read per step (8 → 64 + 4, 64 → 64 and 16 → 128 + 16 from L2; 32 → 256 × 2 + 1 from L3). Prints

@@ -79,8 +79,7 @@ internal static class JitCheck
            "GruLayerKernel:RecurTwoStripsResetAfter[", "GruLayerKernel:RecurTwoStripsRz[", "GruLayerKernel:RecurTwoStripsN[", "GruLayerKernel:ProjectTwoStrips["];
 
     // Listings with planted problems: the check must find each, or it finds nothing. x64: a call and a spill in a loop
-    // (the lea only takes an address; the last two calls are allowed). ARM64: a call and a spill in a loop, and a
-    // call outside it that the x64 count below does not allow.
+    // (the lea only takes an address; the last two calls are allowed). ARM64: below.
     private static readonly string[] Planted =
     [
         "G_M000_IG03:",
@@ -278,7 +277,7 @@ internal static class JitCheck
         {
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
-            throw new InvalidOperationException($"{name} did not exit after \"quit\".");
+            throw new InvalidOperationException($"{name} did not exit after \"quit\" (its first line: \"{first}\").");
         }
 
         if (first != "ready" || process.ExitCode != 0)
