@@ -14,7 +14,8 @@ namespace GruTiny.Kernels;
 /// <remarks>
 /// <para>A step is split in two: <see cref="ProjectInputs{TLayer}"/> computes the input part of all gates
 /// (W_i x + biases) for several steps at once, so that <c>Run</c> streams the input weights once per four
-/// steps; <see cref="Recur{TLayer}(ReadOnlySpan{float}, Span{float}, Span{float}, int, Span{float})"/> then adds the recurrent part step by step. Each gate accumulator
+/// steps; <see cref="Recur{TLayer}(ReadOnlySpan{float}, Span{float}, Span{float}, int, Span{float})"/> then adds the recurrent part step by step
+/// (a single step projects each group of strips just before its recurrence instead: StepResetAfter). Each gate accumulator
 /// starts from the bias and adds the same products in the same order whether one or many steps are
 /// projected together, so <c>Run</c> is bitwise equal to repeated <c>Step</c>; per lane, the 256-bit and
 /// 128-bit paths perform the same operations.</para>
@@ -53,12 +54,14 @@ public static class GruLayerKernel
 
     /// <summary>
     /// Advances the layer by <paramref name="steps"/> steps: <see cref="ProjectInputs{TLayer}"/> then
-    /// <see cref="Recur{TLayer}(ReadOnlySpan{float}, Span{float}, Span{float}, int, int, bool, Span{float}, bool)"/>.
+    /// <see cref="Recur{TLayer}(ReadOnlySpan{float}, Span{float}, Span{float}, int, int, bool, Span{float}, bool)"/>;
+    /// a single step of a <c>linear_before_reset = true</c> layer projects each group of strips just before its
+    /// recurrence instead, with the same results bit for bit (StepResetAfter).
     /// </summary>
     /// <remarks>
-    /// Measured: doing one step's projection and recurrence in a single pass per pair of strips (no gate buffer)
-    /// was slower at every benchmark shape, up to 1.8× at 32 → 256: alternating between the two weight sections
-    /// every few kilobytes defeats the hardware prefetchers, while two sequential sweeps stream at full speed.
+    /// Measured: doing one step's projection and recurrence in one loop per pair of strips (no gate buffer) was
+    /// slower at every benchmark shape, up to 1.8× at 32 → 256. A group's two loops one after the other, the groups
+    /// in the reverse order on every other step, are faster (bench/RESULTS.md, "Per change").
     /// </remarks>
     /// <param name="inputs">Input rows, <paramref name="inputStride"/> apart.</param>
     /// <param name="inputStride">Distance between input rows, at least InputSize.</param>
@@ -72,6 +75,12 @@ public static class GruLayerKernel
         ReadOnlySpan<float> inputs, int inputStride, Span<float> gates, Span<float> state, Span<float> hidden, int steps, Span<float> scratch, bool backwardFirst)
         where TLayer : IGruLayer
     {
+        if (steps == 1 && TLayer.LinearBeforeReset && Vector128.IsHardwareAccelerated)
+        {
+            StepResetAfter<TLayer>(inputs, gates, state, hidden, backwardFirst);
+            return;
+        }
+
         ProjectInputs<TLayer>(inputs, inputStride, gates, steps);
         Recur<TLayer>(gates, state, hidden, KernelLayout.PaddedHidden(TLayer.HiddenSize), steps, reverse: false, scratch, backwardFirst);
     }
@@ -478,6 +487,94 @@ public static class GruLayerKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float ScalarFinish<TLayer>(float sum, float init, ref float block, int section, int row) where TLayer : IGruLayer =>
         TLayer.WeightType == GruWeightType.Int8 ? init + Unsafe.Add(ref block, KernelLayout.GruSectionBiasFloats(section, TLayer.LinearBeforeReset) + row) * sum : sum;
+
+    // ---- A single step, linear_before_reset = true ---------------------------------------------------------
+
+    // One step (Step, and a chunk of one step in Run): each group of strips has its input projection computed just
+    // before its recurrence, and a backward step takes the groups from the last to the first, so that a step reads
+    // its weights group by group in the reverse order of the step before: the two sections of the groups the last
+    // step read last, still in L1, are read first. Projected whole before the recurrence, the input weights a step
+    // reads between two sweeps of the recurrent ones evict them (64 → 64: 48 KB of each). The groups are those of
+    // the recurrence, four strips (two pairs with Vector256, whose recurrence takes pairs) then two then one, and
+    // each strip's projection and recurrence are the same operations as apart, so the results are the same bits
+    // as ProjectInputs then Recur (tested).
+    private static void StepResetAfter<TLayer>(ReadOnlySpan<float> inputs, Span<float> gates, Span<float> state, Span<float> hidden, bool backward)
+        where TLayer : IGruLayer
+    {
+        int padded = KernelLayout.PaddedHidden(TLayer.HiddenSize);
+        if (inputs.Length < TLayer.InputSize) ThrowTooShort(nameof(inputs));
+        if (gates.Length < GateRowLength<TLayer>()) ThrowTooShort(nameof(gates));
+        if (state.Length < padded) ThrowTooShort(nameof(state));
+        if (hidden.Length < padded) ThrowTooShort(nameof(hidden));
+
+        ref float x = ref MemoryMarshal.GetReference(inputs);
+        ref float g = ref MemoryMarshal.GetReference(gates);
+        ref float previous = ref MemoryMarshal.GetReference(state);
+        ref float next = ref MemoryMarshal.GetReference(hidden);
+        if (Vector256.IsHardwareAccelerated) StepResetAfter<TLayer, Simd256, Vector256<float>>(ref x, ref g, ref previous, ref next, backward);
+        else StepResetAfter<TLayer, Simd128, Vector128<float>>(ref x, ref g, ref previous, ref next, backward);
+        hidden.Slice(0, padded).CopyTo(state);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
+    private static void StepResetAfter<TLayer, TSimd, TVector>(ref float x, ref float gates, ref float previous, ref float next, bool backward)
+        where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
+    {
+        int strips = Strips<TLayer, TSimd, TVector>();
+        ref float inputSection = ref WeightBlocks.GruSection<TLayer>(0);
+        ref float section = ref WeightBlocks.GruSection<TLayer>(1);
+        int fours = strips / 4 * 4;
+        int twos = fours + (strips - fours) / 2 * 2;
+        if (!backward)
+        {
+            int s = 0;
+            for (; s < fours; s += 4) StepFourStrips<TLayer, TSimd, TVector>(ref inputSection, ref section, ref x, ref gates, ref previous, ref next, s, backward);
+            for (; s < twos; s += 2) StepTwoStrips<TLayer, TSimd, TVector>(ref inputSection, ref section, ref x, ref gates, ref previous, ref next, s);
+            if (s < strips) StepOneStrip<TLayer, TSimd, TVector>(ref inputSection, ref section, ref x, ref gates, ref previous, ref next, s);
+        }
+        else
+        {
+            if (twos < strips) StepOneStrip<TLayer, TSimd, TVector>(ref inputSection, ref section, ref x, ref gates, ref previous, ref next, twos);
+            for (int s = twos - 2; s >= fours; s -= 2) StepTwoStrips<TLayer, TSimd, TVector>(ref inputSection, ref section, ref x, ref gates, ref previous, ref next, s);
+            for (int s = fours - 4; s >= 0; s -= 4) StepFourStrips<TLayer, TSimd, TVector>(ref inputSection, ref section, ref x, ref gates, ref previous, ref next, s, backward);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StepFourStrips<TLayer, TSimd, TVector>(ref float inputSection, ref float section, ref float x, ref float gates, ref float previous, ref float next, int s, bool backward)
+        where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
+    {
+        ProjectFourStrips<TLayer, TSimd, TVector>(ref StripWeights<TLayer, TSimd, TVector>(ref inputSection, 0, s), ref StripWeights<TLayer, TSimd, TVector>(ref inputSection, 0, s + 1),
+            ref StripWeights<TLayer, TSimd, TVector>(ref inputSection, 0, s + 2), ref StripWeights<TLayer, TSimd, TVector>(ref inputSection, 0, s + 3), ref x,
+            ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s)), s);
+        if (TSimd.Count == 4)
+        {
+            RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, s);
+        }
+        else
+        {
+            int first = backward ? s + 2 : s;
+            RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, first);
+            RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, 2 * s + 2 - first);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StepTwoStrips<TLayer, TSimd, TVector>(ref float inputSection, ref float section, ref float x, ref float gates, ref float previous, ref float next, int s)
+        where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
+    {
+        ProjectTwoStrips<TLayer, TSimd, TVector>(ref StripWeights<TLayer, TSimd, TVector>(ref inputSection, 0, s), ref StripWeights<TLayer, TSimd, TVector>(ref inputSection, 0, s + 1), ref x,
+            ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s)), ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + 1)), s);
+        RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, s);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StepOneStrip<TLayer, TSimd, TVector>(ref float inputSection, ref float section, ref float x, ref float gates, ref float previous, ref float next, int s)
+        where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
+    {
+        ProjectOneStrip<TLayer, TSimd, TVector>(ref StripWeights<TLayer, TSimd, TVector>(ref inputSection, 0, s), ref x, ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s)), s);
+        RecurOneStripResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, s);
+    }
 
     // ---- Recurrence ------------------------------------------------------------------------------------
 

@@ -126,7 +126,8 @@ public sealed class KernelTests
         foreach (int steps in new[] { 1, 1, 2, 5 })
         {
             float[] gates = new float[steps * row];
-            GruLayerKernel.ProjectInputs<TShape>(RandomVector(random, steps * TShape.InputSize, 2), TShape.InputSize, gates, steps);
+            float[] inputs = RandomVector(random, steps * TShape.InputSize, 2);
+            GruLayerKernel.ProjectInputs<TShape>(inputs, TShape.InputSize, gates, steps);
             float[] start = RandomVector(random, padded, 1);
             for (int j = TShape.HiddenSize; j < padded; j++) start[j] = 0;
 
@@ -142,6 +143,18 @@ public sealed class KernelTests
             Assert.Equal(forwardState, backwardState);
             Assert.Contains(forward.AsSpan(0, TShape.HiddenSize).ToArray(), v => v != 0);
             Assert.DoesNotContain(forward, float.IsNaN);
+
+            // Forward's single step projects each group of strips just before its recurrence (StepResetAfter): the same
+            // bits as the projection and the recurrence apart, in either direction.
+            if (steps == 1)
+                foreach (bool backwardFirst in new[] { false, true })
+                {
+                    float[] state = (float[])start.Clone(), single = new float[padded], singleGates = new float[row];
+                    Array.Fill(scratch, float.NaN); Array.Fill(single, float.NaN); Array.Fill(singleGates, float.NaN);
+                    GruLayerKernel.Forward<TShape>(inputs, TShape.InputSize, singleGates, state, single, 1, scratch, backwardFirst);
+                    Assert.Equal(forward, single);
+                    Assert.Equal(forwardState, state);
+                }
         }
     }
 
