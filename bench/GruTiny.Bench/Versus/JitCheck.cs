@@ -40,7 +40,7 @@ namespace GruTiny.Bench;
 internal static class JitCheck
 {
     // The kernels whose code is read (by method name): every method with a loop over weights. Not the drivers around
-    // them (ProjectVector, RecurResetAfter, RecurResetBefore, StepResetAfter), which call these on purpose, once per group of strips.
+    // them (ProjectVector, RecurResetAfter, RecurResetBefore, StepResetAfterVector), which call these on purpose, once per group of strips.
     private const string Methods = "Recur*Strip* Project*Strip* ProjectFourSteps SumTwoBlocks*";
 
     private static readonly Regex Label = new(@"^(G_M\d+_IG\d+):", RegexOptions.CultureInvariant);

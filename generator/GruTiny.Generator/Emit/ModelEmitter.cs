@@ -432,7 +432,7 @@ internal static class ModelEmitter
 
     private static void EmitAdvance(CodeWriter w, ModelDescription model, WorkLayout layout, LayerEmitter[] layers, StateLayout stateLayout)
     {
-        w.Line("// Advances n steps: each GRU layer projects the inputs of all n steps at once, then recurs step by step;");
+        w.Line("// Advances n steps, layer by layer: each GRU layer computes all n steps (GruLayerKernel.Forward) before the next;");
         w.Line("// the last layer writes the caller's rows. The input is fully read before any output is written.");
         w.Generated();
         w.Line($"private void __GruTiny_Advance({ReadOnlySpan} inputs, {Span} outputs, int n, {Span} work)");

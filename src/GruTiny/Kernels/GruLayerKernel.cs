@@ -15,7 +15,8 @@ namespace GruTiny.Kernels;
 /// <para>A step is split in two: <see cref="ProjectInputs{TLayer}"/> computes the input part of all gates
 /// (W_i x + biases) for several steps at once, so that <c>Run</c> streams the input weights once per four
 /// steps; <see cref="Recur{TLayer}(ReadOnlySpan{float}, Span{float}, Span{float}, int, Span{float})"/> then adds the recurrent part step by step
-/// (a single step projects each group of strips just before its recurrence instead: StepResetAfter). Each gate accumulator
+/// (on hardware vectors, a single step of a linear_before_reset = true layer projects each group of strips just
+/// before its recurrence instead: StepResetAfter). Each gate accumulator
 /// starts from the bias and adds the same products in the same order whether one or many steps are
 /// projected together, so <c>Run</c> is bitwise equal to repeated <c>Step</c>; per lane, the 256-bit and
 /// 128-bit paths perform the same operations.</para>
@@ -55,15 +56,16 @@ public static class GruLayerKernel
     /// <summary>
     /// Advances the layer by <paramref name="steps"/> steps: <see cref="ProjectInputs{TLayer}"/> then
     /// <see cref="Recur{TLayer}(ReadOnlySpan{float}, Span{float}, Span{float}, int, int, bool, Span{float}, bool)"/>;
-    /// a single step of a <c>linear_before_reset = true</c> layer projects each group of strips just before its
-    /// recurrence instead, with the same results bit for bit (StepResetAfter).
+    /// on hardware vectors, a single step of a <c>linear_before_reset = true</c> layer projects each group of strips
+    /// just before its recurrence instead, with the same results bit for bit (StepResetAfter).
     /// </summary>
     /// <remarks>
     /// Measured: doing one step's projection and recurrence in one loop per pair of strips (no gate buffer) was
     /// slower at every benchmark shape, up to 1.8× at 32 → 256. A group's two loops one after the other, the groups
-    /// in the reverse order on every other step, are faster (bench/RESULTS.md, "Per change").
+    /// in the reverse order on every other step, took 0.92–0.94 of the time at 16 → 16, 8 → 64 + 4 and 64 → 64 with
+    /// Vector256 and were neutral elsewhere (bench/RESULTS.md, "Per change").
     /// </remarks>
-    /// <param name="inputs">Input rows, <paramref name="inputStride"/> apart.</param>
+    /// <param name="inputs">Input rows, <paramref name="inputStride"/> apart; must not overlap <paramref name="hidden"/>.</param>
     /// <param name="inputStride">Distance between input rows, at least InputSize.</param>
     /// <param name="gates">At least <paramref name="steps"/> rows of <see cref="GateRowLength{TLayer}"/>.</param>
     /// <param name="state">The layer's hidden state (<see cref="StateLength{TLayer}"/>): read, then overwritten with the final one.</param>
@@ -77,7 +79,7 @@ public static class GruLayerKernel
     {
         if (steps == 1 && TLayer.LinearBeforeReset && Vector128.IsHardwareAccelerated)
         {
-            StepResetAfter<TLayer>(inputs, gates, state, hidden, backwardFirst);
+            StepResetAfter<TLayer>(inputs, inputStride, gates, state, hidden, backwardFirst);
             return;
         }
 
@@ -492,17 +494,22 @@ public static class GruLayerKernel
 
     // One step (Step, and a chunk of one step in Run): each group of strips has its input projection computed just
     // before its recurrence, and a backward step takes the groups from the last to the first, so that a step reads
-    // its weights group by group in the reverse order of the step before: the two sections of the groups the last
-    // step read last, still in L1, are read first. Projected whole before the recurrence, the input weights a step
-    // reads between two sweeps of the recurrent ones evict them (64 → 64: 48 KB of each). The groups are those of
-    // the recurrence, four strips (two pairs with Vector256, whose recurrence takes pairs) then two then one, and
-    // each strip's projection and recurrence are the same operations as apart, so the results are the same bits
-    // as ProjectInputs then Recur (tested).
-    private static void StepResetAfter<TLayer>(ReadOnlySpan<float> inputs, Span<float> gates, Span<float> state, Span<float> hidden, bool backward)
+    // both weight sections group by group in the reverse order of the step before, and the groups the last step
+    // read last, most likely still in L1, are read first. Projected whole before the recurrence, the input weights
+    // a step reads between two sweeps of the recurrent ones took their place in L1 (64 → 64: 48 KB of each; that
+    // shape gained nothing from the sweep order until this). The groups and their order are the recurrence's
+    // (RecurResetAfter; RecurTakesFours): four strips at 128 bits, pairs at 256, where a group of four strips is
+    // projected together (12 accumulators) and recurred as two pairs; then two, then one. Each strip's projection
+    // and recurrence are the same operations as apart, so the results are the same bits as ProjectInputs then Recur
+    // (tested). One difference: group g writes its hidden units before group g + 1 reads the inputs, so the
+    // inputs must not overlap the hidden row (generated code alternates two hidden buffers between layers).
+    // linear_before_reset = false keeps projecting first: its recurrence sweeps the strips twice (r and z, then n
+    // over r ⊙ h of every strip), and a per-group order was not measured there.
+    private static void StepResetAfter<TLayer>(ReadOnlySpan<float> inputs, int inputStride, Span<float> gates, Span<float> state, Span<float> hidden, bool backward)
         where TLayer : IGruLayer
     {
         int padded = KernelLayout.PaddedHidden(TLayer.HiddenSize);
-        if (inputs.Length < TLayer.InputSize) ThrowTooShort(nameof(inputs));
+        if (inputStride < TLayer.InputSize || inputs.Length < TLayer.InputSize) ThrowTooShort(nameof(inputs));
         if (gates.Length < GateRowLength<TLayer>()) ThrowTooShort(nameof(gates));
         if (state.Length < padded) ThrowTooShort(nameof(state));
         if (hidden.Length < padded) ThrowTooShort(nameof(hidden));
@@ -511,69 +518,73 @@ public static class GruLayerKernel
         ref float g = ref MemoryMarshal.GetReference(gates);
         ref float previous = ref MemoryMarshal.GetReference(state);
         ref float next = ref MemoryMarshal.GetReference(hidden);
-        if (Vector256.IsHardwareAccelerated) StepResetAfter<TLayer, Simd256, Vector256<float>>(ref x, ref g, ref previous, ref next, backward);
-        else StepResetAfter<TLayer, Simd128, Vector128<float>>(ref x, ref g, ref previous, ref next, backward);
+        if (Vector256.IsHardwareAccelerated) StepResetAfterVector<TLayer, Simd256, Vector256<float>>(ref x, ref g, ref previous, ref next, backward);
+        else StepResetAfterVector<TLayer, Simd128, Vector128<float>>(ref x, ref g, ref previous, ref next, backward);
         hidden.Slice(0, padded).CopyTo(state);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
-    private static void StepResetAfter<TLayer, TSimd, TVector>(ref float x, ref float gates, ref float previous, ref float next, bool backward)
+    private static void StepResetAfterVector<TLayer, TSimd, TVector>(ref float x, ref float gates, ref float previous, ref float next, bool backward)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
         int strips = Strips<TLayer, TSimd, TVector>();
         ref float inputSection = ref WeightBlocks.GruSection<TLayer>(0);
-        ref float section = ref WeightBlocks.GruSection<TLayer>(1);
+        ref float recurrentSection = ref WeightBlocks.GruSection<TLayer>(1);
         int fours = strips / 4 * 4;
         int twos = fours + (strips - fours) / 2 * 2;
         if (!backward)
         {
             int s = 0;
-            for (; s < fours; s += 4) StepFourStrips<TLayer, TSimd, TVector>(ref inputSection, ref section, ref x, ref gates, ref previous, ref next, s, backward);
-            for (; s < twos; s += 2) StepTwoStrips<TLayer, TSimd, TVector>(ref inputSection, ref section, ref x, ref gates, ref previous, ref next, s);
-            if (s < strips) StepOneStrip<TLayer, TSimd, TVector>(ref inputSection, ref section, ref x, ref gates, ref previous, ref next, s);
+            for (; s < fours; s += 4) StepFourStrips<TLayer, TSimd, TVector>(ref inputSection, ref recurrentSection, ref x, ref gates, ref previous, ref next, s, backward);
+            for (; s < twos; s += 2) StepTwoStrips<TLayer, TSimd, TVector>(ref inputSection, ref recurrentSection, ref x, ref gates, ref previous, ref next, s);
+            if (s < strips) StepOneStrip<TLayer, TSimd, TVector>(ref inputSection, ref recurrentSection, ref x, ref gates, ref previous, ref next, s);
         }
         else
         {
-            if (twos < strips) StepOneStrip<TLayer, TSimd, TVector>(ref inputSection, ref section, ref x, ref gates, ref previous, ref next, twos);
-            for (int s = twos - 2; s >= fours; s -= 2) StepTwoStrips<TLayer, TSimd, TVector>(ref inputSection, ref section, ref x, ref gates, ref previous, ref next, s);
-            for (int s = fours - 4; s >= 0; s -= 4) StepFourStrips<TLayer, TSimd, TVector>(ref inputSection, ref section, ref x, ref gates, ref previous, ref next, s, backward);
+            if (twos < strips) StepOneStrip<TLayer, TSimd, TVector>(ref inputSection, ref recurrentSection, ref x, ref gates, ref previous, ref next, twos);
+            for (int s = twos - 2; s >= fours; s -= 2) StepTwoStrips<TLayer, TSimd, TVector>(ref inputSection, ref recurrentSection, ref x, ref gates, ref previous, ref next, s);
+            for (int s = fours - 4; s >= 0; s -= 4) StepFourStrips<TLayer, TSimd, TVector>(ref inputSection, ref recurrentSection, ref x, ref gates, ref previous, ref next, s, backward);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StepFourStrips<TLayer, TSimd, TVector>(ref float inputSection, ref float section, ref float x, ref float gates, ref float previous, ref float next, int s, bool backward)
+    private static void StepFourStrips<TLayer, TSimd, TVector>(ref float inputSection, ref float recurrentSection, ref float x, ref float gates, ref float previous, ref float next, int s, bool backward)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
         ProjectFourStrips<TLayer, TSimd, TVector>(ref StripWeights<TLayer, TSimd, TVector>(ref inputSection, 0, s), ref StripWeights<TLayer, TSimd, TVector>(ref inputSection, 0, s + 1),
             ref StripWeights<TLayer, TSimd, TVector>(ref inputSection, 0, s + 2), ref StripWeights<TLayer, TSimd, TVector>(ref inputSection, 0, s + 3), ref x,
             ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s)), s);
-        if (TSimd.Count == 4)
+        if (RecurTakesFours<TSimd, TVector>())
         {
-            RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, s);
+            RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref recurrentSection, ref gates, ref previous, ref next, s);
+        }
+        else if (!backward)
+        {
+            RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref recurrentSection, ref gates, ref previous, ref next, s);
+            RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref recurrentSection, ref gates, ref previous, ref next, s + 2);
         }
         else
         {
-            int first = backward ? s + 2 : s;
-            RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, first);
-            RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, 2 * s + 2 - first);
+            RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref recurrentSection, ref gates, ref previous, ref next, s + 2);
+            RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref recurrentSection, ref gates, ref previous, ref next, s);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StepTwoStrips<TLayer, TSimd, TVector>(ref float inputSection, ref float section, ref float x, ref float gates, ref float previous, ref float next, int s)
+    private static void StepTwoStrips<TLayer, TSimd, TVector>(ref float inputSection, ref float recurrentSection, ref float x, ref float gates, ref float previous, ref float next, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
         ProjectTwoStrips<TLayer, TSimd, TVector>(ref StripWeights<TLayer, TSimd, TVector>(ref inputSection, 0, s), ref StripWeights<TLayer, TSimd, TVector>(ref inputSection, 0, s + 1), ref x,
             ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s)), ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + 1)), s);
-        RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, s);
+        RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref recurrentSection, ref gates, ref previous, ref next, s);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StepOneStrip<TLayer, TSimd, TVector>(ref float inputSection, ref float section, ref float x, ref float gates, ref float previous, ref float next, int s)
+    private static void StepOneStrip<TLayer, TSimd, TVector>(ref float inputSection, ref float recurrentSection, ref float x, ref float gates, ref float previous, ref float next, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
         ProjectOneStrip<TLayer, TSimd, TVector>(ref StripWeights<TLayer, TSimd, TVector>(ref inputSection, 0, s), ref x, ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s)), s);
-        RecurOneStripResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, s);
+        RecurOneStripResetAfter<TLayer, TSimd, TVector>(ref recurrentSection, ref gates, ref previous, ref next, s);
     }
 
     // ---- Recurrence ------------------------------------------------------------------------------------
@@ -585,18 +596,23 @@ public static class GruLayerKernel
         private TVector _first;
     }
 
+    /// <summary>Whether the linear_before_reset = true recurrence takes four strips at a time (Vector128) or pairs (Vector256).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool RecurTakesFours<TSimd, TVector>() where TSimd : struct, ISimd<TVector> where TVector : struct => TSimd.Count == 4;
+
     // linear_before_reset = true, after ProjectInputs: r, z and W_hn h + b_hn in one pass over h. Vector128 takes
     // four strips at a time (12 independent accumulators: a multiply-add's latency times the two multiply-add pipes
     // needs 8 or more, and the 6 of two strips left its loop latency-bound), then two. Vector256 takes two (its
     // 6 accumulators are as wide as 12 of Vector128), then one: four measured 0–8% slower there (bench/RESULTS.md,
-    // "Per change"). Backward takes the same groups in the opposite order (StripOrder).
+    // "Per change"). Backward takes the same groups in the opposite order (StripOrder). A single step takes the same
+    // groups in the same order in StepResetAfterVector, each after its projection.
     [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
     private static void RecurResetAfter<TLayer, TSimd, TVector>(ref float gates, ref float previous, ref float next, bool backward)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
         int strips = Strips<TLayer, TSimd, TVector>();
         ref float section = ref WeightBlocks.GruSection<TLayer>(1);
-        int fours = TSimd.Count == 4 ? strips / 4 * 4 : 0;
+        int fours = RecurTakesFours<TSimd, TVector>() ? strips / 4 * 4 : 0;
         int twos = fours + (strips - fours) / 2 * 2;
         if (!backward)
         {

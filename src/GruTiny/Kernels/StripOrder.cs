@@ -11,9 +11,11 @@ namespace GruTiny.Kernels;
 /// <para>Why: weights a step reads that add up to a little more than the L1 data cache are read from L2 on every
 /// step when the sweeps always go front to back (the cache keeps what was read last, the end of the sweep, and the
 /// next sweep starts at the front and evicts it before getting there). Going the other way on the next step starts
-/// where the last one ended, on weights still in L1: 8 → 64 + 4 (48 KB of recurrent weights, 32 KB of L1) takes
-/// 0.90–0.93 of its time with <c>Vector256</c> (bench/RESULTS.md, "Per change"). A layer whose input weights alone
-/// fill L1 (64 → 64) gains nothing: they are read between two sweeps.</para>
+/// where the last one ended, on weights still in L1: 8 → 64 + 4 (48 KB of recurrent weights; on a core with 32 KB of
+/// L1) took 0.90–0.93 of its time with <c>Vector256</c> (bench/RESULTS.md, "Per change"). A layer whose input
+/// weights alone fill L1 (64 → 64) gained nothing while a step projected all its inputs before the recurrence, since
+/// they were read between two sweeps; a single step now takes both sections group by group in the sweep's order
+/// (GruLayerKernel's StepResetAfter), which gained there.</para>
 /// <para>Each strip's sums and gate functions are computed the same way whichever way a sweep goes, so results do not
 /// depend on the order, bit for bit (tested). It is kept by the model instance rather than per layer type in a static:
 /// a static written on every step by every thread that runs the model would be a cache line they all fight over, and
