@@ -12,7 +12,7 @@ namespace GruTiny.Bench;
 /// buffer of <see cref="Kilobytes"/> KB is read front to back, a <see cref="Vector256{T}"/> at a time, into 12
 /// independent accumulators (no calls, no gate functions). <see cref="Misalignment"/> 0 is 64-byte aligned, as
 /// the kernels' weights are (Kernels/AlignedWeights.cs); 4 is where a string literal's floats lie (4 mod 8).
-/// Below the 48 KB L1 data cache aligned reads approach <see cref="PeakFma"/>; above it the L2 → L1 bandwidth
+/// Below the L1 data cache (32 KB on RESULTS.md's Zen 4 core, 48 KB on its Zen 5 core) aligned reads approach <see cref="PeakFma"/>; above it the L2 → L1 bandwidth
 /// decides. 12 KB and 49 KB are the recurrent weights of a hidden size of 32 and 64 (8→64+4 reads 57 KB per
 /// step in all). GMAC/s = Kilobytes × 256 / ns.
 /// </summary>

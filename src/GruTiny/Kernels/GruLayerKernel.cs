@@ -62,8 +62,9 @@ public static class GruLayerKernel
     /// <remarks>
     /// Measured: doing one step's projection and recurrence in one loop per pair of strips (no gate buffer) was
     /// slower at every benchmark shape, up to 1.8× at 32 → 256. A group's two loops one after the other, the groups
-    /// in the reverse order on every other step, took 0.92–0.94 of the time at 16 → 16, 8 → 64 + 4 and 64 → 64 with
-    /// Vector256 and were neutral elsewhere (bench/RESULTS.md, "Per change").
+    /// in the reverse order on every other step, took 0.85–0.94 of the time at 16 → 16, 8 → 64 + 4 and 64 → 64 with
+    /// Vector256, 0.92–0.96 at 16 → 16 and 64 → 64 with Vector128, and 0.96–1.02 elsewhere (a Zen 5 core;
+    /// bench/RESULTS.md, "Per change").
     /// </remarks>
     /// <param name="inputs">Input rows, <paramref name="inputStride"/> apart; must not overlap <paramref name="hidden"/>.</param>
     /// <param name="inputStride">Distance between input rows, at least InputSize.</param>
@@ -497,7 +498,7 @@ public static class GruLayerKernel
     // both weight sections group by group in the reverse order of the step before, and the groups the last step
     // read last, most likely still in L1, are read first. Projected whole before the recurrence, the input weights
     // a step reads between two sweeps of the recurrent ones took their place in L1 (64 → 64: 48 KB of each; that
-    // shape gained nothing from the sweep order until this). The groups and their order are the recurrence's
+    // shape gained nothing from the sweep order on a Zen 4 core, and 0.92–0.93 from this on a Zen 5 one). The groups and their order are the recurrence's
     // (RecurResetAfter; RecurTakesFours): four strips at 128 bits, pairs at 256, where a group of four strips is
     // projected together (12 accumulators) and recurred as two pairs; then two, then one. Each strip's projection
     // and recurrence are the same operations as apart, so the results are the same bits as ProjectInputs then Recur

@@ -15,7 +15,8 @@ namespace GruTiny.Kernels;
 /// L1) took 0.90–0.93 of its time with <c>Vector256</c> (bench/RESULTS.md, "Per change"). A layer whose input
 /// weights alone fill L1 (64 → 64) gained nothing while a step projected all its inputs before the recurrence, since
 /// they were read between two sweeps; a single step now takes both sections group by group in the sweep's order
-/// (GruLayerKernel's StepResetAfter), which gained there.</para>
+/// (GruLayerKernel's StepResetAfter), which gained there (0.92–0.93 with <c>Vector256</c> on a Zen 5 core; the
+/// figures before are from a Zen 4 core).</para>
 /// <para>Each strip's sums and gate functions are computed the same way whichever way a sweep goes, so results do not
 /// depend on the order, bit for bit (tested). It is kept by the model instance rather than per layer type in a static:
 /// a static written on every step by every thread that runs the model would be a cache line they all fight over, and

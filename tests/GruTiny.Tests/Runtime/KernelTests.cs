@@ -115,6 +115,21 @@ public sealed class KernelTests
     [Fact] public void Sweeping_the_strips_backward_gives_the_same_bits_cho_int8() => CheckStripOrder<Cho3x20Int8>(59, GruWeightType.Int8);
     [Fact] public void Sweeping_the_strips_backward_gives_the_same_bits_cho_float16() => CheckStripOrder<Cho3x20Half>(60, GruWeightType.Float16);
 
+    // An input stride below InputSize is refused for one step (StepResetAfter) as for several (ProjectInputs),
+    // before any weight is read.
+    [Fact]
+    public void Forward_refuses_an_input_stride_below_the_input_size()
+    {
+        int row = GruLayerKernel.GateRowLength<Gru5x20>(), padded = GruLayerKernel.StateLength<Gru5x20>();
+        foreach (int steps in new[] { 1, 2 })
+        {
+            var e = Assert.Throws<ArgumentException>(() => GruLayerKernel.Forward<Gru5x20>(
+                new float[steps * Gru5x20.InputSize], Gru5x20.InputSize - 1, new float[steps * row], new float[padded],
+                new float[steps * padded], steps, [], backwardFirst: false));
+            Assert.Equal("inputs", e.ParamName);
+        }
+    }
+
     // A model's steps sweep a layer's strips forward and backward in turn (StripOrder, for the cache): the results
     // must not depend on the direction, bit for bit, for one step and for several.
     private static void CheckStripOrder<TShape>(int seed, GruWeightType type) where TShape : IGruLayer
