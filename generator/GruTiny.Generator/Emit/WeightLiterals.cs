@@ -14,19 +14,34 @@ internal static class WeightLiterals
     /// type has no static constructor.
     /// </summary>
     /// <param name="weights">The layer's weight type: a quantised chunk holds float32 headers and int8 or float16 columns (KernelLayout), which its comment says, and is read in place.</param>
-    public static void EmitAlignedChunks(CodeWriter w, uint[][] chunks, GruWeightType weights = GruWeightType.Float32)
+    /// <param name="gruSections">A GRU layer's blocks and section block lengths: its float32 chunks are copied into one
+    /// aligned block per layer type, each section's chunks back to back (KernelLayout.ChunkOffsets), and the type says
+    /// so (<c>ContiguousSections</c>), so that the kernels find a block of a section of several chunks by an offset.</param>
+    public static void EmitAlignedChunks(CodeWriter w, uint[][] chunks, GruWeightType weights = GruWeightType.Float32, (int Blocks, int[] BlockLengths)? gruSections = null)
     {
         // A quantised layer reads its literals in place (LiteralWeights: its loads are narrow, and a copy would keep the
         // weights resident twice over what quantising saves).
         bool inPlace = weights != GruWeightType.Float32;
+        int[]? offsets = null;
+        int layerLength = 0;
+        if (!inPlace && gruSections is { } sections)
+        {
+            offsets = KernelLayout.ChunkOffsets(sections.Blocks, sections.BlockLengths, out layerLength);
+            if (offsets.Length != chunks.Length) throw new System.InvalidOperationException("Chunk offsets do not match the chunks.");
+            w.Line("public static bool ContiguousSections => true;");
+        }
+
         w.Line($"public static {ReadOnlySpan} Weights(int index) => index switch");
         w.Open();
         for (int c = 0; c < chunks.Length; c++)
             w.Line(inPlace
                 ? $"{c} => {KernelsNamespace}.LiteralWeights.Span(Chunk{c}, {chunks[c].Length}),"
-                : $"{c} => {KernelsNamespace}.AlignedWeights.Span(ref Aligned{c}, Chunk{c}, {chunks[c].Length}),");
+                : offsets is null
+                    ? $"{c} => {KernelsNamespace}.AlignedWeights.Span(ref Aligned{c}, Chunk{c}, {chunks[c].Length}),"
+                    : $"{c} => {KernelsNamespace}.AlignedWeights.Span(ref Aligned{c}, ref AlignedLayer, {layerLength}, {offsets[c]}, Chunk{c}, {chunks[c].Length}),");
         w.Line("_ => default,");
         w.Close(";");
+        if (offsets is not null) w.Line("private static nint AlignedLayer;");
         for (int c = 0; c < chunks.Length; c++)
         {
             EmitChunk(w, c, chunks[c], weights == GruWeightType.Float32 ? $"{chunks[c].Length} floats." : $"{chunks[c].Length} floats of packed blocks: float32 biases{(weights == GruWeightType.Int8 ? " and row scales" : "")}, {WeightQuantizer.Name(weights)} weights.");

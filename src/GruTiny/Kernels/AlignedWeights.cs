@@ -42,6 +42,69 @@ public static unsafe class AlignedWeights
         return new ReadOnlySpan<float>((void*)address, length);
     }
 
+    /// <summary>
+    /// The <paramref name="length"/> floats of <paramref name="literal"/>, one chunk of a GRU layer, from their place
+    /// at <paramref name="offset"/> in the layer's one aligned copy of <paramref name="layerLength"/> floats, whose
+    /// address <paramref name="layer"/> holds; <paramref name="slot"/> holds the chunk's address once it is copied.
+    /// The first call for a chunk allocates the layer's copy if no chunk has yet, and copies the chunk into it.
+    /// Safe to call from several threads at once.
+    /// </summary>
+    /// <remarks>
+    /// One copy per layer, with the chunks of each section back to back (KernelLayout.GruChunkOffsets), lets the
+    /// kernels find every block of a section as an offset from its start (<see cref="IGruLayer.ContiguousSections"/>):
+    /// looking up the chunk of each block took 5–13% of a step of the benchmark's 16 → 128 + 16 and
+    /// 32 → 256 × 2 + 1 (bench/RESULTS.md). The chunks are copied one at a time, under <see cref="ResidentPages.Enter"/>,
+    /// so that no two threads ever write the same floats of the shared copy.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ReadOnlySpan<float> Span(ref nint slot, ref nint layer, int layerLength, int offset, string literal, int length)
+    {
+        nint address = Volatile.Read(ref slot);
+        if (address == 0) address = CopyIntoLayer(ref slot, ref layer, layerLength, offset, literal, length);
+        return new ReadOnlySpan<float>((void*)address, length);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static nint CopyIntoLayer(ref nint slot, ref nint layer, int layerLength, int offset, string literal, int length)
+    {
+        if (!BitConverter.IsLittleEndian) GruThrowHelper.ThrowBigEndian();
+        ReadOnlySpan<float> source = MemoryMarshal.Cast<char, float>(literal.AsSpan());
+        if (source.Length != length) throw new ArgumentException($"The weight literal holds {source.Length} floats, not {length}.", nameof(literal));
+        if (offset < 0 || layerLength < 0 || offset > layerLength - length)
+            throw new ArgumentOutOfRangeException(nameof(offset), $"A chunk of {length} floats at {offset} does not fit in a layer of {layerLength} floats.");
+
+        nint start = Volatile.Read(ref layer);
+        if (start == 0)
+        {
+            void* block = NativeMemory.AlignedAlloc((nuint)Math.Max(1, layerLength) * sizeof(float), Alignment);
+            start = Interlocked.CompareExchange(ref layer, (nint)block, 0);
+            if (start == 0) start = (nint)block;
+            else NativeMemory.AlignedFree(block);
+        }
+
+        nint copy = start + offset * sizeof(float);
+        ResidentPages.Enter();
+        try
+        {
+            nint published = Volatile.Read(ref slot);
+            if (published != 0) return published;
+
+            var destination = new Span<float>((void*)copy, length);
+            bool drops = ResidentPages.Drops(literal);
+            nint earlier = drops ? ResidentPages.EarlierCopy(source) : 0;
+            if (earlier != 0) new ReadOnlySpan<float>((void*)earlier, length).CopyTo(destination);
+            else source.CopyTo(destination);
+            Volatile.Write(ref slot, copy);
+            if (earlier == 0) ResidentPages.PageOut(source);
+            if (drops && earlier == 0) ResidentPages.Drop(source, copy);
+            return copy;
+        }
+        finally
+        {
+            ResidentPages.Exit();
+        }
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static nint CopyOnce(ref nint slot, string literal, int length)
     {

@@ -40,4 +40,13 @@ public interface IGruLayer
     /// chunks of whole blocks of at most 64,000 bytes so that each stays on the runtime's frozen heap).
     /// </summary>
     static abstract ReadOnlySpan<float> Weights(int index);
+
+    /// <summary>
+    /// <see langword="true"/> when the chunks of each section lie back to back in memory, always at the same offsets
+    /// from each other: chunk i + 1 of a section starts where chunk i ends (generated float32 layers, whose chunks
+    /// are copied into one aligned block per layer). The kernels then find every block of a section as an offset
+    /// from its first chunk, as they do for a section of one chunk, instead of looking up each block's chunk;
+    /// they check the claim once per section, reading every chunk, and refuse a layer that breaks it.
+    /// </summary>
+    static virtual bool ContiguousSections => false;
 }

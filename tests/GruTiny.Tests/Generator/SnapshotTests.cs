@@ -94,9 +94,12 @@ public sealed partial class SnapshotTests
     {
         string emitted = Generate("[GruTiny.GruModel(\"m.gru.json\")] public partial struct C;", ModelFile("m.gru.json", ChunkedModel())).SingleSource;
         // Input section: 2 blocks of (400 inputs + a bias) × 24 floats (9,624), one block per chunk; then the
-        // recurrent section in one chunk, and the dense layer's.
+        // recurrent section in one chunk, and the dense layer's. The GRU layer's chunks go into one aligned copy, the
+        // input section's two back to back and the recurrent section from the next 64-byte boundary (9624 · 2 = 19248).
         Assert.Equal(2, Regex.Matches(emitted, "// 9624 floats\\.").Count);
-        Assert.Contains("2 => global::GruTiny.Kernels.AlignedWeights.Span(ref Aligned2, Chunk2, 784),", emitted);
+        Assert.Contains("public static bool ContiguousSections => true;", emitted);
+        Assert.Contains("1 => global::GruTiny.Kernels.AlignedWeights.Span(ref Aligned1, ref AlignedLayer, 20032, 9624, Chunk1, 9624),", emitted);
+        Assert.Contains("2 => global::GruTiny.Kernels.AlignedWeights.Span(ref Aligned2, ref AlignedLayer, 20032, 19248, Chunk2, 784),", emitted);
     }
 
     private static string Reference(string relative) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Models", relative));

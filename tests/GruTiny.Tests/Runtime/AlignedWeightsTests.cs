@@ -80,6 +80,73 @@ public sealed class AlignedWeightsTests
         }
     }
 
+    // A GRU layer's chunks go into one aligned copy per layer, a section's chunks back to back
+    // (KernelLayout.ChunkOffsets), which is what lets the kernels find its blocks by an offset (IGruLayer.ContiguousSections).
+    [Fact]
+    public void A_layer_copy_holds_each_chunk_at_its_offset_and_each_section_from_a_64_byte_boundary()
+    {
+        int blocks = 16;
+        int[] blockLengths = [24 * 17, 8 + 24 * 128]; // 16 → 128: one input chunk, four recurrent ones
+        float[][] chunks = GruTiny.Model.KernelLayout.Chunk(RandomFloats(blocks * (blockLengths[0] + blockLengths[1])), blocks, blockLengths);
+        int[] offsets = GruTiny.Model.KernelLayout.ChunkOffsets(blocks, blockLengths, out int length);
+        Assert.Equal(5, chunks.Length);
+        Assert.Equal([0, 6528, 6528 + 5 * 3080, 6528 + 10 * 3080, 6528 + 15 * 3080], offsets);
+        Assert.Equal(6528 + 16 * 3080, length);
+
+        string[] literals = chunks.Select(c => new string(MemoryMarshal.Cast<float, char>(c))).ToArray();
+        var slots = new nint[chunks.Length];
+        nint layer = 0;
+        for (int c = chunks.Length - 1; c >= 0; c--) // any order: the first chunk asked for allocates the copy
+        {
+            ReadOnlySpan<float> copy = AlignedWeights.Span(ref slots[c], ref layer, length, offsets[c], literals[c], chunks[c].Length);
+            Assert.Equal(Bits(chunks[c]), Bits(copy));
+            Assert.Equal(layer + offsets[c] * sizeof(float), slots[c]);
+        }
+
+        Assert.Equal(0, layer % AlignedWeights.Alignment);
+        Assert.Equal(0, offsets[1] % 16); // the recurrent section starts a cache line
+        nint published = slots[2];
+        AlignedWeights.Span(ref slots[2], ref layer, length, offsets[2], literals[2], chunks[2].Length);
+        Assert.Equal(published, slots[2]);
+    }
+
+    [Fact]
+    public void Threads_racing_for_a_layer_copy_all_get_one_copy_with_every_chunk()
+    {
+        int[] lengths = [1_000, 1_000, 360];
+        float[][] chunks = lengths.Select((n, i) => RandomFloats(n + i)).ToArray();
+        string[] literals = chunks.Select(c => new string(MemoryMarshal.Cast<float, char>(c))).ToArray();
+        int[] offsets = [0, chunks[0].Length, chunks[0].Length + chunks[1].Length];
+        int total = offsets[2] + chunks[2].Length;
+        for (int round = 0; round < 50; round++)
+        {
+            var slots = new nint[3];
+            var layer = new nint[1];
+            nint[] seen = Enumerable.Range(0, 9).AsParallel().WithDegreeOfParallelism(8)
+                .Select(i =>
+                {
+                    int c = i % 3;
+                    ReadOnlySpan<float> span = AlignedWeights.Span(ref slots[c], ref layer[0], total, offsets[c], literals[c], chunks[c].Length);
+                    Assert.Equal(Bits(chunks[c]), Bits(span));
+                    return layer[0];
+                })
+                .ToArray();
+            Assert.All(seen, address => Assert.Equal(layer[0], address));
+            for (int c = 0; c < 3; c++) Assert.Equal(layer[0] + offsets[c] * sizeof(float), slots[c]);
+        }
+    }
+
+    [Fact]
+    public void A_chunk_that_does_not_fit_in_its_layer_copy_is_refused()
+    {
+        string literal = new(MemoryMarshal.Cast<float, char>(RandomFloats(5)));
+        nint slot = 0, layer = 0;
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => AlignedWeights.Span(ref slot, ref layer, 9, 5, literal, 5).Length);
+        Assert.Contains("A chunk of 5 floats at 5 does not fit in a layer of 9 floats", error.Message);
+        Assert.Equal(0, slot);
+        Assert.Equal(0, layer);
+    }
+
     private static float[] RandomFloats(int count)
     {
         var random = new Random(count);

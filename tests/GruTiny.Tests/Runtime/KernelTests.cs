@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Runtime.Intrinsics;
 using GruTiny.Kernels;
 using GruTiny.Kernels.Simd;
@@ -50,6 +51,73 @@ public sealed class KernelTests
     private struct Dense8x4ReluInt8 : IDenseLayer { public static int InputSize => 8; public static int OutputSize => 4; public static DenseActivation Activation => DenseActivation.Relu; public static GruWeightType WeightType => GruWeightType.Int8; public static ReadOnlySpan<float> Weights(int i) => Slot<Dense8x4ReluInt8>.Chunks[i]; }
     private struct Dense4000x40Int8 : IDenseLayer { public static int InputSize => 4000; public static int OutputSize => 40; public static DenseActivation Activation => DenseActivation.Linear; public static GruWeightType WeightType => GruWeightType.Int8; public static ReadOnlySpan<float> Weights(int i) => Slot<Dense4000x40Int8>.Chunks[i]; }
     private struct Dense4000x40Half : IDenseLayer { public static int InputSize => 4000; public static int OutputSize => 40; public static DenseActivation Activation => DenseActivation.Linear; public static GruWeightType WeightType => GruWeightType.Float16; public static ReadOnlySpan<float> Weights(int i) => Slot<Dense4000x40Half>.Chunks[i]; }
+
+    // Layers whose chunks are slices of one array, each section's back to back, as generated float32 layers' are in
+    // their aligned copy (IGruLayer.ContiguousSections); and one that says so and is not.
+    private static class Joined<TLayer>
+    {
+        public static float[] Copy = [];
+        public static int[] Offsets = [];
+        public static int[] Lengths = [];
+        public static ReadOnlySpan<float> Chunk(int i) => Copy.AsSpan(Offsets[i], Lengths[i]);
+    }
+
+    private struct Gru16x128Joined : IGruLayer { public static int InputSize => 16; public static int HiddenSize => 128; public static bool LinearBeforeReset => true; public static bool ContiguousSections => true; public static ReadOnlySpan<float> Weights(int i) => Joined<Gru16x128Joined>.Chunk(i); }
+    private struct Cho4x96Joined : IGruLayer { public static int InputSize => 4; public static int HiddenSize => 96; public static bool LinearBeforeReset => false; public static bool ContiguousSections => true; public static ReadOnlySpan<float> Weights(int i) => Joined<Cho4x96Joined>.Chunk(i); }
+    private struct Gru16x128Apart : IGruLayer { public static int InputSize => 16; public static int HiddenSize => 128; public static bool LinearBeforeReset => true; public static bool ContiguousSections => true; public static ReadOnlySpan<float> Weights(int i) => Slot<Gru16x128Apart>.Chunks[i]; }
+
+    [Fact] public void Gru_16x128_with_chunks_back_to_back_gives_the_bits_of_chunks_apart() => CheckContiguous<Gru16x128, Gru16x128Joined>(61);
+    [Fact] public void Cho_4x96_with_chunks_back_to_back_gives_the_bits_of_chunks_apart() => CheckContiguous<Cho4x96, Cho4x96Joined>(62);
+
+    [Fact]
+    public void A_layer_that_says_its_chunks_are_back_to_back_when_they_are_not_is_refused()
+    {
+        Slot<Gru16x128Apart>.Chunks = Chunks(RandomGru<Gru16x128Apart>(new Random(63), biases: true));
+        int padded = GruLayerKernel.StateLength<Gru16x128Apart>(), row = GruLayerKernel.GateRowLength<Gru16x128Apart>();
+        foreach (int steps in new[] { 1, 3 })
+        {
+            var e = Assert.Throws<InvalidOperationException>(() => GruLayerKernel.Forward<Gru16x128Apart>(
+                new float[steps * 16], 16, new float[steps * row], new float[padded], new float[steps * padded], steps, [], backwardFirst: false));
+            Assert.Contains("back to back", e.Message);
+        }
+    }
+
+    // The same weights as chunks apart (TApart, which looks up each block's chunk) and back to back (TJoined, which
+    // finds every block from its section's start): the same bits, for one step and for several, in both directions.
+    private static void CheckContiguous<TApart, TJoined>(int seed) where TApart : IGruLayer where TJoined : IGruLayer
+    {
+        Assert.Equal((TApart.InputSize, TApart.HiddenSize, TApart.LinearBeforeReset), (TJoined.InputSize, TJoined.HiddenSize, TJoined.LinearBeforeReset));
+        var random = new Random(seed);
+        GruLayerDescription layer = RandomGru<TApart>(random, biases: true);
+        float[][] chunks = Chunks(layer);
+        Slot<TApart>.Chunks = chunks;
+        int[] blockLengths = KernelLayout.GruSectionBlockLengths(layer.InputSize, layer.HiddenSize, layer.LinearBeforeReset);
+        int[] offsets = KernelLayout.ChunkOffsets(KernelLayout.GruBlocks(layer.HiddenSize), blockLengths, out int length);
+        Assert.True(chunks.Length > blockLengths.Length, "a section of several chunks");
+        var copy = new float[length];
+        Array.Fill(copy, float.NaN); // the gaps between sections: read, they would show
+        for (int c = 0; c < chunks.Length; c++) chunks[c].CopyTo(copy, offsets[c]);
+        Joined<TJoined>.Copy = copy;
+        Joined<TJoined>.Offsets = offsets;
+        Joined<TJoined>.Lengths = chunks.Select(c => c.Length).ToArray();
+
+        int i = layer.InputSize, padded = GruLayerKernel.StateLength<TApart>(), row = GruLayerKernel.GateRowLength<TApart>();
+        var scratch = new float[GruLayerKernel.ScratchLength<TApart>()];
+        foreach (int steps in new[] { 1, 1, 3 })
+            foreach (bool backwardFirst in new[] { false, true })
+            {
+                float[] inputs = RandomVector(random, steps * i, 2);
+                float[] start = RandomVector(random, padded, 1);
+                for (int j = layer.HiddenSize; j < padded; j++) start[j] = 0;
+                float[] apartState = (float[])start.Clone(), joinedState = (float[])start.Clone();
+                float[] apart = new float[steps * padded], joined = new float[steps * padded];
+                GruLayerKernel.Forward<TApart>(inputs, i, new float[steps * row], apartState, apart, steps, scratch, backwardFirst);
+                GruLayerKernel.Forward<TJoined>(inputs, i, new float[steps * row], joinedState, joined, steps, scratch, backwardFirst);
+                Assert.Equal(apart, joined);
+                Assert.Equal(apartState, joinedState);
+                Assert.DoesNotContain(joined, float.IsNaN);
+            }
+    }
 
     [Fact] public void Gru_1x5_int8_matches_the_oracle() => CheckGru<Gru1x5Int8>(seed: 31, biases: true);
     [Fact] public void Gru_6x56_int8_with_every_group_of_strips_matches_the_oracle() => CheckGru<Gru6x56Int8>(seed: 32, biases: true);

@@ -147,10 +147,11 @@ internal sealed class GruLayerEmitter(GruLayerDescription gru, bool sequence = f
             if (half.InitialState is not null) WeightLiterals.CommentTensor(w, "initial_state", half.InitialState, 1, half.HiddenSize);
         }
 
+        int blocks = KernelLayout.GruBlocks(half.HiddenSize);
+        int[] blockLengths = KernelLayout.GruSectionBlockLengths(half.InputSize, half.HiddenSize, half.LinearBeforeReset, weights);
         WeightLiterals.EmitAlignedChunks(w, KernelLayout.Chunk(
             KernelLayout.PackGru(half.InputSize, half.HiddenSize, half.LinearBeforeReset, half.WeightIh, half.WeightHh, half.BiasIh, half.BiasHh, weights),
-            KernelLayout.GruBlocks(half.HiddenSize),
-            KernelLayout.GruSectionBlockLengths(half.InputSize, half.HiddenSize, half.LinearBeforeReset, weights)), weights);
+            blocks, blockLengths), weights, (blocks, blockLengths));
         w.Close();
     }
 }

@@ -70,6 +70,34 @@ internal static partial class KernelLayout
         return chunks.ToArray();
     }
 
+    /// <summary>
+    /// Where each chunk of <see cref="Chunk{T}"/> lies in a layer's one aligned copy (Kernels/AlignedWeights.cs): the
+    /// chunks of a section back to back, so that block b of a section is at the section's start + b · blockLength
+    /// however many chunks the section takes, and each section from a 64-byte boundary, as each chunk's own copy
+    /// started before. <paramref name="length"/>: the floats of the copy.
+    /// </summary>
+    public static int[] ChunkOffsets(int blocks, int[] sectionBlockLengths, out int length)
+    {
+        var offsets = new System.Collections.Generic.List<int>();
+        int at = 0;
+        foreach (int blockLength in sectionBlockLengths)
+        {
+            at = (at + SectionAlignmentFloats - 1) / SectionAlignmentFloats * SectionAlignmentFloats;
+            int perChunk = BlocksPerChunk(blockLength);
+            for (int first = 0; first < blocks; first += perChunk)
+            {
+                offsets.Add(at);
+                at += Math.Min(perChunk, blocks - first) * blockLength;
+            }
+        }
+
+        length = at;
+        return offsets.ToArray();
+    }
+
+    /// <summary>Floats in 64 bytes: where each section of a layer's aligned copy starts (<see cref="ChunkOffsets"/>).</summary>
+    private const int SectionAlignmentFloats = 16;
+
     /// <summary>Packed words as the floats the kernels read (for the library and tests, never the generator: see <see cref="PackedWriter"/>).</summary>
     public static float[] Floats(uint[] words)
     {
