@@ -50,11 +50,13 @@ public static unsafe class AlignedWeights
     /// Safe to call from several threads at once.
     /// </summary>
     /// <remarks>
-    /// One copy per layer, with the chunks of each section back to back (KernelLayout.GruChunkOffsets), lets the
+    /// One copy per layer, with the chunks of each section back to back (KernelLayout.ChunkOffsets), lets the
     /// kernels find every block of a section as an offset from its start (<see cref="IGruLayer.ContiguousSections"/>):
-    /// looking up the chunk of each block took 5–13% of a step of the benchmark's 16 → 128 + 16 and
-    /// 32 → 256 × 2 + 1 (bench/RESULTS.md). The chunks are copied one at a time, under <see cref="ResidentPages.Enter"/>,
-    /// so that no two threads ever write the same floats of the shared copy.
+    /// looking up the chunk of each block took 3–9% of a step of the benchmark's 16 → 128 + 16 and
+    /// 32 → 256 × 2 + 1 (bench/RESULTS.md, "Per change"). The chunks are copied one at a time, under
+    /// <see cref="ResidentPages.Enter"/>, so that no two threads ever write the same floats of the shared copy. The
+    /// copy's first 64 bytes hold its length, which every later chunk's call must agree with: a chunk is never
+    /// written past the end of the copy.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ReadOnlySpan<float> Span(ref nint slot, ref nint layer, int layerLength, int offset, string literal, int length)
@@ -73,16 +75,22 @@ public static unsafe class AlignedWeights
         if (offset < 0 || layerLength < 0 || offset > layerLength - length)
             throw new ArgumentOutOfRangeException(nameof(offset), $"A chunk of {length} floats at {offset} does not fit in a layer of {layerLength} floats.");
 
-        nint start = Volatile.Read(ref layer);
-        if (start == 0)
+        // The copy: its length in the first of Alignment bytes, then the layer's floats from the next boundary.
+        nint block = Volatile.Read(ref layer);
+        if (block == 0)
         {
-            void* block = NativeMemory.AlignedAlloc((nuint)Math.Max(1, layerLength) * sizeof(float), Alignment);
-            start = Interlocked.CompareExchange(ref layer, (nint)block, 0);
-            if (start == 0) start = (nint)block;
-            else NativeMemory.AlignedFree(block);
+            void* made = NativeMemory.AlignedAlloc((nuint)Alignment + (nuint)layerLength * sizeof(float), Alignment);
+            *(int*)made = layerLength;
+            block = Interlocked.CompareExchange(ref layer, (nint)made, 0);
+            if (block == 0) block = (nint)made;
+            else NativeMemory.AlignedFree(made);
         }
 
-        nint copy = start + offset * sizeof(float);
+        if (*(int*)block != layerLength)
+            throw new ArgumentException($"The layer's copy holds {*(int*)block} floats, not {layerLength}.", nameof(layerLength));
+
+        nint copy = block + Alignment + offset * sizeof(float);
+        bool drops = ResidentPages.Drops(literal);
         ResidentPages.Enter();
         try
         {
@@ -90,19 +98,25 @@ public static unsafe class AlignedWeights
             if (published != 0) return published;
 
             var destination = new Span<float>((void*)copy, length);
-            bool drops = ResidentPages.Drops(literal);
             nint earlier = drops ? ResidentPages.EarlierCopy(source) : 0;
             if (earlier != 0) new ReadOnlySpan<float>((void*)earlier, length).CopyTo(destination);
             else source.CopyTo(destination);
             Volatile.Write(ref slot, copy);
-            if (earlier == 0) ResidentPages.PageOut(source);
-            if (drops && earlier == 0) ResidentPages.Drop(source, copy);
-            return copy;
+            if (drops && earlier == 0)
+            {
+                ResidentPages.PageOut(source);
+                ResidentPages.Drop(source, copy);
+            }
         }
         finally
         {
             ResidentPages.Exit();
         }
+
+        // Only the thread that copied gets here (the others returned the published copy), and a literal that is not
+        // dropped may still be read: its pages are reclaimed outside the lock.
+        if (!drops) ResidentPages.PageOut(source);
+        return copy;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -34,7 +34,7 @@ namespace GruTiny.Kernels;
 /// stack (1.2–1.5×). The calls this costs are one per group of strips.</para>
 /// <para>A section's weights are found once per step when they are one chunk or chunks back to back, as generated
 /// float32 layers' are (<see cref="WeightBlocks.GruSection{TLayer}"/>), and each strip is an offset from there: finding
-/// each strip's chunk took about a tenth of a step of 8 → 64 + 4, and 5–13% of one of 16 → 128 + 16.</para>
+/// each strip's chunk took about a tenth of a step of 8 → 64 + 4, and 3–9% of one of 16 → 128 + 16 and 32 → 256 × 2 + 1.</para>
 /// <para>Hidden state buffers are padded to whole blocks of 8; padded lanes stay zero.</para>
 /// </remarks>
 [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)] // for generated code only

@@ -67,6 +67,8 @@ internal static unsafe class ResidentPages
     /// Serialises the copies of literals that <see cref="Drops"/>: nothing may read a literal while or after its
     /// pages are dropped (they would read zeros if the assumption that they are unwritten file pages were ever
     /// wrong), so no two such copies run at once, and a literal dropped before is copied from its earlier copy.
+    /// Every chunk copied into a GRU layer's one copy goes through it as well (<see cref="AlignedWeights"/>), so
+    /// that no two threads write the same floats.
     /// </summary>
     public static void Enter()
     {

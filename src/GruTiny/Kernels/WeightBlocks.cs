@@ -30,7 +30,7 @@ internal static class WeightBlocks
     /// (<see cref="IGruLayer.ContiguousSections"/>, checked once per section and process); otherwise a null reference.
     /// Found once per step, it makes <see cref="GruBlock{TLayer}"/> an offset from it: finding each block's chunk (a
     /// call into the generated layer, a division and a length check per strip) took about a tenth of a step of
-    /// 8 → 64 + 4 at 128 bits, compiled without tiering, and 5–13% of one of 16 → 128 + 16 and 32 → 256 × 2 + 1,
+    /// 8 → 64 + 4 at 128 bits, compiled without tiering, and 3–9% of one of 16 → 128 + 16 and 32 → 256 × 2 + 1,
     /// whose recurrent sections take 4 and 16 chunks (bench/RESULTS.md).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

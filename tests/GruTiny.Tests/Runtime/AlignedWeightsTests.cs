@@ -85,13 +85,14 @@ public sealed class AlignedWeightsTests
     [Fact]
     public void A_layer_copy_holds_each_chunk_at_its_offset_and_each_section_from_a_64_byte_boundary()
     {
-        int blocks = 16;
-        int[] blockLengths = [24 * 17, 8 + 24 * 128]; // 16 → 128: one input chunk, four recurrent ones
+        int blocks = 15;
+        int[] blockLengths = [24 * 17, 8 + 24 * 120]; // 16 → 120: one input chunk, three recurrent ones
         float[][] chunks = GruTiny.Model.KernelLayout.Chunk(RandomFloats(blocks * (blockLengths[0] + blockLengths[1])), blocks, blockLengths);
         int[] offsets = GruTiny.Model.KernelLayout.ChunkOffsets(blocks, blockLengths, out int length);
-        Assert.Equal(5, chunks.Length);
-        Assert.Equal([0, 6528, 6528 + 5 * 3080, 6528 + 10 * 3080, 6528 + 15 * 3080], offsets);
-        Assert.Equal(6528 + 16 * 3080, length);
+        Assert.Equal(4, chunks.Length);
+        // The input section is 15 × 408 = 6120 floats; the recurrent one starts at the next multiple of 16 floats (64 bytes).
+        Assert.Equal([0, 6128, 6128 + 5 * 2888, 6128 + 10 * 2888], offsets);
+        Assert.Equal(6128 + 15 * 2888, length);
 
         string[] literals = chunks.Select(c => new string(MemoryMarshal.Cast<float, char>(c))).ToArray();
         var slots = new nint[chunks.Length];
@@ -100,11 +101,10 @@ public sealed class AlignedWeightsTests
         {
             ReadOnlySpan<float> copy = AlignedWeights.Span(ref slots[c], ref layer, length, offsets[c], literals[c], chunks[c].Length);
             Assert.Equal(Bits(chunks[c]), Bits(copy));
-            Assert.Equal(layer + offsets[c] * sizeof(float), slots[c]);
+            Assert.Equal(layer + AlignedWeights.Alignment + offsets[c] * sizeof(float), slots[c]); // after the copy's length
         }
 
         Assert.Equal(0, layer % AlignedWeights.Alignment);
-        Assert.Equal(0, offsets[1] % 16); // the recurrent section starts a cache line
         nint published = slots[2];
         AlignedWeights.Span(ref slots[2], ref layer, length, offsets[2], literals[2], chunks[2].Length);
         Assert.Equal(published, slots[2]);
@@ -132,7 +132,7 @@ public sealed class AlignedWeightsTests
                 })
                 .ToArray();
             Assert.All(seen, address => Assert.Equal(layer[0], address));
-            for (int c = 0; c < 3; c++) Assert.Equal(layer[0] + offsets[c] * sizeof(float), slots[c]);
+            for (int c = 0; c < 3; c++) Assert.Equal(layer[0] + AlignedWeights.Alignment + offsets[c] * sizeof(float), slots[c]);
         }
     }
 
@@ -145,6 +145,17 @@ public sealed class AlignedWeightsTests
         Assert.Contains("A chunk of 5 floats at 5 does not fit in a layer of 9 floats", error.Message);
         Assert.Equal(0, slot);
         Assert.Equal(0, layer);
+    }
+
+    [Fact]
+    public void A_chunk_that_gives_its_layer_another_length_than_the_copy_has_is_refused()
+    {
+        string literal = new(MemoryMarshal.Cast<float, char>(RandomFloats(5)));
+        nint first = 0, second = 0, layer = 0;
+        AlignedWeights.Span(ref first, ref layer, 10, 0, literal, 5);
+        var error = Assert.Throws<ArgumentException>(() => AlignedWeights.Span(ref second, ref layer, 20, 15, literal, 5).Length);
+        Assert.Contains("The layer's copy holds 10 floats, not 20", error.Message);
+        Assert.Equal(0, second);
     }
 
     private static float[] RandomFloats(int count)

@@ -62,12 +62,16 @@ public sealed class KernelTests
         public static ReadOnlySpan<float> Chunk(int i) => Copy.AsSpan(Offsets[i], Lengths[i]);
     }
 
-    private struct Gru16x128Joined : IGruLayer { public static int InputSize => 16; public static int HiddenSize => 128; public static bool LinearBeforeReset => true; public static bool ContiguousSections => true; public static ReadOnlySpan<float> Weights(int i) => Joined<Gru16x128Joined>.Chunk(i); }
-    private struct Cho4x96Joined : IGruLayer { public static int InputSize => 4; public static int HiddenSize => 96; public static bool LinearBeforeReset => false; public static bool ContiguousSections => true; public static ReadOnlySpan<float> Weights(int i) => Joined<Cho4x96Joined>.Chunk(i); }
+    // 64 → 120: the input section in two chunks (15 blocks of 1,560 floats, then a gap of 8 to the next 64 bytes), the
+    // recurrent one in three. Cho 5 → 256: the r-z section in eleven chunks and the n section in five.
+    private struct Gru64x120 : IGruLayer { public static int InputSize => 64; public static int HiddenSize => 120; public static bool LinearBeforeReset => true; public static ReadOnlySpan<float> Weights(int i) => Slot<Gru64x120>.Chunks[i]; }
+    private struct Gru64x120Joined : IGruLayer { public static int InputSize => 64; public static int HiddenSize => 120; public static bool LinearBeforeReset => true; public static bool ContiguousSections => true; public static ReadOnlySpan<float> Weights(int i) => Joined<Gru64x120Joined>.Chunk(i); }
+    private struct Cho5x256 : IGruLayer { public static int InputSize => 5; public static int HiddenSize => 256; public static bool LinearBeforeReset => false; public static ReadOnlySpan<float> Weights(int i) => Slot<Cho5x256>.Chunks[i]; }
+    private struct Cho5x256Joined : IGruLayer { public static int InputSize => 5; public static int HiddenSize => 256; public static bool LinearBeforeReset => false; public static bool ContiguousSections => true; public static ReadOnlySpan<float> Weights(int i) => Joined<Cho5x256Joined>.Chunk(i); }
     private struct Gru16x128Apart : IGruLayer { public static int InputSize => 16; public static int HiddenSize => 128; public static bool LinearBeforeReset => true; public static bool ContiguousSections => true; public static ReadOnlySpan<float> Weights(int i) => Slot<Gru16x128Apart>.Chunks[i]; }
 
-    [Fact] public void Gru_16x128_with_chunks_back_to_back_gives_the_bits_of_chunks_apart() => CheckContiguous<Gru16x128, Gru16x128Joined>(61);
-    [Fact] public void Cho_4x96_with_chunks_back_to_back_gives_the_bits_of_chunks_apart() => CheckContiguous<Cho4x96, Cho4x96Joined>(62);
+    [Fact] public void Gru_64x120_with_chunks_back_to_back_gives_the_bits_of_chunks_apart() => CheckContiguous<Gru64x120, Gru64x120Joined>(61, expectGap: true);
+    [Fact] public void Cho_5x256_with_chunks_back_to_back_gives_the_bits_of_chunks_apart() => CheckContiguous<Cho5x256, Cho5x256Joined>(62, expectGap: false);
 
     [Fact]
     public void A_layer_that_says_its_chunks_are_back_to_back_when_they_are_not_is_refused()
@@ -76,15 +80,23 @@ public sealed class KernelTests
         int padded = GruLayerKernel.StateLength<Gru16x128Apart>(), row = GruLayerKernel.GateRowLength<Gru16x128Apart>();
         foreach (int steps in new[] { 1, 3 })
         {
-            var e = Assert.Throws<InvalidOperationException>(() => GruLayerKernel.Forward<Gru16x128Apart>(
-                new float[steps * 16], 16, new float[steps * row], new float[padded], new float[steps * padded], steps, [], backwardFirst: false));
+            void Step() => GruLayerKernel.Forward<Gru16x128Apart>(
+                new float[steps * 16], 16, new float[steps * row], new float[padded], new float[steps * padded], steps, [], backwardFirst: false);
+            // The scalar path (no hardware vectors) looks up each block's chunk and never relies on the claim.
+            if (!Vector128.IsHardwareAccelerated)
+            {
+                Step();
+                continue;
+            }
+
+            var e = Assert.Throws<InvalidOperationException>(Step);
             Assert.Contains("back to back", e.Message);
         }
     }
 
     // The same weights as chunks apart (TApart, which looks up each block's chunk) and back to back (TJoined, which
     // finds every block from its section's start): the same bits, for one step and for several, in both directions.
-    private static void CheckContiguous<TApart, TJoined>(int seed) where TApart : IGruLayer where TJoined : IGruLayer
+    private static void CheckContiguous<TApart, TJoined>(int seed, bool expectGap) where TApart : IGruLayer where TJoined : IGruLayer
     {
         Assert.Equal((TApart.InputSize, TApart.HiddenSize, TApart.LinearBeforeReset), (TJoined.InputSize, TJoined.HiddenSize, TJoined.LinearBeforeReset));
         var random = new Random(seed);
@@ -93,7 +105,10 @@ public sealed class KernelTests
         Slot<TApart>.Chunks = chunks;
         int[] blockLengths = KernelLayout.GruSectionBlockLengths(layer.InputSize, layer.HiddenSize, layer.LinearBeforeReset);
         int[] offsets = KernelLayout.ChunkOffsets(KernelLayout.GruBlocks(layer.HiddenSize), blockLengths, out int length);
-        Assert.True(chunks.Length > blockLengths.Length, "a section of several chunks");
+        // Gru 64 → 120: both sections in several chunks; Cho 5 → 256: the r-z and n sections (its input section is one).
+        Assert.Equal(2, blockLengths.Count(length => KernelLayout.ChunkCount(KernelLayout.GruBlocks(layer.HiddenSize), length) > 1));
+        bool gap = Enumerable.Range(1, chunks.Length - 1).Any(c => offsets[c] > offsets[c - 1] + chunks[c - 1].Length);
+        Assert.Equal(expectGap, gap);
         var copy = new float[length];
         Array.Fill(copy, float.NaN); // the gaps between sections: read, they would show
         for (int c = 0; c < chunks.Length; c++) chunks[c].CopyTo(copy, offsets[c]);
@@ -101,9 +116,17 @@ public sealed class KernelTests
         Joined<TJoined>.Offsets = offsets;
         Joined<TJoined>.Lengths = chunks.Select(c => c.Length).ToArray();
 
+        // The joined layer's blocks are offsets from its sections' starts; the other's are looked up chunk by chunk.
+        for (int section = 0; section < blockLengths.Length; section++)
+        {
+            Assert.False(System.Runtime.CompilerServices.Unsafe.IsNullRef(ref WeightBlocks.GruSection<TJoined>(section)));
+            bool oneChunk = KernelLayout.ChunkCount(KernelLayout.GruBlocks(layer.HiddenSize), blockLengths[section]) == 1;
+            Assert.Equal(!oneChunk, System.Runtime.CompilerServices.Unsafe.IsNullRef(ref WeightBlocks.GruSection<TApart>(section)));
+        }
+
         int i = layer.InputSize, padded = GruLayerKernel.StateLength<TApart>(), row = GruLayerKernel.GateRowLength<TApart>();
         var scratch = new float[GruLayerKernel.ScratchLength<TApart>()];
-        foreach (int steps in new[] { 1, 1, 3 })
+        foreach (int steps in new[] { 1, 1, 3, 6 }) // 6: four steps projected together, then two
             foreach (bool backwardFirst in new[] { false, true })
             {
                 float[] inputs = RandomVector(random, steps * i, 2);
