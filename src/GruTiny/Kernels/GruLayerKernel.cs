@@ -605,7 +605,8 @@ public static class GruLayerKernel
     // linear_before_reset = true, after ProjectInputs: r, z and W_hn h + b_hn in one pass over h. Vector128 takes
     // four strips at a time (12 independent accumulators: a multiply-add's latency times the two multiply-add pipes
     // needs 8 or more, and the 6 of two strips left its loop latency-bound), then two. Vector256 takes two (its
-    // 6 accumulators are as wide as 12 of Vector128), then one: four measured 0–8% slower there (bench/RESULTS.md,
+    // 6 accumulators are as wide as 12 of Vector128; 12 when a short loop splits its columns, PairSplitsColumns), then
+    // one: four measured 0–8% slower there on a Zen 4 core and 0.93–1.01 of the time on a Zen 5 one (bench/RESULTS.md,
     // "Per change"). Backward takes the same groups in the opposite order (StripOrder). A single step takes the same
     // groups in the same order in StepResetAfterVector, each after its projection.
     [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
@@ -683,6 +684,18 @@ public static class GruLayerKernel
         CombineStripsResetAfter<TLayer, TSimd, TVector>(ref sums, 4, ref gates, ref previous, ref next, s);
     }
 
+    // Whether the pair's loop takes two columns (hidden units k and k + 1) at a time into two sets of sums, added at
+    // the end: 12 chains instead of 6. With 6, a short loop waits on the multiply-add's latency (6 chains fill 6 of
+    // the 8 a core with two 4-cycle pipes needs); 12 made 8 → 64 + 4 0.88–0.95, 1 → 32 × 2 + 1 0.92–0.93 and 16 → 16
+    // 0.96–1.00 of the time with Vector256 on a Zen 5 core, 64 → 64 0.98–1.00, but gave nothing where the loop is long
+    // and reads its weights from L2 or L3: 16 → 128 + 16 1.02–1.04 (its unchanged code measured 1.02 in the same kind
+    // of run, so this may be noise) and 32 → 256 × 2 + 1 1.00–1.01 (bench/RESULTS.md, "Per change"). So layers of up
+    // to 64 units split, where the gain was measured. A constant of the layer type: the JIT keeps one loop. The sums
+    // differ from the unsplit ones by rounding only; Run, Step and both sweep orders take the same loop, so they stay
+    // bitwise equal (tested).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool PairSplitsColumns<TLayer>() where TLayer : IGruLayer => TLayer.HiddenSize <= 64;
+
     [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
     private static void RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref float section, ref float gates, ref float previous, ref float next, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
@@ -695,7 +708,32 @@ public static class GruLayerKernel
         TVector r1 = StartAt<TLayer, TSimd, TVector>(ref g1, 0), z1 = StartAt<TLayer, TSimd, TVector>(ref g1, Block), hn1 = StartAt<TLayer, TSimd, TVector>(ref w1, 0);
         ref float c0 = ref Columns<TLayer, TSimd, TVector>(ref w0, s, 1);
         ref float c1 = ref Columns<TLayer, TSimd, TVector>(ref w1, s + 1, 1);
-        for (int k = 0; k < TLayer.HiddenSize; k++)
+        TVector r0b = default, z0b = default, hn0b = default, r1b = default, z1b = default, hn1b = default;
+        int k = 0;
+        if (PairSplitsColumns<TLayer>())
+        {
+            for (; k + 2 <= TLayer.HiddenSize; k += 2)
+            {
+                TVector hk = TSimd.Create(Unsafe.Add(ref previous, k));
+                TVector hk1 = TSimd.Create(Unsafe.Add(ref previous, k + 1));
+                r0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, 0), hk, r0);
+                z0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, Block), hk, z0);
+                hn0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, 2 * Block), hk, hn0);
+                r1 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, 0), hk, r1);
+                z1 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, Block), hk, z1);
+                hn1 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, 2 * Block), hk, hn1);
+                r0b = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, GateBlock), hk1, r0b);
+                z0b = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, GateBlock + Block), hk1, z0b);
+                hn0b = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, GateBlock + 2 * Block), hk1, hn0b);
+                r1b = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, GateBlock), hk1, r1b);
+                z1b = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, GateBlock + Block), hk1, z1b);
+                hn1b = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, GateBlock + 2 * Block), hk1, hn1b);
+                c0 = ref Unsafe.Add(ref c0, Col<TLayer>(2 * GateBlock));
+                c1 = ref Unsafe.Add(ref c1, Col<TLayer>(2 * GateBlock));
+            }
+        }
+
+        for (; k < TLayer.HiddenSize; k++) // every column when the pair does not split them; else an odd last one
         {
             TVector hk = TSimd.Create(Unsafe.Add(ref previous, k));
             r0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, 0), hk, r0);
@@ -706,6 +744,12 @@ public static class GruLayerKernel
             hn1 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, 2 * Block), hk, hn1);
             c0 = ref Unsafe.Add(ref c0, Col<TLayer>(GateBlock));
             c1 = ref Unsafe.Add(ref c1, Col<TLayer>(GateBlock));
+        }
+
+        if (PairSplitsColumns<TLayer>())
+        {
+            r0 = TSimd.Add(r0, r0b); z0 = TSimd.Add(z0, z0b); hn0 = TSimd.Add(hn0, hn0b);
+            r1 = TSimd.Add(r1, r1b); z1 = TSimd.Add(z1, z1b); hn1 = TSimd.Add(hn1, hn1b);
         }
 
         r0 = Finish<TLayer, TSimd, TVector>(r0, ref g0, ref w0, 1, 0); z0 = Finish<TLayer, TSimd, TVector>(z0, ref Unsafe.Add(ref g0, Block), ref w0, 1, 1); hn0 = Finish<TLayer, TSimd, TVector>(hn0, ref w0, ref w0, 1, 2);
