@@ -19,12 +19,15 @@ namespace GruTiny.Kernels;
 /// before its recurrence instead: StepResetAfter). Each gate accumulator
 /// starts from the bias and adds the same products in the same order whether one or many steps are
 /// projected together, so <c>Run</c> is bitwise equal to repeated <c>Step</c>; per lane, the 256-bit and
-/// 128-bit paths perform the same operations.</para>
+/// 128-bit paths perform the same operations, but for the linear_before_reset = true recurrence of layers of up to 64
+/// units, whose pairs of strips add their columns in two sets of sums (PairSplitsColumns; the results differ by
+/// rounding).</para>
 /// <para>The vector code is written once over <see cref="ISimd{TVector}"/> and works on strips of
 /// <c>TSimd.Count</c> hidden units: a block of 8 is one strip of <see cref="Vector256{T}"/> or two of
 /// <see cref="Vector128{T}"/>. Several strips are computed together, 12 independent accumulators where that
 /// measured faster (four strips of a single step's projection, four strips of the 128-bit recurrence, one strip
-/// of four steps' projection) and 6 elsewhere (two strips of the 256-bit recurrence); weight pointers advance by
+/// of four steps' projection, two strips of the recurrence of a layer of up to 64 units, two columns at a time) and 6
+/// elsewhere (two strips of the 256-bit recurrence of larger layers); weight pointers advance by
 /// a constant per input so that loads need no index arithmetic, and nothing inside the loops calls a method, so RyuJIT keeps the accumulators in
 /// registers (checked with <c>DOTNET_JitDisasm</c>).</para>
 /// <para>Each function that holds a loop over weights, and each driver over strips, is a root of its own
@@ -606,8 +609,8 @@ public static class GruLayerKernel
     // four strips at a time (12 independent accumulators: a multiply-add's latency times the two multiply-add pipes
     // needs 8 or more, and the 6 of two strips left its loop latency-bound), then two. Vector256 takes two (its
     // 6 accumulators are as wide as 12 of Vector128; 12 when a short loop splits its columns, PairSplitsColumns), then
-    // one: four measured 0–8% slower there on a Zen 4 core and 0.93–1.01 of the time on a Zen 5 one (bench/RESULTS.md,
-    // "Per change"). Backward takes the same groups in the opposite order (StripOrder). A single step takes the same
+    // one: four measured 0–8% slower there on a Zen 4 core (1.02–1.23 in a rougher check later) and 0.93–1.01 of the
+    // time on a Zen 5 one (bench/RESULTS.md, "Per change"). Backward takes the same groups in the opposite order (StripOrder). A single step takes the same
     // groups in the same order in StepResetAfterVector, each after its projection.
     [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
     private static void RecurResetAfter<TLayer, TSimd, TVector>(ref float gates, ref float previous, ref float next, bool backward)
@@ -689,10 +692,13 @@ public static class GruLayerKernel
     // the 8 a core with two 4-cycle pipes needs); 12 made 8 → 64 + 4 0.88–0.95, 1 → 32 × 2 + 1 0.92–0.93 and 16 → 16
     // 0.96–1.00 of the time with Vector256 on a Zen 5 core, 64 → 64 0.98–1.00, but gave nothing where the loop is long
     // and reads its weights from L2 or L3: 16 → 128 + 16 1.02–1.04 (its unchanged code measured 1.02 in the same kind
-    // of run, so this may be noise) and 32 → 256 × 2 + 1 1.00–1.01 (bench/RESULTS.md, "Per change"). So layers of up
-    // to 64 units split, where the gain was measured. A constant of the layer type: the JIT keeps one loop. The sums
-    // differ from the unsplit ones by rounding only; Run, Step and both sweep orders take the same loop, so they stay
-    // bitwise equal (tested).
+    // of run, so this may be noise) and 32 → 256 × 2 + 1 1.00–1.01 (bench/RESULTS.md, "Per change"; on a Zen 4 core,
+    // before the rational tanh, the split had measured no gain at all). So layers of up to 64 units split, where the
+    // gain was measured. The same holds at 128 bits for a pair left after the groups of four, and for every weight
+    // type: not measured there (no benchmark shape has such a pair; int8 and float16 were not timed). A constant of
+    // the layer type: the JIT compiles the split loop and a one-column loop for an odd last column, or the
+    // one-column loop alone. The sums differ from the unsplit ones by rounding only; Run, Step and both sweep orders
+    // take the same loops, so they stay bitwise equal (tested).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool PairSplitsColumns<TLayer>() where TLayer : IGruLayer => TLayer.HiddenSize <= 64;
 
@@ -714,6 +720,9 @@ public static class GruLayerKernel
         {
             for (; k + 2 <= TLayer.HiddenSize; k += 2)
             {
+                // Both broadcasts first: broadcast after column k's multiply-adds (one register fewer, for x64
+                // without AVX-512, whose listings jit-check reads without a spill either way), 8 → 64 + 4 took 1.06 ×
+                // the time of the unsplit loop instead of 0.90 × on a Zen 5 core.
                 TVector hk = TSimd.Create(Unsafe.Add(ref previous, k));
                 TVector hk1 = TSimd.Create(Unsafe.Add(ref previous, k + 1));
                 r0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, 0), hk, r0);
