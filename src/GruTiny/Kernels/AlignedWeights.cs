@@ -69,9 +69,7 @@ public static unsafe class AlignedWeights
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static nint CopyIntoLayer(ref nint slot, ref nint layer, int layerLength, int offset, string literal, int length)
     {
-        if (!BitConverter.IsLittleEndian) GruThrowHelper.ThrowBigEndian();
-        ReadOnlySpan<float> source = MemoryMarshal.Cast<char, float>(literal.AsSpan());
-        if (source.Length != length) throw new ArgumentException($"The weight literal holds {source.Length} floats, not {length}.", nameof(literal));
+        ReadOnlySpan<float> source = LiteralFloats(literal, length);
         if (offset < 0 || layerLength < 0 || offset > layerLength - length)
             throw new ArgumentOutOfRangeException(nameof(offset), $"A chunk of {length} floats at {offset} does not fit in a layer of {layerLength} floats.");
 
@@ -96,17 +94,7 @@ public static unsafe class AlignedWeights
         {
             nint published = Volatile.Read(ref slot);
             if (published != 0) return published;
-
-            var destination = new Span<float>((void*)copy, length);
-            nint earlier = drops ? ResidentPages.EarlierCopy(source) : 0;
-            if (earlier != 0) new ReadOnlySpan<float>((void*)earlier, length).CopyTo(destination);
-            else source.CopyTo(destination);
-            Volatile.Write(ref slot, copy);
-            if (drops && earlier == 0)
-            {
-                ResidentPages.PageOut(source);
-                ResidentPages.Drop(source, copy);
-            }
+            CopyAndPublish(ref slot, source, copy, drops);
         }
         finally
         {
@@ -122,9 +110,7 @@ public static unsafe class AlignedWeights
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static nint CopyOnce(ref nint slot, string literal, int length)
     {
-        if (!BitConverter.IsLittleEndian) GruThrowHelper.ThrowBigEndian();
-        ReadOnlySpan<float> source = MemoryMarshal.Cast<char, float>(literal.AsSpan());
-        if (source.Length != length) throw new ArgumentException($"The weight literal holds {source.Length} floats, not {length}.", nameof(literal));
+        ReadOnlySpan<float> source = LiteralFloats(literal, length);
         void* copy = NativeMemory.AlignedAlloc((nuint)Math.Max(1, length) * sizeof(float), Alignment);
         var destination = new Span<float>(copy, length);
         nint published;
@@ -158,21 +144,38 @@ public static unsafe class AlignedWeights
                 return published;
             }
 
-            nint earlier = ResidentPages.EarlierCopy(source);
-            if (earlier != 0) new ReadOnlySpan<float>((void*)earlier, length).CopyTo(destination);
-            else source.CopyTo(destination);
-            Volatile.Write(ref slot, (nint)copy);
-            if (earlier == 0)
-            {
-                ResidentPages.PageOut(source);
-                ResidentPages.Drop(source, (nint)copy);
-            }
-
+            CopyAndPublish(ref slot, source, (nint)copy, drops: true);
             return (nint)copy;
         }
         finally
         {
             ResidentPages.Exit();
+        }
+    }
+
+    // The floats of a weight literal (two UTF-16 units each, little-endian), checked to be length of them.
+    private static ReadOnlySpan<float> LiteralFloats(string literal, int length)
+    {
+        if (!BitConverter.IsLittleEndian) GruThrowHelper.ThrowBigEndian();
+        ReadOnlySpan<float> source = MemoryMarshal.Cast<char, float>(literal.AsSpan());
+        if (source.Length != length) throw new ArgumentException($"The weight literal holds {source.Length} floats, not {length}.", nameof(literal));
+        return source;
+    }
+
+    // Under ResidentPages.Enter: copies source to copy and publishes it in slot. A literal whose pages are dropped
+    // outright (drops) is copied from its earlier copy if it has one (the same model compiled into two types shares
+    // its literals), else from itself, and then its pages are dropped: it is never read again.
+    private static void CopyAndPublish(ref nint slot, ReadOnlySpan<float> source, nint copy, bool drops)
+    {
+        var destination = new Span<float>((void*)copy, source.Length);
+        nint earlier = drops ? ResidentPages.EarlierCopy(source) : 0;
+        if (earlier != 0) new ReadOnlySpan<float>((void*)earlier, source.Length).CopyTo(destination);
+        else source.CopyTo(destination);
+        Volatile.Write(ref slot, copy);
+        if (drops && earlier == 0)
+        {
+            ResidentPages.PageOut(source);
+            ResidentPages.Drop(source, copy);
         }
     }
 }
