@@ -15,7 +15,9 @@ namespace GruTiny.Bench;
 /// (bench/rtneural/baseline.cpp) and timing the same way. It first checks every generated model against the
 /// float64 reference's outputs (<see cref="CheckData"/>), then answers one request per line:
 /// <c>info</c> (the vector path the kernels take), <c>time &lt;shape&gt;</c> (ns per generated <c>Step</c> of one
-/// sample ≥ 10 ms, after a tenth of it untimed), <c>floor &lt;shape&gt;</c> (ns per pass of <see cref="StreamFma"/>'s
+/// sample ≥ 10 ms, after a tenth of it untimed), <c>run &lt;shape&gt;</c> (ns per step of generated <c>Run</c> over the
+/// check inputs, the same way: the measure of the guarantee that <c>Run</c> per step costs no more than <c>Step</c>),
+/// <c>floor &lt;shape&gt;</c> (ns per pass of <see cref="StreamFma"/>'s
 /// loop over as many 64-byte-aligned floats as the shape's packed weights, at the width in use: one multiply-add
 /// per weight read, 12 independent chains, no gate functions and no dependencies between layers — what reading
 /// the weights alone costs on this core), <c>peak</c> (multiply-adds per ns of the width in use, from
@@ -54,9 +56,9 @@ internal static class TimingWorker
             if (verb == "quit") break;
             if (verb == "info") { Console.WriteLine(VectorPath); continue; }
             if (verb == "peak") { Console.WriteLine(PeakGmacs().ToString("R", CultureInfo.InvariantCulture)); continue; }
-            ShapeTimer? timer = (verb == "time" || verb == "floor") && request.Length == 2 ? Array.Find(timers, t => t.File == request[1]) : null;
+            ShapeTimer? timer = verb is "time" or "run" or "floor" && request.Length == 2 ? Array.Find(timers, t => t.File == request[1]) : null;
             if (timer is null) Console.WriteLine($"error: unknown request \"{line}\"");
-            else Console.WriteLine((verb == "time" ? timer.NanosecondsPerStep() : timer.FloorNanoseconds()).ToString("R", CultureInfo.InvariantCulture));
+            else Console.WriteLine((verb == "time" ? timer.NanosecondsPerStep() : verb == "run" ? timer.NanosecondsPerRunStep() : timer.FloorNanoseconds()).ToString("R", CultureInfo.InvariantCulture));
         }
 
         return 0;
@@ -126,21 +128,33 @@ internal static class TimingWorker
         /// <summary>Steps through the check inputs in turn, the state carried on as in a stream; returns seconds.</summary>
         protected abstract double Time(long iterations);
 
+        /// <summary>Runs the whole check sequence <paramref name="calls"/> times, the state carried on; returns seconds.</summary>
+        protected abstract double TimeRun(long calls);
+
+        private long _runCalls;
+
         public double NanosecondsPerStep()
         {
-            if (_iterations == 0) _iterations = Calibrate();
+            if (_iterations == 0) _iterations = Calibrate(Time);
             Time(_iterations / 10); // the weights back into this core's caches, untimed
             return Time(_iterations) * 1e9 / _iterations;
         }
 
+        public double NanosecondsPerRunStep()
+        {
+            if (_runCalls == 0) _runCalls = Calibrate(TimeRun);
+            TimeRun(Math.Max(1, _runCalls / 10));
+            return TimeRun(_runCalls) * 1e9 / (_runCalls * Data.Input.Length);
+        }
+
         // Tier-1 code: the runtime recompiles hot methods in the background some 100 ms after their calls stop
         // being new, so warm up for a time, not a count. Then double the count until one sample takes ≥ 10 ms.
-        private long Calibrate()
+        private static long Calibrate(Func<long, double> time)
         {
             var warm = Stopwatch.StartNew();
-            while (warm.ElapsedMilliseconds < 1500) Time(1000);
+            while (warm.ElapsedMilliseconds < 1500) time(1000);
             long n = 64;
-            while (Time(n) < 0.010) n *= 2;
+            while (time(n) < 0.010) n *= 2;
             return n;
         }
     }
@@ -150,6 +164,7 @@ internal static class TimingWorker
         private T _model = default;
         private readonly float[] _inputs = Flatten(data);
         private readonly float[] _output = new float[data.OutputSize];
+        private readonly float[] _runOutputs = new float[data.Input.Length * data.OutputSize];
 
         public override double Check()
         {
@@ -180,6 +195,15 @@ internal static class TimingWorker
             for (long i = 0; i < iterations;)
                 for (int s = 0; s < steps && i < iterations; s++, i++)
                     _model.Step(_inputs.AsSpan(s * width, width), _output);
+            return Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        protected override double TimeRun(long calls)
+        {
+            float[] outputs = _runOutputs;
+            long start = Stopwatch.GetTimestamp();
+            for (long i = 0; i < calls; i++) _model.Run(_inputs, outputs);
             return Stopwatch.GetElapsedTime(start).TotalSeconds;
         }
 

@@ -15,7 +15,9 @@ namespace GruTiny.Bench;
 /// its AVX2 and 128-bit builds (bench/rtneural), all on the same model files and inputs, each checked against the
 /// float64 reference first. Every round asks each program for one sample of every shape, in an order that rotates
 /// from round to round, and the core's multiply-add peak of each width; the table gives medians over the rounds and
-/// the median of the per-round ratios. This is the measure of the performance targets; BenchmarkDotNet
+/// the median of the per-round ratios; a second table gives each GruTiny worker's <c>Run</c> per step against a
+/// <c>Step</c> sample taken beside it (the guarantee that <c>Run</c> costs no more per step). This is the measure of
+/// the performance targets; BenchmarkDotNet
 /// (<see cref="GruBenchmarks{T}"/>) stays for allocation and absolute figures.
 /// </summary>
 /// <remarks>
@@ -113,6 +115,12 @@ internal static class VersusRunner
         var ns = workers.ToDictionary(w => w, _ => shapes.Select(_ => new List<double>()).ToArray());
         var peak = new Dictionary<WorkerProcess, List<double>> { [pairs[0].GruTiny] = [], [pairs[1].GruTiny] = [] };
         var floor = peak.Keys.ToDictionary(w => w, _ => shapes.Select(_ => new List<double>()).ToArray());
+        // Run per step: this build's workers and, when timed too, the earlier build's (a build from before the run
+        // verb answers it with an error, and the column is left out).
+        var runners = pairs.SelectMany(p => p.Earlier is null || p.Earlier.Name.EndsWith("float32", StringComparison.Ordinal)
+            || p.Earlier.Ask("run " + shapes[0].File).StartsWith("error", StringComparison.Ordinal) ? [p.GruTiny] : new[] { p.GruTiny, p.Earlier }).ToList();
+        var run = runners.ToDictionary(w => w, _ => shapes.Select(_ => new List<double>()).ToArray());
+        var stepBesideRun = runners.ToDictionary(w => w, _ => shapes.Select(_ => new List<double>()).ToArray());
         Console.WriteLine($"{rounds} rounds (and one discarded warm-up round) of {shapes.Length} shapes × {workers.Count} programs, ≥ 10 ms a sample…");
         var clock = Stopwatch.StartNew();
         for (int round = -1; round < rounds; round++)
@@ -135,6 +143,20 @@ internal static class VersusRunner
                     if (round >= 0) floor[worker][s].Add(pass);
                 }
             }
+
+            for (int s = 0; s < shapes.Length; s++)
+                for (int w = 0; w < runners.Count; w++)
+                {
+                    // Step and Run back to back, in turn first, so that the ratio compares samples taken under the same
+                    // conditions (this machine's speed drifts by more than the difference between them).
+                    WorkerProcess worker = runners[(w + s + Math.Max(round, 0)) % runners.Count];
+                    bool runFirst = (round & 1) == 1;
+                    double first = worker.AskNumber((runFirst ? "run " : "time ") + shapes[s].File);
+                    double second = worker.AskNumber((runFirst ? "time " : "run ") + shapes[s].File);
+                    if (round < 0) continue;
+                    run[worker][s].Add(runFirst ? first : second);
+                    stepBesideRun[worker][s].Add(runFirst ? second : first);
+                }
         }
 
         Console.WriteLine($"({clock.Elapsed.TotalSeconds:F0} s)");
@@ -168,6 +190,45 @@ internal static class VersusRunner
                 if (p.Earlier is not null)
                 {
                     double[] change = ours.Zip(ns[p.Earlier][s], (a, b) => a / b).ToArray();
+                    cells.Add($"{Median(change):F2} ({Quantile(change, 0.25):F2}–{Quantile(change, 0.75):F2})");
+                }
+            }
+
+            Console.WriteLine("| " + string.Join(" | ", cells) + " |");
+        }
+
+        PrintRunAgainstStep(pairs, shapes, stepBesideRun, run);
+    }
+
+    /// <summary>
+    /// The guarantee that <c>Run</c> costs no more per step than <c>Step</c>: each round's <c>Run</c> per step (over
+    /// the 48 check steps) against a <c>Step</c> sample taken just before or after it, in the same process.
+    /// </summary>
+    private static void PrintRunAgainstStep(List<Pair> pairs, (string Label, string File, Type Type)[] shapes, Dictionary<WorkerProcess, List<double>[]> step, Dictionary<WorkerProcess, List<double>[]> run)
+    {
+        Console.WriteLine();
+        Console.WriteLine("Run per step (48 steps a call) against Step, this build, each Run sample beside a Step sample:");
+        Console.WriteLine();
+        var header = new List<string> { "shape" };
+        foreach (Pair p in pairs)
+        {
+            header.AddRange([$"{p.GruTiny.Name} Step ns", "Run ns per step", $"Run / Step {p.Width} (Q1–Q3)"]);
+            if (p.Earlier is not null && run.ContainsKey(p.Earlier)) header.Add($"Run this / earlier build {p.Width}");
+        }
+
+        Console.WriteLine("| " + string.Join(" | ", header) + " |");
+        Console.WriteLine("| --- |" + string.Concat(Enumerable.Repeat(" ---: |", header.Count - 1)));
+        for (int s = 0; s < shapes.Length; s++)
+        {
+            var cells = new List<string> { shapes[s].Label };
+            foreach (Pair p in pairs)
+            {
+                List<double> steps = step[p.GruTiny][s], runs = run[p.GruTiny][s];
+                double[] ratios = runs.Zip(steps, (a, b) => a / b).ToArray();
+                cells.AddRange([Format(Median(steps)), Format(Median(runs)), $"**{Median(ratios):F2}** ({Quantile(ratios, 0.25):F2}–{Quantile(ratios, 0.75):F2})"]);
+                if (p.Earlier is not null && run.TryGetValue(p.Earlier, out List<double>[]? earlier))
+                {
+                    double[] change = runs.Zip(earlier[s], (a, b) => a / b).ToArray();
                     cells.Add($"{Median(change):F2} ({Quantile(change, 0.25):F2}–{Quantile(change, 0.75):F2})");
                 }
             }
