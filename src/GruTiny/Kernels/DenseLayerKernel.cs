@@ -94,7 +94,7 @@ public static class DenseLayerKernel
     private static int Col<TLayer>(int weights) where TLayer : IDenseLayer => KernelLayout.ColumnFloats(TLayer.WeightType, weights);
 
     // (chain 0 + chain 1) + (chain 2 + chain 3) of two blocks; the inputs left over after the last four go to chain 0.
-    [MethodImpl(MethodImplOptions.NoInlining)] // see ForwardVector: inlined, its accumulators were spilled
+    [MethodImpl(KernelRoot.Options)] // see ForwardVector: inlined, its accumulators were spilled
     internal static (Vector128<float>, Vector128<float>) SumTwoBlocks128<TLayer>(ref float w0, ref float w1, ref float x) where TLayer : IDenseLayer
     {
         int inputSize = TLayer.InputSize;
@@ -123,7 +123,7 @@ public static class DenseLayerKernel
     // The same sums, bit for bit, with half the multiply-adds: a 256-bit vector holds two consecutive inputs' weights
     // of a block (the layout stores them side by side), so chains 0 and 1 share one accumulator (low and high half),
     // and chains 2 and 3 another.
-    [MethodImpl(MethodImplOptions.NoInlining)] // see ForwardVector: inlined, its accumulators were spilled
+    [MethodImpl(KernelRoot.Options)] // see ForwardVector: inlined, its accumulators were spilled
     internal static (Vector128<float>, Vector128<float>) SumTwoBlocks256<TLayer>(ref float w0, ref float w1, ref float x) where TLayer : IDenseLayer
     {
         int inputSize = TLayer.InputSize;

@@ -34,7 +34,8 @@ namespace GruTiny.Kernels;
 /// (<c>NoInlining</c>). Inlined into one another, they shared one method's inlining budget and its limit of tracked
 /// locals: a change that only added a few helpers to the drivers left <c>LoadW</c> and the gate functions as calls
 /// inside the loops (tier 1, 1 → 32 × 2 + 1 took 2× as long) and put an accumulator of the 128-bit recurrence on the
-/// stack (1.2–1.5×). The calls this costs are one per group of strips.</para>
+/// stack (1.2–1.5×). The calls this costs are one per group of strips. The roots are also compiled optimised on
+/// their first call, outside tiered compilation (<see cref="KernelRoot"/>).</para>
 /// <para>A section's weights are found once per step when they are one chunk or chunks back to back, as generated
 /// float32 layers' are (<see cref="WeightBlocks.GruSection{TLayer}"/>), and each strip is an offset from there: finding
 /// each strip's chunk took about a tenth of a step of 8 → 64 + 4, and 3–9% of one of 16 → 128 + 16 and 32 → 256 × 2 + 1.</para>
@@ -285,7 +286,7 @@ public static class GruLayerKernel
 
     // ---- Input projection ------------------------------------------------------------------------------
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
+    [MethodImpl(KernelRoot.Options)] // a root of its own, compiled optimised at once (class remarks)
     private static void ProjectVector<TLayer, TSimd, TVector>(ref float x, int stride, ref float g, int steps)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
@@ -321,7 +322,7 @@ public static class GruLayerKernel
         }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
+    [MethodImpl(KernelRoot.Options)] // a root of its own, compiled optimised at once (class remarks)
     private static void ProjectOneStrip<TLayer, TSimd, TVector>(ref float w, ref float x, ref float g, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
@@ -346,7 +347,7 @@ public static class GruLayerKernel
 
     // Four strips of one step: 12 accumulators, as in the recurrence. The four strips' gate rows are consecutive
     // (strip s + i at GateOffset(s + i)), so one reference and the offsets of GateOffset reach them.
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
+    [MethodImpl(KernelRoot.Options)] // a root of its own, compiled optimised at once (class remarks)
     private static void ProjectFourStrips<TLayer, TSimd, TVector>(ref float w0, ref float w1, ref float w2, ref float w3, ref float x, ref float g, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
@@ -393,7 +394,7 @@ public static class GruLayerKernel
         TSimd.Store(r3, ref g3, 0); TSimd.Store(z3, ref g3, Block); TSimd.Store(n3, ref g3, 2 * Block);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
+    [MethodImpl(KernelRoot.Options)] // a root of its own, compiled optimised at once (class remarks)
     private static void ProjectTwoStrips<TLayer, TSimd, TVector>(ref float w0, ref float w1, ref float x, ref float g0, ref float g1, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
@@ -425,7 +426,7 @@ public static class GruLayerKernel
     }
 
     // One strip for four steps: the strip's weights are loaded once for four inputs (12 accumulators).
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
+    [MethodImpl(KernelRoot.Options)] // a root of its own, compiled optimised at once (class remarks)
     private static void ProjectFourSteps<TLayer, TSimd, TVector>(ref float w, ref float x, int stride, ref float g, int gateRow, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
@@ -528,7 +529,7 @@ public static class GruLayerKernel
         hidden.Slice(0, padded).CopyTo(state);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
+    [MethodImpl(KernelRoot.Options)] // a root of its own, compiled optimised at once (class remarks)
     private static void StepResetAfterVector<TLayer, TSimd, TVector>(ref float x, ref float gates, ref float previous, ref float next, bool backward)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
@@ -612,7 +613,7 @@ public static class GruLayerKernel
     // one: four measured 0–8% slower there on a Zen 4 core (1.02–1.23 in a rougher check later) and 0.93–1.01 of the
     // time on a Zen 5 one (bench/RESULTS.md, "Per change"). Backward takes the same groups in the opposite order (StripOrder). A single step takes the same
     // groups in the same order in StepResetAfterVector, each after its projection.
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
+    [MethodImpl(KernelRoot.Options)] // a root of its own, compiled optimised at once (class remarks)
     private static void RecurResetAfter<TLayer, TSimd, TVector>(ref float gates, ref float previous, ref float next, bool backward)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
@@ -635,7 +636,7 @@ public static class GruLayerKernel
         }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
+    [MethodImpl(KernelRoot.Options)] // a root of its own, compiled optimised at once (class remarks)
     [SkipLocalsInit] // the sums: zeroed, a call per group
     private static void RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref float section, ref float gates, ref float previous, ref float next, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
@@ -702,7 +703,7 @@ public static class GruLayerKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool PairSplitsColumns<TLayer>() where TLayer : IGruLayer => TLayer.HiddenSize <= 64;
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
+    [MethodImpl(KernelRoot.Options)] // a root of its own, compiled optimised at once (class remarks)
     private static void RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref float section, ref float gates, ref float previous, ref float next, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
@@ -768,7 +769,7 @@ public static class GruLayerKernel
         TSimd.Store(CombineResetAfter<TLayer, TSimd, TVector>(ref g1, r1, z1, hn1, TSimd.Load(ref previous, u1)), ref next, u1);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
+    [MethodImpl(KernelRoot.Options)] // a root of its own, compiled optimised at once (class remarks)
     private static void RecurOneStripResetAfter<TLayer, TSimd, TVector>(ref float section, ref float gates, ref float previous, ref float next, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
@@ -819,7 +820,7 @@ public static class GruLayerKernel
 
     // linear_before_reset = false: r and z first (for all strips), then W_hn (r ⊙ h), each two strips at a time
     // (4 and 2 accumulators), then one; backward goes from the last strip to the first in both passes (StripOrder).
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
+    [MethodImpl(KernelRoot.Options)] // a root of its own, compiled optimised at once (class remarks)
     private static void RecurResetBefore<TLayer, TSimd, TVector>(ref float gates, ref float previous, ref float next, ref float scratch, bool backward)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
@@ -848,7 +849,7 @@ public static class GruLayerKernel
 
     private const int RzRow = 2 * Block;
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
+    [MethodImpl(KernelRoot.Options)] // a root of its own, compiled optimised at once (class remarks)
     private static void RecurTwoStripsRz<TLayer, TSimd, TVector>(ref float rzSection, ref float gates, ref float previous, ref float zs, ref float rh, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
@@ -880,7 +881,7 @@ public static class GruLayerKernel
         TSimd.Store(TSimd.Multiply(Gate<TLayer, TSimd, TVector>(r1), TSimd.Load(ref previous, u1)), ref rh, u1);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
+    [MethodImpl(KernelRoot.Options)] // a root of its own, compiled optimised at once (class remarks)
     private static void RecurOneStripRz<TLayer, TSimd, TVector>(ref float rzSection, ref float gates, ref float previous, ref float zs, ref float rh, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
@@ -902,7 +903,7 @@ public static class GruLayerKernel
         TSimd.Store(TSimd.Multiply(Gate<TLayer, TSimd, TVector>(r0), TSimd.Load(ref previous, u0)), ref rh, u0);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
+    [MethodImpl(KernelRoot.Options)] // a root of its own, compiled optimised at once (class remarks)
     private static void RecurTwoStripsN<TLayer, TSimd, TVector>(ref float nSection, ref float gates, ref float previous, ref float next, ref float zs, ref float rh, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
@@ -929,7 +930,7 @@ public static class GruLayerKernel
         TSimd.Store(CombineResetBefore<TLayer, TSimd, TVector>(n1, TSimd.Load(ref g1, 2 * Block), TSimd.Load(ref zs, u1), TSimd.Load(ref previous, u1)), ref next, u1);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own (class remarks)
+    [MethodImpl(KernelRoot.Options)] // a root of its own, compiled optimised at once (class remarks)
     private static void RecurOneStripN<TLayer, TSimd, TVector>(ref float nSection, ref float gates, ref float previous, ref float next, ref float zs, ref float rh, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {

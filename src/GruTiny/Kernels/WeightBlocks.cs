@@ -67,7 +67,7 @@ internal static class WeightBlocks
     // Not inlined: a layer of several chunks per section is large enough for a call per block not to matter, and every
     // inlined helper adds locals to the kernel that inlines it (past RyuJIT's limit of tracked locals, accumulators
     // live on the stack).
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(KernelRoot.Options)] // called by the kernels once per block: optimised from its first call too
     private static ref float GruInChunks<TLayer>(int section, int block) where TLayer : IGruLayer =>
         ref Gru<TLayer>(FirstChunk<TLayer>(section), SectionLength<TLayer>(section), block);
 
