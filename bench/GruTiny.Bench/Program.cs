@@ -8,7 +8,7 @@ using GruTiny.Bench;
 // dotnet run -c Release --project bench/GruTiny.Bench -- accuracy                      weight types on the reference models (QuantizationAccuracy.cs)
 // dotnet run -c Release --project bench/GruTiny.Bench -- vector512 [rounds]           Vector512 against Vector256 on the loops the kernels are bound by (Vector512Runner.cs)
 // dotnet run -c Release --project bench/GruTiny.Bench -- jit-check [--arm64 DOTNET]    no stray call or spill in the kernels' code, x64 [and ARM64] (Versus/JitCheck.cs)
-// dotnet run -c Release --project bench/GruTiny.Bench -- startup [seconds]            Step's time from the first call on, as tiered compilation goes (StartupRunner.cs)
+// dotnet run -c Release --project bench/GruTiny.Bench -- startup [shape] [seconds]    Step's time from the first call on, as tiered compilation goes (StartupRunner.cs)
 switch (args.Length > 0 ? args[0] : "")
 {
     case "versus" or "check-baseline":
@@ -22,7 +22,7 @@ switch (args.Length > 0 ? args[0] : "")
     case "vector512":
         return Vector512Runner.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 31);
     case "startup":
-        return StartupRunner.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
+        return StartupRunner.Run(args);
     case "alignment":
         AlignmentRunner.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 31);
         return 0;
