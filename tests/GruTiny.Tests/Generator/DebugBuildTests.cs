@@ -21,8 +21,8 @@ namespace GruTiny.Tests.Generator;
 /// nothing; with the first calls outside the window, 24 runs of the same pair allocated nothing. The earlier
 /// failures of this class (536, 808 and 4,928 bytes, with 37–79 methods compiled in the window) all had the first
 /// call inside it. Later (CI at 4c0a55b) a window that began after the first calls allocated 4,032 bytes with one
-/// method JIT-compiled on the test thread inside it (the meter counts them). The library's kernels were tiered then
-/// (before KernelRoot), and most likely a kernel whose loop ran long enough at tier 0 was recompiled on the running thread (on-stack
+/// method JIT-compiled on the test thread inside it (the meter counts them). The library's kernels are tiered, and
+/// most likely a kernel whose loop ran long enough at tier 0 was recompiled on the running thread (on-stack
 /// replacement; not confirmed), work that can allocate as the first call's did. So the window's calls now run once before it, and the window repeats them: what a Debug build
 /// could allocate per call is still caught over the thousands of calls, and the runtime's one-time compilations are
 /// done. Whether a model allocates from its very first call is tested on the Release build (AllocationTests), where
