@@ -11,10 +11,10 @@ namespace GruTiny.Bench;
 /// has run no model code before, generated <c>Step</c> of one shape (16 → 16 or 8 → 64 + 4) timed from its first
 /// call on, the first call alone (compilation, and the aligned copy of the weights that any program makes on first
 /// use), then back-to-back samples of 1–2 ms; printed: the median ns per step of the samples that ended in each
-/// window of time since the first call returned. Under tiered compilation a method starts unoptimised (tier 0) and
-/// is recompiled optimised in the background once its calls stop being new, which takes ten times longer when the
-/// process may use one CPU; GruTiny's kernels are optimised from their first call and the generated methods are
-/// not (<c>src/GruTiny/Kernels/KernelRoot.cs</c>), so this measures what is left and what a build without that had. One shape per process, so that each starts cold: run it
+/// window of time since the first call returned. Under tiered compilation the generated methods and the library's
+/// drivers start unoptimised (tier 0) and are recompiled optimised in the background once their calls stop being
+/// new, which takes ten times longer when the process may use one CPU; the kernels' loops are optimised from their
+/// first call (<c>src/GruTiny/Kernels/KernelRoot.cs</c>). One shape per process, so that each starts cold: run it
 /// under the conditions to compare (<c>taskset -c 0</c>, <c>DOTNET_TieredCompilation=0</c>). docs/deployment.md
 /// has the figures.
 /// </summary>
@@ -26,12 +26,10 @@ internal static class StartupRunner
     {
         string shape = args.Length > 1 ? args[1] : "in16_h16x1";
         double seconds = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 6;
-        if (!(seconds > 0)) { Console.Error.WriteLine($"startup: seconds must be positive, not {args[2]}"); return 2; }
         object? tiered = AppContext.GetData("System.Runtime.TieredCompilation");
         string tiering = Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") ?? Environment.GetEnvironmentVariable("COMPlus_TieredCompilation")
                          ?? (tiered is null ? "(default)" : tiered.ToString()!);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"CPUs this process may use: {Environment.ProcessorCount}; tiered compilation: {tiering}; Native AOT: {!RuntimeFeature.IsDynamicCodeSupported}; {seconds} s"));
+        Console.WriteLine($"CPUs this process may use: {Environment.ProcessorCount}; tiered compilation: {tiering}; Native AOT: {!RuntimeFeature.IsDynamicCodeSupported}; {seconds} s");
         switch (shape)
         {
             case "in16_h16x1": Curve<In16H16>("16→16", seconds); return 0;
@@ -62,11 +60,11 @@ internal static class StartupRunner
             else if (ns > 2e6 && steps > 1) steps /= 2;
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: first call {first / 1e6:F1} ms; median ns per step of the samples ending in each window after it returned:"));
+        Console.WriteLine($"{name}: first call {first / 1e6:F1} ms; median ns per step of the samples ending in each window after it returned:");
         double from = 0;
         foreach (double end in WindowEnds)
         {
-            double to = end >= seconds || end == WindowEnds[^1] ? seconds : end; // the last window runs to the end
+            double to = Math.Min(end, seconds);
             var window = samples.FindAll(s => s.End > from && (s.End <= to || to == seconds)).ConvertAll(s => s.NsPerStep);
             if (window.Count > 0)
             {

@@ -15,7 +15,6 @@ namespace GruTiny.Kernels;
 public static class ActivationKernel
 {
     /// <summary>outputs[s] = f(inputs[s]) for <paramref name="steps"/> rows of Size values; in place when both are the same rows.</summary>
-    [MethodImpl(KernelRoot.StepPathOptions)] // optimised from its first call (KernelRoot)
     public static void Forward<TAct>(ReadOnlySpan<float> inputs, int inputStride, Span<float> outputs, int outputStride, int steps)
         where TAct : IActivationLayer
     {
@@ -44,7 +43,6 @@ public static class ActivationKernel
         }
     }
 
-    [MethodImpl(KernelRoot.StepPathOptions)] // optimised from its first call (KernelRoot)
     private static void RowVector<TAct>(ReadOnlySpan<float> x, Span<float> y) where TAct : IActivationLayer
     {
         int size = TAct.Size;

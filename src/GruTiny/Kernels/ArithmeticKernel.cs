@@ -1,5 +1,4 @@
 using System;
-using System.Runtime.CompilerServices;
 
 namespace GruTiny.Kernels;
 
@@ -12,7 +11,6 @@ namespace GruTiny.Kernels;
 public static class ArithmeticKernel
 {
     /// <summary>Applies <paramref name="op"/> with <paramref name="values"/> to <paramref name="steps"/> rows of <paramref name="size"/> values; in place when both are the same rows.</summary>
-    [MethodImpl(KernelRoot.StepPathOptions)] // optimised from its first call (KernelRoot)
     public static void Forward(ReadOnlySpan<float> inputs, int inputStride, Span<float> outputs, int outputStride, int steps, int size, ArithmeticOperator op, ReadOnlySpan<float> values)
     {
         if (steps <= 0) return;

@@ -22,7 +22,7 @@ public static class DenseLayerKernel
     /// <param name="outputs">Output rows, <paramref name="outputStride"/> apart; exactly OutputSize values of each are written.</param>
     /// <param name="outputStride">Distance between output rows, at least OutputSize.</param>
     /// <param name="steps">Number of rows.</param>
-    [MethodImpl(KernelRoot.StepPathOptions)] // optimised from its first call (KernelRoot)
+    [MethodImpl(KernelRoot.DriverOptions)] // optimised from its first call (KernelRoot)
     public static void Forward<TLayer>(
         ReadOnlySpan<float> inputs, int inputStride, Span<float> outputs, int outputStride, int steps)
         where TLayer : IDenseLayer
@@ -56,7 +56,7 @@ public static class DenseLayerKernel
     // single copy of the loop. The sums are a method of their own, never inlined: inlined here, beside the activation
     // and the lane-by-lane stores, the JIT kept the eight accumulators on the stack through the loop (RyuJIT's tier 1
     // does not inline them as it stands, but neither it nor ILC promises that).
-    [MethodImpl(KernelRoot.StepPathOptions)] // optimised from its first call (KernelRoot)
+    [MethodImpl(KernelRoot.DriverOptions)] // optimised from its first call (KernelRoot)
     private static void ForwardVector<TLayer>(ref float x, ref float y) where TLayer : IDenseLayer
     {
         int inputSize = TLayer.InputSize, outputSize = TLayer.OutputSize;
@@ -164,7 +164,6 @@ public static class DenseLayerKernel
         return (p0, q0);
     }
 
-    [MethodImpl(KernelRoot.StepPathOptions)] // optimised from its first call (KernelRoot)
     private static void ForwardScalar<TLayer>(ref float x, ref float y) where TLayer : IDenseLayer
     {
         int inputSize = TLayer.InputSize, outputSize = TLayer.OutputSize;

@@ -14,7 +14,6 @@ public static class EmbeddingRows
     /// Writes the <paramref name="destination"/>.Length values of a stored row: scale · q for int8 (the float32
     /// product the quantiser defines), the halves' values for float16.
     /// </summary>
-    [MethodImpl(KernelRoot.StepPathOptions)] // optimised from its first call (KernelRoot)
     public static void Dequantize(ReadOnlySpan<float> row, Span<float> destination, GruWeightType weights)
     {
         int dimension = destination.Length;

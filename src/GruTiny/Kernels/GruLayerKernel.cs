@@ -79,7 +79,7 @@ public static class GruLayerKernel
     /// <param name="steps">Number of steps.</param>
     /// <param name="scratch">At least <see cref="ScratchLength{TLayer}"/> floats.</param>
     /// <param name="backwardFirst">The first step sweeps the strips from the last to the first (<see cref="StripOrder"/>); each step after turns round.</param>
-    [MethodImpl(KernelRoot.StepPathOptions)] // optimised from its first call (KernelRoot)
+    [MethodImpl(KernelRoot.DriverOptions)] // optimised from its first call (KernelRoot)
     public static void Forward<TLayer>(
         ReadOnlySpan<float> inputs, int inputStride, Span<float> gates, Span<float> state, Span<float> hidden, int steps, Span<float> scratch, bool backwardFirst)
         where TLayer : IGruLayer
@@ -109,7 +109,7 @@ public static class GruLayerKernel
     /// <param name="state">The initial state (<see cref="StateLength{TLayer}"/>), then the final one.</param>
     /// <param name="steps">Number of steps.</param>
     /// <param name="scratch">At least <see cref="ScratchLength{TLayer}"/> floats.</param>
-    [MethodImpl(KernelRoot.StepPathOptions)] // optimised from its first call (KernelRoot)
+    [MethodImpl(KernelRoot.DriverOptions)] // optimised from its first call (KernelRoot)
     public static void Forward<TLayer>(
         ReadOnlySpan<float> inputs, int inputStride, Span<float> gates, Span<float> state, Span<float> hidden, int hiddenStride, int steps, bool reverse, Span<float> scratch)
         where TLayer : IGruLayer
@@ -125,7 +125,7 @@ public static class GruLayerKernel
     /// <param name="inputStride">Distance between input rows, at least InputSize.</param>
     /// <param name="gates">Receives <paramref name="steps"/> rows of <see cref="GateRowLength{TLayer}"/>.</param>
     /// <param name="steps">Number of rows.</param>
-    [MethodImpl(KernelRoot.StepPathOptions)] // optimised from its first call (KernelRoot)
+    [MethodImpl(KernelRoot.DriverOptions)] // optimised from its first call (KernelRoot)
     public static void ProjectInputs<TLayer>(ReadOnlySpan<float> inputs, int inputStride, Span<float> gates, int steps)
         where TLayer : IGruLayer
     {
@@ -164,7 +164,7 @@ public static class GruLayerKernel
     /// step s reads gate row s and writes hidden row s either way. When <paramref name="backwardFirst"/>, the first step
     /// sweeps the strips from the last to the first; each step after turns round (<see cref="StripOrder"/>).
     /// </summary>
-    [MethodImpl(KernelRoot.StepPathOptions)] // optimised from its first call (KernelRoot)
+    [MethodImpl(KernelRoot.DriverOptions)] // optimised from its first call (KernelRoot)
     public static void Recur<TLayer>(ReadOnlySpan<float> gates, Span<float> state, Span<float> hidden, int hiddenStride, int steps, bool reverse, Span<float> scratch, bool backwardFirst)
         where TLayer : IGruLayer
     {
@@ -469,7 +469,6 @@ public static class GruLayerKernel
         TSimd.Store(r3, ref g3, 0); TSimd.Store(z3, ref g3, Block); TSimd.Store(n3, ref g3, 2 * Block);
     }
 
-    [MethodImpl(KernelRoot.StepPathOptions)] // optimised from its first call (KernelRoot)
     private static void ProjectScalar<TLayer>(ref float x, ref float g) where TLayer : IGruLayer
     {
         int inputSize = TLayer.InputSize;
@@ -516,7 +515,7 @@ public static class GruLayerKernel
     // inputs must not overlap the hidden row (generated code alternates two hidden buffers between layers).
     // linear_before_reset = false keeps projecting first: its recurrence sweeps the strips twice (r and z, then n
     // over r ⊙ h of every strip), and a per-group order was not measured there.
-    [MethodImpl(KernelRoot.StepPathOptions)] // optimised from its first call (KernelRoot)
+    [MethodImpl(KernelRoot.DriverOptions)] // optimised from its first call (KernelRoot)
     private static void StepResetAfter<TLayer>(ReadOnlySpan<float> inputs, int inputStride, Span<float> gates, Span<float> state, Span<float> hidden, bool backward)
         where TLayer : IGruLayer
     {
@@ -985,7 +984,6 @@ public static class GruLayerKernel
         float.IsPositiveInfinity(TLayer.Clip) ? x : Math.Min(TLayer.Clip, Math.Max(-TLayer.Clip, x));
 
     // Both variants without hardware vectors, over the same packed layout.
-    [MethodImpl(KernelRoot.StepPathOptions)] // optimised from its first call (KernelRoot)
     private static void RecurScalar<TLayer>(ref float gates, ref float previous, ref float next, ref float scratch)
         where TLayer : IGruLayer
     {

@@ -1,5 +1,4 @@
 using System;
-using System.Runtime.CompilerServices;
 
 namespace GruTiny.Kernels;
 
@@ -12,7 +11,6 @@ namespace GruTiny.Kernels;
 public static class LayerNormKernel
 {
     /// <summary>Normalises <paramref name="steps"/> rows of Size values; in place when both are the same rows.</summary>
-    [MethodImpl(KernelRoot.StepPathOptions)] // optimised from its first call (KernelRoot)
     public static void Forward<TNorm>(ReadOnlySpan<float> inputs, int inputStride, Span<float> outputs, int outputStride, int steps)
         where TNorm : ILayerNormLayer
     {

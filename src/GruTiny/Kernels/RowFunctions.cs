@@ -1,5 +1,4 @@
 using System;
-using System.Runtime.CompilerServices;
 
 namespace GruTiny.Kernels;
 
@@ -10,7 +9,6 @@ internal static class RowFunctions
     /// Softmax (or its logarithm) over one row in place, shifted by the row's maximum so that exp never overflows:
     /// e^(x − max) / Σ, or x − max − log Σ. NaN anywhere gives NaN everywhere.
     /// </summary>
-    [MethodImpl(KernelRoot.StepPathOptions)] // optimised from its first call (KernelRoot)
     public static void Softmax(Span<float> row, bool log)
     {
         float max = float.NegativeInfinity;

@@ -1,5 +1,4 @@
 using System;
-using System.Runtime.CompilerServices;
 
 namespace GruTiny.Kernels;
 
@@ -11,7 +10,6 @@ namespace GruTiny.Kernels;
 public static class TokenChecks
 {
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless every token is in [0, <paramref name="vocabularySize"/>).</summary>
-    [MethodImpl(KernelRoot.StepPathOptions)] // optimised from its first call (KernelRoot)
     public static void Check(ReadOnlySpan<int> tokens, int vocabularySize, string paramName)
     {
         for (int i = 0; i < tokens.Length; i++)
@@ -22,7 +20,6 @@ public static class TokenChecks
     /// The float API of a token model (<see cref="IGruModel"/>, one value per step) takes the token id as a float:
     /// throws unless every value is a whole number in [0, <paramref name="vocabularySize"/>).
     /// </summary>
-    [MethodImpl(KernelRoot.StepPathOptions)] // optimised from its first call (KernelRoot)
     public static void Check(ReadOnlySpan<float> tokens, int vocabularySize, string paramName)
     {
         for (int i = 0; i < tokens.Length; i++)
