@@ -18,7 +18,7 @@ namespace GruTiny.Kernels;
 /// optimised in the background once its calls stop being new; when the process may use one CPU the runtime waits
 /// ten times longer for that. Measured with bench <c>-- startup</c> (docs/deployment.md has the table): under
 /// <c>taskset -c 0</c>, a step of 8 → 64 + 4 took 33,000–34,000 ns for the first two seconds before, 50–65 × the
-/// optimised ~520–670 ns; 850–1,140 ns with the loops optimised at once, 690–880 ns with the drivers too (the
+/// optimised ~520–670 ns; 975–1,075 ns with the loops optimised at once, 660–880 ns with the drivers too (the
 /// generated methods still start at tier 0). Once warm, the interleaved runner measured 0.89–1.00 of the earlier
 /// build's time at 256 bits and 0.96–1.02 at 128 for the loops (21 rounds), and the drivers 0.96–1.04 apart from
 /// the bimodal 16 → 16 (21 rounds, and 16 alternating processes of <c>Run</c> at two shapes: 0.98 and 1.02). What
