@@ -2,6 +2,8 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 using GruTiny.Kernels.Simd;
 using GruTiny.Model;
 
@@ -14,7 +16,7 @@ namespace GruTiny.Kernels;
 /// <remarks>
 /// <para>A step is split in two: <see cref="ProjectInputs{TLayer}"/> computes the input part of all gates
 /// (W_i x + biases) for several steps at once, so that <c>Run</c> streams the input weights once per four
-/// steps; <see cref="Recur{TLayer}(ReadOnlySpan{float}, Span{float}, Span{float}, int, Span{float})"/> then adds the recurrent part step by step
+/// steps (three for float16 on x64 without AVX-512: StepGroup); <see cref="Recur{TLayer}(ReadOnlySpan{float}, Span{float}, Span{float}, int, Span{float})"/> then adds the recurrent part step by step
 /// (on hardware vectors, a single step of a linear_before_reset = true layer projects each group of strips just
 /// before its recurrence instead: StepResetAfter). Each gate accumulator
 /// starts from the bias and adds the same products in the same order whether one or many steps are
@@ -26,7 +28,7 @@ namespace GruTiny.Kernels;
 /// <c>TSimd.Count</c> hidden units: a block of 8 is one strip of <see cref="Vector256{T}"/> or two of
 /// <see cref="Vector128{T}"/>. Several strips are computed together, 12 independent accumulators where that
 /// measured faster (four strips of a single step's projection, four strips of the 128-bit recurrence, one strip
-/// of four steps' projection, two strips of the recurrence of a layer of up to 64 units, two columns at a time) and 6
+/// of four steps' projection, written so that each fits x64's 16 vector registers without AVX-512, two strips of the recurrence of a layer of up to 64 units, two columns at a time) and 6
 /// elsewhere (two strips of the 256-bit recurrence of larger layers); weight pointers advance by
 /// a constant per input so that loads need no index arithmetic, and nothing inside the loops calls a method, so RyuJIT keeps the accumulators in
 /// registers (checked with <c>DOTNET_JitDisasm</c>).</para>
@@ -298,14 +300,15 @@ public static class GruLayerKernel
         int gateRow = GateRowLength<TLayer>();
         ref float section = ref WeightBlocks.GruSection<TLayer>(0);
         int step = 0;
-        for (; step + 4 <= steps; step += 4)
+        int group = StepGroup<TLayer>();
+        for (; step + group <= steps; step += group)
         {
-            ref float x4 = ref Unsafe.Add(ref x, step * stride);
-            ref float g4 = ref Unsafe.Add(ref g, step * gateRow);
+            ref float xs = ref Unsafe.Add(ref x, step * stride);
+            ref float gs = ref Unsafe.Add(ref g, step * gateRow);
             for (int s = 0; s < strips; s++)
-                ProjectFourSteps<TLayer, TSimd, TVector>(
-                    ref StripWeights<TLayer, TSimd, TVector>(ref section, 0, s), ref x4, stride,
-                    ref Unsafe.Add(ref g4, GateOffset<TSimd, TVector>(s)), gateRow, s);
+                ProjectSteps<TLayer, TSimd, TVector>(
+                    ref StripWeights<TLayer, TSimd, TVector>(ref section, 0, s), ref xs, stride,
+                    ref Unsafe.Add(ref gs, GateOffset<TSimd, TVector>(s)), gateRow, s);
         }
 
         for (; step < steps; step++)
@@ -429,9 +432,17 @@ public static class GruLayerKernel
         TSimd.Store(n1, ref g1, 2 * Block);
     }
 
-    // One strip for four steps: the strip's weights are loaded once for four inputs (12 accumulators).
+    // Steps ProjectSteps takes at once: four (12 accumulators), but three for float16 weights on x64 without AVX-512.
+    // There the JIT has 16 vector registers, and float16's conversion holds two constants besides the 12 accumulators,
+    // 3 weights and 1 input: with four steps it kept two accumulators on the stack (bench -- jit-check). A constant
+    // of the layer type and the machine; each step's sums are the same whichever steps share a group.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int StepGroup<TLayer>() where TLayer : IGruLayer =>
+        TLayer.WeightType == GruWeightType.Float16 && !Avx512F.VL.IsSupported && !AdvSimd.IsSupported ? 3 : 4;
+
+    // One strip for a group of steps (StepGroup): the strip's weights are loaded once for three or four inputs.
     [MethodImpl(KernelRoot.Options)] // a root of its own, compiled optimised at once (class remarks)
-    private static void ProjectFourSteps<TLayer, TSimd, TVector>(ref float w, ref float x, int stride, ref float g, int gateRow, int s)
+    private static void ProjectSteps<TLayer, TSimd, TVector>(ref float w, ref float x, int stride, ref float g, int gateRow, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
         TVector br = StartAt<TLayer, TSimd, TVector>(ref w, 0), bz = StartAt<TLayer, TSimd, TVector>(ref w, Block), bn = StartAt<TLayer, TSimd, TVector>(ref w, 2 * Block);
@@ -441,32 +452,42 @@ public static class GruLayerKernel
         ref float xa = ref x;
         ref float xb = ref Unsafe.Add(ref x, stride);
         ref float xc = ref Unsafe.Add(ref x, 2 * stride);
-        ref float xd = ref Unsafe.Add(ref x, 3 * stride);
+        ref float xd = ref Unsafe.Add(ref x, (StepGroup<TLayer>() - 1) * stride); // read only in groups of four
         for (int k = 0; k < TLayer.InputSize; k++)
         {
+            // One broadcast live at a time: 12 accumulators, 3 weights and 1 input fill x64's 16 vector registers
+            // without AVX-512. With the four broadcasts first (19 live), RyuJIT kept three accumulators on the stack,
+            // a store and a reload per column on their chains.
             TVector wr = LoadW<TLayer, TSimd, TVector>(ref col, 0), wz = LoadW<TLayer, TSimd, TVector>(ref col, Block), wn = LoadW<TLayer, TSimd, TVector>(ref col, 2 * Block);
-            TVector x0 = TSimd.Create(Unsafe.Add(ref xa, k));
-            TVector x1 = TSimd.Create(Unsafe.Add(ref xb, k));
-            TVector x2 = TSimd.Create(Unsafe.Add(ref xc, k));
-            TVector x3 = TSimd.Create(Unsafe.Add(ref xd, k));
-            r0 = TSimd.MultiplyAdd(wr, x0, r0); z0 = TSimd.MultiplyAdd(wz, x0, z0); n0 = TSimd.MultiplyAdd(wn, x0, n0);
-            r1 = TSimd.MultiplyAdd(wr, x1, r1); z1 = TSimd.MultiplyAdd(wz, x1, z1); n1 = TSimd.MultiplyAdd(wn, x1, n1);
-            r2 = TSimd.MultiplyAdd(wr, x2, r2); z2 = TSimd.MultiplyAdd(wz, x2, z2); n2 = TSimd.MultiplyAdd(wn, x2, n2);
-            r3 = TSimd.MultiplyAdd(wr, x3, r3); z3 = TSimd.MultiplyAdd(wz, x3, z3); n3 = TSimd.MultiplyAdd(wn, x3, n3);
+            TVector xs = TSimd.Create(Unsafe.Add(ref xa, k));
+            r0 = TSimd.MultiplyAdd(wr, xs, r0); z0 = TSimd.MultiplyAdd(wz, xs, z0); n0 = TSimd.MultiplyAdd(wn, xs, n0);
+            xs = TSimd.Create(Unsafe.Add(ref xb, k));
+            r1 = TSimd.MultiplyAdd(wr, xs, r1); z1 = TSimd.MultiplyAdd(wz, xs, z1); n1 = TSimd.MultiplyAdd(wn, xs, n1);
+            xs = TSimd.Create(Unsafe.Add(ref xc, k));
+            r2 = TSimd.MultiplyAdd(wr, xs, r2); z2 = TSimd.MultiplyAdd(wz, xs, z2); n2 = TSimd.MultiplyAdd(wn, xs, n2);
+            if (StepGroup<TLayer>() == 4)
+            {
+                xs = TSimd.Create(Unsafe.Add(ref xd, k));
+                r3 = TSimd.MultiplyAdd(wr, xs, r3); z3 = TSimd.MultiplyAdd(wz, xs, z3); n3 = TSimd.MultiplyAdd(wn, xs, n3);
+            }
+
             col = ref Unsafe.Add(ref col, Col<TLayer>(GateBlock));
         }
 
         r0 = FinishProjection<TLayer, TSimd, TVector>(r0, ref w, 0); z0 = FinishProjection<TLayer, TSimd, TVector>(z0, ref w, 1); n0 = FinishProjection<TLayer, TSimd, TVector>(n0, ref w, 2);
         r1 = FinishProjection<TLayer, TSimd, TVector>(r1, ref w, 0); z1 = FinishProjection<TLayer, TSimd, TVector>(z1, ref w, 1); n1 = FinishProjection<TLayer, TSimd, TVector>(n1, ref w, 2);
         r2 = FinishProjection<TLayer, TSimd, TVector>(r2, ref w, 0); z2 = FinishProjection<TLayer, TSimd, TVector>(z2, ref w, 1); n2 = FinishProjection<TLayer, TSimd, TVector>(n2, ref w, 2);
-        r3 = FinishProjection<TLayer, TSimd, TVector>(r3, ref w, 0); z3 = FinishProjection<TLayer, TSimd, TVector>(z3, ref w, 1); n3 = FinishProjection<TLayer, TSimd, TVector>(n3, ref w, 2);
         TSimd.Store(r0, ref g, 0); TSimd.Store(z0, ref g, Block); TSimd.Store(n0, ref g, 2 * Block);
         ref float g1 = ref Unsafe.Add(ref g, gateRow);
         TSimd.Store(r1, ref g1, 0); TSimd.Store(z1, ref g1, Block); TSimd.Store(n1, ref g1, 2 * Block);
         ref float g2 = ref Unsafe.Add(ref g, 2 * gateRow);
         TSimd.Store(r2, ref g2, 0); TSimd.Store(z2, ref g2, Block); TSimd.Store(n2, ref g2, 2 * Block);
-        ref float g3 = ref Unsafe.Add(ref g, 3 * gateRow);
-        TSimd.Store(r3, ref g3, 0); TSimd.Store(z3, ref g3, Block); TSimd.Store(n3, ref g3, 2 * Block);
+        if (StepGroup<TLayer>() == 4)
+        {
+            r3 = FinishProjection<TLayer, TSimd, TVector>(r3, ref w, 0); z3 = FinishProjection<TLayer, TSimd, TVector>(z3, ref w, 1); n3 = FinishProjection<TLayer, TSimd, TVector>(n3, ref w, 2);
+            ref float g3 = ref Unsafe.Add(ref g, 3 * gateRow);
+            TSimd.Store(r3, ref g3, 0); TSimd.Store(z3, ref g3, Block); TSimd.Store(n3, ref g3, 2 * Block);
+        }
     }
 
     private static void ProjectScalar<TLayer>(ref float x, ref float g) where TLayer : IGruLayer
@@ -726,17 +747,20 @@ public static class GruLayerKernel
         {
             for (; k + 2 <= TLayer.HiddenSize; k += 2)
             {
-                // Both broadcasts first: broadcast after column k's multiply-adds (one register fewer, for x64
-                // without AVX-512, whose listings jit-check reads without a spill either way), 8 → 64 + 4 took 1.06 ×
-                // the time of the unsplit loop instead of 0.90 × on a Zen 5 core.
+                // Both broadcasts first for float32: broadcast after column k's multiply-adds, 8 → 64 + 4 took 1.06 ×
+                // the time of the unsplit loop instead of 0.90 × on a Zen 5 core. float16 weights are converted
+                // into registers, and with both broadcasts live x64 without AVX-512 (16 vector registers) kept an
+                // accumulator on the stack, so there the second broadcast comes after column k's multiply-adds
+                // (float32 and int8 listings have no spill either way; jit-check reads them all).
                 TVector hk = TSimd.Create(Unsafe.Add(ref previous, k));
-                TVector hk1 = TSimd.Create(Unsafe.Add(ref previous, k + 1));
+                TVector hk1 = TLayer.WeightType == GruWeightType.Float16 ? default : TSimd.Create(Unsafe.Add(ref previous, k + 1));
                 r0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, 0), hk, r0);
                 z0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, Block), hk, z0);
                 hn0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, 2 * Block), hk, hn0);
                 r1 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, 0), hk, r1);
                 z1 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, Block), hk, z1);
                 hn1 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, 2 * Block), hk, hn1);
+                if (TLayer.WeightType == GruWeightType.Float16) hk1 = TSimd.Create(Unsafe.Add(ref previous, k + 1));
                 r0b = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, GateBlock), hk1, r0b);
                 z0b = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, GateBlock + Block), hk1, z0b);
                 hn0b = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, GateBlock + 2 * Block), hk1, hn0b);
