@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Runtime.Intrinsics.X86;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using GruTiny.Model;
@@ -18,7 +19,10 @@ namespace GruTiny.Bench;
 /// board's NEON; load and speed do not change the code it writes). It fails on a call that is not
 /// one of the kernels' deliberate out-of-line calls (a throw helper, <c>GruInChunks</c>) anywhere in a GRU kernel or
 /// the dense sums, on a spill (an operand addressed from <c>rbp</c> or <c>rsp</c>, on ARM64 <c>fp</c> or <c>sp</c>)
-/// inside one of their loops, and when a kernel the shapes run (<see cref="Expected"/>) has no listing.
+/// inside one of their loops, and when a kernel the shapes run (<see cref="Expected"/>) has no listing. x64 without
+/// AVX-512 has 16 vector registers, too few for the gate functions' 15 constants and their temporaries: there a loop
+/// may reload a value computed before it (a slot it never writes; counted and printed), never one it carries. Whether
+/// the JIT used EVEX (32 registers) is read from each listing's header, so a switch that stops working is noticed.
 /// ARM64's listings do not name what a call calls (<c>blr</c> through a register), so there a call inside a loop
 /// fails, and a kernel may make as many calls as its x64 listing at 128 bits makes deliberate ones, no more.
 /// </summary>
@@ -41,17 +45,18 @@ internal static class JitCheck
 {
     // The kernels whose code is read (by method name): every method with a loop over weights. Not the drivers around
     // them (ProjectVector, RecurResetAfter, RecurResetBefore, StepResetAfterVector), which call these on purpose, once per group of strips.
-    private const string Methods = "Recur*Strip* Project*Strip* ProjectFourSteps SumTwoBlocks*";
+    private const string Methods = "Recur*Strip* Project*Strip* ProjectSteps SumTwoBlocks*";
 
     private static readonly Regex Label = new(@"^(G_M\d+_IG\d+):", RegexOptions.CultureInvariant);
 
     /// <summary>How one instruction set's listings write a call, a branch to a label and an operand on the stack.</summary>
-    private sealed record Syntax(Regex Call, Regex Branch, Regex StackAccess, string? AddressOnly);
+    private sealed record Syntax(Regex Call, Regex Branch, Regex StackAccess, Regex StackWrite, string? AddressOnly);
 
     private static readonly Syntax X64 = new(
         new(@"^\s+call\s", RegexOptions.CultureInvariant),
         new(@"^\s+j\w+\s+(?:SHORT\s+)?(G_M\d+_IG\d+)\s*$", RegexOptions.CultureInvariant),
         new(@"\[(rbp|rsp)[^\]]*\]", RegexOptions.CultureInvariant),
+        new(@"^\s+\w+\s+(?:\w+ ptr\s+)?\[(rbp|rsp)", RegexOptions.CultureInvariant), // the destination is the stack slot
         "lea ");
 
     // ARM64 calls are `blr` through a register loaded from the call's indirection cell, and the listing does not name
@@ -60,7 +65,8 @@ internal static class JitCheck
     private static readonly Syntax Arm64 = new(
         new(@"^\s+(bl|blr)\s", RegexOptions.CultureInvariant),
         new(@"^\s+(?:b(?:\.?(?:eq|ne|cs|hs|cc|lo|mi|pl|vs|vc|hi|ls|ge|lt|gt|le|al))?|cbn?z\s+\w+,|tbn?z\s+\w+,\s*#\w+,)\s+(G_M\d+_IG\d+)\s*$", RegexOptions.CultureInvariant),
-        new(@"\[(fp|sp)\b", RegexOptions.CultureInvariant),
+        new(@"\[(fp|sp)\b[^\]]*\]", RegexOptions.CultureInvariant),
+        new(@"^\s+st\w*\s", RegexOptions.CultureInvariant), // str, stp, stur
         null);
 
     // Calls the kernels make on purpose (x64, where the listing names them): throwing, and finding a block of a section
@@ -72,10 +78,10 @@ internal static class JitCheck
     // The one-strip (256 bits) and two-strip (128 bits) remainders and linear_before_reset = false come from
     // JitCheckShapes; the two-strip projection at 256 bits from 16 → 16 as well.
     private static string[] Expected(string width) => width == "256"
-        ? ["GruLayerKernel:ProjectFourStrips[", "GruLayerKernel:ProjectFourSteps[", "GruLayerKernel:RecurTwoStripsResetAfter[", "DenseLayerKernel:SumTwoBlocks256[",
+        ? ["GruLayerKernel:ProjectFourStrips[", "GruLayerKernel:ProjectSteps[", "GruLayerKernel:RecurTwoStripsResetAfter[", "DenseLayerKernel:SumTwoBlocks256[",
            "GruLayerKernel:RecurOneStripResetAfter[", "GruLayerKernel:RecurTwoStripsRz[", "GruLayerKernel:RecurOneStripRz[", "GruLayerKernel:RecurTwoStripsN[",
            "GruLayerKernel:RecurOneStripN[", "GruLayerKernel:ProjectTwoStrips[", "GruLayerKernel:ProjectOneStrip["]
-        : ["GruLayerKernel:ProjectFourStrips[", "GruLayerKernel:ProjectFourSteps[", "GruLayerKernel:RecurFourStripsResetAfter[", "DenseLayerKernel:SumTwoBlocks128[",
+        : ["GruLayerKernel:ProjectFourStrips[", "GruLayerKernel:ProjectSteps[", "GruLayerKernel:RecurFourStripsResetAfter[", "DenseLayerKernel:SumTwoBlocks128[",
            "GruLayerKernel:RecurTwoStripsResetAfter[", "GruLayerKernel:RecurTwoStripsRz[", "GruLayerKernel:RecurTwoStripsN[", "GruLayerKernel:ProjectTwoStrips["];
 
     // Listings with planted problems: the check must find each, or it finds nothing. x64: a call and a spill in a loop
@@ -91,6 +97,19 @@ internal static class JitCheck
         "       call     [GruTiny.Kernels.Simd.Simd256:MultiplyAdd(System.Runtime.Intrinsics.Vector256`1[float])]",
         "       call     [GruTiny.Kernels.WeightBlocks:GruInChunks[X](int,int):byref]",
         "       call     CORINFO_HELP_RNGCHKFAIL",
+    ];
+
+    // x64 without EVEX (16 registers): in one loop, a constant computed before it and reloaded (allowed, counted) and an
+    // accumulator stored and reloaded every iteration (two problems).
+    private static readonly string[] PlantedReload =
+    [
+        "; Emitting BLENDED_CODE for generic X64 + VEX on Unix",
+        "G_M000_IG06:",
+        "       vmovaps  xmm10, xmmword ptr [rbp-0x180]",
+        "       vfmadd213ps xmm13, xmm11, xmmword ptr [rbp-0x20]",
+        "       vmulps   xmm14, xmm14, xmm10",
+        "       vmovaps  xmmword ptr [rbp-0x20], xmm13",
+        "       jl       G_M000_IG06",
     ];
 
     // ARM64: calls that the x64 count (0) does not allow (one problem), then one loop per branch form, each with one stack
@@ -142,14 +161,18 @@ internal static class JitCheck
             return 1;
         }
 
-        if (Problems(Planted, X64).Count() != 2) throw new InvalidOperationException("jit-check does not find the call and the spill planted in its x64 sample.");
+        if (Problems(Planted, X64, out _).Count != 2) throw new InvalidOperationException("jit-check does not find the call and the spill planted in its x64 sample.");
+        if (Problems(PlantedReload, X64, out int plantedReloads).Count != 2 || plantedReloads != 1)
+            throw new InvalidOperationException("jit-check does not tell a reload before a loop (16 registers) from an accumulator kept on the stack.");
+        if (Evex(["; Emitting BLENDED_CODE for generic X64 + VEX + EVEX on Unix"]) != true || Evex(["; Emitting BLENDED_CODE for generic X64 + VEX on Unix"]) != false)
+            throw new InvalidOperationException("jit-check does not tell EVEX listings from VEX ones.");
         string[] armPlanted = ArmProblems(PlantedArm64, x64Calls: 0).ToArray();
         string[] armExpected = ["3 calls", "loop at G_M000_IG03: str     q16, [fp", "loop at G_M000_IG04: ldp", "loop at G_M000_IG05: blr", "loop at G_M000_IG06: ldr", "loop at G_M000_IG07: ldr"];
         if (armPlanted.Length != armExpected.Length || armExpected.Any(e => !armPlanted.Any(p => p.Contains(e, StringComparison.Ordinal))))
             throw new InvalidOperationException("jit-check does not find exactly the calls and the stack accesses planted in its ARM64 sample: " + string.Join(" | ", armPlanted));
         string data = Path.Combine(AppContext.BaseDirectory, "versus-data");
         CheckData.WriteAll(data);
-        int problems = 0, listings = 0, armListings = 0;
+        int problems = 0, listings = 0, armListings = 0, reloadsBeforeLoops = 0;
         // Per weight type, the calls of each kernel's x64 listing at 128 bits with AVX-512 (32 vector registers, as on
         // ARM64), all of them allowed ones where it is clean: what an ARM64 listing of the same kernel may have.
         var x64Calls = new Dictionary<GruWeightType, Dictionary<string, int>>();
@@ -160,16 +183,22 @@ internal static class JitCheck
             foreach (string width in new[] { "256", "128" })
             {
                 string where = $"{width}-bit {WeightQuantizer.Name(weights)}{(avx512 == "0" ? " without AVX-512" : "")}";
+                // .NET 10 names the switch EnableAVX512 (F, BW, CD, DQ and VL together); EnableAVX512F is its older
+                // name. Both are set, and whether the JIT used EVEX (32 registers) is read from each listing's header.
                 List<(string Method, string[] Lines)> compiled = Compile(null, data, weights, $"{width}-{avx512}", new Dictionary<string, string>
                 {
                     ["DOTNET_PreferredVectorBitWidth"] = width,
+                    ["DOTNET_EnableAVX512"] = avx512,
                     ["DOTNET_EnableAVX512F"] = avx512,
                 });
                 listings += compiled.Count;
                 problems += Missing(compiled, Expected(width), where);
+                problems += WrongEncoding(compiled, evex: avx512 == "1" && Avx512F.VL.IsSupported, where);
                 foreach ((string method, string[] lines) in compiled)
                 {
-                    foreach (string problem in Problems(lines, X64))
+                    List<string> found = Problems(lines, X64, out int reloads);
+                    reloadsBeforeLoops += reloads;
+                    foreach (string problem in found)
                     {
                         problems++;
                         Console.Error.WriteLine($"jit-check: {where}: {method}: {problem}");
@@ -209,9 +238,11 @@ internal static class JitCheck
             }
         }
 
-        Console.WriteLine($"jit-check: {listings} x64 listings of the GRU kernels and dense sums (float32, int8, float16; 256 and 128 bits; with and without AVX-512)" +
-                          (arm64Host is null ? "; ARM64 not read (jit-check --arm64 DOTNET reads it)" : $" and {armListings} ARM64 listings (128 bits, emulated)") + ": " +
-                          (problems == 0 ? "every expected kernel read; no stray call, no spill in a loop" : $"{problems} problems (above)"));
+        Console.WriteLine($"jit-check: {listings} x64 listings of the GRU kernels and dense sums (float32, int8, float16; 256 and 128 bits; " +
+                          (Avx512F.VL.IsSupported ? "with and without AVX-512)" : "this machine has no AVX-512: every x64 listing is the 16-register code)") +
+                          (arm64Host is null ? "; ARM64 not read (jit-check --arm64 DOTNET reads it)" : $" and {armListings} ARM64 listings (128 bits, emulated)") +
+                          $"; {reloadsBeforeLoops} reloads in loops of values computed before them, allowed in 16-register listings only" + ": " +
+                          (problems == 0 ? "every expected kernel read; no stray call, no value carried on the stack in a loop" : $"{problems} problems (above)"));
         return listings > 0 && (arm64Host is null || armListings > 0) && problems == 0 ? 0 : 1;
     }
 
@@ -230,6 +261,28 @@ internal static class JitCheck
         File.Delete(file);
         return compiled;
     }
+
+    // Listings compiled with EVEX when they should not be (AVX-512 switched off, yet 32 vector registers: the
+    // 16-register code of AVX2 machines would go unread) or without it on a machine that has AVX-512; returns how many.
+    private static int WrongEncoding(List<(string Method, string[] Lines)> compiled, bool evex, string where)
+    {
+        int wrong = 0;
+        foreach ((string method, string[] lines) in compiled)
+        {
+            if (Evex(lines) == evex) continue;
+            wrong++;
+            Console.Error.WriteLine($"jit-check: {where}: {method}: the listing's header does not say it was compiled {(evex ? "with" : "without")} EVEX");
+        }
+
+        return wrong;
+    }
+
+    // Whether a listing's header says the JIT encoded with EVEX ("; Emitting BLENDED_CODE for generic X64 + VEX + EVEX
+    // on Unix"); null without a header.
+    private static bool? Evex(string[] lines) =>
+        lines.FirstOrDefault(l => l.StartsWith("; Emitting ", StringComparison.Ordinal)) is { } header
+            ? header.Contains("+ EVEX", StringComparison.Ordinal)
+            : null;
 
     // Kernels of `expected` with no listing, reported; returns how many.
     private static int Missing(List<(string Method, string[] Lines)> compiled, string[] expected, string where)
@@ -301,12 +354,12 @@ internal static class JitCheck
     }
 
     /// <summary>x64: calls not allowed anywhere; stack accesses between a loop's label and its backward branch.</summary>
-    private static IEnumerable<string> Problems(string[] lines, Syntax syntax)
+    private static List<string> Problems(string[] lines, Syntax syntax, out int reloads)
     {
-        foreach (string line in lines)
-            if (syntax.Call.IsMatch(line) && !AllowedCall.IsMatch(line))
-                yield return "a call: " + line.Trim();
-        foreach (string problem in LoopProblems(lines, syntax, callsToo: false)) yield return problem;
+        var problems = lines.Where(l => syntax.Call.IsMatch(l) && !AllowedCall.IsMatch(l)).Select(l => "a call: " + l.Trim()).ToList();
+        // Only x64 without EVEX has 16 vector registers: there a loop may reload what was computed before it.
+        problems.AddRange(LoopProblems(lines, syntax, callsToo: false, reloadsAllowed: Evex(lines) == false, out reloads));
+        return problems;
     }
 
     /// <summary>
@@ -322,12 +375,19 @@ internal static class JitCheck
         if (calls > (x64Calls ?? 0))
             yield return (x64Calls is null ? $"{calls} calls, and no x64 listing at 128 bits to compare with: " : $"{calls} calls, {x64Calls} deliberate ones in its x64 listing at 128 bits: ") +
                          string.Join("; ", lines.Where(l => Arm64.Call.IsMatch(l)).Select(l => l.Trim()));
-        foreach (string problem in LoopProblems(lines, Arm64, callsToo: true)) yield return problem;
+        foreach (string problem in LoopProblems(lines, Arm64, callsToo: true, reloadsAllowed: false, out _)) yield return problem;
     }
 
-    // Stack accesses (and with callsToo, calls) between a loop's label and its backward branch.
-    private static IEnumerable<string> LoopProblems(string[] lines, Syntax syntax, bool callsToo)
+    // Stack accesses (and with callsToo, calls) between a loop's label and its backward branch. A slot the loop writes
+    // holds a value carried through the loop on the stack (an accumulator: a store and a reload on its chain every
+    // iteration), always a problem. A slot it only reads holds a value computed before the loop: with
+    // reloadsAllowed (x64 without AVX-512, 16 vector registers, which the 15 constants of the gate functions' loop
+    // alone nearly fill) such a reload costs a load, as the constant read from memory would, and is counted in
+    // `reloads` instead; with 32 registers (EVEX, ARM64) it is a problem too.
+    private static List<string> LoopProblems(string[] lines, Syntax syntax, bool callsToo, bool reloadsAllowed, out int reloads)
     {
+        var problems = new List<string>();
+        reloads = 0;
         var labels = new Dictionary<string, int>();
         for (int i = 0; i < lines.Length; i++)
             if (Label.Match(lines[i]) is { Success: true } label) labels[label.Groups[1].Value] = i;
@@ -337,20 +397,32 @@ internal static class JitCheck
         for (int i = 0; i < lines.Length; i++)
         {
             if (syntax.Branch.Match(lines[i]) is not { Success: true } branch || !labels.TryGetValue(branch.Groups[1].Value, out int top) || top > i) continue;
+            var written = new HashSet<string>(StringComparer.Ordinal);
+            for (int j = top; j < i; j++)
+                if (StackSlot(lines[j], syntax) is { } slot && syntax.StackWrite.IsMatch(lines[j])) written.Add(slot);
             for (int j = top; j < i; j++)
             {
-                if (lines[j].TrimStart().StartsWith(';') || reported.Contains(j)) continue;
-                if (!(syntax.AddressOnly is { } address && lines[j].TrimStart().StartsWith(address, StringComparison.Ordinal)) && syntax.StackAccess.IsMatch(lines[j]))
+                if (reported.Contains(j)) continue;
+                if (StackSlot(lines[j], syntax) is { } slot)
                 {
                     reported.Add(j);
-                    yield return $"a stack access in the loop at {branch.Groups[1].Value}: " + lines[j].Trim();
+                    if (reloadsAllowed && !written.Contains(slot)) reloads++;
+                    else problems.Add($"a stack access in the loop at {branch.Groups[1].Value}: " + lines[j].Trim());
                 }
-                else if (callsToo && syntax.Call.IsMatch(lines[j]))
+                else if (callsToo && !lines[j].TrimStart().StartsWith(';') && syntax.Call.IsMatch(lines[j]))
                 {
                     reported.Add(j);
-                    yield return $"a call in the loop at {branch.Groups[1].Value}: " + lines[j].Trim();
+                    problems.Add($"a call in the loop at {branch.Groups[1].Value}: " + lines[j].Trim());
                 }
             }
         }
+
+        return problems;
     }
+
+    // The stack operand an instruction reads or writes ("[rbp-0x30]"), or null: comments, and an address only taken.
+    private static string? StackSlot(string line, Syntax syntax) =>
+        line.TrimStart().StartsWith(';') || (syntax.AddressOnly is { } address && line.TrimStart().StartsWith(address, StringComparison.Ordinal))
+            ? null
+            : syntax.StackAccess.Match(line) is { Success: true } match ? match.Value : null;
 }
