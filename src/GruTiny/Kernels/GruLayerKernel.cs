@@ -16,7 +16,7 @@ namespace GruTiny.Kernels;
 /// <remarks>
 /// <para>A step is split in two: <see cref="ProjectInputs{TLayer}"/> computes the input part of all gates
 /// (W_i x + biases) for several steps at once, so that <c>Run</c> streams the input weights once per four
-/// steps (three for float16 on x64 without AVX-512: StepGroup); <see cref="Recur{TLayer}(ReadOnlySpan{float}, Span{float}, Span{float}, int, Span{float})"/> then adds the recurrent part step by step
+/// steps (three for float16 on x64 without AVX-512); <see cref="Recur{TLayer}(ReadOnlySpan{float}, Span{float}, Span{float}, int, Span{float})"/> then adds the recurrent part step by step
 /// (on hardware vectors, a single step of a linear_before_reset = true layer projects each group of strips just
 /// before its recurrence instead: StepResetAfter). Each gate accumulator
 /// starts from the bias and adds the same products in the same order whether one or many steps are
@@ -28,10 +28,10 @@ namespace GruTiny.Kernels;
 /// <c>TSimd.Count</c> hidden units: a block of 8 is one strip of <see cref="Vector256{T}"/> or two of
 /// <see cref="Vector128{T}"/>. Several strips are computed together, 12 independent accumulators where that
 /// measured faster (four strips of a single step's projection, four strips of the 128-bit recurrence, one strip
-/// of four steps' projection, written so that each fits x64's 16 vector registers without AVX-512, two strips of the recurrence of a layer of up to 64 units, two columns at a time) and 6
+/// of four steps' projection (three steps, 9, for float16 on x64 without AVX-512: StepGroup), two strips of the recurrence of a layer of up to 64 units, two columns at a time) and 6
 /// elsewhere (two strips of the 256-bit recurrence of larger layers); weight pointers advance by
 /// a constant per input so that loads need no index arithmetic, and nothing inside the loops calls a method, so RyuJIT keeps the accumulators in
-/// registers (checked with <c>DOTNET_JitDisasm</c>).</para>
+/// registers, also with the 16 vector registers of x64 without AVX-512 (checked with <c>DOTNET_JitDisasm</c>, bench -- jit-check).</para>
 /// <para>Each function that holds a loop over weights, and each driver over strips, is a root of its own
 /// (<c>NoInlining</c>). Inlined into one another, they shared one method's inlining budget and its limit of tracked
 /// locals: a change that only added a few helpers to the drivers left <c>LoadW</c> and the gate functions as calls
@@ -432,13 +432,18 @@ public static class GruLayerKernel
         TSimd.Store(n1, ref g1, 2 * Block);
     }
 
-    // Steps ProjectSteps takes at once: four (12 accumulators), but three for float16 weights on x64 without AVX-512.
-    // There the JIT has 16 vector registers, and float16's conversion holds two constants besides the 12 accumulators,
-    // 3 weights and 1 input: with four steps it kept two accumulators on the stack (bench -- jit-check). A constant
-    // of the layer type and the machine; each step's sums are the same whichever steps share a group.
+    // Steps ProjectSteps takes at once: four (12 accumulators), but three (9) for float16 weights where the JIT has
+    // 16 vector registers: float16's conversion holds two constants besides the 12 accumulators, 3 weights and
+    // 1 input, and with four steps it kept two accumulators on the stack (bench -- jit-check). A constant of the
+    // layer type and the machine; each step's sums are the same whichever steps share a group.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int StepGroup<TLayer>() where TLayer : IGruLayer =>
-        TLayer.WeightType == GruWeightType.Float16 && !Avx512F.VL.IsSupported && !AdvSimd.IsSupported ? 3 : 4;
+        TLayer.WeightType == GruWeightType.Float16 && SixteenVectorRegisters() ? 3 : 4;
+
+    // x86 and x64 without AVX-512: the JIT allocates 16 vector registers (32 with EVEX; ARM64 has 32). A JIT-time
+    // constant (Native AOT: of the instruction set it compiles for).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool SixteenVectorRegisters() => !Avx512F.VL.IsSupported && !AdvSimd.IsSupported;
 
     // One strip for a group of steps (StepGroup): the strip's weights are loaded once for three or four inputs.
     [MethodImpl(KernelRoot.Options)] // a root of its own, compiled optimised at once (class remarks)
@@ -729,6 +734,12 @@ public static class GruLayerKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool PairSplitsColumns<TLayer>() where TLayer : IGruLayer => TLayer.HiddenSize <= 64;
 
+    // The split loop's second broadcast after column k's multiply-adds (one register fewer): float16 with 16 vector
+    // registers only (bench -- jit-check found an accumulator on the stack there; float32 and int8 have none).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool LateSecondBroadcast<TLayer>() where TLayer : IGruLayer =>
+        TLayer.WeightType == GruWeightType.Float16 && SixteenVectorRegisters();
+
     [MethodImpl(KernelRoot.Options)] // a root of its own, compiled optimised at once (class remarks)
     private static void RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref float section, ref float gates, ref float previous, ref float next, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
@@ -747,20 +758,19 @@ public static class GruLayerKernel
         {
             for (; k + 2 <= TLayer.HiddenSize; k += 2)
             {
-                // Both broadcasts first for float32: broadcast after column k's multiply-adds, 8 → 64 + 4 took 1.06 ×
-                // the time of the unsplit loop instead of 0.90 × on a Zen 5 core. float16 weights are converted
-                // into registers, and with both broadcasts live x64 without AVX-512 (16 vector registers) kept an
-                // accumulator on the stack, so there the second broadcast comes after column k's multiply-adds
-                // (float32 and int8 listings have no spill either way; jit-check reads them all).
+                // Both broadcasts first: broadcast after column k's multiply-adds, float32's 8 → 64 + 4 took 1.06 ×
+                // the time of the unsplit loop instead of 0.90 × on a Zen 5 core. But float16 weights are converted
+                // into registers, and with both broadcasts live the JIT kept an accumulator on the stack where it has
+                // 16 vector registers, so there (LateSecondBroadcast) the second comes after column k's multiply-adds.
                 TVector hk = TSimd.Create(Unsafe.Add(ref previous, k));
-                TVector hk1 = TLayer.WeightType == GruWeightType.Float16 ? default : TSimd.Create(Unsafe.Add(ref previous, k + 1));
+                TVector hk1 = LateSecondBroadcast<TLayer>() ? default : TSimd.Create(Unsafe.Add(ref previous, k + 1));
                 r0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, 0), hk, r0);
                 z0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, Block), hk, z0);
                 hn0 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, 2 * Block), hk, hn0);
                 r1 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, 0), hk, r1);
                 z1 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, Block), hk, z1);
                 hn1 = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c1, 2 * Block), hk, hn1);
-                if (TLayer.WeightType == GruWeightType.Float16) hk1 = TSimd.Create(Unsafe.Add(ref previous, k + 1));
+                if (LateSecondBroadcast<TLayer>()) hk1 = TSimd.Create(Unsafe.Add(ref previous, k + 1));
                 r0b = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, GateBlock), hk1, r0b);
                 z0b = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, GateBlock + Block), hk1, z0b);
                 hn0b = TSimd.MultiplyAdd(LoadW<TLayer, TSimd, TVector>(ref c0, GateBlock + 2 * Block), hk1, hn0b);
