@@ -217,7 +217,7 @@ public sealed class KernelTests
     [Fact] public void Forward_over_many_steps_is_bitwise_equal_to_single_steps_cho() => CheckForwardChunking<Cho3x20>(16);
     [Fact] public void Forward_over_many_steps_is_bitwise_equal_to_single_steps_one_strip() => CheckForwardChunking<Gru1x5>(17);
     // Quantised weights: float16 projects three steps at a time where the JIT has 16 vector registers (x64 without
-    // AVX-512), four elsewhere; both with remainders of one and two steps over 1 to 11 steps.
+    // AVX-512), four elsewhere; over 1 to 11 steps, so with remainders of one to three steps.
     [Fact] public void Forward_over_many_steps_is_bitwise_equal_to_single_steps_float16() => CheckForwardChunking<Gru6x56Half>(61, GruWeightType.Float16);
     [Fact] public void Forward_over_many_steps_is_bitwise_equal_to_single_steps_int8() => CheckForwardChunking<Gru6x56Int8>(62, GruWeightType.Int8);
 
