@@ -197,8 +197,9 @@ internal static class JitCheck
             foreach (string width in new[] { "256", "128" })
             {
                 string where = $"{width}-bit {WeightQuantizer.Name(weights)}{(avx512 == "0" ? " without AVX-512" : "")}";
-                // .NET 10 names the switch EnableAVX512 (F, BW, CD, DQ and VL together); EnableAVX512F is its older
-                // name. Both are set, and whether the JIT used EVEX (32 registers) is read from each listing's header.
+                // EnableAVX512 is the grouped switch (F, BW, CD, DQ and VL) of recent runtimes, EnableAVX512F the
+                // older name; which of them .NET 10 honours was not checked on a core with AVX-512. Both are set, and
+                // whether the JIT used EVEX (32 registers) is read from each listing's header (WrongEncoding).
                 List<(string Method, string[] Lines)> compiled = Compile(null, data, weights, $"{width}-{avx512}", new Dictionary<string, string>
                 {
                     ["DOTNET_PreferredVectorBitWidth"] = width,

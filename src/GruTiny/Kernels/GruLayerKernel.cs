@@ -440,8 +440,8 @@ public static class GruLayerKernel
     private static int StepGroup<TLayer>() where TLayer : IGruLayer =>
         TLayer.WeightType == GruWeightType.Float16 && SixteenVectorRegisters() ? 3 : 4;
 
-    // x86 and x64 without AVX-512: the JIT allocates 16 vector registers (32 with EVEX; ARM64 has 32). A JIT-time
-    // constant (Native AOT: of the instruction set it compiles for).
+    // x64 without AVX-512: the JIT allocates 16 vector registers (32 with EVEX; ARM64 has 32; 32-bit x86, 8, is
+    // counted here too). A JIT-time constant (Native AOT: of the instruction set it compiles for).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool SixteenVectorRegisters() => !Avx512F.VL.IsSupported && !AdvSimd.IsSupported;
 
