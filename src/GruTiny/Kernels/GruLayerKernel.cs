@@ -537,8 +537,9 @@ public static class GruLayerKernel
     // (RecurResetAfter; RecurTakesFours): four strips at 128 bits, pairs at 256, where a group of four strips is
     // projected together (12 accumulators) and recurred as two pairs; then two, then one. Each strip's projection
     // and recurrence are the same operations as apart, so the results are the same bits as ProjectInputs then Recur
-    // (tested). One difference: group g writes its hidden units before group g + 1 reads the inputs, so the
-    // inputs must not overlap the hidden row (generated code alternates two hidden buffers between layers).
+    // (tested). One difference: group g (or, per chunk, GatesPerChunk, chunk c) writes its hidden units before the
+    // next one reads the inputs, so the inputs must not overlap the hidden row (generated code alternates two hidden
+    // buffers between layers).
     // linear_before_reset = false keeps projecting first: its recurrence sweeps the strips twice (r and z, then n
     // over r ⊙ h of every strip), and a per-group order was not measured there.
     [MethodImpl(KernelRoot.DriverOptions)] // optimised from its first call (KernelRoot)
@@ -561,6 +562,7 @@ public static class GruLayerKernel
     }
 
     [MethodImpl(KernelRoot.Options)] // a root of its own, compiled optimised at once (class remarks)
+    [SkipLocalsInit] // the chunk's sums, written before they are read
     private static void StepResetAfterVector<TLayer, TSimd, TVector>(ref float x, ref float gates, ref float previous, ref float next, bool backward)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
@@ -569,23 +571,54 @@ public static class GruLayerKernel
         ref float recurrentSection = ref WeightBlocks.GruSection<TLayer>(1);
         int fours = strips / 4 * 4;
         int twos = fours + (strips - fours) / 2 * 2;
+        Unsafe.SkipInit(out ChunkSums<TVector> chunk); // every element read is written first
+        ref TVector sums = ref chunk[0];
         if (!backward)
         {
             int s = 0;
-            for (; s < fours; s += 4) StepFourStrips<TLayer, TSimd, TVector>(ref inputSection, ref recurrentSection, ref x, ref gates, ref previous, ref next, s, backward);
-            for (; s < twos; s += 2) StepTwoStrips<TLayer, TSimd, TVector>(ref inputSection, ref recurrentSection, ref x, ref gates, ref previous, ref next, s);
-            if (s < strips) StepOneStrip<TLayer, TSimd, TVector>(ref inputSection, ref recurrentSection, ref x, ref gates, ref previous, ref next, s);
+            for (; s < fours; s += 4)
+            {
+                StepFourStrips<TLayer, TSimd, TVector>(ref inputSection, ref recurrentSection, ref x, ref gates, ref previous, ref next, ref sums, s, backward);
+                AfterGroupForward<TLayer, TSimd, TVector>(ref sums, s + 4, ref gates, ref previous, ref next);
+            }
+
+            for (; s < twos; s += 2)
+            {
+                StepTwoStrips<TLayer, TSimd, TVector>(ref inputSection, ref recurrentSection, ref x, ref gates, ref previous, ref next, ref sums, s);
+                AfterGroupForward<TLayer, TSimd, TVector>(ref sums, s + 2, ref gates, ref previous, ref next);
+            }
+
+            if (s < strips)
+            {
+                StepOneStrip<TLayer, TSimd, TVector>(ref inputSection, ref recurrentSection, ref x, ref gates, ref previous, ref next, ref sums, s);
+                AfterGroupForward<TLayer, TSimd, TVector>(ref sums, s + 1, ref gates, ref previous, ref next);
+            }
         }
         else
         {
-            if (twos < strips) StepOneStrip<TLayer, TSimd, TVector>(ref inputSection, ref recurrentSection, ref x, ref gates, ref previous, ref next, twos);
-            for (int s = twos - 2; s >= fours; s -= 2) StepTwoStrips<TLayer, TSimd, TVector>(ref inputSection, ref recurrentSection, ref x, ref gates, ref previous, ref next, s);
-            for (int s = fours - 4; s >= 0; s -= 4) StepFourStrips<TLayer, TSimd, TVector>(ref inputSection, ref recurrentSection, ref x, ref gates, ref previous, ref next, s, backward);
+            if (twos < strips)
+            {
+                StepOneStrip<TLayer, TSimd, TVector>(ref inputSection, ref recurrentSection, ref x, ref gates, ref previous, ref next, ref sums, twos);
+                AfterGroupBackward<TLayer, TSimd, TVector>(ref sums, twos, ref gates, ref previous, ref next);
+            }
+
+            for (int s = twos - 2; s >= fours; s -= 2)
+            {
+                StepTwoStrips<TLayer, TSimd, TVector>(ref inputSection, ref recurrentSection, ref x, ref gates, ref previous, ref next, ref sums, s);
+                AfterGroupBackward<TLayer, TSimd, TVector>(ref sums, s, ref gates, ref previous, ref next);
+            }
+
+            for (int s = fours - 4; s >= 0; s -= 4)
+            {
+                StepFourStrips<TLayer, TSimd, TVector>(ref inputSection, ref recurrentSection, ref x, ref gates, ref previous, ref next, ref sums, s, backward);
+                AfterGroupBackward<TLayer, TSimd, TVector>(ref sums, s, ref gates, ref previous, ref next);
+            }
         }
     }
 
+    // A group's projection, then its recurrence; the sums go to the chunk (sums is its first strip's slot).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StepFourStrips<TLayer, TSimd, TVector>(ref float inputSection, ref float recurrentSection, ref float x, ref float gates, ref float previous, ref float next, int s, bool backward)
+    private static void StepFourStrips<TLayer, TSimd, TVector>(ref float inputSection, ref float recurrentSection, ref float x, ref float gates, ref float previous, ref float next, ref TVector sums, int s, bool backward)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
         ProjectFourStrips<TLayer, TSimd, TVector>(ref StripWeights<TLayer, TSimd, TVector>(ref inputSection, 0, s), ref StripWeights<TLayer, TSimd, TVector>(ref inputSection, 0, s + 1),
@@ -593,44 +626,97 @@ public static class GruLayerKernel
             ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s)), s);
         if (RecurTakesFours<TSimd, TVector>())
         {
-            RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref recurrentSection, ref gates, ref previous, ref next, s);
+            RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref recurrentSection, ref gates, ref previous, ref next, ref Slot(ref sums, s), s);
         }
         else if (!backward)
         {
-            RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref recurrentSection, ref gates, ref previous, ref next, s);
-            RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref recurrentSection, ref gates, ref previous, ref next, s + 2);
+            RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref recurrentSection, ref gates, ref previous, ref next, ref Slot(ref sums, s), s);
+            RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref recurrentSection, ref gates, ref previous, ref next, ref Slot(ref sums, s + 2), s + 2);
         }
         else
         {
-            RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref recurrentSection, ref gates, ref previous, ref next, s + 2);
-            RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref recurrentSection, ref gates, ref previous, ref next, s);
+            RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref recurrentSection, ref gates, ref previous, ref next, ref Slot(ref sums, s + 2), s + 2);
+            RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref recurrentSection, ref gates, ref previous, ref next, ref Slot(ref sums, s), s);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StepTwoStrips<TLayer, TSimd, TVector>(ref float inputSection, ref float recurrentSection, ref float x, ref float gates, ref float previous, ref float next, int s)
+    private static void StepTwoStrips<TLayer, TSimd, TVector>(ref float inputSection, ref float recurrentSection, ref float x, ref float gates, ref float previous, ref float next, ref TVector sums, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
         ProjectTwoStrips<TLayer, TSimd, TVector>(ref StripWeights<TLayer, TSimd, TVector>(ref inputSection, 0, s), ref StripWeights<TLayer, TSimd, TVector>(ref inputSection, 0, s + 1), ref x,
             ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s)), ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + 1)), s);
-        RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref recurrentSection, ref gates, ref previous, ref next, s);
+        RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref recurrentSection, ref gates, ref previous, ref next, ref Slot(ref sums, s), s);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StepOneStrip<TLayer, TSimd, TVector>(ref float inputSection, ref float recurrentSection, ref float x, ref float gates, ref float previous, ref float next, int s)
+    private static void StepOneStrip<TLayer, TSimd, TVector>(ref float inputSection, ref float recurrentSection, ref float x, ref float gates, ref float previous, ref float next, ref TVector sums, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
         ProjectOneStrip<TLayer, TSimd, TVector>(ref StripWeights<TLayer, TSimd, TVector>(ref inputSection, 0, s), ref x, ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s)), s);
-        RecurOneStripResetAfter<TLayer, TSimd, TVector>(ref recurrentSection, ref gates, ref previous, ref next, s);
+        RecurOneStripResetAfter<TLayer, TSimd, TVector>(ref recurrentSection, ref gates, ref previous, ref next, ref Slot(ref sums, s), s);
     }
 
     // ---- Recurrence ------------------------------------------------------------------------------------
 
-    /// <summary>The finished sums of up to four strips, three each (r, z, W_hn h + b_hn).</summary>
+    /// <summary>The finished sums of four strips, three each (r, z, W_hn h + b_hn), where the gate functions follow each group's loop.</summary>
     [InlineArray(12)]
     private struct StripSums<TVector> where TVector : struct
     {
         private TVector _first;
+    }
+
+    // Where the gate functions run: per chunk of 8 strips (ChunkSums, CombineStripsResetAfter) on x64 without
+    // AVX-512, right after each group's loop elsewhere. A group's gate functions are a chain of ~100 cycles (σ(r),
+    // then tanh of n, then h') with little beside it: 2 strips at 256 bits, 4 at 128. On the Zen 3 core of 2026-12-02
+    // (no AVX-512; a 256-µop out-of-order window) `perf` put 17% of the 256-bit recurrence of 16 → 128 + 16 in them,
+    // and per chunk, where 8 strips' chains overlap, Step took 0.89–0.97 of the time at 16 → 16, 8 → 64 + 4 and
+    // 64 → 64 with Vector256 and 0.94–1.05 at the other three, Run per step 0.86–0.98 (two runs against 7233831;
+    // Vector128, whose groups of four already overlap, 0.96–1.03). On the AVX-512 cores of earlier sessions (Zen 4,
+    // Zen 5: larger windows, 32 registers) a separate pass over all strips measured 1.01–1.11 × the time
+    // (docs/design.md, "tried"), so they keep the gates after each group; ARM64 too (not timed: emulated only).
+    // x64 without AVX-512 stands for the older, smaller cores it is measured on, not for the register count itself.
+    // The per-strip arithmetic is the same either way: results are the same bits.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool GatesPerChunk() => SixteenVectorRegisters();
+
+    /// <summary>Strips whose gate functions run together (<see cref="ChunkSums{TVector}"/>): 64 units at 256 bits, 32 at 128.</summary>
+    private const int ChunkStrips = 8;
+
+    /// <summary>
+    /// The finished sums of a chunk of <see cref="ChunkStrips"/> strips, three each (r, z, W_hn h + b_hn), strip s at
+    /// 3 (s % ChunkStrips): a driver's stack buffer between the loops over weights and the gate functions.
+    /// </summary>
+    [InlineArray(3 * ChunkStrips)]
+    private struct ChunkSums<TVector> where TVector : struct
+    {
+        private TVector _first;
+    }
+
+    /// <summary>The sums of strip <paramref name="strip"/> in its chunk.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref TVector Slot<TVector>(ref TVector sums, int strip) where TVector : struct =>
+        ref Unsafe.Add(ref sums, 3 * (strip % ChunkStrips));
+
+    /// <summary>After a group of strips ending at <paramref name="end"/> in a forward sweep: the gate functions of the chunk it completes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AfterGroupForward<TLayer, TSimd, TVector>(ref TVector sums, int end, ref float gates, ref float previous, ref float next)
+        where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
+    {
+        int strips = Strips<TLayer, TSimd, TVector>();
+        if (!GatesPerChunk() || (end % ChunkStrips != 0 && end != strips)) return;
+        int first = (end - 1) / ChunkStrips * ChunkStrips;
+        CombineStripsResetAfter<TLayer, TSimd, TVector>(ref sums, first, end - first, ref gates, ref previous, ref next);
+    }
+
+    /// <summary>After a group of strips starting at <paramref name="start"/> in a backward sweep: the gate functions of the chunk it completes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AfterGroupBackward<TLayer, TSimd, TVector>(ref TVector sums, int start, ref float gates, ref float previous, ref float next)
+        where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
+    {
+        if (!GatesPerChunk() || start % ChunkStrips != 0) return;
+        int count = Math.Min(ChunkStrips, Strips<TLayer, TSimd, TVector>() - start);
+        CombineStripsResetAfter<TLayer, TSimd, TVector>(ref sums, start, count, ref gates, ref previous, ref next);
     }
 
     /// <summary>Whether the linear_before_reset = true recurrence takes four strips at a time (Vector128) or pairs (Vector256).</summary>
@@ -645,6 +731,7 @@ public static class GruLayerKernel
     // time on a Zen 5 one (bench/RESULTS.md, "Per change"). Backward takes the same groups in the opposite order (StripOrder). A single step takes the same
     // groups in the same order in StepResetAfterVector, each after its projection.
     [MethodImpl(KernelRoot.Options)] // a root of its own, compiled optimised at once (class remarks)
+    [SkipLocalsInit] // the chunk's sums, written before they are read
     private static void RecurResetAfter<TLayer, TSimd, TVector>(ref float gates, ref float previous, ref float next, bool backward)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
@@ -652,24 +739,54 @@ public static class GruLayerKernel
         ref float section = ref WeightBlocks.GruSection<TLayer>(1);
         int fours = RecurTakesFours<TSimd, TVector>() ? strips / 4 * 4 : 0;
         int twos = fours + (strips - fours) / 2 * 2;
+        Unsafe.SkipInit(out ChunkSums<TVector> chunk); // every element read is written first
+        ref TVector sums = ref chunk[0];
         if (!backward)
         {
             int s = 0;
-            for (; s < fours; s += 4) RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, s);
-            for (; s < twos; s += 2) RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, s);
-            if (s < strips) RecurOneStripResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, s);
+            for (; s < fours; s += 4)
+            {
+                RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, ref Slot(ref sums, s), s);
+                AfterGroupForward<TLayer, TSimd, TVector>(ref sums, s + 4, ref gates, ref previous, ref next);
+            }
+
+            for (; s < twos; s += 2)
+            {
+                RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, ref Slot(ref sums, s), s);
+                AfterGroupForward<TLayer, TSimd, TVector>(ref sums, s + 2, ref gates, ref previous, ref next);
+            }
+
+            if (s < strips)
+            {
+                RecurOneStripResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, ref Slot(ref sums, s), s);
+                AfterGroupForward<TLayer, TSimd, TVector>(ref sums, s + 1, ref gates, ref previous, ref next);
+            }
         }
         else
         {
-            if (twos < strips) RecurOneStripResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, twos);
-            for (int s = twos - 2; s >= fours; s -= 2) RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, s);
-            for (int s = fours - 4; s >= 0; s -= 4) RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, s);
+            if (twos < strips)
+            {
+                RecurOneStripResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, ref Slot(ref sums, twos), twos);
+                AfterGroupBackward<TLayer, TSimd, TVector>(ref sums, twos, ref gates, ref previous, ref next);
+            }
+
+            for (int s = twos - 2; s >= fours; s -= 2)
+            {
+                RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, ref Slot(ref sums, s), s);
+                AfterGroupBackward<TLayer, TSimd, TVector>(ref sums, s, ref gates, ref previous, ref next);
+            }
+
+            for (int s = fours - 4; s >= 0; s -= 4)
+            {
+                RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, ref Slot(ref sums, s), s);
+                AfterGroupBackward<TLayer, TSimd, TVector>(ref sums, s, ref gates, ref previous, ref next);
+            }
         }
     }
 
     [MethodImpl(KernelRoot.Options)] // a root of its own, compiled optimised at once (class remarks)
-    [SkipLocalsInit] // the sums: zeroed, a call per group
-    private static void RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref float section, ref float gates, ref float previous, ref float next, int s)
+    [SkipLocalsInit] // the four strips' sums where the gate functions follow the loop: zeroed, a call per group
+    private static void RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref float section, ref float gates, ref float previous, ref float next, ref TVector sums, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
         ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(ref section, 1, s);
@@ -713,10 +830,20 @@ public static class GruLayerKernel
         r1 = Finish<TLayer, TSimd, TVector>(r1, ref g1, ref w1, 1, 0); z1 = Finish<TLayer, TSimd, TVector>(z1, ref Unsafe.Add(ref g1, Block), ref w1, 1, 1); hn1 = Finish<TLayer, TSimd, TVector>(hn1, ref w1, ref w1, 1, 2);
         r2 = Finish<TLayer, TSimd, TVector>(r2, ref g2, ref w2, 1, 0); z2 = Finish<TLayer, TSimd, TVector>(z2, ref Unsafe.Add(ref g2, Block), ref w2, 1, 1); hn2 = Finish<TLayer, TSimd, TVector>(hn2, ref w2, ref w2, 1, 2);
         r3 = Finish<TLayer, TSimd, TVector>(r3, ref g3, ref w3, 1, 0); z3 = Finish<TLayer, TSimd, TVector>(z3, ref Unsafe.Add(ref g3, Block), ref w3, 1, 1); hn3 = Finish<TLayer, TSimd, TVector>(hn3, ref w3, ref w3, 1, 2);
-        Unsafe.SkipInit(out StripSums<TVector> sums); // every element read is written first
-        sums[0] = r0; sums[1] = z0; sums[2] = hn0; sums[3] = r1; sums[4] = z1; sums[5] = hn1;
-        sums[6] = r2; sums[7] = z2; sums[8] = hn2; sums[9] = r3; sums[10] = z3; sums[11] = hn3;
-        CombineStripsResetAfter<TLayer, TSimd, TVector>(ref sums, 4, ref gates, ref previous, ref next, s);
+        if (!Avx512F.VL.IsSupported && !AdvSimd.IsSupported) // GatesPerChunk(), written out: it folds while importing
+        {
+            Unsafe.Add(ref sums, 0) = r0; Unsafe.Add(ref sums, 1) = z0; Unsafe.Add(ref sums, 2) = hn0;
+            Unsafe.Add(ref sums, 3) = r1; Unsafe.Add(ref sums, 4) = z1; Unsafe.Add(ref sums, 5) = hn1;
+            Unsafe.Add(ref sums, 6) = r2; Unsafe.Add(ref sums, 7) = z2; Unsafe.Add(ref sums, 8) = hn2;
+            Unsafe.Add(ref sums, 9) = r3; Unsafe.Add(ref sums, 10) = z3; Unsafe.Add(ref sums, 11) = hn3;
+        }
+        else
+        {
+            Unsafe.SkipInit(out StripSums<TVector> four); // every element read is written first
+            four[0] = r0; four[1] = z0; four[2] = hn0; four[3] = r1; four[4] = z1; four[5] = hn1;
+            four[6] = r2; four[7] = z2; four[8] = hn2; four[9] = r3; four[10] = z3; four[11] = hn3;
+            CombineGroupResetAfter<TLayer, TSimd, TVector>(ref four, 4, ref gates, ref previous, ref next, s);
+        }
     }
 
     // Whether the pair's loop takes two columns (hidden units k and k + 1) at a time into two sets of sums, added at
@@ -741,7 +868,7 @@ public static class GruLayerKernel
         TLayer.WeightType == GruWeightType.Float16 && SixteenVectorRegisters();
 
     [MethodImpl(KernelRoot.Options)] // a root of its own, compiled optimised at once (class remarks)
-    private static void RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref float section, ref float gates, ref float previous, ref float next, int s)
+    private static void RecurTwoStripsResetAfter<TLayer, TSimd, TVector>(ref float section, ref float gates, ref float previous, ref float next, ref TVector sums, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
         ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(ref section, 1, s);
@@ -803,13 +930,21 @@ public static class GruLayerKernel
 
         r0 = Finish<TLayer, TSimd, TVector>(r0, ref g0, ref w0, 1, 0); z0 = Finish<TLayer, TSimd, TVector>(z0, ref Unsafe.Add(ref g0, Block), ref w0, 1, 1); hn0 = Finish<TLayer, TSimd, TVector>(hn0, ref w0, ref w0, 1, 2);
         r1 = Finish<TLayer, TSimd, TVector>(r1, ref g1, ref w1, 1, 0); z1 = Finish<TLayer, TSimd, TVector>(z1, ref Unsafe.Add(ref g1, Block), ref w1, 1, 1); hn1 = Finish<TLayer, TSimd, TVector>(hn1, ref w1, ref w1, 1, 2);
-        nuint u0 = (nuint)(s * TSimd.Count), u1 = (nuint)((s + 1) * TSimd.Count);
-        TSimd.Store(CombineResetAfter<TLayer, TSimd, TVector>(ref g0, r0, z0, hn0, TSimd.Load(ref previous, u0)), ref next, u0);
-        TSimd.Store(CombineResetAfter<TLayer, TSimd, TVector>(ref g1, r1, z1, hn1, TSimd.Load(ref previous, u1)), ref next, u1);
+        if (!Avx512F.VL.IsSupported && !AdvSimd.IsSupported) // GatesPerChunk(), written out: it folds while importing
+        {
+            Unsafe.Add(ref sums, 0) = r0; Unsafe.Add(ref sums, 1) = z0; Unsafe.Add(ref sums, 2) = hn0;
+            Unsafe.Add(ref sums, 3) = r1; Unsafe.Add(ref sums, 4) = z1; Unsafe.Add(ref sums, 5) = hn1;
+        }
+        else
+        {
+            nuint u0 = (nuint)(s * TSimd.Count), u1 = (nuint)((s + 1) * TSimd.Count);
+            TSimd.Store(CombineResetAfter<TLayer, TSimd, TVector>(ref g0, r0, z0, hn0, TSimd.Load(ref previous, u0)), ref next, u0);
+            TSimd.Store(CombineResetAfter<TLayer, TSimd, TVector>(ref g1, r1, z1, hn1, TSimd.Load(ref previous, u1)), ref next, u1);
+        }
     }
 
     [MethodImpl(KernelRoot.Options)] // a root of its own, compiled optimised at once (class remarks)
-    private static void RecurOneStripResetAfter<TLayer, TSimd, TVector>(ref float section, ref float gates, ref float previous, ref float next, int s)
+    private static void RecurOneStripResetAfter<TLayer, TSimd, TVector>(ref float section, ref float gates, ref float previous, ref float next, ref TVector sums, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
         ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(ref section, 1, s);
@@ -826,18 +961,26 @@ public static class GruLayerKernel
         }
 
         r0 = Finish<TLayer, TSimd, TVector>(r0, ref g0, ref w0, 1, 0); z0 = Finish<TLayer, TSimd, TVector>(z0, ref Unsafe.Add(ref g0, Block), ref w0, 1, 1); hn0 = Finish<TLayer, TSimd, TVector>(hn0, ref w0, ref w0, 1, 2);
-        nuint u0 = (nuint)(s * TSimd.Count);
-        TSimd.Store(CombineResetAfter<TLayer, TSimd, TVector>(ref g0, r0, z0, hn0, TSimd.Load(ref previous, u0)), ref next, u0);
+        if (!Avx512F.VL.IsSupported && !AdvSimd.IsSupported) // GatesPerChunk(), written out: it folds while importing
+        {
+            Unsafe.Add(ref sums, 0) = r0; Unsafe.Add(ref sums, 1) = z0; Unsafe.Add(ref sums, 2) = hn0;
+        }
+        else
+        {
+            nuint u0 = (nuint)(s * TSimd.Count);
+            TSimd.Store(CombineResetAfter<TLayer, TSimd, TVector>(ref g0, r0, z0, hn0, TSimd.Load(ref previous, u0)), ref next, u0);
+        }
     }
 
-    // The new state of `count` strips from their finished sums (r, z, W_hn h + b_hn of each, in StripSums): a loop over
-    // one copy of the gate functions, not a copy per strip. Four copies beside the 12-accumulator loop of the 128-bit
-    // recurrence were past RyuJIT's inlining budget for a method once the int8 or float16 loads were in it too: the
-    // last strips' gate functions stayed calls (found by bench -- jit-check; the loop measured 0.84–0.97 of the int8
-    // step's time at 128 bits, 0.99–1.03 of float32's). The strips' iterations are independent, so they overlap. Two
-    // strips (the 256-bit recurrence) stay unrolled: they fit the budget, and the loop cost up to 4% there.
+    // The new state of `count` strips from their finished sums (r, z, W_hn h + b_hn of each, in StripSums), where the
+    // gate functions follow each group's loop (GatesPerChunk): a loop over one copy of the gate functions, not a copy
+    // per strip. Four copies beside the 12-accumulator loop of the 128-bit recurrence were past RyuJIT's inlining
+    // budget for a method once the int8 or float16 loads were in it too: the last strips' gate functions stayed calls
+    // (found by bench -- jit-check; the loop measured 0.84–0.97 of the int8 step's time at 128 bits, 0.99–1.03 of
+    // float32's). The strips' iterations are independent, so they overlap. Two strips (the 256-bit recurrence) stay
+    // unrolled: they fit the budget, and the loop cost up to 4% there.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CombineStripsResetAfter<TLayer, TSimd, TVector>(ref StripSums<TVector> sums, int count, ref float gates, ref float previous, ref float next, int s)
+    private static void CombineGroupResetAfter<TLayer, TSimd, TVector>(ref StripSums<TVector> sums, int count, ref float gates, ref float previous, ref float next, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
         for (int i = 0; i < count; i++)
@@ -846,6 +989,26 @@ public static class GruLayerKernel
             TVector h = CombineResetAfter<TLayer, TSimd, TVector>(ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s + i)), sums[3 * i], sums[3 * i + 1], sums[3 * i + 2], TSimd.Load(ref previous, u));
             TSimd.Store(h, ref next, u);
         }
+    }
+
+    // The new state of `count` (≥ 1) strips from `first` on, from their finished sums in the chunk (GatesPerChunk): a
+    // loop over one copy of the gate functions. A do-while: with a for loop, which may run no iteration, the JIT
+    // computed the 15 constants inside the loop and spilled them there on x64 without AVX-512 (bench -- jit-check);
+    // this way they are computed once before it, and reloaded inside.
+    [MethodImpl(KernelRoot.Options)] // a root of its own, compiled optimised at once (class remarks)
+    private static void CombineStripsResetAfter<TLayer, TSimd, TVector>(ref TVector sums, int first, int count, ref float gates, ref float previous, ref float next)
+        where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
+    {
+        int i = 0;
+        do
+        {
+            int s = first + i;
+            nuint u = (nuint)(s * TSimd.Count);
+            ref TVector strip = ref Unsafe.Add(ref sums, 3 * i);
+            TVector h = CombineResetAfter<TLayer, TSimd, TVector>(ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s)), strip, Unsafe.Add(ref strip, 1), Unsafe.Add(ref strip, 2), TSimd.Load(ref previous, u));
+            TSimd.Store(h, ref next, u);
+        }
+        while (++i < count);
     }
 
     // h' = n + z (h − n) = (1 − z) n + z h, with n = tanh(x part + r (W_hn h + b_hn)); g is the strip's gate row.
