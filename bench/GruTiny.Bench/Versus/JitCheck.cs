@@ -34,9 +34,9 @@ namespace GruTiny.Bench;
 /// rest: the remainders of the projection and the recurrence (one strip at 256 bits, two at 128) and the kernels of
 /// <c>linear_before_reset = false</c> (<c>Recur*Strip*Rz</c>, <c>Recur*Strip*N</c>). Kernels are expected by name: one
 /// instantiation of a kernel that vanished while another remains would not be noticed. Where the gate functions follow
-/// each group's loop (with AVX-512, and on ARM64), reads of their <c>StripSums</c> inside their loop go through a computed
-/// address and are not counted: they are the kernel's own stack array, not a spill. Without AVX-512 they run per chunk
-/// of strips in <c>CombineStripsResetAfter</c>, read too.
+/// each group's loop (at 128 bits, and at 256 with AVX-512), reads of their <c>StripSums</c> inside their loop go through a
+/// computed address and are not counted: they are the kernel's own stack array, not a spill. At 256 bits without AVX-512
+/// they run per chunk of strips in <c>CombineChunkResetAfter</c>, a loop over strips that is read too.
 /// </remarks>
 /// <remarks>
 /// Both have happened with every test green: an exhausted inlining budget left <c>LoadW</c> or the gate functions as
@@ -46,9 +46,9 @@ namespace GruTiny.Bench;
 /// </remarks>
 internal static class JitCheck
 {
-    // The kernels whose code is read (by method name): every method with a loop over weights. Not the drivers around
-    // them (ProjectVector, RecurResetAfter, RecurResetBefore, StepResetAfterVector), which call these on purpose, once per group of strips.
-    private const string Methods = "Recur*Strip* Project*Strip* ProjectSteps SumTwoBlocks* CombineStrips*";
+    // The kernels whose code is read (by method name): every method with a loop over weights, and the gate functions'
+    // loop over a chunk of strips (CombineChunkResetAfter). Not the drivers around them (ProjectVector, RecurResetAfter, RecurResetBefore, StepResetAfterVector), which call these on purpose, once per group of strips.
+    private const string Methods = "Recur*Strip* Project*Strip* ProjectSteps SumTwoBlocks* CombineChunk*";
 
     private static readonly Regex Label = new(@"^(G_M\d+_IG\d+):", RegexOptions.CultureInvariant);
 
@@ -80,15 +80,15 @@ internal static class JitCheck
     // renamed, no longer run) would otherwise pass unread.
     // The one-strip (256 bits) and two-strip (128 bits) remainders and linear_before_reset = false come from
     // JitCheckShapes; the two-strip projection at 256 bits from 16 → 16 as well.
-    // CombineStripsResetAfter, the gate functions of a chunk of strips, runs where the kernels take them per chunk: x64
-    // without AVX-512 (GruLayerKernel.GatesPerChunk), so in 16-register listings only.
-    private static string[] Expected(string width, bool sixteenRegisters) => [.. width == "256"
-        ? new[] {"GruLayerKernel:ProjectFourStrips[", "GruLayerKernel:ProjectSteps[", "GruLayerKernel:RecurTwoStripsResetAfter[", "DenseLayerKernel:SumTwoBlocks256[",
+    // CombineChunkResetAfter, the gate functions of a chunk of strips, runs where the 256-bit kernels take them per
+    // chunk: x64 without AVX-512 (GruLayerKernel.GatesPerChunk), so in 16-register listings at 256 bits only.
+    private static string[] Expected(string width, bool sixteenRegisters) => width == "256"
+        ? ["GruLayerKernel:ProjectFourStrips[", "GruLayerKernel:ProjectSteps[", "GruLayerKernel:RecurTwoStripsResetAfter[", "DenseLayerKernel:SumTwoBlocks256[",
            "GruLayerKernel:RecurOneStripResetAfter[", "GruLayerKernel:RecurTwoStripsRz[", "GruLayerKernel:RecurOneStripRz[", "GruLayerKernel:RecurTwoStripsN[",
-           "GruLayerKernel:RecurOneStripN[", "GruLayerKernel:ProjectTwoStrips[", "GruLayerKernel:ProjectOneStrip[" }
-        : new[] {"GruLayerKernel:ProjectFourStrips[", "GruLayerKernel:ProjectSteps[", "GruLayerKernel:RecurFourStripsResetAfter[", "DenseLayerKernel:SumTwoBlocks128[",
-           "GruLayerKernel:RecurTwoStripsResetAfter[", "GruLayerKernel:RecurTwoStripsRz[", "GruLayerKernel:RecurTwoStripsN[", "GruLayerKernel:ProjectTwoStrips[" },
-        .. sixteenRegisters ? new[] { "GruLayerKernel:CombineStripsResetAfter[" } : []];
+           "GruLayerKernel:RecurOneStripN[", "GruLayerKernel:ProjectTwoStrips[", "GruLayerKernel:ProjectOneStrip[",
+           .. (sixteenRegisters ? new[] { "GruLayerKernel:CombineChunkResetAfter[" } : [])]
+        : ["GruLayerKernel:ProjectFourStrips[", "GruLayerKernel:ProjectSteps[", "GruLayerKernel:RecurFourStripsResetAfter[", "DenseLayerKernel:SumTwoBlocks128[",
+           "GruLayerKernel:RecurTwoStripsResetAfter[", "GruLayerKernel:RecurTwoStripsRz[", "GruLayerKernel:RecurTwoStripsN[", "GruLayerKernel:ProjectTwoStrips["];
 
     // Listings with planted problems: the check must find each, or it finds nothing. x64: a call and a spill in a loop
     // (the lea only takes an address; the last two calls are allowed). ARM64: below.

@@ -36,7 +36,8 @@ namespace GruTiny.Kernels;
 /// (<c>NoInlining</c>). Inlined into one another, they shared one method's inlining budget and its limit of tracked
 /// locals: a change that only added a few helpers to the drivers left <c>LoadW</c> and the gate functions as calls
 /// inside the loops (tier 1, 1 → 32 × 2 + 1 took 2× as long) and put an accumulator of the 128-bit recurrence on the
-/// stack (1.2–1.5×). The calls this costs are one per group of strips. The roots are also compiled optimised on
+/// stack (1.2–1.5×). The calls this costs are one per group of strips, and one per chunk of strips where the gate
+/// functions run per chunk (GatesPerChunk). The roots are also compiled optimised on
 /// their first call, outside tiered compilation (<see cref="KernelRoot"/>).</para>
 /// <para>A section's weights are found once per step when they are one chunk or chunks back to back, as generated
 /// float32 layers' are (<see cref="WeightBlocks.GruSection{TLayer}"/>), and each strip is an offset from there: finding
@@ -616,7 +617,8 @@ public static class GruLayerKernel
         }
     }
 
-    // A group's projection, then its recurrence; the sums go to the chunk (sums is its first strip's slot).
+    // A group's projection, then its recurrence; where the gates run per chunk (GatesPerChunk), the sums go to the chunk
+    // (sums is the chunk buffer's start; each strip's slot is Slot's).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StepFourStrips<TLayer, TSimd, TVector>(ref float inputSection, ref float recurrentSection, ref float x, ref float gates, ref float previous, ref float next, ref TVector sums, int s, bool backward)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
@@ -626,7 +628,7 @@ public static class GruLayerKernel
             ref Unsafe.Add(ref gates, GateOffset<TSimd, TVector>(s)), s);
         if (RecurTakesFours<TSimd, TVector>())
         {
-            RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref recurrentSection, ref gates, ref previous, ref next, ref Slot(ref sums, s), s);
+            RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref recurrentSection, ref gates, ref previous, ref next, s);
         }
         else if (!backward)
         {
@@ -659,28 +661,32 @@ public static class GruLayerKernel
 
     // ---- Recurrence ------------------------------------------------------------------------------------
 
-    /// <summary>The finished sums of four strips, three each (r, z, W_hn h + b_hn), where the gate functions follow each group's loop.</summary>
+    /// <summary>The finished sums of up to four strips, three each (r, z, W_hn h + b_hn).</summary>
     [InlineArray(12)]
     private struct StripSums<TVector> where TVector : struct
     {
         private TVector _first;
     }
 
-    // Where the gate functions run: per chunk of 8 strips (ChunkSums, CombineStripsResetAfter) on x64 without
-    // AVX-512, right after each group's loop elsewhere. A group's gate functions are a chain of ~100 cycles (σ(r),
-    // then tanh of n, then h') with little beside it: 2 strips at 256 bits, 4 at 128. On the Zen 3 core of 2026-12-02
-    // (no AVX-512; a 256-µop out-of-order window) `perf` put 17% of the 256-bit recurrence of 16 → 128 + 16 in them,
-    // and per chunk, where 8 strips' chains overlap, Step took 0.89–0.97 of the time at 16 → 16, 8 → 64 + 4 and
-    // 64 → 64 with Vector256 and 0.94–1.05 at the other three, Run per step 0.86–0.98 (two runs against 7233831;
-    // Vector128, whose groups of four already overlap, 0.96–1.03). On the AVX-512 cores of earlier sessions (Zen 4,
-    // Zen 5: larger windows, 32 registers) a separate pass over all strips measured 1.01–1.11 × the time
-    // (docs/design.md, "tried"), so they keep the gates after each group; ARM64 too (not timed: emulated only).
-    // x64 without AVX-512 stands for the older, smaller cores it is measured on, not for the register count itself.
-    // The per-strip arithmetic is the same either way: results are the same bits.
+    // Where the gate functions of the 256-bit recurrence run: per chunk of 8 strips (ChunkSums, CombineChunkResetAfter)
+    // on x64 without AVX-512; elsewhere right after each pair's loop, in its kernel, as at 128 bits everywhere.
+    // Measured on the Zen 3 core of 2026-12-02 (no AVX-512, so 16 vector registers): `perf` put 17% of the 256-bit
+    // recurrence of 16 → 128 + 16 in the gate functions; per chunk, Step took 0.89–0.94 of the time at 16 → 16,
+    // 0.91–0.95 at 8 → 64 + 4, 0.95–0.99 at 64 → 64 and 0.94–1.05 at the other three (three runs against 7233831; Run
+    // per step 0.83–1.00). Why is not settled. A pair's gate functions are a chain of ~100 cycles with one other beside
+    // it, and per chunk up to 8 overlap; but 16 → 16, a single pair, gained as much, and there what changed is the
+    // code: the pair kernel's two unrolled copies spilled their constants to the stack, where the chunk's loop
+    // computes them once before it (one copy in a loop inside the pair kernel measured no gain: bench/RESULTS.md,
+    // "Per change"). At 128 bits the same change measured 0.96–1.04 (16 → 128 + 16 1.02–1.04 in all three runs), so
+    // the groups of four keep their gates. Cores with AVX-512 keep them after each pair: a separate pass over all
+    // strips measured 1.01–1.11 × the time there (docs/design.md, "tried"), and per chunk was not timed on one. Intel
+    // cores without AVX-512 take the chunks, not timed either. The per-strip arithmetic is the same either way, so
+    // results are the same bits.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool GatesPerChunk() => SixteenVectorRegisters();
+    private static bool GatesPerChunk<TVector>() where TVector : struct => typeof(TVector) == typeof(Vector256<float>) && SixteenVectorRegisters();
 
-    /// <summary>Strips whose gate functions run together (<see cref="ChunkSums{TVector}"/>): 64 units at 256 bits, 32 at 128.</summary>
+    /// <summary>Strips whose gate functions run together (<see cref="ChunkSums{TVector}"/>): 64 units.</summary>
+    /// <remarks>A multiple of 4, so that no group of strips (4 from a multiple of 4, 2 from an even strip, then 1) straddles two chunks.</remarks>
     private const int ChunkStrips = 8;
 
     /// <summary>
@@ -704,9 +710,9 @@ public static class GruLayerKernel
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
         int strips = Strips<TLayer, TSimd, TVector>();
-        if (!GatesPerChunk() || (end % ChunkStrips != 0 && end != strips)) return;
+        if (!GatesPerChunk<TVector>() || (end % ChunkStrips != 0 && end != strips)) return;
         int first = (end - 1) / ChunkStrips * ChunkStrips;
-        CombineStripsResetAfter<TLayer, TSimd, TVector>(ref sums, first, end - first, ref gates, ref previous, ref next);
+        CombineChunkResetAfter<TLayer, TSimd, TVector>(ref sums, first, end - first, ref gates, ref previous, ref next);
     }
 
     /// <summary>After a group of strips starting at <paramref name="start"/> in a backward sweep: the gate functions of the chunk it completes.</summary>
@@ -714,9 +720,9 @@ public static class GruLayerKernel
     private static void AfterGroupBackward<TLayer, TSimd, TVector>(ref TVector sums, int start, ref float gates, ref float previous, ref float next)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
-        if (!GatesPerChunk() || start % ChunkStrips != 0) return;
+        if (!GatesPerChunk<TVector>() || start % ChunkStrips != 0) return;
         int count = Math.Min(ChunkStrips, Strips<TLayer, TSimd, TVector>() - start);
-        CombineStripsResetAfter<TLayer, TSimd, TVector>(ref sums, start, count, ref gates, ref previous, ref next);
+        CombineChunkResetAfter<TLayer, TSimd, TVector>(ref sums, start, count, ref gates, ref previous, ref next);
     }
 
     /// <summary>Whether the linear_before_reset = true recurrence takes four strips at a time (Vector128) or pairs (Vector256).</summary>
@@ -746,7 +752,7 @@ public static class GruLayerKernel
             int s = 0;
             for (; s < fours; s += 4)
             {
-                RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, ref Slot(ref sums, s), s);
+                RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, s);
                 AfterGroupForward<TLayer, TSimd, TVector>(ref sums, s + 4, ref gates, ref previous, ref next);
             }
 
@@ -778,15 +784,15 @@ public static class GruLayerKernel
 
             for (int s = fours - 4; s >= 0; s -= 4)
             {
-                RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, ref Slot(ref sums, s), s);
+                RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, s);
                 AfterGroupBackward<TLayer, TSimd, TVector>(ref sums, s, ref gates, ref previous, ref next);
             }
         }
     }
 
     [MethodImpl(KernelRoot.Options)] // a root of its own, compiled optimised at once (class remarks)
-    [SkipLocalsInit] // the four strips' sums where the gate functions follow the loop: zeroed, a call per group
-    private static void RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref float section, ref float gates, ref float previous, ref float next, ref TVector sums, int s)
+    [SkipLocalsInit] // the sums: zeroed, a call per group
+    private static void RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref float section, ref float gates, ref float previous, ref float next, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
         ref float w0 = ref StripWeights<TLayer, TSimd, TVector>(ref section, 1, s);
@@ -830,20 +836,10 @@ public static class GruLayerKernel
         r1 = Finish<TLayer, TSimd, TVector>(r1, ref g1, ref w1, 1, 0); z1 = Finish<TLayer, TSimd, TVector>(z1, ref Unsafe.Add(ref g1, Block), ref w1, 1, 1); hn1 = Finish<TLayer, TSimd, TVector>(hn1, ref w1, ref w1, 1, 2);
         r2 = Finish<TLayer, TSimd, TVector>(r2, ref g2, ref w2, 1, 0); z2 = Finish<TLayer, TSimd, TVector>(z2, ref Unsafe.Add(ref g2, Block), ref w2, 1, 1); hn2 = Finish<TLayer, TSimd, TVector>(hn2, ref w2, ref w2, 1, 2);
         r3 = Finish<TLayer, TSimd, TVector>(r3, ref g3, ref w3, 1, 0); z3 = Finish<TLayer, TSimd, TVector>(z3, ref Unsafe.Add(ref g3, Block), ref w3, 1, 1); hn3 = Finish<TLayer, TSimd, TVector>(hn3, ref w3, ref w3, 1, 2);
-        if (!Avx512F.VL.IsSupported && !AdvSimd.IsSupported) // GatesPerChunk(), written out: it folds while importing
-        {
-            Unsafe.Add(ref sums, 0) = r0; Unsafe.Add(ref sums, 1) = z0; Unsafe.Add(ref sums, 2) = hn0;
-            Unsafe.Add(ref sums, 3) = r1; Unsafe.Add(ref sums, 4) = z1; Unsafe.Add(ref sums, 5) = hn1;
-            Unsafe.Add(ref sums, 6) = r2; Unsafe.Add(ref sums, 7) = z2; Unsafe.Add(ref sums, 8) = hn2;
-            Unsafe.Add(ref sums, 9) = r3; Unsafe.Add(ref sums, 10) = z3; Unsafe.Add(ref sums, 11) = hn3;
-        }
-        else
-        {
-            Unsafe.SkipInit(out StripSums<TVector> four); // every element read is written first
-            four[0] = r0; four[1] = z0; four[2] = hn0; four[3] = r1; four[4] = z1; four[5] = hn1;
-            four[6] = r2; four[7] = z2; four[8] = hn2; four[9] = r3; four[10] = z3; four[11] = hn3;
-            CombineGroupResetAfter<TLayer, TSimd, TVector>(ref four, 4, ref gates, ref previous, ref next, s);
-        }
+        Unsafe.SkipInit(out StripSums<TVector> sums); // every element read is written first
+        sums[0] = r0; sums[1] = z0; sums[2] = hn0; sums[3] = r1; sums[4] = z1; sums[5] = hn1;
+        sums[6] = r2; sums[7] = z2; sums[8] = hn2; sums[9] = r3; sums[10] = z3; sums[11] = hn3;
+        CombineStripsResetAfter<TLayer, TSimd, TVector>(ref sums, 4, ref gates, ref previous, ref next, s);
     }
 
     // Whether the pair's loop takes two columns (hidden units k and k + 1) at a time into two sets of sums, added at
@@ -930,7 +926,7 @@ public static class GruLayerKernel
 
         r0 = Finish<TLayer, TSimd, TVector>(r0, ref g0, ref w0, 1, 0); z0 = Finish<TLayer, TSimd, TVector>(z0, ref Unsafe.Add(ref g0, Block), ref w0, 1, 1); hn0 = Finish<TLayer, TSimd, TVector>(hn0, ref w0, ref w0, 1, 2);
         r1 = Finish<TLayer, TSimd, TVector>(r1, ref g1, ref w1, 1, 0); z1 = Finish<TLayer, TSimd, TVector>(z1, ref Unsafe.Add(ref g1, Block), ref w1, 1, 1); hn1 = Finish<TLayer, TSimd, TVector>(hn1, ref w1, ref w1, 1, 2);
-        if (!Avx512F.VL.IsSupported && !AdvSimd.IsSupported) // GatesPerChunk(), written out: it folds while importing
+        if (typeof(TVector) == typeof(Vector256<float>) && !Avx512F.VL.IsSupported && !AdvSimd.IsSupported) // GatesPerChunk, written out: it folds while importing
         {
             Unsafe.Add(ref sums, 0) = r0; Unsafe.Add(ref sums, 1) = z0; Unsafe.Add(ref sums, 2) = hn0;
             Unsafe.Add(ref sums, 3) = r1; Unsafe.Add(ref sums, 4) = z1; Unsafe.Add(ref sums, 5) = hn1;
@@ -961,7 +957,7 @@ public static class GruLayerKernel
         }
 
         r0 = Finish<TLayer, TSimd, TVector>(r0, ref g0, ref w0, 1, 0); z0 = Finish<TLayer, TSimd, TVector>(z0, ref Unsafe.Add(ref g0, Block), ref w0, 1, 1); hn0 = Finish<TLayer, TSimd, TVector>(hn0, ref w0, ref w0, 1, 2);
-        if (!Avx512F.VL.IsSupported && !AdvSimd.IsSupported) // GatesPerChunk(), written out: it folds while importing
+        if (typeof(TVector) == typeof(Vector256<float>) && !Avx512F.VL.IsSupported && !AdvSimd.IsSupported) // GatesPerChunk, written out: it folds while importing
         {
             Unsafe.Add(ref sums, 0) = r0; Unsafe.Add(ref sums, 1) = z0; Unsafe.Add(ref sums, 2) = hn0;
         }
@@ -972,15 +968,14 @@ public static class GruLayerKernel
         }
     }
 
-    // The new state of `count` strips from their finished sums (r, z, W_hn h + b_hn of each, in StripSums), where the
-    // gate functions follow each group's loop (GatesPerChunk): a loop over one copy of the gate functions, not a copy
-    // per strip. Four copies beside the 12-accumulator loop of the 128-bit recurrence were past RyuJIT's inlining
-    // budget for a method once the int8 or float16 loads were in it too: the last strips' gate functions stayed calls
-    // (found by bench -- jit-check; the loop measured 0.84–0.97 of the int8 step's time at 128 bits, 0.99–1.03 of
-    // float32's). The strips' iterations are independent, so they overlap. Two strips (the 256-bit recurrence) stay
-    // unrolled: they fit the budget, and the loop cost up to 4% there.
+    // The new state of `count` strips from their finished sums (r, z, W_hn h + b_hn of each, in StripSums): a loop over
+    // one copy of the gate functions, not a copy per strip. Four copies beside the 12-accumulator loop of the 128-bit
+    // recurrence were past RyuJIT's inlining budget for a method once the int8 or float16 loads were in it too: the
+    // last strips' gate functions stayed calls (found by bench -- jit-check; the loop measured 0.84–0.97 of the int8
+    // step's time at 128 bits, 0.99–1.03 of float32's). The strips' iterations are independent, so they overlap. Two
+    // strips (the 256-bit recurrence) stay unrolled: they fit the budget, and the loop cost up to 4% there.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CombineGroupResetAfter<TLayer, TSimd, TVector>(ref StripSums<TVector> sums, int count, ref float gates, ref float previous, ref float next, int s)
+    private static void CombineStripsResetAfter<TLayer, TSimd, TVector>(ref StripSums<TVector> sums, int count, ref float gates, ref float previous, ref float next, int s)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
         for (int i = 0; i < count; i++)
@@ -991,12 +986,13 @@ public static class GruLayerKernel
         }
     }
 
-    // The new state of `count` (≥ 1) strips from `first` on, from their finished sums in the chunk (GatesPerChunk): a
+    // The new state of `count` (≥ 1) strips from `first` (a multiple of ChunkStrips) on, from their finished sums in the
+    // chunk (GatesPerChunk): a
     // loop over one copy of the gate functions. A do-while: with a for loop, which may run no iteration, the JIT
     // computed the 15 constants inside the loop and spilled them there on x64 without AVX-512 (bench -- jit-check);
     // this way they are computed once before it, and reloaded inside.
     [MethodImpl(KernelRoot.Options)] // a root of its own, compiled optimised at once (class remarks)
-    private static void CombineStripsResetAfter<TLayer, TSimd, TVector>(ref TVector sums, int first, int count, ref float gates, ref float previous, ref float next)
+    private static void CombineChunkResetAfter<TLayer, TSimd, TVector>(ref TVector sums, int first, int count, ref float gates, ref float previous, ref float next)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
         int i = 0;
