@@ -671,8 +671,8 @@ public static class GruLayerKernel
     // Where the gate functions of the 256-bit recurrence run: per chunk of 8 strips (ChunkSums, CombineChunkResetAfter)
     // on x64 without AVX-512; elsewhere right after each pair's loop, in its kernel, as at 128 bits everywhere.
     // Measured on the Zen 3 core of 2026-12-02 (no AVX-512, so 16 vector registers): `perf` put 17% of the 256-bit
-    // recurrence of 16 → 128 + 16 in the gate functions; per chunk, Step took 0.89–0.94 of the time at 16 → 16,
-    // 0.91–0.95 at 8 → 64 + 4, 0.95–0.99 at 64 → 64 and 0.94–1.05 at the other three (three runs against 7233831; Run
+    // recurrence of 16 → 128 + 16 in the gate functions; per chunk, Step took 0.89–0.95 of the time at 16 → 16,
+    // 0.91–0.95 at 8 → 64 + 4, 0.95–1.01 at 64 → 64 and 0.90–1.05 at the other three (four runs against 7233831; Run
     // per step 0.83–1.00). Why is not settled. A pair's gate functions are a chain of ~100 cycles with one other beside
     // it, and per chunk up to 8 overlap; but 16 → 16, a single pair, gained as much, and there what changed is the
     // code: the pair kernel's two unrolled copies spilled their constants to the stack, where the chunk's loop
