@@ -64,7 +64,8 @@ internal static class StartupRunner
         double from = 0;
         foreach (double end in WindowEnds)
         {
-            double to = Math.Min(end, seconds);
+            // The last window reaches the end of the run, however long (samples after 32 s were dropped before).
+            double to = end >= seconds || end == WindowEnds[^1] ? seconds : end;
             var window = samples.FindAll(s => s.End > from && (s.End <= to || to == seconds)).ConvertAll(s => s.NsPerStep);
             if (window.Count > 0)
             {
