@@ -750,11 +750,7 @@ public static class GruLayerKernel
         if (!backward)
         {
             int s = 0;
-            for (; s < fours; s += 4)
-            {
-                RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, s);
-                AfterGroupForward<TLayer, TSimd, TVector>(ref sums, s + 4, ref gates, ref previous, ref next);
-            }
+            for (; s < fours; s += 4) RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, s); // 128 bits: gates in the kernel
 
             for (; s < twos; s += 2)
             {
@@ -782,11 +778,7 @@ public static class GruLayerKernel
                 AfterGroupBackward<TLayer, TSimd, TVector>(ref sums, s, ref gates, ref previous, ref next);
             }
 
-            for (int s = fours - 4; s >= 0; s -= 4)
-            {
-                RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, s);
-                AfterGroupBackward<TLayer, TSimd, TVector>(ref sums, s, ref gates, ref previous, ref next);
-            }
+            for (int s = fours - 4; s >= 0; s -= 4) RecurFourStripsResetAfter<TLayer, TSimd, TVector>(ref section, ref gates, ref previous, ref next, s); // 128 bits: gates in the kernel
         }
     }
 
@@ -987,10 +979,9 @@ public static class GruLayerKernel
     }
 
     // The new state of `count` (≥ 1) strips from `first` (a multiple of ChunkStrips) on, from their finished sums in the
-    // chunk (GatesPerChunk): a
-    // loop over one copy of the gate functions. A do-while: with a for loop, which may run no iteration, the JIT
-    // computed the 15 constants inside the loop and spilled them there on x64 without AVX-512 (bench -- jit-check);
-    // this way they are computed once before it, and reloaded inside.
+    // chunk (GatesPerChunk): a loop over one copy of the gate functions. A do-while: with a for loop, which may run no
+    // iteration, the JIT computed the 15 constants inside the loop and spilled them there on x64 without AVX-512
+    // (bench -- jit-check); this way they are computed once before it, and reloaded inside.
     [MethodImpl(KernelRoot.Options)] // a root of its own, compiled optimised at once (class remarks)
     private static void CombineChunkResetAfter<TLayer, TSimd, TVector>(ref TVector sums, int first, int count, ref float gates, ref float previous, ref float next)
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
