@@ -27,22 +27,37 @@ internal static class VectorMath<TSimd, TVector>
     /// everywhere, relative to its value near 0 (tested), exactly ±1 far out, never beyond, NaN for NaN.
     /// </summary>
     /// <remarks>
-    /// One division, nine multiply-adds and two multiplies. With fused multiply-adds P and Q are evaluated side by
+    /// One division, nine multiply-adds and two multiplies (three with FMA: x⁴). With fused multiply-adds P and Q are evaluated side by
     /// side by Estrin's scheme, three and two multiply-adds deep after x² and x⁴ instead of Horner's five and four,
     /// which measured 0.96–0.98 of the time of a step of the latency-bound shapes (8 → 64 + 4, 1 → 32 × 2 + 1) at both
-    /// widths. Without them (x64 without FMA) it is Horner's: there Estrin's order rounded the fraction one float
-    /// below 1 at |x| = 9, so tanh never reached ±1 and saturated states drifted (1.2e-5 from the interpreter's in
-    /// 200 steps of a reference model). It replaced an exp-based form (a
+    /// widths. (x·P as P's last multiply-add, on x·x⁴ and x·(p0 + p1 x²), is 3 cycles shorter before the division
+    /// but one multiply more: 0.96–1.04 of the time, no clear gain, not kept; bench/RESULTS.md, "Per change".)
+    /// Without them (x64 without FMA) it is Horner's: there Estrin's order
+    /// rounded the fraction one float below 1 at |x| = 9, so tanh never reached ±1 and saturated states drifted
+    /// (1.2e-5 from the interpreter's in 200 steps of a reference model). It replaced an exp-based form (a
     /// Cody–Waite exp, a division, and an odd polynomial below |x| = 0.625 where 1 − 2/(e^2x + 1) cancels, both
     /// computed for every lane), which cost about three times the instructions and twice the latency of a gate
     /// on the critical path of a step. The last clamp: between |x| ≈ 8.3 and 9 the fraction rounds one float
     /// above 1.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TVector Tanh(TVector x)
+    public static TVector Tanh(TVector x) => TanhOf(x, half: false);
+
+    /// <summary>
+    /// tanh(x/2), for a GRU's combine where the JIT has 16 vector registers (GruLayerKernel says why only there): <see cref="Tanh"/> with its coefficients scaled by
+    /// powers of two (the bound 18, p_i/(2·4^i), q_i/4^i) instead of x halved first, so the same float results
+    /// (scaling by a power of two commutes with rounding) one multiply sooner.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector TanhOfHalf(TVector x) => TanhOf(x, half: true);
+
+    // `half` is a constant at every call site, so each instantiation keeps one set of constants.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector TanhOf(TVector x, bool half)
     {
         TVector one = TSimd.Create(1f), minusOne = TSimd.Create(-1f);
-        x = TSimd.Clamp(x, TSimd.Create(-9f), TSimd.Create(9f));
+        TVector p0 = half ? TSimd.Create(0.5f) : one;
+        x = half ? TSimd.Clamp(x, TSimd.Create(-18f), TSimd.Create(18f)) : TSimd.Clamp(x, TSimd.Create(-9f), TSimd.Create(9f));
         TVector t = TSimd.Multiply(x, x), p, q;
         // Tested as the intrinsics themselves, which the JIT folds while importing: the branch not taken is never
         // imported, and its calls never count against the inlining budget of the kernel that inlines this (tested as
@@ -51,30 +66,37 @@ internal static class VectorMath<TSimd, TVector>
         {
             // Estrin's scheme: P = (p0 + p1 t) + t²((p2 + p3 t) + t²(p4 + p5 t)), Q = (q0 + q1 t) + t²((q2 + q3 t) + t² q4).
             TVector t2 = TSimd.Multiply(t, t);
-            p = TSimd.MultiplyAdd(TSimd.Create(P5), t, TSimd.Create(P4));
-            p = TSimd.MultiplyAdd(p, t2, TSimd.MultiplyAdd(TSimd.Create(P3), t, TSimd.Create(P2)));
-            p = TSimd.MultiplyAdd(p, t2, TSimd.MultiplyAdd(TSimd.Create(P1), t, one));
-            q = TSimd.MultiplyAdd(TSimd.Create(Q4), t2, TSimd.MultiplyAdd(TSimd.Create(Q3), t, TSimd.Create(Q2)));
-            q = TSimd.MultiplyAdd(q, t2, TSimd.MultiplyAdd(TSimd.Create(Q1), t, one));
+            p = TSimd.MultiplyAdd(C(P5, P5H, half), t, C(P4, P4H, half));
+            p = TSimd.MultiplyAdd(p, t2, TSimd.MultiplyAdd(C(P3, P3H, half), t, C(P2, P2H, half)));
+            p = TSimd.Multiply(x, TSimd.MultiplyAdd(p, t2, TSimd.MultiplyAdd(C(P1, P1H, half), t, p0)));
+            q = TSimd.MultiplyAdd(C(Q4, Q4H, half), t2, TSimd.MultiplyAdd(C(Q3, Q3H, half), t, C(Q2, Q2H, half)));
+            q = TSimd.MultiplyAdd(q, t2, TSimd.MultiplyAdd(C(Q1, Q1H, half), t, one));
         }
         else
         {
             // Horner's: multiplied and added apart, Estrin's order left the fraction one float below 1 at |x| = 9.
-            p = TSimd.Create(P5);
-            p = TSimd.MultiplyAdd(p, t, TSimd.Create(P4));
-            p = TSimd.MultiplyAdd(p, t, TSimd.Create(P3));
-            p = TSimd.MultiplyAdd(p, t, TSimd.Create(P2));
-            p = TSimd.MultiplyAdd(p, t, TSimd.Create(P1));
-            p = TSimd.MultiplyAdd(p, t, one);
-            q = TSimd.Create(Q4);
-            q = TSimd.MultiplyAdd(q, t, TSimd.Create(Q3));
-            q = TSimd.MultiplyAdd(q, t, TSimd.Create(Q2));
-            q = TSimd.MultiplyAdd(q, t, TSimd.Create(Q1));
+            p = C(P5, P5H, half);
+            p = TSimd.MultiplyAdd(p, t, C(P4, P4H, half));
+            p = TSimd.MultiplyAdd(p, t, C(P3, P3H, half));
+            p = TSimd.MultiplyAdd(p, t, C(P2, P2H, half));
+            p = TSimd.MultiplyAdd(p, t, C(P1, P1H, half));
+            p = TSimd.Multiply(x, TSimd.MultiplyAdd(p, t, p0));
+            q = C(Q4, Q4H, half);
+            q = TSimd.MultiplyAdd(q, t, C(Q3, Q3H, half));
+            q = TSimd.MultiplyAdd(q, t, C(Q2, Q2H, half));
+            q = TSimd.MultiplyAdd(q, t, C(Q1, Q1H, half));
             q = TSimd.MultiplyAdd(q, t, one);
         }
 
-        return TSimd.Clamp(TSimd.Divide(TSimd.Multiply(x, p), q), minusOne, one);
+        return TSimd.Clamp(TSimd.Divide(p, q), minusOne, one); // p is x·P
     }
+
+    // tanh(x/2)'s coefficients: x/2 in t = x² is t/4, and x/2 times P halves P.
+    private const float P1H = P1 / 8f, P2H = P2 / 32f, P3H = P3 / 128f, P4H = P4 / 512f, P5H = P5 / 2048f;
+    private const float Q1H = Q1 / 4f, Q2H = Q2 / 16f, Q3H = Q3 / 64f, Q4H = Q4 / 256f;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector C(float whole, float forHalf, bool half) => TSimd.Create(half ? forHalf : whole);
 
     /// <summary>
     /// The sigmoid of a GRU gate: ½ + ½ tanh(x/2), within 2e-7 of 1 / (1 + e^−x) (tested), in [0, 1], exactly 0

@@ -337,6 +337,7 @@ public sealed class KernelTests
             AssertSame(VectorMath<Simd256, Vector256<float>>.Sigmoid(wide), VectorMath<Simd128, Vector128<float>>.Sigmoid(lo), VectorMath<Simd128, Vector128<float>>.Sigmoid(hi));
             AssertSame(VectorMath<Simd256, Vector256<float>>.GateSigmoid(wide), VectorMath<Simd128, Vector128<float>>.GateSigmoid(lo), VectorMath<Simd128, Vector128<float>>.GateSigmoid(hi));
             AssertSame(VectorMath<Simd256, Vector256<float>>.Tanh(wide), VectorMath<Simd128, Vector128<float>>.Tanh(lo), VectorMath<Simd128, Vector128<float>>.Tanh(hi));
+            AssertSame(VectorMath<Simd256, Vector256<float>>.TanhOfHalf(wide), VectorMath<Simd128, Vector128<float>>.TanhOfHalf(lo), VectorMath<Simd128, Vector128<float>>.TanhOfHalf(hi));
         }
 
         static void AssertSame(Vector256<float> wide, Vector128<float> lo, Vector128<float> hi)
@@ -355,6 +356,38 @@ public sealed class KernelTests
     {
         if (!Vector256.IsHardwareAccelerated) return; // the path is not taken where 256-bit vectors are not accelerated
         CheckGateFunctions<Simd256, Vector256<float>>(v => Vector256.Create(v), v => v.GetElement(0));
+    }
+
+    [Fact]
+    public void Tanh_of_half_is_tanh_of_x_halved_bit_for_bit_at_128_bits() =>
+        CheckTanhOfHalf<Simd128, Vector128<float>>(v => Vector128.Create(v), v => v.GetElement(0));
+
+    [Fact]
+    public void Tanh_of_half_is_tanh_of_x_halved_bit_for_bit_at_256_bits()
+    {
+        if (!Vector256.IsHardwareAccelerated) return; // the path is not taken where 256-bit vectors are not accelerated
+        CheckTanhOfHalf<Simd256, Vector256<float>>(v => Vector256.Create(v), v => v.GetElement(0));
+    }
+
+    // TanhOfHalf scales tanh's coefficients by powers of two instead of halving x (the gates' sigmoid and the GRU's
+    // combine take it): every float result must be the very bits of Tanh(x / 2). Every 61st float of either sign
+    // from the smallest subnormal up (the last below infinity), then +∞ and NaN.
+    private static void CheckTanhOfHalf<TSimd, TVector>(Func<float, TVector> create, Func<TVector, float> first)
+        where TSimd : struct, ISimd<TVector> where TVector : struct
+    {
+        for (int bits = 1; bits <= 0x7F800000; bits += 61)
+        {
+            float x = BitConverter.Int32BitsToSingle(bits);
+            foreach (float v in new[] { x, -x })
+            {
+                float halved = first(VectorMath<TSimd, TVector>.Tanh(create(v * 0.5f))), scaled = first(VectorMath<TSimd, TVector>.TanhOfHalf(create(v)));
+                if (BitConverter.SingleToInt32Bits(halved) != BitConverter.SingleToInt32Bits(scaled))
+                    Assert.Fail($"TanhOfHalf({v:R}) = {scaled:R}, Tanh({v:R} / 2) = {halved:R}");
+            }
+        }
+
+        Assert.True(float.IsNaN(first(VectorMath<TSimd, TVector>.TanhOfHalf(create(float.NaN)))));
+        Assert.Equal(1f, first(VectorMath<TSimd, TVector>.TanhOfHalf(create(float.PositiveInfinity))));
     }
 
     [Fact]
