@@ -1005,7 +1005,7 @@ public static class GruLayerKernel
     // a value on the stack through the gate loops (x64, both widths). With 16 registers the loops reload constants
     // computed before them anyway, which the check allows there.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector TanhOfHalf<TSimd, TVector>(TVector x) where TSimd : struct, ISimd<TVector> where TVector : struct =>
+    private static TVector CombineTanhOfHalf<TSimd, TVector>(TVector x) where TSimd : struct, ISimd<TVector> where TVector : struct =>
         SixteenVectorRegisters() ? VectorMath<TSimd, TVector>.TanhOfHalf(x) : VectorMath<TSimd, TVector>.Tanh(TSimd.Multiply(x, TSimd.Create(0.5f)));
 
     // h' = (1 − z) n + z h, with n = tanh(x part + r (W_hn h + b_hn)); g is the strip's gate row. The gates' functions
@@ -1019,8 +1019,8 @@ public static class GruLayerKernel
         where TLayer : IGruLayer where TSimd : struct, ISimd<TVector> where TVector : struct
     {
         TVector half = TSimd.Create(0.5f), halfHn = TSimd.Multiply(hn, half);
-        TVector tr = TanhOfHalf<TSimd, TVector>(Clip<TLayer, TSimd, TVector>(r));
-        TVector tz = TanhOfHalf<TSimd, TVector>(Clip<TLayer, TSimd, TVector>(z));
+        TVector tr = CombineTanhOfHalf<TSimd, TVector>(Clip<TLayer, TSimd, TVector>(r));
+        TVector tz = CombineTanhOfHalf<TSimd, TVector>(Clip<TLayer, TSimd, TVector>(z));
         TVector n = Candidate<TLayer, TSimd, TVector>(TSimd.MultiplyAdd(tr, halfHn, TSimd.Add(TSimd.Load(ref g, 2 * Block), halfHn)));
         TVector zh = TSimd.Multiply(TSimd.MultiplyAdd(tz, half, half), h);
         return TSimd.MultiplyAdd(TSimd.MultiplyAdd(tz, TSimd.Create(-0.5f), half), n, zh);

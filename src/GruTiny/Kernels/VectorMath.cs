@@ -27,8 +27,8 @@ internal static class VectorMath<TSimd, TVector>
     /// everywhere, relative to its value near 0 (tested), exactly ±1 far out, never beyond, NaN for NaN.
     /// </summary>
     /// <remarks>
-    /// One division, nine multiply-adds and two multiplies (three with FMA: x⁴). With fused multiply-adds P and Q are evaluated side by
-    /// side by Estrin's scheme, three and two multiply-adds deep after x² and x⁴ instead of Horner's five and four,
+    /// One division, nine multiply-adds and two multiplies (three with FMA: x⁴). With fused multiply-adds P and Q are
+    /// evaluated side by side by Estrin's scheme, three and two multiply-adds deep after x² and x⁴ instead of Horner's five and four,
     /// which measured 0.96–0.98 of the time of a step of the latency-bound shapes (8 → 64 + 4, 1 → 32 × 2 + 1) at both
     /// widths. (x·P as P's last multiply-add, on x·x⁴ and x·(p0 + p1 x²), is 3 cycles shorter before the division
     /// but one multiply more: 0.96–1.04 of the time, no clear gain, not kept; bench/RESULTS.md, "Per change".)
@@ -44,9 +44,10 @@ internal static class VectorMath<TSimd, TVector>
     public static TVector Tanh(TVector x) => TanhOf(x, half: false);
 
     /// <summary>
-    /// tanh(x/2), for a GRU's combine where the JIT has 16 vector registers (GruLayerKernel says why only there): <see cref="Tanh"/> with its coefficients scaled by
-    /// powers of two (the bound 18, p_i/(2·4^i), q_i/4^i) instead of x halved first, so the same float results
-    /// (scaling by a power of two commutes with rounding) one multiply sooner.
+    /// tanh(x/2), for a GRU's combine where the JIT has 16 vector registers (GruLayerKernel says why only there):
+    /// <see cref="Tanh"/> with its coefficients scaled by powers of two (the bound 18, p_i/(2·4^i), q_i/4^i) instead of
+    /// x halved first, so the same float results (scaling by a power of two commutes with rounding where nothing is
+    /// subnormal, and subnormal terms are too small to change what they are added to) one multiply sooner.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVector TanhOfHalf(TVector x) => TanhOf(x, half: true);
