@@ -13,36 +13,39 @@ namespace GruTiny.Bench;
 /// GruTiny against RTNeural, timed side by side: generated <c>Step</c> in one process per vector width
 /// (<see cref="TimingWorker"/> with <c>DOTNET_PreferredVectorBitWidth</c> 256 and 128) and the RTNeural baseline in
 /// its AVX2 and 128-bit builds (bench/rtneural), all on the same model files and inputs, each checked against the
-/// float64 reference first. Every round asks each program for one sample of every shape, in an order that rotates
-/// from round to round, and the core's multiply-add peak of each width; the table gives medians over the rounds and
+/// float64 reference first. Each program runs as several processes (<see cref="TimedProgram"/>: a process keeps one of
+/// two speeds on some cores), and round r asks process r mod P of each program for one sample of every shape, in an
+/// order that rotates from round to round, and the core's multiply-add peak of each width; the table gives medians over the rounds and
 /// the median of the per-round ratios; a second table gives each GruTiny worker's <c>Run</c> per step against a
 /// <c>Step</c> sample taken beside it (the guarantee that <c>Run</c> costs no more per step). This is the measure of
 /// the performance targets; BenchmarkDotNet
 /// (<see cref="GruBenchmarks{T}"/>) stays for allocation and absolute figures.
 /// </summary>
 /// <remarks>
-/// <c>dotnet run -c Release --project bench/GruTiny.Bench -- versus [rounds] [--baseline DIR] [--compare DIR]</c>
-/// (after <c>bash bench/rtneural/build.sh</c>); <c>-- check-baseline</c> only runs every program's check.
+/// <c>dotnet run -c Release --project bench/GruTiny.Bench -- versus [rounds] [--processes P] [--baseline DIR]
+/// [--compare DIR]</c> (after <c>bash bench/rtneural/build.sh</c>; 31 rounds and 3 processes unless told);
+/// <c>-- check-baseline</c> only runs every program's check, in one process each.
 /// </remarks>
 internal static class VersusRunner
 {
-    private sealed record Pair(string Width, WorkerProcess GruTiny, WorkerProcess RTNeural, WorkerProcess? Earlier = null);
+    private sealed record Pair(string Width, TimedProgram GruTiny, TimedProgram RTNeural, TimedProgram? Earlier = null);
 
     public static int Run(string[] args)
     {
         System.Globalization.CultureInfo.DefaultThreadCurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
         System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
         bool checkOnly = args[0] == "check-baseline";
-        int rounds = 31;
+        int rounds = 31, processes = 3;
         string? baseline = null, earlier = null;
         GruWeightType weights = GruWeightType.Float32;
         for (int i = 1; i < args.Length; i++)
         {
             if (args[i] == "--baseline" && i + 1 < args.Length) baseline = args[++i];
             else if (args[i] == "--compare" && i + 1 < args.Length) earlier = Path.GetFullPath(args[++i]);
+            else if (args[i] == "--processes" && i + 1 < args.Length && int.TryParse(args[i + 1], out int p) && p > 0) { processes = p; i++; }
             else if (args[i] == "--weights" && i + 1 < args.Length) weights = WeightQuantizer.Parse(args[++i]) ?? throw new ArgumentException($"--weights {args[i]}: float32, float16 or int8");
             else if (int.TryParse(args[i], out int r) && r > 0) rounds = r;
-            else throw new ArgumentException($"unknown argument \"{args[i]}\" (expected: [rounds] [--baseline DIR] [--compare DIR] [--weights int8|float16])");
+            else throw new ArgumentException($"unknown argument \"{args[i]}\" (expected: [rounds] [--processes P] [--baseline DIR] [--compare DIR] [--weights int8|float16])");
         }
 
         if (earlier is not null && weights != GruWeightType.Float32)
@@ -58,14 +61,15 @@ internal static class VersusRunner
         string data = Path.Combine(AppContext.BaseDirectory, "versus-data");
         CheckData.WriteAll(data);
 
-        var workers = new List<WorkerProcess>();
+        if (checkOnly) processes = 1; // the check runs in every process started: once is enough
+        var programs = new List<TimedProgram>();
         try
         {
-            WorkerProcess Start(string name, string file, string[] arguments, Dictionary<string, string>? environment = null)
+            TimedProgram Start(string name, string file, string[] arguments, Dictionary<string, string>? environment = null)
             {
-                var worker = WorkerProcess.Start(name, file, arguments, environment);
-                workers.Add(worker);
-                return worker;
+                var program = TimedProgram.Start(name, processes, file, arguments, environment);
+                programs.Add(program);
+                return program;
             }
 
             string typeName = WeightQuantizer.Name(weights);
@@ -75,7 +79,7 @@ internal static class VersusRunner
             var gru128 = Start("GruTiny Vector128" + suffix, self, selfArgs, new() { ["DOTNET_PreferredVectorBitWidth"] = "128" });
             var rt256 = Start("RTNeural AVX2", Path.Combine(baseline, "baseline-avx2"), ["serve", data]);
             var rt128 = Start("RTNeural SSE4.2 (no FMA)", Path.Combine(baseline, "baseline-sse42"), ["serve", data]);
-            WorkerProcess? old256 = null, old128 = null;
+            TimedProgram? old256 = null, old128 = null;
             if (earlier is not null)
             {
                 // Another build of this program (a copy of its output folder from before a change), timed in the same
@@ -95,52 +99,55 @@ internal static class VersusRunner
             }
 
             var pairs = new List<Pair> { new("256-bit", gru256, rt256, old256), new("128-bit", gru128, rt128, old128) };
-            if (gru256.Ask("info") != "Vector256" || gru128.Ask("info") != "Vector128")
-                throw new InvalidOperationException($"The GruTiny workers took the {gru256.Ask("info")} and {gru128.Ask("info")} paths, not Vector256 and Vector128.");
+            if (gru256.AskAll("info") != "Vector256" || gru128.AskAll("info") != "Vector128")
+                throw new InvalidOperationException($"The GruTiny workers took the {gru256.AskAll("info")} and {gru128.AskAll("info")} paths, not Vector256 and Vector128.");
             Console.WriteLine("Every program agrees with GruTiny's float64 reference within 1e-5 (lines above).");
             if (checkOnly) return 0;
 
-            Time(pairs, workers, rounds);
+            Time(pairs, programs, rounds);
             return 0;
         }
         finally
         {
-            foreach (WorkerProcess worker in workers) worker.Dispose();
+            foreach (TimedProgram program in programs) program.Dispose();
         }
     }
 
-    private static void Time(List<Pair> pairs, List<WorkerProcess> workers, int rounds)
+    private static void Time(List<Pair> pairs, List<TimedProgram> programs, int rounds)
     {
         var shapes = BenchShapes.All;
-        var ns = workers.ToDictionary(w => w, _ => shapes.Select(_ => new List<double>()).ToArray());
-        var peak = new Dictionary<WorkerProcess, List<double>> { [pairs[0].GruTiny] = [], [pairs[1].GruTiny] = [] };
+        int processes = programs[0].ProcessCount;
+        var ns = programs.ToDictionary(w => w, _ => shapes.Select(_ => new List<double>()).ToArray());
+        var peak = new Dictionary<TimedProgram, List<double>> { [pairs[0].GruTiny] = [], [pairs[1].GruTiny] = [] };
         var floor = peak.Keys.ToDictionary(w => w, _ => shapes.Select(_ => new List<double>()).ToArray());
         // Run per step: this build's workers and, when timed too, the earlier build's (a build from before the run
         // verb answers it with an error, and the column is left out).
         var runners = pairs.SelectMany(p => p.Earlier is null || p.Earlier.Name.EndsWith("float32", StringComparison.Ordinal)
-            || p.Earlier.Ask("run " + shapes[0].File).StartsWith("error", StringComparison.Ordinal) ? [p.GruTiny] : new[] { p.GruTiny, p.Earlier }).ToList();
+            || !p.Earlier.Understands("run " + shapes[0].File) ? [p.GruTiny] : new[] { p.GruTiny, p.Earlier }).ToList();
         var run = runners.ToDictionary(w => w, _ => shapes.Select(_ => new List<double>()).ToArray());
         var stepBesideRun = runners.ToDictionary(w => w, _ => shapes.Select(_ => new List<double>()).ToArray());
-        Console.WriteLine($"{rounds} rounds (and one discarded warm-up round) of {shapes.Length} shapes × {workers.Count} programs, ≥ 10 ms a sample…");
+        Console.WriteLine($"{rounds} rounds (and {processes} discarded warm-up rounds, one for each process) of {shapes.Length} shapes × {programs.Count} programs " +
+                          $"of {processes} process{(processes == 1 ? "" : "es")} each (round r asks process r mod {processes}), ≥ 10 ms a sample…");
         var clock = Stopwatch.StartNew();
-        for (int round = -1; round < rounds; round++)
+        for (int round = -processes; round < rounds; round++)
         {
             for (int s = 0; s < shapes.Length; s++)
-                for (int w = 0; w < workers.Count; w++)
+                for (int w = 0; w < programs.Count; w++)
                 {
-                    WorkerProcess worker = workers[(w + s + Math.Max(round, 0)) % workers.Count];
-                    double sample = worker.AskNumber("time " + shapes[s].File);
-                    if (round >= 0) ns[worker][s].Add(sample);
+                    TimedProgram program = programs[(w + s + Math.Max(round, 0)) % programs.Count];
+                    double sample = program.For(round).AskNumber("time " + shapes[s].File);
+                    if (round >= 0) ns[program][s].Add(sample);
                 }
 
-            foreach ((WorkerProcess worker, List<double> values) in peak)
+            foreach ((TimedProgram program, List<double> values) in peak)
             {
+                WorkerProcess worker = program.For(round);
                 double gmacs = worker.AskNumber("peak");
                 if (round >= 0) values.Add(gmacs);
                 for (int s = 0; s < shapes.Length; s++)
                 {
                     double pass = worker.AskNumber("floor " + shapes[s].File);
-                    if (round >= 0) floor[worker][s].Add(pass);
+                    if (round >= 0) floor[program][s].Add(pass);
                 }
             }
 
@@ -149,13 +156,14 @@ internal static class VersusRunner
                 {
                     // Step and Run back to back, in turn first, so that the ratio compares samples taken under the same
                     // conditions (this machine's speed drifts by more than the difference between them).
-                    WorkerProcess worker = runners[(w + s + Math.Max(round, 0)) % runners.Count];
+                    WorkerProcess worker = runners[(w + s + Math.Max(round, 0)) % runners.Count].For(round);
                     bool runFirst = (round & 1) == 1;
                     double first = worker.AskNumber((runFirst ? "run " : "time ") + shapes[s].File);
                     double second = worker.AskNumber((runFirst ? "time " : "run ") + shapes[s].File);
                     if (round < 0) continue;
-                    run[worker][s].Add(runFirst ? first : second);
-                    stepBesideRun[worker][s].Add(runFirst ? second : first);
+                    TimedProgram program = runners[(w + s + round) % runners.Count];
+                    run[program][s].Add(runFirst ? first : second);
+                    stepBesideRun[program][s].Add(runFirst ? second : first);
                 }
         }
 
@@ -198,13 +206,33 @@ internal static class VersusRunner
         }
 
         PrintRunAgainstStep(pairs, shapes, stepBesideRun, run);
+        if (processes > 1) PrintPerProcess(programs, shapes, ns);
+    }
+
+    /// <summary>
+    /// Each process's median <c>Step</c> (or RTNeural step) time, in process order: how far the processes of one
+    /// program differ (<see cref="TimedProgram"/> says why there are several).
+    /// </summary>
+    private static void PrintPerProcess(List<TimedProgram> programs, (string Label, string File, Type Type)[] shapes, Dictionary<TimedProgram, List<double>[]> ns)
+    {
+        Console.WriteLine();
+        Console.WriteLine("Median ns of each process (#1 / #2 / …), from the rounds it answered:");
+        Console.WriteLine();
+        Console.WriteLine("| program | " + string.Join(" | ", shapes.Select(s => s.Label)) + " |");
+        Console.WriteLine("| --- |" + string.Concat(Enumerable.Repeat(" ---: |", shapes.Length)));
+        foreach (TimedProgram program in programs)
+        {
+            var cells = shapes.Select((_, s) => string.Join(" / ", Enumerable.Range(0, program.ProcessCount)
+                .Select(p => Format(Median(ns[program][s].Where((_, r) => r % program.ProcessCount == p))))));
+            Console.WriteLine($"| {program.Name} | " + string.Join(" | ", cells) + " |");
+        }
     }
 
     /// <summary>
     /// The guarantee that <c>Run</c> costs no more per step than <c>Step</c>: each round's <c>Run</c> per step (over
     /// the 48 check steps) against a <c>Step</c> sample taken just before or after it, in the same process.
     /// </summary>
-    private static void PrintRunAgainstStep(List<Pair> pairs, (string Label, string File, Type Type)[] shapes, Dictionary<WorkerProcess, List<double>[]> step, Dictionary<WorkerProcess, List<double>[]> run)
+    private static void PrintRunAgainstStep(List<Pair> pairs, (string Label, string File, Type Type)[] shapes, Dictionary<TimedProgram, List<double>[]> step, Dictionary<TimedProgram, List<double>[]> run)
     {
         Console.WriteLine();
         Console.WriteLine("Run per step (48 steps a call) against Step, this build, each Run sample beside a Step sample:");
@@ -237,7 +265,7 @@ internal static class VersusRunner
         }
     }
 
-    private static (string Name, List<double> Values) Peak(Pair pair, Dictionary<WorkerProcess, List<double>> peak) =>
+    private static (string Name, List<double> Values) Peak(Pair pair, Dictionary<TimedProgram, List<double>> peak) =>
         (pair.GruTiny.Name.Replace("GruTiny ", "", StringComparison.Ordinal), peak[pair.GruTiny]);
 
     private static long MultiplyAdds(string file)

@@ -7,9 +7,9 @@ using System.IO;
 namespace GruTiny.Bench;
 
 /// <summary>
-/// One timed program of the interleaved runner, started once and asked for one sample at a time over its standard
-/// input and output (the line protocol of <see cref="TimingWorker"/> and bench/rtneural/baseline.cpp). A worker waits
-/// on its input between requests, so only one program runs at a time.
+/// One process of a program the interleaved runner times (<see cref="TimedProgram"/>), started once and asked for one
+/// sample at a time over its standard input and output (the line protocol of <see cref="TimingWorker"/> and
+/// bench/rtneural/baseline.cpp). A worker waits on its input between requests, so only one process runs at a time.
 /// </summary>
 internal sealed class WorkerProcess : IDisposable
 {
@@ -53,13 +53,16 @@ internal sealed class WorkerProcess : IDisposable
         return new WorkerProcess(name, process);
     }
 
-    public string Ask(string request)
+    public string Ask(string request) =>
+        TryAsk(request, out string answer) ? answer : throw new InvalidOperationException($"{Name}: {answer}");
+
+    /// <summary>Asks, and returns false with the answer when the program answered with an error.</summary>
+    public bool TryAsk(string request, out string answer)
     {
         _process.StandardInput.WriteLine(request);
         _process.StandardInput.Flush();
-        string answer = _process.StandardOutput.ReadLine() ?? throw new InvalidOperationException($"{Name} exited while answering \"{request}\".");
-        if (answer.StartsWith("error", StringComparison.Ordinal)) throw new InvalidOperationException($"{Name}: {answer}");
-        return answer;
+        answer = _process.StandardOutput.ReadLine() ?? throw new InvalidOperationException($"{Name} exited while answering \"{request}\".");
+        return !answer.StartsWith("error", StringComparison.Ordinal);
     }
 
     public double AskNumber(string request) => double.Parse(Ask(request), CultureInfo.InvariantCulture);
