@@ -73,26 +73,31 @@ internal readonly struct AllocationMeter
     }
 
     /// <summary>
-    /// Collects garbage and runs finalizers until a round frees no collectible load context: no such context is
-    /// left alive and the cast cache's table stayed the same through the round (freeing a context would have replaced
-    /// it). After each round the cache gets a real table again, so that the window's first cast does not allocate one.
+    /// Collects garbage and runs finalizers until two rounds in a row free no collectible load context: the number of
+    /// such contexts alive stayed the same through the round, and so did the cast cache's table (freeing a context
+    /// replaces it). After each round the cache gets a real table again, so that the window's first cast does not
+    /// allocate one. Contexts that stay referenced do not hold it up.
     /// </summary>
     /// <remarks>
     /// A round is a blocking collection of every generation, a few milliseconds to tens with the generator tests'
-    /// garbage; two or three rounds usually suffice (a context is freed one or two collections after it is dropped).
+    /// garbage. A dropped context is freed over two or three rounds (its finalizer starts the unload, a later
+    /// collection frees its loader allocator and flushes the cache), so a quiet round could still come between the
+    /// two: hence two.
     /// </remarks>
     internal static int SettleUnloads()
     {
-        const int MaxRounds = 20;
+        const int MaxRounds = 30;
         PrimeCastCache();
+        int quiet = 0;
         for (int round = 1; ; round++)
         {
             object? table = CastCacheField?.GetValue(null);
-            bool contextsAlive = AnyCollectibleContext();
+            int contexts = CollectibleContexts();
             GC.Collect();
             GC.WaitForPendingFinalizers();
             PrimeCastCache();
-            if (!contextsAlive && ReferenceEquals(table, CastCacheField?.GetValue(null)))
+            quiet = contexts == CollectibleContexts() && ReferenceEquals(table, CastCacheField?.GetValue(null)) ? quiet + 1 : 0;
+            if (quiet == 2)
                 return round;
             if (round == MaxRounds)
                 throw new InvalidOperationException($"collectible load contexts were still being freed after {MaxRounds} rounds of garbage collection; a window opened now could count the runtime's cast cache as the test's allocation");
@@ -100,11 +105,12 @@ internal readonly struct AllocationMeter
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)] // the contexts enumerated must not stay referenced from this frame
-    private static bool AnyCollectibleContext()
+    private static int CollectibleContexts()
     {
+        int count = 0;
         foreach (AssemblyLoadContext context in AssemblyLoadContext.All)
-            if (context.IsCollectible) return true;
-        return false;
+            if (context.IsCollectible) count++;
+        return count;
     }
 
     // A cast the runtime answers through the cast cache (an array type against a variant interface), with types the

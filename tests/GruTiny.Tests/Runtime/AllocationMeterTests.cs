@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 using Xunit;
@@ -37,7 +36,9 @@ public sealed class AllocationMeterTests
     {
         // Freeing a collectible context replaces the runtime's cast cache with its empty sentinel (AllocationMeter's
         // remarks). Without SettleUnloads in Start, the collections below would free these contexts inside the
-        // window and the table read at the end would be another one.
+        // window and the table read at the end would be another one. A context still referenced does not hold
+        // Start up.
+        var kept = new AssemblyLoadContext("kept-" + Guid.NewGuid(), isCollectible: true);
         for (int i = 0; i < 3; i++) LoadAndDrop();
         var meter = AllocationMeter.Start();
         object? table = AllocationMeter.CastCacheField!.GetValue(null);
@@ -48,6 +49,7 @@ public sealed class AllocationMeterTests
         }
         Assert.Same(table, AllocationMeter.CastCacheField.GetValue(null));
         meter.Stop().AssertNone();
+        GC.KeepAlive(kept);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)] // nothing of the context may stay referenced from the test's frame
