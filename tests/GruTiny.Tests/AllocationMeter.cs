@@ -1,9 +1,6 @@
 using System;
-using System.Collections.Generic;
 using System.Reflection;
 using System.Runtime;
-using System.Runtime.CompilerServices;
-using System.Runtime.Loader;
 using Xunit;
 
 namespace GruTiny.Tests;
@@ -36,8 +33,8 @@ namespace GruTiny.Tests;
 /// once in a few CI runs with 432 bytes (a 16-entry table: 17 × 24 + 24) and one method compiled. Reproduced with a
 /// program that drops collectible contexts and counts casts between garbage collections: 60 windows of 4,000 held
 /// one to nineteen 3,120-byte tables the attribution could not account for. <see cref="Start"/> therefore first lets
-/// every dropped context be freed (<see cref="SettleUnloads"/>); with that, the same program counted 0 bytes in
-/// every window.</para>
+/// the dropped contexts be freed (<see cref="UnloadSettling"/>); with that, the same program counted 0 bytes in every
+/// window.</para>
 /// </remarks>
 internal readonly struct AllocationMeter
 {
@@ -48,17 +45,18 @@ internal readonly struct AllocationMeter
     private readonly long _jitted;
     private readonly int _collections;
     private readonly object? _castCache;
+    private readonly bool _settled;
 
-    private AllocationMeter(long bytes, long jitted, int collections, object? castCache) =>
-        (_bytes, _jitted, _collections, _castCache) = (bytes, jitted, collections, castCache);
+    private AllocationMeter(long bytes, long jitted, int collections, object? castCache, bool settled) =>
+        (_bytes, _jitted, _collections, _castCache, _settled) = (bytes, jitted, collections, castCache, settled);
 
     public static AllocationMeter Start()
     {
-        SettleUnloads();
+        bool settled = UnloadSettling.Settle();
         object? castCache = CastCacheField?.GetValue(null);
         long jitted = JitInfo.GetCompiledMethodCount(currentThread: true);
         int collections = GC.CollectionCount(0);
-        return new AllocationMeter(GC.GetAllocatedBytesForCurrentThread(), jitted, collections, castCache);
+        return new AllocationMeter(GC.GetAllocatedBytesForCurrentThread(), jitted, collections, castCache, settled);
     }
 
     public AllocationReading Stop()
@@ -69,59 +67,8 @@ internal readonly struct AllocationMeter
         long castCacheBytes = 0;
         if (bytes > 0 && CastCacheField?.GetValue(null) is int[] table && !ReferenceEquals(table, _castCache) && bytes == ArrayBytes(table))
             castCacheBytes = bytes;
-        return new AllocationReading(bytes, castCacheBytes, jitted, collections);
+        return new AllocationReading(bytes, castCacheBytes, jitted, collections, _settled);
     }
-
-    /// <summary>
-    /// Collects garbage and runs finalizers until two rounds in a row free no collectible load context: the number of
-    /// such contexts alive stayed the same through the round, and so did the cast cache's table (freeing a context
-    /// replaces it). After each round the cache gets a real table again, so that the window's first cast does not
-    /// allocate one. Contexts that stay referenced do not hold it up.
-    /// </summary>
-    /// <remarks>
-    /// A round is a blocking collection of every generation, a few milliseconds to tens with the generator tests'
-    /// garbage. A dropped context is freed over two or three rounds (its finalizer starts the unload, a later
-    /// collection frees its loader allocator and flushes the cache), so a quiet round could still come between the
-    /// two: hence two.
-    /// </remarks>
-    internal static int SettleUnloads()
-    {
-        const int MaxRounds = 30;
-        PrimeCastCache();
-        int quiet = 0;
-        for (int round = 1; ; round++)
-        {
-            object? table = CastCacheField?.GetValue(null);
-            int contexts = CollectibleContexts();
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            PrimeCastCache();
-            quiet = contexts == CollectibleContexts() && ReferenceEquals(table, CastCacheField?.GetValue(null)) ? quiet + 1 : 0;
-            if (quiet == 2)
-                return round;
-            if (round == MaxRounds)
-                throw new InvalidOperationException($"collectible load contexts were still being freed after {MaxRounds} rounds of garbage collection; a window opened now could count the runtime's cast cache as the test's allocation");
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)] // the contexts enumerated must not stay referenced from this frame
-    private static int CollectibleContexts()
-    {
-        int count = 0;
-        foreach (AssemblyLoadContext context in AssemblyLoadContext.All)
-            if (context.IsCollectible) count++;
-        return count;
-    }
-
-    // A cast the runtime answers through the cast cache (an array type against a variant interface), with types the
-    // JIT cannot see through (it folds typeof(A).IsAssignableTo(typeof(B))): after a flush, the first such lookup puts
-    // a real table in place of the sentinel. In a probe, this did, as did Type.IsInstanceOfType and Array.Copy from
-    // string[] to object[]; `is` tests of arrays against variant interfaces left the sentinel in place.
-    private static Type s_castSource = typeof(string[]), s_castTarget = typeof(IReadOnlyList<object>);
-    private static bool s_castAnswer;
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void PrimeCastCache() => s_castAnswer = s_castSource.IsAssignableTo(s_castTarget);
 
     // An int[] on a 64-bit runtime: object header, method table and length (padded to 8), then the elements,
     // rounded up to 8 bytes.
@@ -129,7 +76,7 @@ internal readonly struct AllocationMeter
 }
 
 /// <summary>What an <see cref="AllocationMeter"/> saw. <see cref="OwnBytes"/> is what the assertions check.</summary>
-internal readonly record struct AllocationReading(long Bytes, long CastCacheBytes, long MethodsJitted, int Collections)
+internal readonly record struct AllocationReading(long Bytes, long CastCacheBytes, long MethodsJitted, int Collections, bool Settled = true)
 {
     public long OwnBytes => Bytes - CastCacheBytes;
 
@@ -145,5 +92,6 @@ internal readonly record struct AllocationReading(long Bytes, long CastCacheByte
     public override string ToString() =>
         $"{OwnBytes} bytes allocated on this thread" +
         (CastCacheBytes > 0 ? $" (besides {CastCacheBytes} bytes of the runtime's cast cache growing)" : "") +
-        $"; in the window {MethodsJitted} methods were JIT-compiled on this thread and {Collections} gen0 collections ran";
+        $"; in the window {MethodsJitted} methods were JIT-compiled on this thread and {Collections} gen0 collections ran" +
+        (Settled ? "" : $"; collectible load contexts were still being freed when it opened ({nameof(UnloadSettling)}), so a flushed cast cache may be among the bytes");
 }

@@ -14,6 +14,7 @@ namespace GruTiny.Tests.Runtime;
 /// The release of copied weight literals (MADV_PAGEOUT): it takes file-backed pages out of resident memory and
 /// never changes what the memory reads.
 /// </summary>
+[Collection(AllocationCollection.Name)] // one test meters allocation
 public sealed class ResidentPagesTests
 {
     private const int Floats = 1 << 20; // 4 MiB
