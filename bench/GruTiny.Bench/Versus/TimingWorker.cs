@@ -11,8 +11,8 @@ using GruTiny.Kernels.Simd;
 namespace GruTiny.Bench;
 
 /// <summary>
-/// GruTiny's side of the interleaved runner (<see cref="VersusRunner"/>): one process per vector width (the runner
-/// sets <c>DOTNET_PreferredVectorBitWidth</c>), speaking the same line protocol as the RTNeural baseline
+/// GruTiny's side of the interleaved runner (<see cref="VersusRunner"/>): a process at one vector width (the runner
+/// sets <c>DOTNET_PreferredVectorBitWidth</c> and starts several of each), speaking the same line protocol as the RTNeural baseline
 /// (bench/rtneural/baseline.cpp) and timing the same way. It first checks every generated model against the
 /// float64 reference's outputs (<see cref="CheckData"/>), then answers one request per line:
 /// <c>info</c> (the vector path the kernels take), <c>time &lt;shape&gt;</c> (ns per generated <c>Step</c> of one
@@ -105,8 +105,7 @@ internal static class TimingWorker
                 _groups = (int)(PackedFloats() / groupFloats);
                 _weights = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)(_groups * groupFloats * sizeof(float)), 64);
                 for (int i = 0; i < _groups * groupFloats; i++) _weights[i] = 1e-3f * (i % 13);
-                var warm = Stopwatch.StartNew();
-                while (warm.ElapsedMilliseconds < 1500) Pass(wide, 100);
+                WarmUp(() => Pass(wide, 100));
                 for (_passes = 64; Pass(wide, _passes) < 0.010; _passes *= 2) { }
             }
 
@@ -148,26 +147,32 @@ internal static class TimingWorker
             return TimeRun(_runCalls) * 1e9 / (_runCalls * Data.Input.Length);
         }
 
-        // Tier-1 code: the runtime recompiles hot methods in the background some 100 ms after their calls stop
-        // being new, so warm up for a time, not a count: 1.5 s, and on until half a second passes in which the JIT
-        // compiled nothing in this process (at most 15 s). Where the runtime sees one CPU (a worker pinned with
-        // taskset), 4 s: there the generated Step of 16 → 16 ran at tier 0 (332 ns a step, against 88 at tier 1)
-        // for about 2.6 s after its first call, with no compilation in between for the quiet rule to wait on.
-        // Then double the count until one sample takes ≥ 10 ms.
+        // Warm up (WarmUp), then double the count until one sample takes ≥ 10 ms.
         private static long Calibrate(Func<long, double> time)
         {
-            var warm = Stopwatch.StartNew();
-            long compiled = JitInfo.GetCompiledMethodCount(), quietSince = 0;
-            long minimum = Environment.ProcessorCount == 1 ? 4000 : 1500;
-            while (warm.ElapsedMilliseconds < minimum || (warm.ElapsedMilliseconds - quietSince < 500 && warm.ElapsedMilliseconds < 15_000))
-            {
-                time(1000);
-                long now = JitInfo.GetCompiledMethodCount();
-                if (now != compiled) (compiled, quietSince) = (now, warm.ElapsedMilliseconds);
-            }
+            WarmUp(() => time(1000));
             long n = 64;
             while (time(n) < 0.010) n *= 2;
             return n;
+        }
+    }
+
+    // Tier-1 code: the runtime recompiles hot methods in the background some 100 ms after their calls stop being
+    // new, so warm up for a time, not a count: 1.5 s, and on until half a second passes in which the JIT compiled
+    // nothing in this process (at most 15 s). That makes tier 0 unlikely, not impossible: nothing here reads the tier.
+    // Where the runtime sees one CPU (a worker pinned with taskset), 4 s: there the generated Step of 16 → 16 ran at
+    // tier 0 (332 ns a step, against 88 at tier 1) for about 2.6 s after its first call, with no compilation in
+    // between for the quiet rule to wait on.
+    private static void WarmUp(Action work)
+    {
+        var warm = Stopwatch.StartNew();
+        long compiled = JitInfo.GetCompiledMethodCount(), quietSince = 0;
+        long minimum = Environment.ProcessorCount == 1 ? 4000 : 1500;
+        while (warm.ElapsedMilliseconds < minimum || (warm.ElapsedMilliseconds - quietSince < 500 && warm.ElapsedMilliseconds < 15_000))
+        {
+            work();
+            long now = JitInfo.GetCompiledMethodCount();
+            if (now != compiled) (compiled, quietSince) = (now, warm.ElapsedMilliseconds);
         }
     }
 

@@ -10,12 +10,12 @@ using GruTiny.Model;
 namespace GruTiny.Bench;
 
 /// <summary>
-/// GruTiny against RTNeural, timed side by side: generated <c>Step</c> in one process per vector width
+/// GruTiny against RTNeural, timed side by side: generated <c>Step</c> in worker processes at each vector width
 /// (<see cref="TimingWorker"/> with <c>DOTNET_PreferredVectorBitWidth</c> 256 and 128) and the RTNeural baseline in
 /// its AVX2 and 128-bit builds (bench/rtneural), all on the same model files and inputs, each checked against the
 /// float64 reference first. Each program runs as several processes (<see cref="TimedProgram"/>: a process keeps one of
-/// two speeds on some cores), and round r asks process r mod P of each program for one sample of every shape, in an
-/// order that rotates from round to round, and the core's multiply-add peak of each width; the table gives medians over the rounds and
+/// two speeds on some cores), and each round asks one process of each program (<see cref="TimedProgram.ProcessOf"/>) for
+/// one sample of every shape, in an order that rotates from round to round, and the core's multiply-add peak of each width; the table gives medians over the rounds and
 /// the median of the per-round ratios; a second table gives each GruTiny worker's <c>Run</c> per step against a
 /// <c>Step</c> sample taken beside it (the guarantee that <c>Run</c> costs no more per step). This is the measure of
 /// the performance targets; BenchmarkDotNet
@@ -42,12 +42,15 @@ internal static class VersusRunner
         {
             if (args[i] == "--baseline" && i + 1 < args.Length) baseline = args[++i];
             else if (args[i] == "--compare" && i + 1 < args.Length) earlier = Path.GetFullPath(args[++i]);
-            else if (args[i] == "--processes" && i + 1 < args.Length && int.TryParse(args[i + 1], out int p) && p > 0) { processes = p; i++; }
+            else if (args[i] == "--processes")
+                processes = i + 1 < args.Length && int.TryParse(args[++i], out int p) && p > 0 ? p : throw new ArgumentException("--processes P: a count of processes per program, 1 or more");
             else if (args[i] == "--weights" && i + 1 < args.Length) weights = WeightQuantizer.Parse(args[++i]) ?? throw new ArgumentException($"--weights {args[i]}: float32, float16 or int8");
             else if (int.TryParse(args[i], out int r) && r > 0) rounds = r;
             else throw new ArgumentException($"unknown argument \"{args[i]}\" (expected: [rounds] [--processes P] [--baseline DIR] [--compare DIR] [--weights int8|float16])");
         }
 
+        if (!checkOnly && rounds < processes)
+            throw new ArgumentException($"{rounds} rounds for {processes} processes a program: every process needs a round (ask for at least {processes}).");
         if (earlier is not null && weights != GruWeightType.Float32)
             throw new ArgumentException("--weights compares the quantised models with this build's float32 ones; it does not combine with --compare.");
 
@@ -67,7 +70,7 @@ internal static class VersusRunner
         {
             TimedProgram Start(string name, string file, string[] arguments, Dictionary<string, string>? environment = null)
             {
-                var program = TimedProgram.Start(name, processes, file, arguments, environment);
+                var program = TimedProgram.Start(name, processes, programs.Count, file, arguments, environment);
                 programs.Add(program);
                 return program;
             }
@@ -127,7 +130,7 @@ internal static class VersusRunner
         var run = runners.ToDictionary(w => w, _ => shapes.Select(_ => new List<double>()).ToArray());
         var stepBesideRun = runners.ToDictionary(w => w, _ => shapes.Select(_ => new List<double>()).ToArray());
         Console.WriteLine($"{rounds} rounds (and {processes} discarded warm-up rounds, one for each process) of {shapes.Length} shapes × {programs.Count} programs " +
-                          $"of {processes} process{(processes == 1 ? "" : "es")} each (round r asks process r mod {processes}), ≥ 10 ms a sample…");
+                          $"of {processes} process{(processes == 1 ? "" : "es")} each, in turn, ≥ 10 ms a sample…");
         var clock = Stopwatch.StartNew();
         for (int round = -processes; round < rounds; round++)
         {
@@ -223,7 +226,7 @@ internal static class VersusRunner
         foreach (TimedProgram program in programs)
         {
             var cells = shapes.Select((_, s) => string.Join(" / ", Enumerable.Range(0, program.ProcessCount)
-                .Select(p => Format(Median(ns[program][s].Where((_, r) => r % program.ProcessCount == p))))));
+                .Select(p => Format(Median(ns[program][s].Where((_, r) => program.ProcessOf(r) == p))))));
             Console.WriteLine($"| {program.Name} | " + string.Join(" | ", cells) + " |");
         }
     }
