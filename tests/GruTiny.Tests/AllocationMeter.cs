@@ -76,7 +76,7 @@ internal readonly struct AllocationMeter
 }
 
 /// <summary>What an <see cref="AllocationMeter"/> saw. <see cref="OwnBytes"/> is what the assertions check.</summary>
-internal readonly record struct AllocationReading(long Bytes, long CastCacheBytes, long MethodsJitted, int Collections, bool Settled = true)
+internal readonly record struct AllocationReading(long Bytes, long CastCacheBytes, long MethodsJitted, int Collections, bool Settled)
 {
     public long OwnBytes => Bytes - CastCacheBytes;
 

@@ -27,10 +27,7 @@ internal static class UnloadSettling
     private const int MaxRounds = 30;
 
     /// <summary>Returns false if contexts were still being freed after <see cref="MaxRounds"/> rounds.</summary>
-    public static bool Settle() => Rounds() <= MaxRounds;
-
-    /// <summary>The rounds it took (<see cref="MaxRounds"/> + 1 when they ran out).</summary>
-    public static int Rounds()
+    public static bool Settle()
     {
         PrimeCastCache();
         int quiet = 0;
@@ -42,10 +39,10 @@ internal static class UnloadSettling
             GC.WaitForPendingFinalizers();
             PrimeCastCache();
             quiet = contexts == CollectibleContexts() && ReferenceEquals(table, AllocationMeter.CastCacheField?.GetValue(null)) ? quiet + 1 : 0;
-            if (quiet == 2) return round;
+            if (quiet == 2) return true;
         }
 
-        return MaxRounds + 1;
+        return false;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)] // the contexts enumerated must not stay referenced from a caller's frame

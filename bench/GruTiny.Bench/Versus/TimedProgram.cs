@@ -12,14 +12,13 @@ namespace GruTiny.Bench;
 /// Why several: on the Zen 3 core of the fifth session a process of either program runs a shape at one of two speeds
 /// and keeps it (16 → 128 + 16 with <c>Vector256</c>: about 2,700–2,950 ns in some processes, 3,400–3,900 ns in
 /// others, GruTiny's with tiering off too; RTNeural's AVX2 build 3,035–4,210 ns in one batch of processes), not
-/// explained by the stack's or the weights' alignment (bench/RESULTS.md, "The same effect is per process"). With one process per
-/// program, a ratio is one draw of that pair of modes however many rounds it has; with several, each ratio's rounds
-/// spread over as many draws, and the per-process table shows the spread.
+/// explained by the stack's or the weights' alignment (bench/RESULTS.md, "The same effect is per process"). With one
+/// process per program, a ratio is one draw of that pair of modes however many rounds it has; with several, each
+/// ratio's rounds spread over as many draws, and the per-process table shows the spread.
 /// </remarks>
 internal sealed class TimedProgram : IDisposable
 {
     private readonly WorkerProcess[] _processes;
-
     private readonly int _stagger;
 
     private TimedProgram(string name, WorkerProcess[] processes, int stagger)

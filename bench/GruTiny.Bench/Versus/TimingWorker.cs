@@ -12,8 +12,8 @@ namespace GruTiny.Bench;
 
 /// <summary>
 /// GruTiny's side of the interleaved runner (<see cref="VersusRunner"/>): a process at one vector width (the runner
-/// sets <c>DOTNET_PreferredVectorBitWidth</c> and starts several of each), speaking the same line protocol as the RTNeural baseline
-/// (bench/rtneural/baseline.cpp) and timing the same way. It first checks every generated model against the
+/// sets <c>DOTNET_PreferredVectorBitWidth</c> and starts several of each), speaking the same line protocol as the
+/// RTNeural baseline (bench/rtneural/baseline.cpp) and timing the same way. It first checks every generated model against the
 /// float64 reference's outputs (<see cref="CheckData"/>), then answers one request per line:
 /// <c>info</c> (the vector path the kernels take), <c>time &lt;shape&gt;</c> (ns per generated <c>Step</c> of one
 /// sample ≥ 10 ms, after a tenth of it untimed), <c>run &lt;shape&gt;</c> (ns per step of generated <c>Run</c> over the

@@ -14,9 +14,9 @@ namespace GruTiny.Bench;
 /// (<see cref="TimingWorker"/> with <c>DOTNET_PreferredVectorBitWidth</c> 256 and 128) and the RTNeural baseline in
 /// its AVX2 and 128-bit builds (bench/rtneural), all on the same model files and inputs, each checked against the
 /// float64 reference first. Each program runs as several processes (<see cref="TimedProgram"/>: a process keeps one of
-/// two speeds on some cores), and each round asks one process of each program (<see cref="TimedProgram.ProcessOf"/>) for
-/// one sample of every shape, in an order that rotates from round to round, and the core's multiply-add peak of each width; the table gives medians over the rounds and
-/// the median of the per-round ratios; a second table gives each GruTiny worker's <c>Run</c> per step against a
+/// two speeds on some cores), and each round asks one process of each program (<see cref="TimedProgram.ProcessOf"/>)
+/// for one sample of every shape, in an order that rotates from round to round, and the core's multiply-add peak of
+/// each width; the table gives medians over the rounds and the median of the per-round ratios; a second table gives each GruTiny worker's <c>Run</c> per step against a
 /// <c>Step</c> sample taken beside it (the guarantee that <c>Run</c> costs no more per step). This is the measure of
 /// the performance targets; BenchmarkDotNet
 /// (<see cref="GruBenchmarks{T}"/>) stays for allocation and absolute figures.
@@ -159,12 +159,12 @@ internal static class VersusRunner
                 {
                     // Step and Run back to back, in turn first, so that the ratio compares samples taken under the same
                     // conditions (this machine's speed drifts by more than the difference between them).
-                    WorkerProcess worker = runners[(w + s + Math.Max(round, 0)) % runners.Count].For(round);
+                    TimedProgram program = runners[(w + s + Math.Max(round, 0)) % runners.Count];
+                    WorkerProcess worker = program.For(round);
                     bool runFirst = (round & 1) == 1;
                     double first = worker.AskNumber((runFirst ? "run " : "time ") + shapes[s].File);
                     double second = worker.AskNumber((runFirst ? "time " : "run ") + shapes[s].File);
                     if (round < 0) continue;
-                    TimedProgram program = runners[(w + s + round) % runners.Count];
                     run[program][s].Add(runFirst ? first : second);
                     stepBesideRun[program][s].Add(runFirst ? second : first);
                 }
