@@ -71,4 +71,38 @@ public class StreamFma
         return TSimd.Add(TSimd.Add(TSimd.Add(TSimd.Add(c0, c1), TSimd.Add(c2, c3)), TSimd.Add(TSimd.Add(c4, c5), TSimd.Add(c6, c7))),
             TSimd.Add(TSimd.Add(c8, c9), TSimd.Add(c10, c11)));
     }
+
+    /// <summary>
+    /// <see cref="Stream{TSimd, TVector}"/> back to front: the same multiply-adds over the same vectors, the last
+    /// one read first, so that a pass after a forward one starts on what the forward one read last (what the
+    /// kernels' alternating sweeps aim at: GruTiny.Kernels.StripOrder).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static TVector StreamBackward<TSimd, TVector>(ref float w, int groups) where TSimd : struct, ISimd<TVector> where TVector : struct
+    {
+        nuint n = (nuint)TSimd.Count;
+        TVector x = TSimd.Create(0.5f);
+        TVector c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default,
+            c6 = default, c7 = default, c8 = default, c9 = default, c10 = default, c11 = default;
+        w = ref Unsafe.Add(ref w, (nint)(groups - 1) * 12 * (nint)n);
+        for (int g = 0; g < groups; g++)
+        {
+            c11 = TSimd.MultiplyAdd(TSimd.Load(ref w, 11 * n), x, c11);
+            c10 = TSimd.MultiplyAdd(TSimd.Load(ref w, 10 * n), x, c10);
+            c9 = TSimd.MultiplyAdd(TSimd.Load(ref w, 9 * n), x, c9);
+            c8 = TSimd.MultiplyAdd(TSimd.Load(ref w, 8 * n), x, c8);
+            c7 = TSimd.MultiplyAdd(TSimd.Load(ref w, 7 * n), x, c7);
+            c6 = TSimd.MultiplyAdd(TSimd.Load(ref w, 6 * n), x, c6);
+            c5 = TSimd.MultiplyAdd(TSimd.Load(ref w, 5 * n), x, c5);
+            c4 = TSimd.MultiplyAdd(TSimd.Load(ref w, 4 * n), x, c4);
+            c3 = TSimd.MultiplyAdd(TSimd.Load(ref w, 3 * n), x, c3);
+            c2 = TSimd.MultiplyAdd(TSimd.Load(ref w, 2 * n), x, c2);
+            c1 = TSimd.MultiplyAdd(TSimd.Load(ref w, n), x, c1);
+            c0 = TSimd.MultiplyAdd(TSimd.Load(ref w, 0), x, c0);
+            if (g + 1 < groups) w = ref Unsafe.Subtract(ref w, 12 * n); // never before the buffer
+        }
+
+        return TSimd.Add(TSimd.Add(TSimd.Add(TSimd.Add(c0, c1), TSimd.Add(c2, c3)), TSimd.Add(TSimd.Add(c4, c5), TSimd.Add(c6, c7))),
+            TSimd.Add(TSimd.Add(c8, c9), TSimd.Add(c10, c11)));
+    }
 }

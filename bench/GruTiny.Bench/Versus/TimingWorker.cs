@@ -21,7 +21,9 @@ namespace GruTiny.Bench;
 /// <c>floor &lt;shape&gt;</c> (ns per pass of <see cref="StreamFma"/>'s
 /// loop over as many 64-byte-aligned floats as the shape's packed weights, at the width in use: one multiply-add
 /// per weight read, 12 independent chains, no gate functions and no dependencies between layers — what reading
-/// the weights alone costs on this core), <c>peak</c> (multiply-adds per ns of the width in use, from
+/// the weights alone costs on this core), <c>floor-alternating &lt;shape&gt;</c> (the same, every other pass back to
+/// front (<see cref="StreamFma.StreamBackward{TSimd, TVector}"/>): what the weights cost when each pass starts on those
+/// the one before read last, as the kernels' alternating sweeps try to), <c>peak</c> (multiply-adds per ns of the width in use, from
 /// <see cref="PeakFma"/>'s 12 independent chains), <c>quit</c>. For jit-check (<see cref="JitCheckShapes.Variable"/>)
 /// it also runs <see cref="JitCheckShapes"/> once before it is ready.
 /// </summary>
@@ -57,9 +59,15 @@ internal static class TimingWorker
             if (verb == "quit") break;
             if (verb == "info") { Console.WriteLine(VectorPath); continue; }
             if (verb == "peak") { Console.WriteLine(PeakGmacs().ToString("R", CultureInfo.InvariantCulture)); continue; }
-            ShapeTimer? timer = verb is "time" or "run" or "floor" && request.Length == 2 ? Array.Find(timers, t => t.File == request[1]) : null;
+            ShapeTimer? timer = verb is "time" or "run" or "floor" or "floor-alternating" && request.Length == 2 ? Array.Find(timers, t => t.File == request[1]) : null;
             if (timer is null) Console.WriteLine($"error: unknown request \"{line}\"");
-            else Console.WriteLine((verb == "time" ? timer.NanosecondsPerStep() : verb == "run" ? timer.NanosecondsPerRunStep() : timer.FloorNanoseconds()).ToString("R", CultureInfo.InvariantCulture));
+            else Console.WriteLine((verb switch
+            {
+                "time" => timer.NanosecondsPerStep(),
+                "run" => timer.NanosecondsPerRunStep(),
+                "floor" => timer.FloorNanoseconds(alternating: false),
+                _ => timer.FloorNanoseconds(alternating: true),
+            }).ToString("R", CultureInfo.InvariantCulture));
         }
 
         return 0;
@@ -96,7 +104,8 @@ internal static class TimingWorker
         /// <summary>Floats of the model's packed weights (every chunk of every layer).</summary>
         protected abstract long PackedFloats();
 
-        public unsafe double FloorNanoseconds()
+        /// <summary>ns per pass over as many floats as the packed weights; <paramref name="alternating"/>: every other pass back to front.</summary>
+        public unsafe double FloorNanoseconds(bool alternating)
         {
             bool wide = Vector256.IsHardwareAccelerated;
             if (_weights == null)
@@ -105,21 +114,26 @@ internal static class TimingWorker
                 _groups = (int)(PackedFloats() / groupFloats);
                 _weights = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)(_groups * groupFloats * sizeof(float)), 64);
                 for (int i = 0; i < _groups * groupFloats; i++) _weights[i] = 1e-3f * (i % 13);
-                WarmUp(() => Pass(wide, 100));
-                for (_passes = 64; Pass(wide, _passes) < 0.010; _passes *= 2) { }
+                WarmUp(() => { Pass(wide, 100, false); Pass(wide, 100, true); });
+                for (_passes = 64; Pass(wide, _passes, false) < 0.010; _passes *= 2) { }
             }
 
-            Pass(wide, _passes / 10);
-            return Pass(wide, _passes) * 1e9 / _passes;
+            Pass(wide, _passes / 10, alternating);
+            return Pass(wide, _passes, alternating) * 1e9 / _passes;
         }
 
-        private unsafe double Pass(bool wide, long passes)
+        // An even number of passes, so that an alternating sample ends where it started.
+        private unsafe double Pass(bool wide, long passes, bool alternating)
         {
             float sink = 0;
+            passes += passes & 1;
             long start = Stopwatch.GetTimestamp();
             for (long i = 0; i < passes; i++)
-                sink += wide ? Vector256.Sum(StreamFma.Stream<Simd256, Vector256<float>>(ref *_weights, _groups))
-                    : Vector128.Sum(StreamFma.Stream<Simd128, Vector128<float>>(ref *_weights, _groups));
+                sink += alternating && (i & 1) != 0
+                    ? (wide ? Vector256.Sum(StreamFma.StreamBackward<Simd256, Vector256<float>>(ref *_weights, _groups))
+                        : Vector128.Sum(StreamFma.StreamBackward<Simd128, Vector128<float>>(ref *_weights, _groups)))
+                    : (wide ? Vector256.Sum(StreamFma.Stream<Simd256, Vector256<float>>(ref *_weights, _groups))
+                        : Vector128.Sum(StreamFma.Stream<Simd128, Vector128<float>>(ref *_weights, _groups)));
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             GC.KeepAlive(sink);
             return seconds;
