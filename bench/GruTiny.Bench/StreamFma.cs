@@ -84,9 +84,10 @@ public class StreamFma
         TVector x = TSimd.Create(0.5f);
         TVector c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default,
             c6 = default, c7 = default, c8 = default, c9 = default, c10 = default, c11 = default;
-        w = ref Unsafe.Add(ref w, (nint)(groups - 1) * 12 * (nint)n);
+        w = ref Unsafe.Add(ref w, (nint)groups * 12 * (nint)n); // one past the end: never before the buffer
         for (int g = 0; g < groups; g++)
         {
+            w = ref Unsafe.Subtract(ref w, 12 * n);
             c11 = TSimd.MultiplyAdd(TSimd.Load(ref w, 11 * n), x, c11);
             c10 = TSimd.MultiplyAdd(TSimd.Load(ref w, 10 * n), x, c10);
             c9 = TSimd.MultiplyAdd(TSimd.Load(ref w, 9 * n), x, c9);
@@ -99,7 +100,6 @@ public class StreamFma
             c2 = TSimd.MultiplyAdd(TSimd.Load(ref w, 2 * n), x, c2);
             c1 = TSimd.MultiplyAdd(TSimd.Load(ref w, n), x, c1);
             c0 = TSimd.MultiplyAdd(TSimd.Load(ref w, 0), x, c0);
-            if (g + 1 < groups) w = ref Unsafe.Subtract(ref w, 12 * n); // never before the buffer
         }
 
         return TSimd.Add(TSimd.Add(TSimd.Add(TSimd.Add(c0, c1), TSimd.Add(c2, c3)), TSimd.Add(TSimd.Add(c4, c5), TSimd.Add(c6, c7))),

@@ -114,19 +114,21 @@ internal static class TimingWorker
                 _groups = (int)(PackedFloats() / groupFloats);
                 _weights = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)(_groups * groupFloats * sizeof(float)), 64);
                 for (int i = 0; i < _groups * groupFloats; i++) _weights[i] = 1e-3f * (i % 13);
-                WarmUp(() => { Pass(wide, 100, false); Pass(wide, 100, true); });
-                for (_passes = 64; Pass(wide, _passes, false) < 0.010; _passes *= 2) { }
+                WarmUp(() => { SecondsPerPass(wide, 100, false); SecondsPerPass(wide, 100, true); });
+                // Calibrated on forward passes: an alternating sample of as many passes may take a little less than 10 ms.
+                for (_passes = 64; SecondsPerPass(wide, _passes, false) * _passes < 0.010; _passes *= 2) { }
             }
 
-            Pass(wide, _passes / 10, alternating);
-            return Pass(wide, _passes, alternating) * 1e9 / _passes;
+            SecondsPerPass(wide, _passes / 10, alternating);
+            return SecondsPerPass(wide, _passes, alternating) * 1e9;
         }
 
-        // An even number of passes, so that an alternating sample ends where it started.
-        private unsafe double Pass(bool wide, long passes, bool alternating)
+        // Alternating, an even number of passes (one more if asked an odd number): a sample ends on a backward pass, so
+        // the next sample's first forward pass starts on what the last one read.
+        private unsafe double SecondsPerPass(bool wide, long passes, bool alternating)
         {
             float sink = 0;
-            passes += passes & 1;
+            if (alternating) passes += passes & 1;
             long start = Stopwatch.GetTimestamp();
             for (long i = 0; i < passes; i++)
                 sink += alternating && (i & 1) != 0
@@ -136,7 +138,7 @@ internal static class TimingWorker
                         : Vector128.Sum(StreamFma.Stream<Simd128, Vector128<float>>(ref *_weights, _groups)));
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             GC.KeepAlive(sink);
-            return seconds;
+            return seconds / passes;
         }
 
         /// <summary>Steps through the check inputs in turn, the state carried on as in a stream; returns seconds.</summary>
