@@ -65,6 +65,9 @@ internal sealed class TimedProgram : IDisposable
         return round < 0 ? ((round % p) + p) % p : (round + _stagger * (round / p)) % p;
     }
 
+    /// <summary>The <paramref name="index"/>-th process started.</summary>
+    public WorkerProcess this[int index] => _processes[index];
+
     /// <summary>The process that answers in <paramref name="round"/> (<see cref="ProcessOf"/>).</summary>
     public WorkerProcess For(int round) => _processes[ProcessOf(round)];
 

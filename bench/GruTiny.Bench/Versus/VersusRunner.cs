@@ -87,9 +87,7 @@ internal static class VersusRunner
             {
                 // Another build of this program (a copy of its output folder from before a change), timed in the same
                 // rounds, so that what a change gives is measured against noise that both builds share.
-                string other = Path.Combine(earlier, Path.GetFileName(self) == "dotnet" ? "GruTiny.Bench.dll" : Path.GetFileName(self));
-                string[] otherArgs = Path.GetFileName(self) == "dotnet" ? [other, "worker", data] : ["worker", data];
-                string otherFile = Path.GetFileName(self) == "dotnet" ? self : other;
+                (string otherFile, string[] otherArgs) = WorkerCommand(earlier, "worker", data);
                 old256 = Start("earlier GruTiny Vector256", otherFile, otherArgs, new() { ["DOTNET_PreferredVectorBitWidth"] = "256" });
                 old128 = Start("earlier GruTiny Vector128", otherFile, otherArgs, new() { ["DOTNET_PreferredVectorBitWidth"] = "128" });
             }
@@ -277,11 +275,12 @@ internal static class VersusRunner
         return model.Layers.Sum(l => l is GruLayerDescription g ? 3L * g.HiddenSize * (g.InputSize + g.HiddenSize) : (long)l.InputSize * l.OutputSize);
     }
 
-    private static string Format(double ns) => ns >= 100 ? ns.ToString("N0") : ns.ToString("F1");
+    internal static string Format(double ns) => ns >= 100 ? ns.ToString("N0") : ns.ToString("F1");
 
-    private static double Median(IEnumerable<double> values) => Quantile(values.ToArray(), 0.5);
+    internal static double Median(IEnumerable<double> values) => Quantile(values.ToArray(), 0.5);
 
-    private static double Quantile(double[] values, double q)
+    /// <summary>Inclusive quantile: linear interpolation between the sorted values.</summary>
+    internal static double Quantile(double[] values, double q)
     {
         double[] sorted = values.OrderBy(v => v).ToArray();
         double at = q * (sorted.Length - 1);
@@ -296,6 +295,18 @@ internal static class VersusRunner
         return Path.GetFileNameWithoutExtension(process) == "dotnet"
             ? (process, [typeof(VersusRunner).Assembly.Location, .. arguments])
             : (process, arguments);
+    }
+
+    /// <summary>
+    /// Another build of this program, from its output folder (a copy of <c>bin/Release/net10.0</c>): through its
+    /// apphost when this one runs through its own, else through <c>dotnet</c>.
+    /// </summary>
+    internal static (string File, string[] Arguments) WorkerCommand(string folder, params string[] arguments)
+    {
+        (string self, _) = SelfCommand();
+        return Path.GetFileName(self) == "dotnet"
+            ? (self, [Path.Combine(folder, "GruTiny.Bench.dll"), .. arguments])
+            : (Path.Combine(folder, Path.GetFileName(self)), arguments);
     }
 
     private static string RepositoryRoot()
