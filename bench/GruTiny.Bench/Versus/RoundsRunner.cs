@@ -46,8 +46,10 @@ internal static class RoundsRunner
             else if (a == "--rounds")
                 rounds = i + 1 < args.Length && int.TryParse(args[++i], out int r) && r > 1 ? r : throw new ArgumentException("--rounds N: 2 or more");
             else if (a == "--matrix") matrix = true;
+            else if (a.StartsWith('-')) throw new ArgumentException($"unknown option \"{a}\" (expected: {Usage})");
+            else if (a.IndexOf('=') == 0 || a.EndsWith('=')) throw new ArgumentException($"\"{a}\": each program is NAME=PATH, both given");
             else if (a.IndexOf('=') > 0) programs.Add((a[..a.IndexOf('=')], Path.GetFullPath(a[(a.IndexOf('=') + 1)..])));
-            else if (shape is null && !a.StartsWith('-')) shape = a;
+            else if (shape is null) shape = a;
             else throw new ArgumentException($"unknown argument \"{a}\" (expected: {Usage})");
         }
 
@@ -85,13 +87,14 @@ internal static class RoundsRunner
     {
         if (Directory.Exists(path))
         {
-            if (!File.Exists(Path.Combine(path, "GruTiny.Bench.dll")))
-                throw new FileNotFoundException($"{name}: {path} has no GruTiny.Bench.dll (a GruTiny.Bench output folder, bin/Release/net10.0, is expected).");
             (string file, string[] arguments) = VersusRunner.WorkerCommand(path, "worker", data);
+            string launched = Path.GetFileName(file) == "dotnet" ? arguments[0] : file; // the dll, or the apphost
+            if (!File.Exists(launched))
+                throw new FileNotFoundException($"{name}: {path} has no {Path.GetFileName(launched)} (a GruTiny.Bench output folder, bin/Release/net10.0, is expected).");
             return (file, arguments, new() { ["DOTNET_PreferredVectorBitWidth"] = width.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         }
 
-        if (!File.Exists(path))
+        if (!File.Exists(path) || (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) == 0))
             throw new FileNotFoundException($"{name}: {path} is neither a GruTiny.Bench output folder nor an RTNeural baseline executable.");
         if (Path.GetFileName(path).Contains("avx2", StringComparison.Ordinal) != (width == 256))
             Console.Error.WriteLine($"note: {name} ({Path.GetFileName(path)}) is timed beside GruTiny at {width} bits.");

@@ -65,7 +65,13 @@ internal sealed class WorkerProcess : IDisposable
         return !answer.StartsWith("error", StringComparison.Ordinal);
     }
 
-    public double AskNumber(string request) => double.Parse(Ask(request), CultureInfo.InvariantCulture);
+    public double AskNumber(string request)
+    {
+        string answer = Ask(request);
+        return double.TryParse(answer, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+            ? value
+            : throw new InvalidOperationException($"{Name} answered \"{request}\" with \"{answer}\", not a number.");
+    }
 
     public void Dispose()
     {
