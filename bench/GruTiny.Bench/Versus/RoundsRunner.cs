@@ -87,8 +87,7 @@ internal static class RoundsRunner
     {
         if (Directory.Exists(path))
         {
-            (string file, string[] arguments) = VersusRunner.WorkerCommand(path, "worker", data);
-            string launched = Path.GetFileName(file) == "dotnet" ? arguments[0] : file; // the dll, or the apphost
+            (string file, string[] arguments, string launched) = VersusRunner.WorkerCommand(path, "worker", data);
             if (!File.Exists(launched))
                 throw new FileNotFoundException($"{name}: {path} has no {Path.GetFileName(launched)} (a GruTiny.Bench output folder, bin/Release/net10.0, is expected).");
             return (file, arguments, new() { ["DOTNET_PreferredVectorBitWidth"] = width.ToString(System.Globalization.CultureInfo.InvariantCulture) });

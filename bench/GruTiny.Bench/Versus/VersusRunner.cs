@@ -76,7 +76,7 @@ internal static class VersusRunner
             }
 
             string typeName = WeightQuantizer.Name(weights);
-            (string self, string[] selfArgs) = SelfCommand("worker", data, typeName);
+            (string self, string[] selfArgs, _) = WorkerCommand(AppContext.BaseDirectory, "worker", data, typeName);
             string suffix = weights == GruWeightType.Float32 ? "" : " " + typeName;
             var gru256 = Start("GruTiny Vector256" + suffix, self, selfArgs, new() { ["DOTNET_PreferredVectorBitWidth"] = "256" });
             var gru128 = Start("GruTiny Vector128" + suffix, self, selfArgs, new() { ["DOTNET_PreferredVectorBitWidth"] = "128" });
@@ -87,14 +87,14 @@ internal static class VersusRunner
             {
                 // Another build of this program (a copy of its output folder from before a change), timed in the same
                 // rounds, so that what a change gives is measured against noise that both builds share.
-                (string otherFile, string[] otherArgs) = WorkerCommand(earlier, "worker", data);
+                (string otherFile, string[] otherArgs, _) = WorkerCommand(earlier, "worker", data);
                 old256 = Start("earlier GruTiny Vector256", otherFile, otherArgs, new() { ["DOTNET_PreferredVectorBitWidth"] = "256" });
                 old128 = Start("earlier GruTiny Vector128", otherFile, otherArgs, new() { ["DOTNET_PreferredVectorBitWidth"] = "128" });
             }
             else if (weights != GruWeightType.Float32)
             {
                 // The float32 models of this build, timed in the same rounds: the "earlier" column is then quantised / float32.
-                (string file32, string[] args32) = SelfCommand("worker", data, "float32");
+                (string file32, string[] args32, _) = WorkerCommand(AppContext.BaseDirectory, "worker", data, "float32");
                 old256 = Start("GruTiny Vector256 float32", file32, args32, new() { ["DOTNET_PreferredVectorBitWidth"] = "256" });
                 old128 = Start("GruTiny Vector128 float32", file32, args32, new() { ["DOTNET_PreferredVectorBitWidth"] = "128" });
             }
@@ -288,25 +288,22 @@ internal static class VersusRunner
         return low + 1 < sorted.Length ? sorted[low] + (at - low) * (sorted[low + 1] - sorted[low]) : sorted[low];
     }
 
-    /// <summary>This program again, as a worker: through its apphost, or through <c>dotnet</c> when started that way.</summary>
-    private static (string File, string[] Arguments) SelfCommand(params string[] arguments)
-    {
-        string process = Environment.ProcessPath ?? throw new InvalidOperationException("The runner's own path is unknown.");
-        return Path.GetFileNameWithoutExtension(process) == "dotnet"
-            ? (process, [typeof(VersusRunner).Assembly.Location, .. arguments])
-            : (process, arguments);
-    }
-
     /// <summary>
-    /// Another build of this program, from its output folder (a copy of <c>bin/Release/net10.0</c>): through its
-    /// apphost when this one runs through its own, else through <c>dotnet</c>.
+    /// A build of this program from its output folder (this one's, <see cref="AppContext.BaseDirectory"/>, or a copy of
+    /// an older <c>bin/Release/net10.0</c>): through its apphost when this process runs through its own, else through
+    /// <c>dotnet</c>. <c>Program</c> is the folder's file that runs (the apphost or <c>GruTiny.Bench.dll</c>).
     /// </summary>
-    internal static (string File, string[] Arguments) WorkerCommand(string folder, params string[] arguments)
+    internal static (string File, string[] Arguments, string Program) WorkerCommand(string folder, params string[] arguments)
     {
-        (string self, _) = SelfCommand();
-        return Path.GetFileName(self) == "dotnet"
-            ? (self, [Path.Combine(folder, "GruTiny.Bench.dll"), .. arguments])
-            : (Path.Combine(folder, Path.GetFileName(self)), arguments);
+        string self = Environment.ProcessPath ?? throw new InvalidOperationException("The runner's own path is unknown.");
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            string dll = Path.Combine(folder, "GruTiny.Bench.dll");
+            return (self, [dll, .. arguments], dll);
+        }
+
+        string apphost = Path.Combine(folder, Path.GetFileName(self));
+        return (apphost, arguments, apphost);
     }
 
     private static string RepositoryRoot()

@@ -681,8 +681,7 @@ public static class GruLayerKernel
     // the groups of four keep their gates. Cores with AVX-512 keep them after each pair: a separate pass over all
     // strips measured 1.01–1.11 × the time there (docs/design.md, "tried"), and per chunk 1.01–1.19 × (a Zen 5 core,
     // 2026-12-03: 1.08 / 1.19 / 1.07 / 1.01 / 1.06 / 1.01 at the six benchmark shapes). Intel cores without AVX-512
-    // take the chunks, not timed. The per-strip arithmetic is the same either way, so
-    // results are the same bits.
+    // take the chunks, not timed. The per-strip arithmetic is the same either way, so results are the same bits.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool GatesPerChunk<TVector>() where TVector : struct => typeof(TVector) == typeof(Vector256<float>) && SixteenVectorRegisters();
 
